@@ -1,0 +1,20 @@
+#pragma once
+// kontalkctl's commands. Each returns the process exit code and writes its own messages:
+// results to `out`, problems to `err`, so that scripts can rely on both.
+
+#include <iosfwd>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace kontalk::ctl {
+
+// Exit codes: 0 success, 1 the operation failed (e.g. the user exists), 2 bad usage or setup.
+int addUser(const core::Config& config, const std::string& jid, std::istream& passwordInput,
+            std::ostream& out, std::ostream& err);
+int removeUser(const core::Config& config, const std::string& jid, std::ostream& out,
+               std::ostream& err);
+int listUsers(const core::Config& config, std::ostream& out, std::ostream& err);
+int migrate(const core::Config& config, std::ostream& out, std::ostream& err);
+
+}  // namespace kontalk::ctl

@@ -1,0 +1,42 @@
+// kontalkctl: the operator's tool. Thin: parse the command line, load the configuration, run the
+// chosen command from app/ctl.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/ctl/commands.hpp"
+#include "core/config.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"kontalkctl — manage a Kontalk server"};
+  cli.require_subcommand(1);
+  std::string configFile;
+  cli.add_option("-c,--config", configFile, "the server's TOML configuration file")
+      ->check(CLI::ExistingFile);
+
+  auto* user = cli.add_subcommand("user", "manage accounts")->require_subcommand(1);
+  std::string jid;
+  auto* add = user->add_subcommand("add", "create an account; the password is read from stdin");
+  add->add_option("jid", jid, "bare JID of the account")->required();
+  auto* del = user->add_subcommand("del", "delete an account");
+  del->add_option("jid", jid, "bare JID of the account")->required();
+  auto* list = user->add_subcommand("list", "list the accounts, one bare JID per line");
+  auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
+  CLI11_PARSE(cli, argc, argv);
+
+  kontalk::core::Config config;
+  try {
+    config = configFile.empty() ? kontalk::core::defaultConfig()
+                                : kontalk::core::loadConfig(configFile);
+  } catch (const kontalk::core::ConfigError& e) {
+    std::cerr << "kontalkctl: " << e.what() << "\n";
+    return 2;
+  }
+  namespace ctl = kontalk::ctl;
+  if (*add) return ctl::addUser(config, jid, std::cin, std::cout, std::cerr);
+  if (*del) return ctl::removeUser(config, jid, std::cout, std::cerr);
+  if (*list) return ctl::listUsers(config, std::cout, std::cerr);
+  if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
+  return 2;
+}

@@ -1,0 +1,165 @@
+#include "app/server/server.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "app/server/module_host.hpp"
+#include "app/server/module_list.hpp"
+#include "core/shard_pool.hpp"
+#include "core/worker_pool.hpp"
+#include "net/listener.hpp"
+#include "net/tls_context.hpp"
+#include "router/router.hpp"
+#include "storage/storage.hpp"
+#include "stream/c2s_stream.hpp"
+
+namespace kontalk::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// How long shutdown waits for streams to flush their closing bytes.
+constexpr auto kShutdownGrace = std::chrono::seconds(5);
+// Storage and password hashing threads; SQLite serialises writers anyway.
+constexpr unsigned kWorkerThreads = 4;
+
+unsigned shardCount(const core::Config& config) {
+  if (config.server.threads > 0) return config.server.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+xmpp::Jid domainJid(const std::string& domain) {
+  auto jid = xmpp::Jid::parse(domain);
+  if (!jid || !jid->isDomain()) throw std::runtime_error("[server] domain is not a valid domain");
+  return *jid;
+}
+
+// The data directory holds keys and the database: only the server's user may enter it.
+std::unique_ptr<storage::Storage> openMigratedStorage(const core::Config& config) {
+  fs::create_directories(config.server.dataDir);
+  fs::permissions(config.server.dataDir, fs::perms::owner_all, fs::perm_options::replace);
+  auto opened = storage::openStorage(config.storage);
+  if (!opened) throw std::runtime_error("cannot open storage: " + opened.error().message);
+  auto applied = (*opened)->migrate();
+  if (!applied) throw std::runtime_error("storage migration failed: " + applied.error().message);
+  if (*applied > 0) spdlog::info("storage: applied {} migration(s)", *applied);
+  return std::move(*opened);
+}
+
+}  // namespace
+
+struct Server::Parts {
+  explicit Parts(core::Config configuration)
+      : config(std::move(configuration)),
+        domain(domainJid(config.server.domain)),
+        storage(openMigratedStorage(config)),
+        workers(kWorkerThreads),
+        sessions(config.c2s.resourceConflict == "refuse"
+                     ? router::ResourceConflictPolicy::RefuseNewer
+                     : router::ResourceConflictPolicy::ReplaceOlder,
+                 config.c2s.maxSessionsPerUser),
+        router(domain, sessions, iqHandlers),
+        moduleHost(config, iqHandlers, router),
+        modules(makeModules()),
+        shards(shardCount(config)) {}
+
+  // Declaration order is destruction order reversed, and it matters: listeners go while their
+  // io_contexts still exist; the shards' io_contexts go next, destroying any stream still
+  // suspended on them while everything such a stream refers to (registries, router) is alive.
+  core::Config config;
+  xmpp::Jid domain;
+  std::unique_ptr<storage::Storage> storage;
+  core::WorkerPool workers;
+  router::IqHandlerTable iqHandlers;
+  router::SessionDirectory sessions;
+  router::Router router;
+  ServerModuleHost moduleHost;
+  std::vector<std::unique_ptr<api::Module>> modules;
+  net::TlsContext tls;
+  std::unique_ptr<stream::C2sServices> c2s;
+  std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
+  core::ShardPool shards;
+  std::vector<std::unique_ptr<net::Listener>> listeners;
+};
+
+Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
+  auto& p = *parts_;
+  const auto& tlsConfig = p.config.tls;
+  if (net::ensureSelfSignedCertificate(tlsConfig.certificate, tlsConfig.privateKey,
+                                       p.config.server.domain)) {
+    spdlog::warn("generated a self-signed TLS certificate for {} in {} (development only)",
+                 p.config.server.domain, tlsConfig.certificate.string());
+  }
+  p.tls = net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey);
+
+  for (auto& module : p.modules) {
+    module->start(p.moduleHost);
+    spdlog::debug("module {} started", module->name());
+  }
+
+  p.c2s.reset(new stream::C2sServices{
+      p.config, p.tls.get(), p.router, p.sessions,
+      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain()}});
+  for (std::size_t i = 0; i < p.shards.size(); ++i) {
+    p.registries.push_back(std::make_unique<stream::StreamRegistry>(p.shards.shard(i)));
+  }
+  auto addListeners = [&](const std::vector<core::ListenAddress>& addresses, bool directTls) {
+    for (const auto& address : addresses) {
+      p.listeners.push_back(std::make_unique<net::Listener>(
+          p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
+          [&p, directTls](asio::ip::tcp::socket socket) {
+            // Runs on the socket's shard: find that shard's registry.
+            for (auto& registry : p.registries) {
+              if (registry->shard().get_executor().running_in_this_thread()) {
+                stream::C2sStream::start(*p.c2s, *registry, std::move(socket), directTls);
+                return;
+              }
+            }
+          }));
+    }
+  };
+  addListeners(p.config.c2s.listen, false);
+  addListeners(p.config.c2s.directTls, true);
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+  auto& p = *parts_;
+  for (auto& registry : p.registries) registry->start();
+  for (auto& listener : p.listeners) listener->start();
+  p.shards.start();
+  spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
+               p.shards.size());
+
+  asio::io_context signals;
+  asio::signal_set termination(signals, SIGINT, SIGTERM);
+  int received = 0;
+  termination.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  signals.run();
+  spdlog::info("received signal {}: shutting down", received);
+
+  for (auto& listener : p.listeners) listener->stop();
+  for (auto& registry : p.registries) {
+    registry->closeAll({xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  auto openStreams = [&] {
+    std::size_t total = 0;
+    for (auto& registry : p.registries) total += registry->size();
+    return total;
+  };
+  while (openStreams() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (openStreams() > 0) spdlog::warn("{} stream(s) did not close in time", openStreams());
+  p.shards.stop();
+  p.shards.join();
+  p.workers.join();
+  p.storage->flush();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+}  // namespace kontalk::app

@@ -1,0 +1,27 @@
+#pragma once
+// The assembled server: storage, TLS, shards, router, modules and listeners, built from one
+// Config, run until a termination signal, then shut down gracefully (close every stream with
+// <system-shutdown/> and </stream:stream>, flush storage).
+
+#include <memory>
+
+#include "core/config.hpp"
+
+namespace kontalk::app {
+
+class Server {
+ public:
+  // Prepares everything that can fail at start-up (data directory, TLS material, storage and its
+  // migrations, listeners); throws std::runtime_error with a message for the operator.
+  explicit Server(core::Config config);
+  ~Server();
+
+  // Serves until SIGINT or SIGTERM; returns the process exit code.
+  int run();
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace kontalk::app

@@ -1,0 +1,22 @@
+#pragma once
+// Boost.Asio as the project uses it: C++20 coroutines (awaitable) on io_context shards.
+// Asio is compiled once (core/asio_impl.cpp, BOOST_ASIO_SEPARATE_COMPILATION) to keep builds fast.
+
+#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace kontalk {
+namespace asio = boost::asio;
+template <typename T = void>
+using Awaitable = asio::awaitable<T>;
+using asio::use_awaitable;
+}  // namespace kontalk

@@ -1,0 +1,39 @@
+#pragma once
+// Threads for blocking work (storage, password hashing, PGP) so that shards never block
+// (ARCHITECTURE.md §5). From a coroutine on a shard:
+//   auto account = co_await workers.run([&] { return store.find(user, domain); });
+// runs the function on a worker and resumes the coroutine on its own shard with the result.
+
+#include <boost/asio/thread_pool.hpp>
+#include <type_traits>
+#include <utility>
+
+#include "core/asio.hpp"
+
+namespace kontalk::core {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(unsigned threads) : pool_(threads) {}
+  ~WorkerPool() { join(); }
+
+  template <typename Function>
+  Awaitable<std::invoke_result_t<Function>> run(Function function) {
+    using Result = std::invoke_result_t<Function>;
+    // co_spawn on the pool; use_awaitable resumes us on the awaiting coroutine's executor.
+    co_return co_await asio::co_spawn(
+        pool_.get_executor(),
+        [function = std::move(function)]() mutable -> Awaitable<Result> { co_return function(); },
+        use_awaitable);
+  }
+
+  void join() {
+    pool_.stop();
+    pool_.join();
+  }
+
+ private:
+  asio::thread_pool pool_;
+};
+
+}  // namespace kontalk::core

@@ -1,0 +1,43 @@
+#pragma once
+// A TCP listener that spreads accepted connections over the shards (ARCHITECTURE.md §5): each
+// new socket is created on the next shard's io_context and handed over on that shard's thread,
+// where its connection then lives for its whole life.
+
+#include <functional>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "core/asio.hpp"
+#include "core/config.hpp"
+#include "core/shard_pool.hpp"
+
+namespace kontalk::net {
+
+class Listener {
+ public:
+  // Called on the socket's shard thread for every accepted connection.
+  using AcceptHandler = std::function<void(asio::ip::tcp::socket socket)>;
+
+  // Binds and listens (throws std::runtime_error naming the address when that fails: a start-up
+  // error). The acceptor itself runs on `acceptShard`.
+  Listener(asio::io_context& acceptShard, core::ShardPool& shards, const core::ListenAddress& address,
+           AcceptHandler onAccepted);
+
+  void start();
+  // Stops accepting; thread-safe (posts to the accepting shard).
+  void stop();
+  std::uint16_t port() const { return port_; }
+
+ private:
+  Awaitable<void> acceptLoop();
+
+  asio::io_context& acceptShard_;
+  core::ShardPool& shards_;
+  asio::ip::tcp::acceptor acceptor_;
+  AcceptHandler onAccepted_;
+  std::uint16_t port_ = 0;
+  std::string name_;
+};
+
+}  // namespace kontalk::net

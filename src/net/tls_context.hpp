@@ -1,0 +1,32 @@
+#pragma once
+// Server-side TLS configuration for client connections (ARCHITECTURE.md §8).
+
+#include <filesystem>
+#include <string>
+
+#include <memory>
+
+#include <openssl/ssl.h>
+
+namespace kontalk::net {
+
+struct SslContextDeleter {
+  void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
+};
+using TlsContext = std::unique_ptr<SSL_CTX, SslContextDeleter>;
+
+// A TLS 1.2+ server context with the given PEM certificate (chain) and key. It asks every client
+// for a certificate but accepts any, or none: Kontalk clients present self-signed "bridge"
+// certificates whose trust comes from PGP, checked later by SASL EXTERNAL, never by X.509
+// (spec §2). Throws std::runtime_error naming the file when loading fails (start-up error).
+TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
+                               const std::filesystem::path& privateKey);
+
+// Creates a self-signed certificate (EC P-256, SHA-256, 10 years, subjectAltName DNS:domain)
+// and its key, mode 0600, when either file is missing. Returns true if it generated them.
+// For development and tests only; production configures real certificates.
+bool ensureSelfSignedCertificate(const std::filesystem::path& certificate,
+                                 const std::filesystem::path& privateKey,
+                                 const std::string& domain);
+
+}  // namespace kontalk::net

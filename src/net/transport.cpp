@@ -1,0 +1,139 @@
+#include "net/transport.hpp"
+
+#include <openssl/err.h>
+#include <spdlog/spdlog.h>
+
+namespace kontalk::net {
+namespace {
+
+std::string describe(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code error;
+  const auto endpoint = socket.remote_endpoint(error);
+  if (error) return "unknown";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+std::string lastSslError() {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return "connection closed";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return text;
+}
+
+}  // namespace
+
+Transport::Transport(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  remoteAddress_ = describe(socket_);
+}
+
+Transport::~Transport() { close(); }
+
+Awaitable<bool> Transport::waitFor(int sslError) {
+  boost::system::error_code error;
+  const auto direction = sslError == SSL_ERROR_WANT_WRITE ? asio::ip::tcp::socket::wait_write
+                                                          : asio::ip::tcp::socket::wait_read;
+  co_await socket_.async_wait(direction, asio::redirect_error(use_awaitable, error));
+  co_return !error;
+}
+
+Awaitable<ReadResult> Transport::read(std::span<char> buffer) {
+  for (;;) {
+    if (!socket_.is_open()) co_return ReadResult{TransportStatus::Closed, 0};
+    if (ssl_) {
+      std::size_t bytes = 0;
+      if (SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &bytes) == 1) {
+        co_return ReadResult{TransportStatus::Ok, bytes};
+      }
+      const int error = SSL_get_error(ssl_.get(), 0);
+      if (error == SSL_ERROR_ZERO_RETURN) co_return ReadResult{TransportStatus::Closed, 0};
+      if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+        spdlog::debug("tls read from {} failed: {}", remoteAddress_, lastSslError());
+        co_return ReadResult{TransportStatus::Error, 0};
+      }
+      if (!co_await waitFor(error)) co_return ReadResult{TransportStatus::Error, 0};
+      continue;
+    }
+    boost::system::error_code error;
+    const std::size_t bytes = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), error);
+    if (!error) co_return ReadResult{TransportStatus::Ok, bytes};
+    if (error == asio::error::eof) co_return ReadResult{TransportStatus::Closed, 0};
+    if (error != asio::error::would_block) co_return ReadResult{TransportStatus::Error, 0};
+    if (!co_await waitFor(SSL_ERROR_WANT_READ)) co_return ReadResult{TransportStatus::Error, 0};
+  }
+}
+
+Awaitable<TransportStatus> Transport::write(std::string_view bytes) {
+  while (!bytes.empty()) {
+    if (!socket_.is_open()) co_return TransportStatus::Closed;
+    if (ssl_) {
+      std::size_t written = 0;
+      if (SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written) == 1) {
+        bytes.remove_prefix(written);
+        continue;
+      }
+      const int error = SSL_get_error(ssl_.get(), 0);
+      if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+        spdlog::debug("tls write to {} failed: {}", remoteAddress_, lastSslError());
+        co_return TransportStatus::Error;
+      }
+      if (!co_await waitFor(error)) co_return TransportStatus::Error;
+      continue;
+    }
+    boost::system::error_code error;
+    const std::size_t written = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), error);
+    if (!error) {
+      bytes.remove_prefix(written);
+    } else if (error == asio::error::would_block) {
+      if (!co_await waitFor(SSL_ERROR_WANT_WRITE)) co_return TransportStatus::Error;
+    } else {
+      co_return TransportStatus::Error;
+    }
+  }
+  co_return TransportStatus::Ok;
+}
+
+Awaitable<bool> Transport::startTls(SSL_CTX* context) {
+  ssl_.reset(SSL_new(context));
+  if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
+    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
+    ssl_.reset();
+    co_return false;
+  }
+  for (;;) {
+    const int result = SSL_accept(ssl_.get());
+    if (result == 1) co_return true;
+    const int error = SSL_get_error(ssl_.get(), result);
+    if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+      spdlog::info("tls handshake with {} failed: {}", remoteAddress_, lastSslError());
+      ssl_.reset();
+      co_return false;
+    }
+    if (!co_await waitFor(error)) {
+      ssl_.reset();
+      co_return false;
+    }
+  }
+}
+
+X509* Transport::peerCertificate() const {
+  return ssl_ ? SSL_get0_peer_certificate(ssl_.get()) : nullptr;
+}
+
+void Transport::close() {
+  if (!socket_.is_open()) return;
+  if (ssl_) {
+    // Best effort: the peer may already be gone, and we do not wait for its close_notify.
+    SSL_shutdown(ssl_.get());
+    ERR_clear_error();
+  }
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace kontalk::net

@@ -1,0 +1,68 @@
+#pragma once
+// One client connection's byte transport: a TCP socket, optionally upgraded to TLS in place
+// (STARTTLS, RFC 6120 §5) or TLS from the first byte (XEP-0368).
+//
+// TLS runs OpenSSL directly on the non-blocking socket descriptor and waits for readiness with
+// Asio, instead of asio::ssl::stream: that stream keeps two 17 KiB buffers per connection for its
+// whole life, while OpenSSL with SSL_MODE_RELEASE_BUFFERS holds none on an idle connection. Idle
+// density is the metric where a messaging server's memory goes.
+//
+// Threading: a Transport lives on one shard and is used from that shard's thread only. At most
+// one read and one write may be outstanding at a time (the c2s stream has one reader coroutine
+// and one writer coroutine).
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <openssl/ssl.h>
+
+#include "core/asio.hpp"
+
+namespace kontalk::net {
+
+enum class TransportStatus { Ok, Closed, Error };
+
+struct ReadResult {
+  TransportStatus status = TransportStatus::Ok;
+  std::size_t bytes = 0;
+};
+
+class Transport {
+ public:
+  explicit Transport(asio::ip::tcp::socket socket);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Reads at least one byte into `buffer` (Closed on an orderly end of stream).
+  Awaitable<ReadResult> read(std::span<char> buffer);
+  // Writes all of `bytes`.
+  Awaitable<TransportStatus> write(std::string_view bytes);
+  // Server side TLS handshake on the open socket. False (and the reason logged) on failure.
+  Awaitable<bool> startTls(SSL_CTX* context);
+  // Sends a TLS close_notify when TLS is active and closes the socket. Idempotent.
+  void close();
+
+  bool isTls() const { return ssl_ != nullptr; }
+  bool isOpen() const { return socket_.is_open(); }
+  // The client's certificate, when TLS is active and the client presented one (not owned).
+  X509* peerCertificate() const;
+  const std::string& remoteAddress() const { return remoteAddress_; }
+
+ private:
+  struct SslDeleter {
+    void operator()(SSL* ssl) const { SSL_free(ssl); }
+  };
+  // Waits until the socket is readable or writable, as the last OpenSSL call asked.
+  Awaitable<bool> waitFor(int sslError);
+
+  asio::ip::tcp::socket socket_;
+  std::unique_ptr<SSL, SslDeleter> ssl_;
+  std::string remoteAddress_;
+};
+
+}  // namespace kontalk::net

@@ -1,0 +1,41 @@
+#pragma once
+// Accounts and their password credentials (ARCHITECTURE.md §7). Backend-neutral: implemented by
+// storage/sqlite (and later postgres). Methods block: call them from a worker thread, never from
+// a shard's event loop. Implementations are thread-safe.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/result.hpp"
+#include "stream/sasl/scram.hpp"
+
+namespace kontalk::storage {
+
+struct Account {
+  std::string username;  // nodeprep'd localpart
+  std::string domain;    // nameprep'd domain
+  // Password credentials, absent for accounts that log in with certificates only.
+  std::optional<sasl::ScramCredentials> scramSha1;
+  std::optional<sasl::ScramCredentials> scramSha256;
+  std::int64_t createdAt = 0;  // unix seconds; create() stores the current time when 0
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // Fails with StorageErrorKind::Conflict if the account exists. Each credentials slot must hold
+  // credentials of its own hash (scramSha1 -> ScramHash::Sha1), else a Backend error.
+  virtual Result<void> create(const Account& account) = 0;
+  virtual Result<std::optional<Account>> find(const std::string& username,
+                                              const std::string& domain) = 0;
+  // Replaces the password credentials of an existing account (NotFound otherwise).
+  virtual Result<void> setCredentials(const Account& account) = 0;
+  // Removes the account and its credentials; NotFound when there was none.
+  virtual Result<void> remove(const std::string& username, const std::string& domain) = 0;
+  virtual Result<std::vector<std::string>> list(
+      const std::string& domain) = 0;  // usernames, sorted
+};
+
+}  // namespace kontalk::storage

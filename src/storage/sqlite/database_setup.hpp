@@ -1,0 +1,17 @@
+#pragma once
+// Opens the server's SQLite database file with the settings the reliability contract needs
+// (ARCHITECTURE.md §6): WAL journal, a busy timeout for other processes (kontalkctl next to a
+// running kontalkd), enforced foreign keys, and the configured `synchronous` level.
+
+#include <string>
+
+#include "storage/result.hpp"
+#include "storage/sqlite/database.hpp"
+
+namespace kontalk::storage::sqlite {
+
+// Creates the parent directory when missing and a new database file with mode 0600 (it holds
+// password verifiers). `synchronous` is "full" or "normal"; anything else is a Backend error.
+Result<Database> openDatabaseFile(const std::string& path, const std::string& synchronous);
+
+}  // namespace kontalk::storage::sqlite

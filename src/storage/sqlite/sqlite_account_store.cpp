@@ -1,0 +1,188 @@
+#include "storage/sqlite/sqlite_account_store.hpp"
+
+#include <chrono>
+
+namespace kontalk::storage::sqlite {
+
+namespace {
+
+// Hash names as RFC 5802 / RFC 7677 spell them in the mechanism names.
+constexpr std::string_view kSha1 = "SHA-1";
+constexpr std::string_view kSha256 = "SHA-256";
+
+std::int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<void> insertCredentials(Database& database, const Account& account, std::string_view hash,
+                               const sasl::ScramCredentials& credentials) {
+  auto insert = database.prepare(
+      "INSERT INTO account_credentials "
+      "(domain, username, hash, salt, iterations, stored_key, server_key) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!insert) return tl::unexpected(insert.error());
+  insert->bindText(1, account.domain);
+  insert->bindText(2, account.username);
+  insert->bindText(3, hash);
+  insert->bindBlob(4, credentials.salt);
+  insert->bindInt64(5, credentials.iterations);
+  insert->bindBlob(6, credentials.storedKey);
+  insert->bindBlob(7, credentials.serverKey);
+  return insert->run();
+}
+
+// Writes the account's credentials slots. A slot holding credentials of the other hash is a
+// caller bug that would make every later login fail, so it is refused rather than stored.
+Result<void> insertAllCredentials(Database& database, const Account& account) {
+  if (account.scramSha1 && account.scramSha1->hash != sasl::ScramHash::Sha1) {
+    return fail(StorageErrorKind::Backend, "accounts: scramSha1 holds non-SHA-1 credentials");
+  }
+  if (account.scramSha256 && account.scramSha256->hash != sasl::ScramHash::Sha256) {
+    return fail(StorageErrorKind::Backend, "accounts: scramSha256 holds non-SHA-256 credentials");
+  }
+  if (account.scramSha1) {
+    if (auto done = insertCredentials(database, account, kSha1, *account.scramSha1); !done) {
+      return done;
+    }
+  }
+  if (account.scramSha256) {
+    if (auto done = insertCredentials(database, account, kSha256, *account.scramSha256); !done) {
+      return done;
+    }
+  }
+  return {};
+}
+
+Result<void> readCredentials(Database& database, Account& account) {
+  auto select = database.prepare(
+      "SELECT hash, salt, iterations, stored_key, server_key FROM account_credentials "
+      "WHERE domain = ? AND username = ?");
+  if (!select) return tl::unexpected(select.error());
+  select->bindText(1, account.domain);
+  select->bindText(2, account.username);
+  for (;;) {
+    auto row = select->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return {};
+    sasl::ScramCredentials credentials;
+    credentials.salt = select->columnBlob(1);
+    credentials.iterations = static_cast<std::uint32_t>(select->columnInt64(2));
+    credentials.storedKey = select->columnBlob(3);
+    credentials.serverKey = select->columnBlob(4);
+    const std::string hash = select->columnText(0);
+    if (hash == kSha1) {
+      credentials.hash = sasl::ScramHash::Sha1;
+      account.scramSha1 = std::move(credentials);
+    } else if (hash == kSha256) {
+      credentials.hash = sasl::ScramHash::Sha256;
+      account.scramSha256 = std::move(credentials);
+    }
+    // Other hash names can only come from a newer build; this one cannot use them.
+  }
+}
+
+}  // namespace
+
+Result<void> SqliteAccountStore::create(const Account& account) {
+  return database_.withDatabase([&](Database& database) -> Result<void> {
+    auto transaction = Transaction::begin(database);
+    if (!transaction) return tl::unexpected(transaction.error());
+    auto insert = database.prepare(
+        "INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
+    if (!insert) return tl::unexpected(insert.error());
+    insert->bindText(1, account.domain);
+    insert->bindText(2, account.username);
+    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : unixNow());
+    if (auto done = insert->run(); !done) return done;
+    if (database.changes() == 0) {
+      return fail(StorageErrorKind::Conflict,
+                  "accounts: " + account.username + "@" + account.domain + " exists");
+    }
+    if (auto done = insertAllCredentials(database, account); !done) return done;
+    return transaction->commit();
+  });
+}
+
+Result<std::optional<Account>> SqliteAccountStore::find(const std::string& username,
+                                                        const std::string& domain) {
+  return database_.withDatabase([&](Database& database) -> Result<std::optional<Account>> {
+    auto select =
+        database.prepare("SELECT created_at FROM accounts WHERE domain = ? AND username = ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindText(1, domain);
+    select->bindText(2, username);
+    auto row = select->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return std::optional<Account>();
+    Account account;
+    account.username = username;
+    account.domain = domain;
+    account.createdAt = select->columnInt64(0);
+    if (auto read = readCredentials(database, account); !read) {
+      return tl::unexpected(read.error());
+    }
+    return std::optional<Account>(std::move(account));
+  });
+}
+
+Result<void> SqliteAccountStore::setCredentials(const Account& account) {
+  return database_.withDatabase([&](Database& database) -> Result<void> {
+    auto transaction = Transaction::begin(database);
+    if (!transaction) return tl::unexpected(transaction.error());
+    auto exists = database.prepare("SELECT 1 FROM accounts WHERE domain = ? AND username = ?");
+    if (!exists) return tl::unexpected(exists.error());
+    exists->bindText(1, account.domain);
+    exists->bindText(2, account.username);
+    auto found = exists->step();
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) {
+      return fail(StorageErrorKind::NotFound,
+                  "accounts: no account " + account.username + "@" + account.domain);
+    }
+    auto clear =
+        database.prepare("DELETE FROM account_credentials WHERE domain = ? AND username = ?");
+    if (!clear) return tl::unexpected(clear.error());
+    clear->bindText(1, account.domain);
+    clear->bindText(2, account.username);
+    if (auto done = clear->run(); !done) return done;
+    if (auto done = insertAllCredentials(database, account); !done) return done;
+    return transaction->commit();
+  });
+}
+
+Result<void> SqliteAccountStore::remove(const std::string& username, const std::string& domain) {
+  return database_.withDatabase([&](Database& database) -> Result<void> {
+    // The credentials go with the account through ON DELETE CASCADE (foreign_keys is ON).
+    auto remove = database.prepare("DELETE FROM accounts WHERE domain = ? AND username = ?");
+    if (!remove) return tl::unexpected(remove.error());
+    remove->bindText(1, domain);
+    remove->bindText(2, username);
+    if (auto done = remove->run(); !done) return done;
+    if (database.changes() == 0) {
+      return fail(StorageErrorKind::NotFound, "accounts: no account " + username + "@" + domain);
+    }
+    return {};
+  });
+}
+
+Result<std::vector<std::string>> SqliteAccountStore::list(const std::string& domain) {
+  return database_.withDatabase([&](Database& database) -> Result<std::vector<std::string>> {
+    // BINARY collation orders by bytes, as std::string's operator< does.
+    auto select =
+        database.prepare("SELECT username FROM accounts WHERE domain = ? ORDER BY username");
+    if (!select) return tl::unexpected(select.error());
+    select->bindText(1, domain);
+    std::vector<std::string> usernames;
+    for (;;) {
+      auto row = select->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return usernames;
+      usernames.push_back(select->columnText(0));
+    }
+  });
+}
+
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,37 @@
+#include "storage/sqlite/sqlite_storage.hpp"
+
+#include "storage/sqlite/database_setup.hpp"
+#include "storage/sqlite/migrations.hpp"
+
+namespace kontalk::storage::sqlite {
+
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const StorageConfig& config) {
+  auto database = openDatabaseFile(config.path, config.synchronous);
+  if (!database) return tl::unexpected(database.error());
+  // Refused at open, not only at migrate: a build that does not know the schema must not read
+  // or write it, whether or not it was asked to migrate.
+  if (auto checked = checkSchemaNotNewer(*database); !checked) {
+    return tl::unexpected(checked.error());
+  }
+  return std::make_unique<SqliteStorage>(std::move(*database));
+}
+
+Result<int> SqliteStorage::migrate() {
+  return database_.withDatabase(
+      [](Database& database) { return applyPendingMigrations(database); });
+}
+
+Result<int> SqliteStorage::schemaVersion() {
+  return database_.withDatabase([](Database& database) { return appliedSchemaVersion(database); });
+}
+
+void SqliteStorage::flush() {
+  // With synchronous=FULL every commit is already durable in the WAL; the checkpoint copies it
+  // into the database file and empties the WAL, so that a stopped server leaves one
+  // self-contained file (https://sqlite.org/pragma.html#pragma_wal_checkpoint). A failure
+  // (another process reading) loses nothing: the next open replays the WAL.
+  database_.withDatabase(
+      [](Database& database) { (void)database.execute("PRAGMA wal_checkpoint(TRUNCATE)"); });
+}
+
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,42 @@
+#pragma once
+// The storage facade: opens the configured backend, applies pending migrations, and hands out
+// one store per concern. Later concerns (roster, offline queue, keys, ...) are added here as
+// further accessors, each an interface with per-backend implementations.
+
+#include <memory>
+#include <string>
+
+#include "storage/account_store.hpp"
+#include "storage/result.hpp"
+
+namespace kontalk::storage {
+
+struct StorageConfig {
+  std::string backend = "sqlite";  // "sqlite" (postgres later)
+  std::string path;                // SQLite database file
+  // SQLite PRAGMA synchronous: "full" (default) makes every commit survive power loss, which the
+  // reliability contract (ARCHITECTURE.md §6) needs; "normal" survives a crash of the process
+  // but may lose the last commits on power loss, for deployments that accept that.
+  std::string synchronous = "full";
+};
+
+// Thread-safe: the stores it hands out may be used from several worker threads at once. The
+// stores live as long as the Storage.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual AccountStore& accounts() = 0;
+  // Applies every migration not yet applied; returns how many ran.
+  virtual Result<int> migrate() = 0;
+  // The highest applied migration; 0 for a database never migrated.
+  virtual Result<int> schemaVersion() = 0;
+  // Makes all committed data durable (used at shutdown).
+  virtual void flush() = 0;
+};
+
+// Opens the backend named in config. Does not migrate; callers decide (kontalkd migrates at start,
+// kontalkctl on `migrate`). Fails with a Backend error when the backend is unknown or unreachable,
+// or when the database was migrated by a newer build (its schema is unknown to this one).
+Result<std::unique_ptr<Storage>> openStorage(const StorageConfig& config);
+
+}  // namespace kontalk::storage

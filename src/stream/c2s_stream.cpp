@@ -1,0 +1,551 @@
+#include "stream/c2s_stream.hpp"
+
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "core/encoding.hpp"
+#include "stream/c2s_session_handle.hpp"
+#include "stream/inbound_stanza.hpp"
+#include "xml/serializer.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace kontalk::stream {
+namespace {
+
+using xmpp::StanzaError;
+using xmpp::StanzaErrorCondition;
+using xmpp::StreamError;
+using xmpp::StreamErrorCondition;
+using Clock = std::chrono::steady_clock;
+
+// How long a closing stream may take to flush its last bytes to a peer that does not read.
+constexpr auto kCloseGrace = std::chrono::seconds(5);
+// Serialization buffers above this size are released after use, so that one large stanza does
+// not pin memory on an otherwise idle connection.
+constexpr std::size_t kRetainedBufferBytes = 16 * 1024;
+
+StreamErrorCondition toStreamCondition(xml::ParseError error) {
+  switch (error) {
+    case xml::ParseError::NotWellFormed: return StreamErrorCondition::NotWellFormed;
+    case xml::ParseError::RestrictedXml: return StreamErrorCondition::RestrictedXml;
+    case xml::ParseError::PolicyViolation: return StreamErrorCondition::PolicyViolation;
+    case xml::ParseError::BadNamespacePrefix: return StreamErrorCondition::BadNamespacePrefix;
+  }
+  return StreamErrorCondition::NotWellFormed;
+}
+
+xml::Element saslElement(std::string name, std::string_view data = {}) {
+  xml::Element element(std::move(name), ns::kSasl);
+  if (!data.empty()) element.addText(core::base64Encode(data));
+  return element;
+}
+
+xml::Element saslFailure(const std::string& condition) {
+  xml::Element failure("failure", ns::kSasl);
+  failure.addChild(condition, ns::kSasl);
+  return failure;
+}
+
+// One shared read buffer per shard: a stream reads into it only after the socket is readable
+// and hands the bytes to its parser at once, so idle connections hold no read buffer at all.
+std::span<char> shardReadBuffer() {
+  thread_local std::array<char, 32 * 1024> buffer;
+  return buffer;
+}
+
+}  // namespace
+
+void C2sStream::start(C2sServices& services, StreamRegistry& registry,
+                      asio::ip::tcp::socket socket, bool directTls) {
+  const std::size_t connections = services.connections.fetch_add(1) + 1;
+  auto stream = std::make_shared<C2sStream>(services, registry, std::move(socket), directTls);
+  if (connections > services.config.limits.maxConnections) {
+    spdlog::warn("c2s: refusing {}: {} connections is the configured maximum",
+                 stream->transport_.remoteAddress(), services.config.limits.maxConnections);
+    stream->finish();
+    return;
+  }
+  registry.add(*stream);
+  asio::co_spawn(registry.shard(), [stream]() { return stream->run(); }, asio::detached);
+}
+
+C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry,
+                     asio::ip::tcp::socket socket, bool directTls)
+    : services_(services),
+      registry_(registry),
+      transport_(std::move(socket)),
+      parser_(*this, services.config.limits.parser),
+      id_(core::randomAlphanumeric(16)),
+      directTls_(directTls),
+      inboundRate_(services.config.limits.stanzasPerSecond, services.config.limits.stanzaBurst,
+                   Clock::now()),
+      created_(Clock::now()),
+      lastRead_(created_),
+      lastWrite_(created_) {}
+
+C2sStream::~C2sStream() { finish(); }
+
+// ---- reading -------------------------------------------------------------------------------
+
+Awaitable<void> C2sStream::run() {
+  spdlog::debug("c2s {}: connection from {}{}", id_, transport_.remoteAddress(),
+                directTls_ ? " (direct TLS)" : "");
+  if (directTls_) {
+    handshaking_ = true;
+    const bool ok = co_await transport_.startTls(services_.tls);
+    handshaking_ = false;
+    if (!ok) closing_ = true;
+  }
+  while (!closing_) {
+    const auto result = co_await transport_.read(shardReadBuffer());
+    if (result.status != net::TransportStatus::Ok) break;
+    lastRead_ = Clock::now();
+    parser_.feed(std::string_view(shardReadBuffer().data(), result.bytes));
+    co_await processEvents();
+    if (!closing_) co_await throttle();
+  }
+  co_await flush();
+  finish();
+}
+
+Awaitable<void> C2sStream::processEvents() {
+  for (;;) {
+    while (!events_.empty() && !closing_) {
+      ParserEvent event = std::move(events_.front());
+      events_.pop_front();
+      // The hot path (a bound session's stanza) needs no coroutine frame.
+      if (auto* element = std::get_if<xml::Element>(&event); element && session_) {
+        handleSessionStanza(std::move(*element));
+      } else {
+        co_await handleEvent(std::move(event));
+      }
+    }
+    if (closing_) co_return;
+    // Parse what a pause or a stream restart left unparsed; nothing new means all is consumed.
+    parser_.resume();
+    if (events_.empty()) co_return;
+  }
+}
+
+Awaitable<void> C2sStream::throttle() {
+  const auto pause = inboundRate_.take(static_cast<double>(stanzasSinceThrottle_), Clock::now());
+  stanzasSinceThrottle_ = 0;
+  if (pause == Clock::duration::zero()) co_return;
+  // Not reading is the gentlest limit: TCP pushes back on the client, nothing is lost.
+  spdlog::debug("c2s {}: inbound rate limit, pausing reads for {} ms", id_,
+                std::chrono::duration_cast<std::chrono::milliseconds>(pause).count());
+  asio::steady_timer timer(registry_.shard(), pause);
+  boost::system::error_code ignored;
+  co_await timer.async_wait(asio::redirect_error(use_awaitable, ignored));
+}
+
+void C2sStream::handleStreamOpen(const xml::Element& header) {
+  events_.emplace_back(StreamOpened{header});
+}
+
+void C2sStream::handleStreamElement(xml::Element element) {
+  ++stanzasSinceThrottle_;
+  // Before a session is bound every element may restart the stream (STARTTLS, SASL success):
+  // stop parsing after it so that what follows is parsed in the right stream.
+  if (!session_) parser_.pause();
+  events_.emplace_back(std::move(element));
+}
+
+void C2sStream::handleStreamClose() { events_.emplace_back(StreamClosed{}); }
+
+void C2sStream::handleParseError(xml::ParseError error, std::string detail) {
+  events_.emplace_back(ParseFailed{error, std::move(detail)});
+}
+
+Awaitable<void> C2sStream::handleEvent(ParserEvent event) {
+  if (auto* opened = std::get_if<StreamOpened>(&event)) {
+    handleOpen(opened->header);
+  } else if (auto* element = std::get_if<xml::Element>(&event)) {
+    if (session_) {
+      handleSessionStanza(std::move(*element));
+    } else {
+      co_await handleNegotiation(std::move(*element));
+    }
+  } else if (std::holds_alternative<StreamClosed>(event)) {
+    spdlog::debug("c2s {}: client closed the stream", id_);
+    closing_ = true;
+    closingSince_ = Clock::now();
+    sendRaw("</stream:stream>");
+  } else if (auto* failed = std::get_if<ParseFailed>(&event)) {
+    spdlog::info("c2s {}: closing {}: {}", id_, transport_.remoteAddress(), failed->detail);
+    close(StreamError{toStreamCondition(failed->error), failed->detail});
+  }
+}
+
+// ---- negotiation (RFC 6120 §4–§7) ------------------------------------------------------------
+
+void C2sStream::handleOpen(const xml::Element& header) {
+  const std::string_view peerFrom = header.attribute("from");
+  sendHeader(xmpp::Jid::parse(peerFrom) ? peerFrom : std::string_view{});
+  if (header.name() != "stream" || header.xmlns() != ns::kStreams ||
+      header.attribute("xmlns") != ns::kClient) {
+    close(StreamError{StreamErrorCondition::InvalidNamespace, "Expected a jabber:client stream."});
+    return;
+  }
+  const auto to = xmpp::Jid::parse(header.attribute("to"));
+  if (header.hasAttribute("to") && (!to || *to != services_.router.domain())) {
+    close(StreamError{StreamErrorCondition::HostUnknown,
+                      "This server does not serve " + std::string(header.attribute("to")) + "."});
+    return;
+  }
+  // RFC 6120 §4.7.5: without version="1.0" the client speaks pre-RFC XMPP, which we do not.
+  if (header.attribute("version").substr(0, 2) != "1.") {
+    close(StreamError{StreamErrorCondition::UnsupportedVersion, "XMPP 1.0 is required."});
+    return;
+  }
+  sendFeatures();
+}
+
+void C2sStream::sendHeader(std::string_view peerFrom) {
+  if (headerSent_) return;
+  headerSent_ = true;
+  id_ = core::randomAlphanumeric(16);
+  std::string header =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' xml:lang='en' id='";
+  header += id_;
+  header += "' from='";
+  xml::appendEscapedAttribute(header, services_.router.domain().toString());
+  if (!peerFrom.empty()) {
+    header += "' to='";
+    xml::appendEscapedAttribute(header, peerFrom);
+  }
+  header += "'>";
+  sendRaw(header);
+}
+
+void C2sStream::sendFeatures() {
+  const auto& c2s = services_.config.c2s;
+  xml::Element features("features", ns::kStreams);
+  if (!user_) {
+    if (!transport_.isTls()) {
+      auto& starttls = features.addChild("starttls", ns::kTls);
+      if (c2s.requireTls) starttls.addChild("required", ns::kTls);
+    }
+    if (transport_.isTls() || !c2s.requireTls) {
+      auto& mechanisms = features.addChild("mechanisms", ns::kSasl);
+      for (const auto& name : offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls)) {
+        mechanisms.addChild("mechanism", ns::kSasl).addText(name);
+      }
+    }
+  } else {
+    features.addChild("bind", ns::kBind);
+    // RFC 6121 §1.4 / draft-cridland-xmpp-session: session establishment is a no-op kept for
+    // old clients, marked optional so that new ones skip the round trip.
+    features.addChild("session", ns::kSession).addChild("optional", ns::kSession);
+  }
+  sendStanza(features);
+}
+
+Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
+  if (element.xmlns() == ns::kTls && element.name() == "starttls" && !user_) {
+    co_await handleStartTls();
+  } else if (element.xmlns() == ns::kSasl && !user_) {
+    co_await handleSaslElement(element);
+  } else if (user_ && element.is("iq", ns::kClient) && element.attribute("type") == "set" &&
+             element.child("bind", ns::kBind) != nullptr) {
+    handleBind(element);
+  } else if (user_ && element.is("iq", ns::kClient)) {
+    // RFC 6120 §7.1: nothing but binding before a resource is bound.
+    sendIqError(element, StanzaError::of(StanzaErrorCondition::NotAuthorized,
+                                         "Bind a resource first."));
+  } else {
+    spdlog::info("c2s {}: <{}/> from {} before authentication", id_, element.name(),
+                 transport_.remoteAddress());
+    close(StreamError{StreamErrorCondition::NotAuthorized, "Authenticate first."});
+  }
+}
+
+Awaitable<void> C2sStream::handleStartTls() {
+  if (transport_.isTls()) {
+    sendStanza(xml::Element("failure", ns::kTls));
+    close(StreamError{StreamErrorCondition::PolicyViolation, "TLS is already active."});
+    co_return;
+  }
+  sendStanza(xml::Element("proceed", ns::kTls));
+  co_await flush();
+  // RFC 6120 §5.4.3.3: plaintext sent after <starttls/> is discarded; a new stream follows TLS.
+  parser_.discardPending();
+  parser_.reset();
+  headerSent_ = false;
+  handshaking_ = true;
+  const bool ok = co_await transport_.startTls(services_.tls);
+  handshaking_ = false;
+  if (!ok) {
+    closing_ = true;
+    closingSince_ = Clock::now();
+    transport_.close();
+  }
+  kickWriter();
+}
+
+Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
+  const auto& c2s = services_.config.c2s;
+  if (element.name() == "abort") {
+    sasl_.reset();
+    sendStanza(saslFailure("aborted"));
+    co_return;
+  }
+  if (element.name() != "auth" && element.name() != "response") {
+    close(StreamError{StreamErrorCondition::UnsupportedStanzaType, "Unexpected SASL element."});
+    co_return;
+  }
+  if (c2s.requireTls && !transport_.isTls()) {
+    sendStanza(saslFailure("encryption-required"));
+    co_return;
+  }
+  // RFC 6120 §6.4.2: empty content means "no initial response", "=" an empty one.
+  const std::string text = element.text();
+  std::optional<std::string> payload;
+  if (text == "=") {
+    payload = std::string();
+  } else if (!text.empty()) {
+    payload = core::base64Decode(text);
+    if (!payload) {
+      sasl_.reset();
+      sendStanza(saslFailure("incorrect-encoding"));
+      co_return;
+    }
+  }
+  if (element.name() == "auth") {
+    const std::string mechanism(element.attribute("mechanism"));
+    const auto offered = offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls);
+    sasl_.reset();
+    if (std::find(offered.begin(), offered.end(), mechanism) != offered.end()) {
+      sasl_ = makeSaslMechanism(mechanism, services_.sasl);
+    }
+    if (!sasl_) {
+      sendStanza(saslFailure("invalid-mechanism"));
+      co_return;
+    }
+    co_await handleSaslStep(co_await sasl_->start(std::move(payload)));
+  } else if (!sasl_) {
+    sendStanza(saslFailure("malformed-request"));
+  } else {
+    co_await handleSaslStep(co_await sasl_->respond(payload.value_or(std::string())));
+  }
+}
+
+Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
+  switch (step.kind) {
+    case SaslStep::Kind::Challenge:
+      sendStanza(saslElement("challenge", step.data));
+      break;
+    case SaslStep::Kind::Success:
+      sasl_.reset();
+      user_ = step.username;
+      spdlog::info("c2s {}: {} authenticated as {}@{}", id_, transport_.remoteAddress(),
+                   step.username, services_.router.domain().domain());
+      sendStanza(saslElement("success", step.data));
+      // RFC 6120 §6.4.6: the client restarts the stream; bytes it already sent belong to it.
+      parser_.reset();
+      headerSent_ = false;
+      break;
+    case SaslStep::Kind::Failure:
+      sasl_.reset();
+      ++authFailures_;
+      spdlog::info("c2s {}: authentication from {} failed ({}): {}", id_,
+                   transport_.remoteAddress(), step.failureCondition, step.logReason);
+      sendStanza(saslFailure(step.failureCondition));
+      if (authFailures_ >= services_.config.c2s.maxAuthFailures) {
+        close(StreamError{StreamErrorCondition::PolicyViolation,
+                          "Too many authentication failures."});
+      }
+      break;
+  }
+  co_return;
+}
+
+void C2sStream::handleBind(const xml::Element& iq) {
+  const std::string requested = iq.child("bind", ns::kBind)->childText("resource", ns::kBind);
+  std::string resource;
+  if (requested.empty()) {
+    resource = core::randomAlphanumeric(12);
+  } else if (auto prepared = xmpp::resourceprep(requested)) {
+    resource = std::move(*prepared);
+  } else {
+    sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
+    return;
+  }
+  auto jid = xmpp::Jid::fromParts(*user_, services_.router.domain().domain(), resource);
+  if (!jid) {
+    sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
+    return;
+  }
+  auto handle = std::make_shared<C2sSessionHandle>(*jid, weak_from_this(), registry_.shard());
+  auto bound = services_.sessions.bind(handle);
+  using Outcome = router::SessionDirectory::BindOutcome;
+  if (bound.outcome == Outcome::Conflict) {
+    sendIqError(iq, StanzaError::of(StanzaErrorCondition::Conflict, "Resource in use."));
+    return;
+  }
+  if (bound.outcome == Outcome::TooManySessions) {
+    sendIqError(iq, StanzaError::of(StanzaErrorCondition::ResourceConstraint,
+                                    "Too many sessions for this account."));
+    return;
+  }
+  if (bound.replaced) {
+    spdlog::info("c2s {}: {} replaces an older session", id_, jid->toString());
+    bound.replaced->terminate(
+        StreamError{StreamErrorCondition::Conflict, "Replaced by a new session."});
+  }
+  session_ = std::move(handle);
+  spdlog::debug("c2s {}: bound {}", id_, jid->toString());
+  xml::Element result("bind", ns::kBind);
+  result.addChild("jid", ns::kBind).addText(jid->toString());
+  sendIqResult(iq, std::move(result));
+}
+
+void C2sStream::handleSessionStanza(xml::Element stanza) {
+  const auto verdict = acceptClientStanza(stanza, session_->jid());
+  if (const auto* error = std::get_if<StanzaError>(&verdict)) {
+    if (stanza.attribute("type") != "error") sendStanza(xmpp::makeErrorReply(stanza, *error));
+    return;
+  }
+  if (const auto* error = std::get_if<StreamError>(&verdict)) {
+    spdlog::info("c2s {}: {}", id_, error->text);
+    close(*error);
+    return;
+  }
+  // Legacy session establishment (RFC 3921 §3) is answered here: it is a no-op.
+  if (stanza.name() == "iq" && stanza.attribute("type") == "set" &&
+      stanza.child("session", ns::kSession) != nullptr) {
+    sendIqResult(stanza, std::nullopt);
+    return;
+  }
+  services_.router.route(std::move(stanza));
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+void C2sStream::sendStanza(const xml::Element& stanza) {
+  if (closing_ || !transport_.isOpen()) return;
+  xml::serializeTo(outbox_, stanza, ns::kClient);
+  if (outbox_.size() > services_.config.limits.maxOutboundQueueBytes) {
+    spdlog::warn("c2s {}: {} does not read its stream; closing", id_,
+                 session_ ? session_->jid().toString() : transport_.remoteAddress());
+    close(StreamError{StreamErrorCondition::PolicyViolation, "Outbound queue overflow."});
+    return;
+  }
+  kickWriter();
+}
+
+void C2sStream::sendRaw(std::string_view bytes) {
+  if (!transport_.isOpen()) return;
+  outbox_.append(bytes);
+  kickWriter();
+}
+
+void C2sStream::sendIqResult(const xml::Element& request, std::optional<xml::Element> payload) {
+  xml::Element result("iq", ns::kClient);
+  result.setAttribute("type", "result");
+  result.setAttribute("id", std::string(request.attribute("id")));
+  if (session_) result.setAttribute("to", session_->jid().toString());
+  if (payload) result.addChild(std::move(*payload));
+  sendStanza(result);
+}
+
+void C2sStream::sendIqError(const xml::Element& request, const StanzaError& error) {
+  auto reply = xmpp::makeErrorReply(request, error);
+  reply.removeAttribute("from");
+  sendStanza(reply);
+}
+
+void C2sStream::kickWriter() {
+  // During a TLS handshake the socket belongs to OpenSSL; bytes queued meanwhile wait for it.
+  if (writing_ || outbox_.empty() || handshaking_ || !transport_.isOpen()) return;
+  writing_ = true;
+  asio::co_spawn(registry_.shard(), writeLoop(shared_from_this()), asio::detached);
+}
+
+// The unnamed parameter keeps the stream alive while the writer runs (coroutine parameters live
+// in the frame).
+Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
+  while (!outbox_.empty() && transport_.isOpen()) {
+    inflight_.swap(outbox_);
+    const auto status = co_await transport_.write(inflight_);
+    inflight_.clear();
+    if (inflight_.capacity() > kRetainedBufferBytes) std::string().swap(inflight_);
+    if (status != net::TransportStatus::Ok) {
+      outbox_.clear();
+      transport_.close();
+      break;
+    }
+    lastWrite_ = Clock::now();
+  }
+  if (outbox_.capacity() > kRetainedBufferBytes) std::string().swap(outbox_);
+  writing_ = false;
+  // A closing stream ends once its last bytes (the error, </stream:stream>) are out.
+  if (closing_) transport_.close();
+  if (flushWaiter_ != nullptr) flushWaiter_->cancel();
+}
+
+Awaitable<void> C2sStream::flush() {
+  kickWriter();
+  while (writing_) {
+    asio::steady_timer waiter(registry_.shard(), Clock::time_point::max());
+    flushWaiter_ = &waiter;
+    boost::system::error_code ignored;
+    co_await waiter.async_wait(asio::redirect_error(use_awaitable, ignored));
+    flushWaiter_ = nullptr;
+  }
+}
+
+// ---- closing ---------------------------------------------------------------------------------
+
+void C2sStream::close(const StreamError& error) {
+  if (closing_) return;
+  if (handshaking_) {
+    closing_ = true;
+    closingSince_ = Clock::now();
+    transport_.close();
+    return;
+  }
+  sendHeader({});  // RFC 6120 §4.9.1.1: an error before our header still opens the stream
+  xml::serializeTo(outbox_, error.toElement(), ns::kClient);
+  outbox_ += "</stream:stream>";
+  closing_ = true;
+  closingSince_ = Clock::now();
+  kickWriter();
+}
+
+void C2sStream::handleTick(Clock::time_point now) {
+  const auto& c2s = services_.config.c2s;
+  if (closing_) {
+    if (now - closingSince_ > kCloseGrace) transport_.close();
+    return;
+  }
+  if (!session_ && now - created_ > c2s.authTimeout) {
+    spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
+    close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
+  } else if (now - lastRead_ > c2s.idleTimeout) {
+    spdlog::info("c2s {}: closing idle connection of {}", id_,
+                 session_ ? session_->jid().toString() : transport_.remoteAddress());
+    close(StreamError{StreamErrorCondition::ConnectionTimeout, "Idle for too long."});
+  } else if (headerSent_ && !writing_ && now - lastWrite_ > c2s.keepaliveInterval) {
+    // RFC 6120 §4.6.1: whitespace keeps NAT mappings alive and reveals dead peers.
+    sendRaw(" ");
+    lastWrite_ = now;
+  }
+}
+
+void C2sStream::finish() {
+  if (finished_) return;
+  finished_ = true;
+  registry_.remove(*this);
+  if (session_) {
+    services_.router.handleSessionClosed(session_);
+    spdlog::debug("c2s {}: session {} ended", id_, session_->jid().toString());
+    session_.reset();
+  }
+  transport_.close();
+  services_.connections.fetch_sub(1);
+}
+
+}  // namespace kontalk::stream

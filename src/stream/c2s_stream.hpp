@@ -1,0 +1,133 @@
+#pragma once
+// One client-to-server connection (RFC 6120): stream negotiation (STARTTLS, SASL, resource
+// binding), then the bound session's stanzas to and from the router.
+//
+// Lifetime: owned by shared pointers held by its reader and writer coroutines and by posted
+// deliveries; it ends when both coroutines are done. Closing is a state (ARCHITECTURE.md §10):
+// close() queues the stream error and </stream:stream>, the writer flushes them and then closes
+// the socket, which ends the reader, which releases the session.
+//
+// Threading: everything runs on the stream's shard. The router reaches it only through its
+// session handle, which posts to the shard.
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "core/config.hpp"
+#include "net/token_bucket.hpp"
+#include "net/transport.hpp"
+#include "router/router.hpp"
+#include "router/session_directory.hpp"
+#include "stream/sasl_mechanism.hpp"
+#include "stream/stream_registry.hpp"
+#include "xml/stream_parser.hpp"
+
+namespace kontalk::stream {
+
+// What every c2s stream shares; owned by the server, outlives all streams.
+struct C2sServices {
+  const core::Config& config;
+  SSL_CTX* tls;
+  router::Router& router;
+  router::SessionDirectory& sessions;
+  SaslServices sasl;
+  std::atomic<std::size_t> connections{0};
+};
+
+class C2sSessionHandle;
+
+class C2sStream final : public std::enable_shared_from_this<C2sStream>,
+                        public RegisteredStream,
+                        private xml::StreamParserEvents {
+ public:
+  // Starts serving a freshly accepted socket; `directTls` for XEP-0368 ports. Runs on the
+  // registry's shard.
+  static void start(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
+                    bool directTls);
+
+  C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
+            bool directTls);
+  ~C2sStream() override;
+
+  // Queues a stanza for the client (on the stream's shard).
+  void sendStanza(const xml::Element& stanza);
+  // RegisteredStream: closes with a stream error; idempotent.
+  void close(const xmpp::StreamError& error) override;
+  void handleTick(std::chrono::steady_clock::time_point now) override;
+
+ private:
+  struct StreamOpened {
+    xml::Element header;
+  };
+  struct StreamClosed {};
+  struct ParseFailed {
+    xml::ParseError error;
+    std::string detail;
+  };
+  using ParserEvent = std::variant<StreamOpened, xml::Element, StreamClosed, ParseFailed>;
+
+  // xml::StreamParserEvents: queue events; they are handled in order by processEvents().
+  void handleStreamOpen(const xml::Element& header) override;
+  void handleStreamElement(xml::Element element) override;
+  void handleStreamClose() override;
+  void handleParseError(xml::ParseError error, std::string detail) override;
+
+  Awaitable<void> run();
+  Awaitable<void> processEvents();
+  Awaitable<void> handleEvent(ParserEvent event);
+  void handleOpen(const xml::Element& header);
+  Awaitable<void> handleNegotiation(xml::Element element);
+  Awaitable<void> handleStartTls();
+  Awaitable<void> handleSaslStep(SaslStep step);
+  Awaitable<void> handleSaslElement(const xml::Element& element);
+  void handleBind(const xml::Element& iq);
+  void handleSessionStanza(xml::Element stanza);
+  Awaitable<void> throttle();
+
+  void sendHeader(std::string_view peerFrom);
+  void sendFeatures();
+  void sendRaw(std::string_view bytes);
+  void sendIqResult(const xml::Element& request, std::optional<xml::Element> payload);
+  void sendIqError(const xml::Element& request, const xmpp::StanzaError& error);
+  void kickWriter();
+  Awaitable<void> writeLoop(std::shared_ptr<C2sStream> keepAlive);
+  Awaitable<void> flush();
+  void finish();
+
+  C2sServices& services_;
+  StreamRegistry& registry_;
+  net::Transport transport_;
+  xml::StreamParser parser_;
+  std::deque<ParserEvent> events_;
+  std::string id_;  // stream id of the current stream header; also names the stream in logs
+  bool directTls_;
+
+  bool headerSent_ = false;
+  bool handshaking_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::optional<std::string> user_;  // authenticated localpart
+  std::unique_ptr<SaslMechanism> sasl_;
+  std::size_t authFailures_ = 0;
+  std::shared_ptr<C2sSessionHandle> session_;
+
+  std::string outbox_;    // serialized, waiting for the writer
+  std::string inflight_;  // being written
+  bool writing_ = false;
+  asio::steady_timer* flushWaiter_ = nullptr;
+
+  net::TokenBucket inboundRate_;
+  std::size_t stanzasSinceThrottle_ = 0;
+  std::chrono::steady_clock::time_point created_;
+  std::chrono::steady_clock::time_point lastRead_;
+  std::chrono::steady_clock::time_point lastWrite_;
+  std::chrono::steady_clock::time_point closingSince_;
+};
+
+}  // namespace kontalk::stream

@@ -1,0 +1,61 @@
+#pragma once
+// Server side of one SASL exchange (RFC 6120 §6), independent of XML: the c2s stream turns
+// <auth/>, <response/> into calls here and the outcomes into <challenge/>, <success/>, <failure/>.
+//
+// Threading: a mechanism belongs to one stream and is used from its shard; storage look-ups it
+// needs run on the worker pool and resume on the stream's shard.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/asio.hpp"
+#include "core/worker_pool.hpp"
+#include "storage/account_store.hpp"
+
+namespace kontalk::stream {
+
+struct SaslStep {
+  enum class Kind { Challenge, Success, Failure };
+  Kind kind = Kind::Failure;
+  std::string data;              // challenge, or additional data with success (raw bytes)
+  std::string username;          // the authenticated localpart (Success)
+  std::string failureCondition;  // RFC 6120 §6.5 condition name (Failure)
+  std::string logReason;         // why it failed, for the server log only
+
+  static SaslStep challenge(std::string data) { return {Kind::Challenge, std::move(data), {}, {}, {}}; }
+  static SaslStep success(std::string username, std::string data = {}) {
+    return {Kind::Success, std::move(data), std::move(username), {}, {}};
+  }
+  static SaslStep failure(std::string condition, std::string reason) {
+    return {Kind::Failure, {}, {}, std::move(condition), std::move(reason)};
+  }
+};
+
+class SaslMechanism {
+ public:
+  virtual ~SaslMechanism() = default;
+  // The first message: the initial response, or nullopt when the client sent none.
+  virtual Awaitable<SaslStep> start(std::optional<std::string> initialResponse) = 0;
+  // A <response/> to the last challenge.
+  virtual Awaitable<SaslStep> respond(std::string response) = 0;
+};
+
+// What mechanisms need from the server.
+struct SaslServices {
+  storage::AccountStore& accounts;
+  core::WorkerPool& workers;
+  std::string domain;
+};
+
+// Mechanisms offered on a stream, strongest first. PLAIN is offered only over TLS unless
+// `allowPlainWithoutTls` (loopback testing).
+std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls);
+
+// A fresh exchange for `name`, or nullptr when the mechanism is unknown. The caller checks that
+// the mechanism was offered on its stream.
+std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name, const SaslServices& services);
+
+}  // namespace kontalk::stream

@@ -1,0 +1,143 @@
+#include <spdlog/spdlog.h>
+
+#include "stream/sasl/plain.hpp"
+#include "stream/sasl/scram.hpp"
+#include "stream/sasl_mechanism.hpp"
+#include "xmpp/jid.hpp"
+
+namespace kontalk::stream {
+namespace {
+
+using sasl::ScramHash;
+
+// Loads the account of a (SASLprep'd) username on the worker pool. nullopt for unknown users,
+// names that are not valid localparts, and storage failures (logged).
+Awaitable<std::optional<storage::Account>> findAccount(const SaslServices& services,
+                                                       const std::string& username) {
+  auto local = xmpp::nodeprep(username);
+  if (!local) co_return std::nullopt;
+  auto result = co_await services.workers.run(
+      [&services, &local] { return services.accounts.find(*local, services.domain); });
+  if (!result) {
+    spdlog::error("sasl: account look-up for {} failed: {}", *local, result.error().message);
+    co_return std::nullopt;
+  }
+  co_return std::move(*result);
+}
+
+std::string scramFailureCondition(sasl::ScramServerExchange::Error error) {
+  using Error = sasl::ScramServerExchange::Error;
+  switch (error) {
+    case Error::MalformedRequest: return "malformed-request";
+    case Error::InvalidAuthzid: return "invalid-authzid";
+    case Error::ChannelBindingUnsupported: return "encryption-required";
+    case Error::NotAuthorized: return "not-authorized";
+  }
+  return "not-authorized";
+}
+
+class ScramMechanism final : public SaslMechanism {
+ public:
+  ScramMechanism(ScramHash hash, const SaslServices& services)
+      : hash_(hash), services_(services), exchange_(hash, services.domain) {}
+
+  Awaitable<SaslStep> start(std::optional<std::string> initialResponse) override {
+    if (!initialResponse) co_return SaslStep::challenge({});  // RFC 6120 §6.4.2: ask for it
+    co_return co_await handleClientFirst(std::move(*initialResponse));
+  }
+
+  Awaitable<SaslStep> respond(std::string response) override {
+    if (!sawClientFirst_) co_return co_await handleClientFirst(std::move(response));
+    if (finished_) co_return SaslStep::failure("malformed-request", "response after the last step");
+    finished_ = true;
+    auto result = exchange_.handleClientFinal(response);
+    if (auto* error = std::get_if<sasl::ScramServerExchange::Error>(&result)) {
+      co_return SaslStep::failure(scramFailureCondition(*error),
+                                  account_ ? "wrong password" : "unknown user");
+    }
+    if (!account_) co_return SaslStep::failure("not-authorized", "unknown user");
+    co_return SaslStep::success(account_->username, std::get<std::string>(std::move(result)));
+  }
+
+ private:
+  Awaitable<SaslStep> handleClientFirst(std::string message) {
+    sawClientFirst_ = true;
+    auto result = exchange_.handleClientFirst(message);
+    if (auto* error = std::get_if<sasl::ScramServerExchange::Error>(&result)) {
+      co_return SaslStep::failure(scramFailureCondition(*error), "bad client-first-message");
+    }
+    account_ = co_await findAccount(services_, std::get<std::string>(result));
+    std::optional<sasl::ScramCredentials> credentials;
+    if (account_) {
+      credentials = hash_ == ScramHash::Sha1 ? account_->scramSha1 : account_->scramSha256;
+      // An account without credentials for this hash cannot log in with it; the exchange still
+      // runs to the proof so that the failure looks like any other.
+      if (!credentials) account_.reset();
+    }
+    co_return SaslStep::challenge(exchange_.serverFirst(credentials));
+  }
+
+  ScramHash hash_;
+  const SaslServices& services_;
+  sasl::ScramServerExchange exchange_;
+  std::optional<storage::Account> account_;
+  bool sawClientFirst_ = false;
+  bool finished_ = false;
+};
+
+class PlainMechanism final : public SaslMechanism {
+ public:
+  explicit PlainMechanism(const SaslServices& services) : services_(services) {}
+
+  Awaitable<SaslStep> start(std::optional<std::string> initialResponse) override {
+    if (!initialResponse) co_return SaslStep::challenge({});
+    co_return co_await check(std::move(*initialResponse));
+  }
+
+  Awaitable<SaslStep> respond(std::string response) override {
+    if (answered_) co_return SaslStep::failure("malformed-request", "response after the last step");
+    co_return co_await check(std::move(response));
+  }
+
+ private:
+  Awaitable<SaslStep> check(std::string message) {
+    answered_ = true;
+    auto credentials = sasl::parsePlainMessage(message);
+    if (!credentials) co_return SaslStep::failure("malformed-request", "bad PLAIN message");
+    auto account = co_await findAccount(services_, credentials->username);
+    if (!account) co_return SaslStep::failure("not-authorized", "unknown user");
+    // RFC 6120 §6.3.8: an authzid, if given, must name the account being authenticated.
+    if (!credentials->authzid.empty() &&
+        credentials->authzid != account->username + "@" + services_.domain) {
+      co_return SaslStep::failure("invalid-authzid", "authzid names another entity");
+    }
+    const auto& stored = account->scramSha256 ? account->scramSha256 : account->scramSha1;
+    if (!stored) co_return SaslStep::failure("not-authorized", "account has no password");
+    // PBKDF2 is deliberately slow: keep it off the shard.
+    const bool valid = co_await services_.workers.run(
+        [&stored, &credentials] { return sasl::verifyPassword(*stored, credentials->password); });
+    if (!valid) co_return SaslStep::failure("not-authorized", "wrong password");
+    co_return SaslStep::success(account->username);
+  }
+
+  const SaslServices& services_;
+  bool answered_ = false;
+};
+
+}  // namespace
+
+std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls) {
+  std::vector<std::string> mechanisms{"SCRAM-SHA-256", "SCRAM-SHA-1"};
+  if (tls || allowPlainWithoutTls) mechanisms.emplace_back("PLAIN");
+  return mechanisms;
+}
+
+std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
+                                                 const SaslServices& services) {
+  if (name == "SCRAM-SHA-256") return std::make_unique<ScramMechanism>(ScramHash::Sha256, services);
+  if (name == "SCRAM-SHA-1") return std::make_unique<ScramMechanism>(ScramHash::Sha1, services);
+  if (name == "PLAIN") return std::make_unique<PlainMechanism>(services);
+  return nullptr;
+}
+
+}  // namespace kontalk::stream

@@ -1,0 +1,57 @@
+#pragma once
+// Stanza errors (RFC 6120 §8.3): conditions, their default types, and error replies.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "xml/element.hpp"
+
+namespace kontalk::xmpp {
+
+enum class StanzaErrorType { Auth, Cancel, Continue, Modify, Wait };
+
+enum class StanzaErrorCondition {
+  BadRequest,
+  Conflict,
+  FeatureNotImplemented,
+  Forbidden,
+  Gone,
+  InternalServerError,
+  ItemNotFound,
+  JidMalformed,
+  NotAcceptable,
+  NotAllowed,
+  NotAuthorized,
+  PolicyViolation,
+  RecipientUnavailable,
+  Redirect,
+  RegistrationRequired,
+  RemoteServerNotFound,
+  RemoteServerTimeout,
+  ResourceConstraint,
+  ServiceUnavailable,
+  SubscriptionRequired,
+  UndefinedCondition,
+  UnexpectedRequest,
+};
+
+struct StanzaError {
+  StanzaErrorCondition condition = StanzaErrorCondition::UndefinedCondition;
+  StanzaErrorType type = StanzaErrorType::Cancel;
+  std::string text;  // optional human-readable text (English)
+
+  // The condition with the type RFC 6120 §8.3.3 recommends for it.
+  static StanzaError of(StanzaErrorCondition condition, std::string text = {});
+  xml::Element toElement() const;  // <error type='…'><condition/><text/></error>
+};
+
+std::string_view conditionName(StanzaErrorCondition condition);
+std::string_view typeName(StanzaErrorType type);
+
+// The error reply to `stanza` (RFC 6120 §8.2): same name and id, from/to swapped, type='error',
+// the original payload kept (so the sender can tell which request failed), plus <error/>.
+// `stanza` must not itself be an error (callers never answer errors with errors, §8.2).
+xml::Element makeErrorReply(const xml::Element& stanza, const StanzaError& error);
+
+}  // namespace kontalk::xmpp

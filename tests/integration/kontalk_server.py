@@ -1,0 +1,227 @@
+"""Run a real kontalkd for one test: config, ports, process lifetime, users.
+
+The helper owns everything a test needs to treat the server as a black box:
+it writes the TOML config into the test's tmp_path, starts the binary, waits
+until both client ports accept connections and stops it again, asserting a
+clean exit. kontalkctl is driven through the same config file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "localhost"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 20.0
+SHUTDOWN_TIMEOUT_S = 10.0
+CTL_TIMEOUT_S = 30.0
+LOG_TAIL_LINES = 60
+
+
+def build_dir() -> Path:
+    """Build directory holding src/kontalkd and src/kontalkctl."""
+    default = Path(__file__).resolve().parents[2] / "build"
+    return Path(os.environ.get("KONTALK_BUILD_DIR", default))
+
+
+def binary(name: str) -> Path:
+    path = build_dir() / "src" / name
+    if not os.access(path, os.X_OK):
+        raise FileNotFoundError(
+            f"{path} is missing or not executable; build it or set KONTALK_BUILD_DIR"
+        )
+    return path
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def to_toml(config: dict[str, dict[str, Any]]) -> str:
+    """Serialise a two-level {section: {key: value}} dict (all our config needs)."""
+    lines: list[str] = []
+    for section, keys in config.items():
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {_toml_value(value)}" for key, value in keys.items())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def merge_config(
+    base: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]] | None
+) -> dict[str, dict[str, Any]]:
+    merged = {section: dict(keys) for section, keys in base.items()}
+    for section, keys in (overrides or {}).items():
+        merged.setdefault(section, {}).update(keys)
+    return merged
+
+
+class KontalkServer:
+    """One kontalkd process with its own config, data directory and ports."""
+
+    def __init__(self, workdir: Path, overrides: dict[str, dict[str, Any]] | None = None):
+        self.workdir = workdir
+        self.domain = DOMAIN
+        self.host = HOST
+        self.starttls_port = free_port()
+        self.direct_tls_port = free_port()
+        while self.direct_tls_port == self.starttls_port:
+            self.direct_tls_port = free_port()
+        self.data_dir = workdir / "var"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config = merge_config(
+            {
+                "server": {"domain": DOMAIN, "data_dir": str(self.data_dir), "threads": 2},
+                "c2s": {
+                    "listen": [f"{HOST}:{self.starttls_port}"],
+                    "direct_tls": [f"{HOST}:{self.direct_tls_port}"],
+                    "require_tls": True,
+                    "resource_conflict": "replace",
+                },
+                "limits": {"max_stanza_bytes": 65536},
+                "log": {"level": "debug"},
+            },
+            overrides,
+        )
+        self.config_path = workdir / "kontalk.toml"
+        self.config_path.write_text(to_toml(self.config))
+        self.log_path = workdir / "kontalkd.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log_file = None
+
+    # --- process lifetime ---------------------------------------------------
+
+    def start(self) -> None:
+        self._log_file = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [str(binary("kontalkd")), "--config", str(self.config_path)],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=self._log_file,
+        )
+        self._wait_until_listening()
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        pending = {self.starttls_port, self.direct_tls_port}
+        while pending:
+            exit_code = self.process.poll()
+            if exit_code is not None:
+                raise AssertionError(
+                    f"kontalkd exited with {exit_code} during start-up\n{self.log_tail()}"
+                )
+            for port in list(pending):
+                try:
+                    socket.create_connection((HOST, port), timeout=0.5).close()
+                    pending.discard(port)
+                except OSError:
+                    pass
+            if pending and time.monotonic() > deadline:
+                raise AssertionError(
+                    f"kontalkd did not listen on {sorted(pending)} within "
+                    f"{STARTUP_TIMEOUT_S} s\n{self.log_tail()}"
+                )
+            if pending:
+                time.sleep(0.05)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def terminate(self) -> None:
+        """Send SIGTERM without waiting: the graceful-shutdown request."""
+        assert self.process is not None, "server was never started"
+        self.process.send_signal(signal.SIGTERM)
+
+    def wait_exit(self, timeout: float = SHUTDOWN_TIMEOUT_S) -> int:
+        assert self.process is not None, "server was never started"
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+            raise AssertionError(
+                f"kontalkd did not exit within {timeout} s of SIGTERM (killed it)\n"
+                f"{self.log_tail()}"
+            ) from None
+
+    def stop(self) -> None:
+        """Graceful shutdown: SIGTERM, at most 10 s, exit code 0."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.terminate()
+        exit_code = self.wait_exit()
+        self._close_log()
+        assert exit_code == 0, f"kontalkd exited with {exit_code}\n{self.log_tail()}"
+
+    def kill(self) -> None:
+        """SIGKILL, for fault-injection tests: no chance to clean up.
+
+        Forgets the process afterwards, so a later stop() (e.g. the fixture's)
+        does not report the deliberate kill as an unclean exit.
+        """
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        self.process = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return "(no kontalkd log)"
+        tail = "\n".join(text.splitlines()[-lines:])
+        return f"--- last {lines} lines of {self.log_path} ---\n{tail}"
+
+    # --- kontalkctl -----------------------------------------------------------
+
+    def ctl(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run kontalkctl against this server's config; never raises on exit code."""
+        return subprocess.run(
+            [str(binary("kontalkctl")), "--config", str(self.config_path), *args],
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=CTL_TIMEOUT_S,
+        )
+
+    def jid(self, localpart: str) -> str:
+        return f"{localpart}@{self.domain}"
+
+    def add_user(self, localpart: str, password: str) -> str:
+        """Create a user with kontalkctl; returns the bare JID."""
+        jid = self.jid(localpart)
+        result = self.ctl("user", "add", jid, stdin=password + "\n")
+        assert result.returncode == 0, (
+            f"kontalkctl user add {jid} failed with {result.returncode}: {result.stderr}"
+        )
+        return jid

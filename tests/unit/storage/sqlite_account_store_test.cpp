@@ -1,0 +1,229 @@
+#include "storage/sqlite/sqlite_account_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "storage/sqlite/database.hpp"
+#include "storage/storage.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+using sasl::ScramCredentials;
+using sasl::ScramHash;
+
+// Credentials with binary fields: every field contains NUL and high bytes, and `seed` makes
+// the values of different calls differ.
+ScramCredentials credentials(ScramHash hash, char seed) {
+  const std::size_t keySize = hash == ScramHash::Sha1 ? 20 : 32;
+  ScramCredentials result;
+  result.hash = hash;
+  result.salt = std::string("\0salt\0", 6) + seed + '\xff';
+  result.iterations = 4096 + static_cast<std::uint32_t>(seed);
+  result.storedKey = std::string(keySize, seed);
+  result.storedKey[3] = '\0';
+  result.serverKey = std::string(keySize, '\x80');
+  result.serverKey[0] = '\0';
+  result.serverKey[1] = seed;
+  return result;
+}
+
+void expectSameCredentials(const std::optional<ScramCredentials>& actual,
+                           const std::optional<ScramCredentials>& expected) {
+  ASSERT_EQ(actual.has_value(), expected.has_value());
+  if (!expected) return;
+  EXPECT_EQ(actual->hash, expected->hash);
+  EXPECT_EQ(actual->salt, expected->salt);
+  EXPECT_EQ(actual->iterations, expected->iterations);
+  EXPECT_EQ(actual->storedKey, expected->storedKey);
+  EXPECT_EQ(actual->serverKey, expected->serverKey);
+}
+
+Account account(std::string username, std::string domain = "example.org") {
+  Account result;
+  result.username = std::move(username);
+  result.domain = std::move(domain);
+  result.createdAt = 1700000000;
+  return result;
+}
+
+class SqliteAccountStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.path = (directory_.path() / "kontalk.db").string();
+    auto opened = openStorage(config_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    storage_ = std::move(*opened);
+    ASSERT_TRUE(storage_->migrate());
+  }
+
+  AccountStore& accounts() { return storage_->accounts(); }
+
+  std::int64_t credentialRows() {
+    auto database = Database::open(config_.path);
+    EXPECT_TRUE(database);
+    auto count = database->prepare("SELECT COUNT(*) FROM account_credentials");
+    EXPECT_TRUE(count);
+    EXPECT_TRUE(count->step().value_or(false));
+    return count->columnInt64(0);
+  }
+
+  testing::TemporaryDirectory directory_;
+  StorageConfig config_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(SqliteAccountStoreTest, CreateThenFindRoundTripsBothHashes) {
+  Account alice = account("alice");
+  alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
+  alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
+  ASSERT_TRUE(accounts().create(alice));
+
+  auto found = accounts().find("alice", "example.org");
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  const Account& stored = **found;
+  EXPECT_EQ(stored.username, "alice");
+  EXPECT_EQ(stored.domain, "example.org");
+  EXPECT_EQ(stored.createdAt, 1700000000);
+  expectSameCredentials(stored.scramSha1, alice.scramSha1);
+  expectSameCredentials(stored.scramSha256, alice.scramSha256);
+}
+
+TEST_F(SqliteAccountStoreTest, AccountWithoutCredentials) {
+  Account bob = account("bob");
+  bob.createdAt = 0;
+  ASSERT_TRUE(accounts().create(bob));
+  auto found = accounts().find("bob", "example.org");
+  ASSERT_TRUE(found && *found);
+  EXPECT_FALSE((*found)->scramSha1);
+  EXPECT_FALSE((*found)->scramSha256);
+  EXPECT_GT((*found)->createdAt, 0);  // 0 means "now"
+}
+
+TEST_F(SqliteAccountStoreTest, FindMissesOtherUsersAndDomains) {
+  ASSERT_TRUE(accounts().create(account("alice")));
+  EXPECT_FALSE(accounts().find("alice", "example.com").value());
+  EXPECT_FALSE(accounts().find("alicia", "example.org").value());
+}
+
+TEST_F(SqliteAccountStoreTest, CreatingAnExistingAccountIsAConflict) {
+  Account first = account("alice");
+  first.scramSha256 = credentials(ScramHash::Sha256, 'a');
+  ASSERT_TRUE(accounts().create(first));
+  Account second = account("alice");
+  second.scramSha256 = credentials(ScramHash::Sha256, 'z');
+  auto created = accounts().create(second);
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().kind, StorageErrorKind::Conflict);
+  expectSameCredentials(accounts().find("alice", "example.org").value()->scramSha256,
+                        first.scramSha256);
+  // The same username in another domain is another account.
+  EXPECT_TRUE(accounts().create(account("alice", "example.com")));
+}
+
+TEST_F(SqliteAccountStoreTest, CredentialsInTheWrongSlotAreRefusedWithoutAnAccount) {
+  Account mixed = account("alice");
+  mixed.scramSha1 = credentials(ScramHash::Sha256, 'a');
+  auto created = accounts().create(mixed);
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().kind, StorageErrorKind::Backend);
+  EXPECT_FALSE(accounts().find("alice", "example.org").value());
+}
+
+TEST_F(SqliteAccountStoreTest, SetCredentialsReplacesAllOfThem) {
+  Account alice = account("alice");
+  alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
+  alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
+  ASSERT_TRUE(accounts().create(alice));
+
+  Account update = account("alice");
+  update.scramSha256 = credentials(ScramHash::Sha256, 'c');
+  ASSERT_TRUE(accounts().setCredentials(update));
+  auto found = accounts().find("alice", "example.org");
+  ASSERT_TRUE(found && *found);
+  expectSameCredentials((*found)->scramSha1, std::nullopt);
+  expectSameCredentials((*found)->scramSha256, update.scramSha256);
+  EXPECT_EQ(credentialRows(), 1);
+}
+
+TEST_F(SqliteAccountStoreTest, SetCredentialsOfAMissingAccountIsNotFound) {
+  Account ghost = account("ghost");
+  ghost.scramSha256 = credentials(ScramHash::Sha256, 'g');
+  auto updated = accounts().setCredentials(ghost);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(credentialRows(), 0);
+}
+
+TEST_F(SqliteAccountStoreTest, RemoveTakesTheCredentialsAlong) {
+  Account alice = account("alice");
+  alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
+  alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
+  ASSERT_TRUE(accounts().create(alice));
+  ASSERT_TRUE(accounts().create(account("bob")));
+  ASSERT_EQ(credentialRows(), 2);
+
+  ASSERT_TRUE(accounts().remove("alice", "example.org"));
+  EXPECT_FALSE(accounts().find("alice", "example.org").value());
+  EXPECT_EQ(credentialRows(), 0);
+  EXPECT_TRUE(accounts().find("bob", "example.org").value());
+  // A new account of the same name starts without the old credentials.
+  ASSERT_TRUE(accounts().create(account("alice")));
+  EXPECT_FALSE(accounts().find("alice", "example.org").value()->scramSha256);
+}
+
+TEST_F(SqliteAccountStoreTest, RemovingAMissingAccountIsNotFound) {
+  auto removed = accounts().remove("ghost", "example.org");
+  ASSERT_FALSE(removed);
+  EXPECT_EQ(removed.error().kind, StorageErrorKind::NotFound);
+}
+
+TEST_F(SqliteAccountStoreTest, ListIsSortedAndPerDomain) {
+  for (const char* name : {"carol", "alice", "bob"}) {
+    ASSERT_TRUE(accounts().create(account(name)));
+  }
+  ASSERT_TRUE(accounts().create(account("dave", "example.com")));
+  EXPECT_EQ(accounts().list("example.org").value(),
+            (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_EQ(accounts().list("example.com").value(), std::vector<std::string>{"dave"});
+  EXPECT_TRUE(accounts().list("example.net").value().empty());
+}
+
+TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
+  constexpr int kThreads = 8;
+  constexpr int kAccountsPerThread = 25;
+  std::vector<int> failures(kThreads, 0);
+  std::vector<int> conflicts(kThreads, 0);
+  {
+    std::vector<std::jthread> threads;
+    for (int thread = 0; thread < kThreads; ++thread) {
+      threads.emplace_back([&, thread] {
+        for (int i = 0; i < kAccountsPerThread; ++i) {
+          Account user = account("user" + std::to_string(thread) + "-" + std::to_string(i));
+          user.scramSha256 = credentials(ScramHash::Sha256, static_cast<char>('a' + thread));
+          if (!accounts().create(user)) ++failures[static_cast<std::size_t>(thread)];
+          // Every thread also races for one shared name: exactly one may win.
+          auto shared = accounts().create(account("shared" + std::to_string(i)));
+          if (!shared && shared.error().kind == StorageErrorKind::Conflict) {
+            ++conflicts[static_cast<std::size_t>(thread)];
+          }
+        }
+      });
+    }
+  }
+  int totalConflicts = 0;
+  for (int thread = 0; thread < kThreads; ++thread) {
+    EXPECT_EQ(failures[static_cast<std::size_t>(thread)], 0);
+    totalConflicts += conflicts[static_cast<std::size_t>(thread)];
+  }
+  EXPECT_EQ(totalConflicts, (kThreads - 1) * kAccountsPerThread);
+  EXPECT_EQ(accounts().list("example.org").value().size(),
+            static_cast<std::size_t>(kThreads * kAccountsPerThread + kAccountsPerThread));
+  EXPECT_EQ(credentialRows(), kThreads * kAccountsPerThread);
+}
+
+}  // namespace
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,104 @@
+#include "storage/storage.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "storage/sqlite/database.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  StorageConfig config() const {
+    StorageConfig config;
+    config.path = (directory_.path() / "data" / "kontalk.db").string();
+    return config;
+  }
+
+  std::unique_ptr<Storage> open() {
+    auto storage = openStorage(config());
+    EXPECT_TRUE(storage) << storage.error().message;
+    return storage ? std::move(*storage) : nullptr;
+  }
+
+  testing::TemporaryDirectory directory_;
+};
+
+TEST_F(StorageTest, UnknownBackendIsABackendErrorNamingIt) {
+  StorageConfig unknown = config();
+  unknown.backend = "mongodb";
+  auto storage = openStorage(unknown);
+  ASSERT_FALSE(storage);
+  EXPECT_EQ(storage.error().kind, StorageErrorKind::Backend);
+  EXPECT_NE(storage.error().message.find("mongodb"), std::string::npos);
+}
+
+TEST_F(StorageTest, OpenDoesNotMigrate) {
+  auto storage = open();
+  ASSERT_TRUE(storage);
+  EXPECT_EQ(storage->schemaVersion().value(), 0);
+}
+
+TEST_F(StorageTest, MigrateRunsEverythingOnceThenNothing) {
+  auto storage = open();
+  ASSERT_TRUE(storage);
+  auto first = storage->migrate();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_GE(*first, 1);
+  EXPECT_EQ(storage->schemaVersion().value(), *first);
+  EXPECT_EQ(storage->migrate().value(), 0);
+  EXPECT_EQ(storage->schemaVersion().value(), *first);
+}
+
+TEST_F(StorageTest, DataSurvivesReopening) {
+  int version = 0;
+  {
+    auto storage = open();
+    ASSERT_TRUE(storage);
+    version = storage->migrate().value();
+    ASSERT_TRUE(storage->accounts().create(Account{"alice", "example.org", {}, {}, 1700000000}));
+    storage->flush();
+  }
+  auto storage = open();
+  ASSERT_TRUE(storage);
+  EXPECT_EQ(storage->schemaVersion().value(), version);
+  EXPECT_EQ(storage->migrate().value(), 0);
+  auto found = storage->accounts().find("alice", "example.org");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->createdAt, 1700000000);
+}
+
+TEST_F(StorageTest, FlushEmptiesTheWriteAheadLog) {
+  auto storage = open();
+  ASSERT_TRUE(storage);
+  ASSERT_TRUE(storage->migrate());
+  const std::filesystem::path wal = config().path + "-wal";
+  ASSERT_GT(std::filesystem::file_size(wal), 0u);
+  storage->flush();
+  EXPECT_EQ(std::filesystem::file_size(wal), 0u);
+}
+
+TEST_F(StorageTest, RefusesADatabaseFromANewerBuild) {
+  {
+    auto storage = open();
+    ASSERT_TRUE(storage);
+    const int latest = storage->migrate().value();
+    auto database = sqlite::Database::open(config().path);
+    ASSERT_TRUE(database);
+    auto future =
+        database->prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)");
+    ASSERT_TRUE(future);
+    future->bindInt64(1, latest + 1);
+    ASSERT_TRUE(future->run());
+  }
+  auto storage = openStorage(config());
+  ASSERT_FALSE(storage);
+  EXPECT_EQ(storage.error().kind, StorageErrorKind::Backend);
+  EXPECT_NE(storage.error().message.find("newer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kontalk::storage
