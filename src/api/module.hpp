@@ -6,16 +6,21 @@
 // run on whichever shard received the stanza, concurrently with each other: a module's state that
 // handlers share must be immutable after start() or synchronised by the module.
 
+#include <chrono>
 #include <functional>
-#include <optional>
-#include <vector>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
+
+namespace kontalk::storage {
+class Storage;
+}
 
 namespace kontalk::api {
 
@@ -38,6 +43,75 @@ struct IqRequest {
 };
 
 using IqHandler = std::function<HandlerResult(const IqRequest&)>;
+
+// The client end of a connection, as far as modules need it (registration throttles by address;
+// Kontalk registration and key rollover read the TLS client certificate, spec §2, §4).
+struct ClientInfo {
+  std::string remoteAddress;   // "ip:port"
+  std::string certificateDer;  // the TLS client certificate in DER, empty when none was presented
+};
+
+// Sends a stanza back on one particular stream. Thread-safe; does nothing once the stream ended.
+using StreamReply = std::function<void(xml::Element)>;
+
+// An IQ from a client that has not authenticated (RFC 6120 §6 leaves only registration,
+// XEP-0077, to such clients). It has no 'from'; answers go through `reply`.
+struct PreAuthIqRequest {
+  const xml::Element& stanza;
+  const xml::Element& payload;
+  const ClientInfo& client;
+  StreamReply reply;
+};
+using PreAuthIqHandler = std::function<HandlerResult(const PreAuthIqRequest&)>;
+
+// A bound client session as modules see it.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual const xmpp::Jid& jid() const = 0;  // full JID, fixed at bind
+  // Whether the client has sent available presence (RFC 6121 §4.2) and its priority.
+  virtual bool isAvailable() const = 0;
+  virtual int priority() const = 0;
+  virtual const ClientInfo& client() const = 0;
+};
+
+// Named points in a stanza's path (ARCHITECTURE.md §2) where modules act. Handlers of one point
+// run in ascending `order`; the first that returns Handled consumes the stanza (it is neither
+// routed nor delivered further).
+enum class StanzaHook {
+  // A bound client's stanza, validated and stamped with its full 'from', before routing. Runs
+  // on the sender's shard; `session` is the sender.
+  FromClient,
+  // A message or presence addressed to a local account's bare JID (or, for messages, to a full
+  // JID whose session is gone), before the router picks resources: the server acting on the
+  // account's behalf (subscriptions, probes, blocking). `session` is null.
+  ToAccount,
+  // About to be handed to one session: the last chance to hold back or drop (CSI, blocking).
+  // Runs on the shard that routes the stanza; `session` is the recipient.
+  ToSession,
+  // A message for a local account that no session accepted (RFC 6121 §8.5.2.2): offline storage.
+  // `session` is null. When nobody handles it the router answers service-unavailable.
+  Undeliverable,
+};
+
+struct StanzaEvent {
+  xml::Element& stanza;  // may be modified by handlers that return Continue
+  const xmpp::Jid& from;
+  const xmpp::Jid& to;
+  const Session* session;
+};
+using StanzaHandler = std::function<HandlerResult(StanzaEvent&)>;
+
+// Stream features (RFC 6120 §4.3.2) offered by modules, at the stage they apply to.
+enum class FeatureStage {
+  BeforeAuthentication,  // beside the SASL mechanisms (e.g. XEP-0077 registration)
+  AfterAuthentication,   // beside resource binding (e.g. roster versioning, CSI)
+};
+
+// A top-level element other than a stanza that a bound client may send (a "nonza", e.g. CSI's
+// <active/>). Runs on the session's shard.
+using StreamElementHandler = std::function<void(const Session&, const xml::Element&)>;
+using SessionHandler = std::function<void(const Session&)>;
 
 // An identity in disco#info (XEP-0030 §3.1).
 struct DiscoIdentity {
@@ -65,9 +139,28 @@ class ModuleHost {
   virtual std::vector<std::string> discoFeatures(IqScope scope) const = 0;  // sorted, unique
   virtual std::vector<DiscoIdentity> discoIdentities(IqScope scope) const = 0;
 
+  // Registers the handler for IQs of unauthenticated clients with a payload in `xmlns`.
+  virtual void handlePreAuthIq(std::string xmlns, IqType type, PreAuthIqHandler handler) = 0;
+
+  virtual void hookStanza(StanzaHook hook, int order, StanzaHandler handler) = 0;
+  // Session lifecycle: bound (before the client can send a stanza) and closed (after the router
+  // forgot the session; its last presence state is still readable). Run on the session's shard.
+  virtual void hookSessionBound(SessionHandler handler) = 0;
+  virtual void hookSessionClosed(SessionHandler handler) = 0;
+  virtual void handleStreamElement(std::string xmlns, std::string name,
+                                   StreamElementHandler handler) = 0;
+  virtual void addStreamFeature(FeatureStage stage, xml::Element feature) = 0;
+
   // Sends a stanza through the router. 'from' must be set (the server's domain or an account JID).
-  // Thread-safe.
+  // Thread-safe. Stanzas sent here pass the ToAccount/ToSession/Undeliverable hooks like any other.
   virtual void send(xml::Element stanza) = 0;
+
+  // The server's storage. Its stores block: call them only from runBlocking() work.
+  virtual storage::Storage& storage() = 0;
+  // Runs blocking work (storage, crypto) on the worker pool; it may call send() when done.
+  virtual void runBlocking(std::function<void()> work) = 0;
+  // Calls `task` every `interval` (on some shard) until the server stops: purges, expiries.
+  virtual void every(std::chrono::seconds interval, std::function<void()> task) = 0;
 
   // Conveniences over send() for answering an IQ request.
   void replyResult(const IqRequest& request, std::optional<xml::Element> payload = std::nullopt);

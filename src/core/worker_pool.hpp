@@ -27,6 +27,12 @@ class WorkerPool {
         use_awaitable);
   }
 
+  // Runs `work` on a worker; nothing waits for it.
+  template <typename Function>
+  void post(Function work) {
+    asio::post(pool_, std::move(work));
+  }
+
   void join() {
     pool_.stop();
     pool_.join();

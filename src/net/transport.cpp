@@ -120,6 +120,33 @@ Awaitable<bool> Transport::startTls(SSL_CTX* context) {
   }
 }
 
+Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view serverName) {
+  ssl_.reset(SSL_new(context));
+  if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
+    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
+    ssl_.reset();
+    co_return false;
+  }
+  if (!serverName.empty()) {
+    const std::string name(serverName);  // OpenSSL wants a NUL-terminated copy
+    SSL_set_tlsext_host_name(ssl_.get(), name.c_str());
+  }
+  for (;;) {
+    const int result = SSL_connect(ssl_.get());
+    if (result == 1) co_return true;
+    const int error = SSL_get_error(ssl_.get(), result);
+    if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+      spdlog::info("tls handshake with {} failed: {}", remoteAddress_, lastSslError());
+      ssl_.reset();
+      co_return false;
+    }
+    if (!co_await waitFor(error)) {
+      ssl_.reset();
+      co_return false;
+    }
+  }
+}
+
 X509* Transport::peerCertificate() const {
   return ssl_ ? SSL_get0_peer_certificate(ssl_.get()) : nullptr;
 }

@@ -44,6 +44,10 @@ class Transport {
   Awaitable<TransportStatus> write(std::string_view bytes);
   // Server side TLS handshake on the open socket. False (and the reason logged) on failure.
   Awaitable<bool> startTls(SSL_CTX* context);
+  // Client side TLS handshake (the benchmark's load generator and tests): sends `serverName` as
+  // SNI (RFC 6066 §3) unless empty. Certificate checks are the context's business. False (and the
+  // reason logged) on failure.
+  Awaitable<bool> startTlsClient(SSL_CTX* context, std::string_view serverName);
   // Sends a TLS close_notify when TLS is active and closes the socket. Idempotent.
   void close();
 

@@ -1,41 +1,45 @@
 #pragma once
 // What the router knows of one bound client session: its full JID, presence state, and a
 // thread-safe way to hand it a stanza. The c2s stream implements it; the router never sees a
-// socket.
+// socket. Modules see it as an api::Session.
 
 #include <atomic>
 
+#include "api/module.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stream_error.hpp"
 
 namespace kontalk::router {
 
-class LocalSession {
+class LocalSession : public api::Session {
  public:
-  explicit LocalSession(xmpp::Jid jid) : jid_(std::move(jid)) {}
-  virtual ~LocalSession() = default;
+  LocalSession(xmpp::Jid jid, api::ClientInfo client)
+      : jid_(std::move(jid)), client_(std::move(client)) {}
   LocalSession(const LocalSession&) = delete;
   LocalSession& operator=(const LocalSession&) = delete;
 
-  const xmpp::Jid& jid() const { return jid_; }  // full JID, fixed at bind
+  const xmpp::Jid& jid() const override { return jid_; }
+  const api::ClientInfo& client() const override { return client_; }
 
   // Presence as last broadcast by the client (RFC 6121 §4.7.2.3). Written by the router on the
   // session's own shard, read by routing decisions on any shard.
-  bool isAvailable() const { return available_.load(std::memory_order_acquire); }
-  int priority() const { return priority_.load(std::memory_order_acquire); }
+  bool isAvailable() const override { return available_.load(std::memory_order_acquire); }
+  int priority() const override { return priority_.load(std::memory_order_acquire); }
   void setPresence(bool available, int priority) {
     priority_.store(priority, std::memory_order_release);
     available_.store(available, std::memory_order_release);
   }
 
-  // Thread-safe: queues `stanza` for this session on its own shard.
+  // Thread-safe: queues `stanza` for this session on its own shard. Callers go through
+  // Router::deliver so that the ToSession hooks run.
   virtual void deliver(xml::Element stanza) = 0;
   // Thread-safe: closes the session with a stream error (e.g. <conflict/> when replaced).
   virtual void terminate(xmpp::StreamError error) = 0;
 
  private:
   xmpp::Jid jid_;
+  api::ClientInfo client_;
   std::atomic<bool> available_{false};
   std::atomic<int> priority_{0};
 };

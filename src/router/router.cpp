@@ -29,8 +29,38 @@ int presencePriority(const xml::Element& presence) {
 
 }  // namespace
 
-Router::Router(xmpp::Jid domain, SessionDirectory& sessions, const IqHandlerTable& iqHandlers)
-    : domain_(std::move(domain)), sessions_(sessions), iqHandlers_(iqHandlers) {}
+Router::Router(xmpp::Jid domain, SessionDirectory& sessions, const ExtensionPoints& extensions)
+    : domain_(std::move(domain)), sessions_(sessions), extensions_(extensions) {}
+
+void Router::routeFromClient(xml::Element stanza, const LocalSession& sender) {
+  const auto to = xmpp::Jid::parse(stanza.attribute("to")).value_or(xmpp::Jid{});
+  api::StanzaEvent event{stanza, sender.jid(), to, &sender};
+  if (extensions_.run(api::StanzaHook::FromClient, event) == api::HandlerResult::Handled) return;
+  route(std::move(stanza));
+}
+
+void Router::deliver(LocalSession& session, xml::Element stanza) {
+  const auto from = xmpp::Jid::parse(stanza.attribute("from")).value_or(xmpp::Jid{});
+  api::StanzaEvent event{stanza, from, session.jid(), &session};
+  if (extensions_.run(api::StanzaHook::ToSession, event) == api::HandlerResult::Handled) return;
+  session.deliver(std::move(stanza));
+}
+
+bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
+  api::StanzaEvent event{stanza, from, to, nullptr};
+  return extensions_.run(api::StanzaHook::ToAccount, event) == api::HandlerResult::Handled;
+}
+
+void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from,
+                                 const xmpp::Jid& to) {
+  api::StanzaEvent event{stanza, from, to, nullptr};
+  if (extensions_.run(api::StanzaHook::Undeliverable, event) == api::HandlerResult::Handled) return;
+  bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
+}
+
+void Router::handleSessionBound(const LocalSession& session) {
+  for (const auto& handler : extensions_.sessionBound) handler(session);
+}
 
 void Router::route(xml::Element stanza) {
   auto from = parseAddress(stanza, "from");
@@ -68,7 +98,7 @@ void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::J
   const bool isRequest = type == "get" || type == "set";
   if (!to.isBare()) {
     if (auto session = sessions_.find(to)) {
-      session->deliver(std::move(stanza));
+      deliver(*session, std::move(stanza));
     } else if (isRequest) {
       // RFC 6121 §8.5.3.2.3: an IQ to an unavailable full JID gets service-unavailable.
       bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
@@ -94,7 +124,7 @@ void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& fr
   }
   const xml::Element& payload = *payloads.front();
   const auto type = stanza.attribute("type") == "get" ? api::IqType::Get : api::IqType::Set;
-  if (const auto* handler = iqHandlers_.find(scope, payload.xmlns(), type)) {
+  if (const auto* handler = extensions_.iq.find(scope, payload.xmlns(), type)) {
     if ((*handler)(api::IqRequest{stanza, payload, from, to}) == api::HandlerResult::Handled) return;
   }
   bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
@@ -109,7 +139,7 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
   }
   if (!to.isBare()) {
     if (auto session = sessions_.find(to)) {
-      session->deliver(std::move(stanza));
+      deliver(*session, std::move(stanza));
       return;
     }
     // RFC 6121 §8.5.3.2.1: with the full JID gone, normal and chat go to the bare JID, headline
@@ -121,11 +151,12 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
     bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
     return;
   }
+  if (consumedForAccount(stanza, from, to)) return;
   if (deliverToBareJid(stanza, to.bare())) return;
-  // RFC 6121 §8.5.2.2: no available resource. Headlines and errors are dropped silently;
-  // normal and chat messages are refused until offline storage exists.
+  // RFC 6121 §8.5.2.2: no available resource. Normal and chat messages are offered to offline
+  // storage; headlines and errors are dropped silently.
   if (type == "" || type == "normal" || type == "chat") {
-    bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
+    handleUndeliverable(std::move(stanza), from, to);
   }
 }
 
@@ -141,55 +172,56 @@ bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJ
                      })->get()->priority();
     std::erase_if(sessions, [best](const auto& s) { return s->priority() != best; });
   }
-  for (std::size_t i = 0; i + 1 < sessions.size(); ++i) sessions[i]->deliver(stanza);
-  sessions.back()->deliver(xml::Element(stanza));
+  for (const auto& session : sessions) deliver(*session, stanza);
   return true;
 }
 
 void Router::routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
-  const std::string_view type = stanza.attribute("type");
   if (to.isEmpty()) {
     broadcastOwnPresence(stanza, from);
     return;
   }
-  if (to.isDomain()) return;  // presence to the server: nothing to do (probes come with roster)
+  if (to.isDomain()) return;  // presence to the server: nothing to do
   if (!to.isBare()) {
-    if (auto session = sessions_.find(to)) session->deliver(std::move(stanza));
+    if (auto session = sessions_.find(to)) deliver(*session, std::move(stanza));
     return;
   }
-  // Directed presence and subscription stanzas to a bare JID reach every available resource
-  // (RFC 6121 §4.6, §3.1.3). Storing subscription requests for offline users comes with rosters.
-  if (type == "probe") return;
+  // Subscription stanzas and probes to an account are the server's business on the account's
+  // behalf (RFC 6121 §3, §4.3), handled by modules; without one, directed presence reaches every
+  // available resource (RFC 6121 §4.6) and probes go unanswered.
+  if (consumedForAccount(stanza, from, to)) return;
+  if (stanza.attribute("type") == "probe") return;
   for (const auto& session : sessions_.sessionsOf(to)) {
-    if (session->isAvailable()) session->deliver(stanza);
+    if (session->isAvailable()) deliver(*session, stanza);
   }
 }
 
-void Router::broadcastOwnPresence(const xml::Element& stanza, const xmpp::Jid& from) {
+void Router::broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from) {
   const std::string_view type = stanza.attribute("type");
   if (type != "" && type != "unavailable") return;
   if (from.isBare()) return;  // only sessions broadcast presence
   auto sender = sessions_.find(from);
   if (!sender) return;
-  const bool available = type.empty();
-  sender->setPresence(available, presencePriority(stanza));
+  sender->setPresence(type.empty(), presencePriority(stanza));
   // RFC 6121 §4.2.2 / §4.5.2: the user's own available resources, including the sender, learn
-  // of the change. Broadcast to contacts needs the roster and is added with it.
+  // of the change. Contacts are the roster module's business (FromClient hook).
   for (const auto& session : sessions_.sessionsOf(from.bare())) {
-    if (session->isAvailable() || session == sender) session->deliver(stanza);
+    if (session->isAvailable() || session == sender) deliver(*session, stanza);
   }
 }
 
 void Router::handleSessionClosed(const std::shared_ptr<LocalSession>& session) {
   sessions_.unbind(*session);
-  if (!session->isAvailable()) return;
-  session->setPresence(false, 0);
-  xml::Element unavailable("presence", ns::kClient);
-  unavailable.setAttribute("from", session->jid().toString());
-  unavailable.setAttribute("type", "unavailable");
-  for (const auto& other : sessions_.sessionsOf(session->jid().bare())) {
-    if (other->isAvailable()) other->deliver(unavailable);
+  if (session->isAvailable()) {
+    xml::Element unavailable("presence", ns::kClient);
+    unavailable.setAttribute("from", session->jid().toString());
+    unavailable.setAttribute("type", "unavailable");
+    for (const auto& other : sessions_.sessionsOf(session->jid().bare())) {
+      if (other->isAvailable()) deliver(*other, unavailable);
+    }
   }
+  // The session keeps its last presence state so that hooks can tell how it left.
+  for (const auto& handler : extensions_.sessionClosed) handler(*session);
 }
 
 void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, std::string text) {
@@ -204,7 +236,7 @@ void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, 
   }
   auto to = xmpp::Jid::parse(reply.attribute("to"));
   if (!to || !isLocalDomain(*to) || to->isBare()) return;  // only local sessions get bounces
-  if (auto session = sessions_.find(*to)) session->deliver(std::move(reply));
+  if (auto session = sessions_.find(*to)) deliver(*session, std::move(reply));
 }
 
 }  // namespace kontalk::router

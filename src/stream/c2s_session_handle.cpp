@@ -6,9 +6,9 @@
 
 namespace kontalk::stream {
 
-C2sSessionHandle::C2sSessionHandle(xmpp::Jid jid, std::weak_ptr<C2sStream> stream,
-                                   asio::io_context& shard)
-    : LocalSession(std::move(jid)), stream_(std::move(stream)), shard_(shard) {}
+C2sSessionHandle::C2sSessionHandle(xmpp::Jid jid, api::ClientInfo client,
+                                   std::weak_ptr<C2sStream> stream, asio::io_context& shard)
+    : LocalSession(std::move(jid), std::move(client)), stream_(std::move(stream)), shard_(shard) {}
 
 void C2sSessionHandle::deliver(xml::Element stanza) {
   if (shard_.get_executor().running_in_this_thread()) {

@@ -13,7 +13,8 @@ class C2sStream;
 
 class C2sSessionHandle final : public router::LocalSession {
  public:
-  C2sSessionHandle(xmpp::Jid jid, std::weak_ptr<C2sStream> stream, asio::io_context& shard);
+  C2sSessionHandle(xmpp::Jid jid, api::ClientInfo client, std::weak_ptr<C2sStream> stream,
+                   asio::io_context& shard);
 
   // Thread-safe. On the stream's own shard the stanza is queued at once (keeping the order of
   // everything one shard sends); from other shards it is posted.

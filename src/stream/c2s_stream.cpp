@@ -220,6 +220,13 @@ void C2sStream::sendHeader(std::string_view peerFrom) {
   sendRaw(header);
 }
 
+void C2sStream::addModuleFeatures(xml::Element& features, api::FeatureStage stage) const {
+  const auto& registered = services_.extensions.streamFeatures;
+  const auto found = registered.find(stage);
+  if (found == registered.end()) return;
+  for (const auto& feature : found->second) features.addChild(feature);
+}
+
 void C2sStream::sendFeatures() {
   const auto& c2s = services_.config.c2s;
   xml::Element features("features", ns::kStreams);
@@ -233,12 +240,14 @@ void C2sStream::sendFeatures() {
       for (const auto& name : offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls)) {
         mechanisms.addChild("mechanism", ns::kSasl).addText(name);
       }
+      addModuleFeatures(features, api::FeatureStage::BeforeAuthentication);
     }
   } else {
     features.addChild("bind", ns::kBind);
     // RFC 6121 §1.4 / draft-cridland-xmpp-session: session establishment is a no-op kept for
     // old clients, marked optional so that new ones skip the round trip.
     features.addChild("session", ns::kSession).addChild("optional", ns::kSession);
+    addModuleFeatures(features, api::FeatureStage::AfterAuthentication);
   }
   sendStanza(features);
 }
@@ -251,6 +260,9 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
   } else if (user_ && element.is("iq", ns::kClient) && element.attribute("type") == "set" &&
              element.child("bind", ns::kBind) != nullptr) {
     handleBind(element);
+  } else if (!user_ && element.is("iq", ns::kClient) &&
+             (transport_.isTls() || !services_.config.c2s.requireTls)) {
+    handlePreAuthIq(element);
   } else if (user_ && element.is("iq", ns::kClient)) {
     // RFC 6120 §7.1: nothing but binding before a resource is bound.
     sendIqError(element, StanzaError::of(StanzaErrorCondition::NotAuthorized,
@@ -378,7 +390,8 @@ void C2sStream::handleBind(const xml::Element& iq) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
     return;
   }
-  auto handle = std::make_shared<C2sSessionHandle>(*jid, weak_from_this(), registry_.shard());
+  auto handle = std::make_shared<C2sSessionHandle>(*jid, clientInfo(), weak_from_this(),
+                                                   registry_.shard());
   auto bound = services_.sessions.bind(handle);
   using Outcome = router::SessionDirectory::BindOutcome;
   if (bound.outcome == Outcome::Conflict) {
@@ -400,9 +413,18 @@ void C2sStream::handleBind(const xml::Element& iq) {
   xml::Element result("bind", ns::kBind);
   result.addChild("jid", ns::kBind).addText(jid->toString());
   sendIqResult(iq, std::move(result));
+  services_.router.handleSessionBound(*session_);
 }
 
 void C2sStream::handleSessionStanza(xml::Element stanza) {
+  if (stanza.xmlns() != ns::kClient) {
+    const auto& handlers = services_.extensions.streamElements;
+    const auto handler = handlers.find({stanza.xmlns(), stanza.name()});
+    if (handler != handlers.end()) {
+      handler->second(*session_, stanza);
+      return;
+    }
+  }
   const auto verdict = acceptClientStanza(stanza, session_->jid());
   if (const auto* error = std::get_if<StanzaError>(&verdict)) {
     if (stanza.attribute("type") != "error") sendStanza(xmpp::makeErrorReply(stanza, *error));
@@ -419,7 +441,49 @@ void C2sStream::handleSessionStanza(xml::Element stanza) {
     sendIqResult(stanza, std::nullopt);
     return;
   }
-  services_.router.route(std::move(stanza));
+  services_.router.routeFromClient(std::move(stanza), *session_);
+}
+
+void C2sStream::handlePreAuthIq(const xml::Element& iq) {
+  const std::string_view type = iq.attribute("type");
+  const auto payloads = iq.childElements();
+  if (!iq.hasAttribute("id") || (type != "get" && type != "set") || payloads.size() != 1) {
+    if (type != "result" && type != "error") {
+      sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Malformed IQ."));
+    }
+    return;
+  }
+  const auto& handlers = services_.extensions.preAuthIq;
+  const auto handler = handlers.find(
+      {payloads.front()->xmlns(), type == "get" ? api::IqType::Get : api::IqType::Set});
+  if (handler != handlers.end()) {
+    // Replies may come later, from a worker thread: post them to this stream if it still lives.
+    api::StreamReply reply = [weak = weak_from_this(), &shard = registry_.shard()](xml::Element stanza) {
+      asio::post(shard, [weak, stanza = std::move(stanza)] {
+        if (auto stream = weak.lock()) stream->sendStanza(stanza);
+      });
+    };
+    const api::PreAuthIqRequest request{iq, *payloads.front(), clientInfo(), std::move(reply)};
+    if (handler->second(request) == api::HandlerResult::Handled) return;
+  }
+  sendIqError(iq, StanzaError::of(StanzaErrorCondition::ServiceUnavailable));
+}
+
+const api::ClientInfo& C2sStream::clientInfo() {
+  if (!client_) {
+    client_.emplace();
+    client_->remoteAddress = transport_.remoteAddress();
+    if (X509* certificate = transport_.peerCertificate()) {
+      unsigned char* der = nullptr;
+      const int length = i2d_X509(certificate, &der);
+      if (length > 0) {
+        client_->certificateDer.assign(reinterpret_cast<const char*>(der),
+                                       static_cast<std::size_t>(length));
+      }
+      OPENSSL_free(der);
+    }
+  }
+  return *client_;
 }
 
 // ---- writing ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ struct C2sServices {
   SSL_CTX* tls;
   router::Router& router;
   router::SessionDirectory& sessions;
+  const router::ExtensionPoints& extensions;
   SaslServices sasl;
   std::atomic<std::size_t> connections{0};
 };
@@ -88,10 +89,14 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   Awaitable<void> handleSaslElement(const xml::Element& element);
   void handleBind(const xml::Element& iq);
   void handleSessionStanza(xml::Element stanza);
+  void handlePreAuthIq(const xml::Element& iq);
+  // The client end as modules see it; built on first use (the certificate is known after TLS).
+  const api::ClientInfo& clientInfo();
   Awaitable<void> throttle();
 
   void sendHeader(std::string_view peerFrom);
   void sendFeatures();
+  void addModuleFeatures(xml::Element& features, api::FeatureStage stage) const;
   void sendRaw(std::string_view bytes);
   void sendIqResult(const xml::Element& request, std::optional<xml::Element> payload);
   void sendIqError(const xml::Element& request, const xmpp::StanzaError& error);
@@ -116,6 +121,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   std::unique_ptr<SaslMechanism> sasl_;
   std::size_t authFailures_ = 0;
   std::shared_ptr<C2sSessionHandle> session_;
+  std::optional<api::ClientInfo> client_;
 
   std::string outbox_;    // serialized, waiting for the writer
   std::string inflight_;  // being written

@@ -1,10 +1,18 @@
 #include "app/server/module_host.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace kontalk::app {
 
-ServerModuleHost::ServerModuleHost(const core::Config& config, router::IqHandlerTable& iqHandlers,
-                                   router::Router& router)
-    : config_(config), iqHandlers_(iqHandlers), router_(router) {}
+ServerModuleHost::ServerModuleHost(const core::Config& config,
+                                   router::ExtensionPoints& extensions, router::Router& router,
+                                   storage::Storage& storage, core::WorkerPool& workers)
+    : config_(config),
+      extensions_(extensions),
+      router_(router),
+      storage_(storage),
+      workers_(workers) {}
 
 std::string ServerModuleHost::configString(std::string_view module, std::string_view key,
                                            std::string_view fallback) const {
@@ -16,7 +24,49 @@ std::string ServerModuleHost::configString(std::string_view module, std::string_
 
 void ServerModuleHost::handleIq(api::IqScope scope, std::string xmlns, api::IqType type,
                                 api::IqHandler handler) {
-  iqHandlers_.add(scope, std::move(xmlns), type, std::move(handler));
+  extensions_.iq.add(scope, std::move(xmlns), type, std::move(handler));
+}
+
+void ServerModuleHost::handlePreAuthIq(std::string xmlns, api::IqType type,
+                                       api::PreAuthIqHandler handler) {
+  auto key = std::make_pair(xmlns, type);
+  if (!extensions_.preAuthIq.emplace(std::move(key), std::move(handler)).second) {
+    throw std::logic_error("two modules handle pre-authentication IQs in namespace " + xmlns);
+  }
+}
+
+void ServerModuleHost::hookStanza(api::StanzaHook hook, int order, api::StanzaHandler handler) {
+  auto& handlers = extensions_.stanzaHooks[hook];
+  // Stable: handlers of equal order run in registration order.
+  auto position = std::upper_bound(handlers.begin(), handlers.end(), order,
+                                   [](int value, const auto& entry) { return value < entry.order; });
+  handlers.insert(position, {order, std::move(handler)});
+}
+
+void ServerModuleHost::hookSessionBound(api::SessionHandler handler) {
+  extensions_.sessionBound.push_back(std::move(handler));
+}
+
+void ServerModuleHost::hookSessionClosed(api::SessionHandler handler) {
+  extensions_.sessionClosed.push_back(std::move(handler));
+}
+
+void ServerModuleHost::handleStreamElement(std::string xmlns, std::string name,
+                                           api::StreamElementHandler handler) {
+  auto key = std::make_pair(std::move(xmlns), std::move(name));
+  if (!extensions_.streamElements.emplace(key, std::move(handler)).second) {
+    throw std::logic_error("two modules handle the stream element " + key.second);
+  }
+}
+
+void ServerModuleHost::addStreamFeature(api::FeatureStage stage, xml::Element feature) {
+  extensions_.streamFeatures[stage].push_back(std::move(feature));
+}
+
+void ServerModuleHost::runBlocking(std::function<void()> work) { workers_.post(std::move(work)); }
+
+void ServerModuleHost::every(std::chrono::seconds interval, std::function<void()> task) {
+  periodicTasks_.push_back({interval, std::move(task)});
 }
 
 void ServerModuleHost::addDiscoFeature(api::IqScope scope, std::string var) {

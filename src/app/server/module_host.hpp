@@ -11,15 +11,22 @@
 
 #include "api/module.hpp"
 #include "core/config.hpp"
-#include "router/iq_handler_table.hpp"
+#include "core/worker_pool.hpp"
+#include "router/extension_points.hpp"
 #include "router/router.hpp"
+#include "storage/storage.hpp"
 
 namespace kontalk::app {
 
 class ServerModuleHost final : public api::ModuleHost {
  public:
-  ServerModuleHost(const core::Config& config, router::IqHandlerTable& iqHandlers,
-                   router::Router& router);
+  struct PeriodicTask {
+    std::chrono::seconds interval;
+    std::function<void()> task;
+  };
+
+  ServerModuleHost(const core::Config& config, router::ExtensionPoints& extensions,
+                   router::Router& router, storage::Storage& storage, core::WorkerPool& workers);
 
   const std::string& domain() const override { return config_.server.domain; }
   std::string configString(std::string_view module, std::string_view key,
@@ -30,12 +37,29 @@ class ServerModuleHost final : public api::ModuleHost {
   void addDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) override;
   std::vector<std::string> discoFeatures(api::IqScope scope) const override;
   std::vector<api::DiscoIdentity> discoIdentities(api::IqScope scope) const override;
+  void handlePreAuthIq(std::string xmlns, api::IqType type,
+                       api::PreAuthIqHandler handler) override;
+  void hookStanza(api::StanzaHook hook, int order, api::StanzaHandler handler) override;
+  void hookSessionBound(api::SessionHandler handler) override;
+  void hookSessionClosed(api::SessionHandler handler) override;
+  void handleStreamElement(std::string xmlns, std::string name,
+                           api::StreamElementHandler handler) override;
+  void addStreamFeature(api::FeatureStage stage, xml::Element feature) override;
   void send(xml::Element stanza) override;
+  storage::Storage& storage() override { return storage_; }
+  void runBlocking(std::function<void()> work) override;
+  void every(std::chrono::seconds interval, std::function<void()> task) override;
+
+  // What every() registered; the server starts them once the shards run.
+  const std::vector<PeriodicTask>& periodicTasks() const { return periodicTasks_; }
 
  private:
   const core::Config& config_;
-  router::IqHandlerTable& iqHandlers_;
+  router::ExtensionPoints& extensions_;
   router::Router& router_;
+  storage::Storage& storage_;
+  core::WorkerPool& workers_;
+  std::vector<PeriodicTask> periodicTasks_;
   std::map<api::IqScope, std::set<std::string>> features_;
   std::map<api::IqScope, std::vector<api::DiscoIdentity>> identities_;
 };

@@ -47,6 +47,17 @@ std::unique_ptr<storage::Storage> openMigratedStorage(const core::Config& config
   return std::move(*opened);
 }
 
+Awaitable<void> runPeriodically(asio::io_context& shard, ServerModuleHost::PeriodicTask task) {
+  asio::steady_timer timer(shard);
+  for (;;) {
+    timer.expires_after(task.interval);
+    boost::system::error_code error;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
+    if (error) co_return;
+    task.task();
+  }
+}
+
 }  // namespace
 
 struct Server::Parts {
@@ -59,8 +70,8 @@ struct Server::Parts {
                      ? router::ResourceConflictPolicy::RefuseNewer
                      : router::ResourceConflictPolicy::ReplaceOlder,
                  config.c2s.maxSessionsPerUser),
-        router(domain, sessions, iqHandlers),
-        moduleHost(config, iqHandlers, router),
+        router(domain, sessions, extensions),
+        moduleHost(config, extensions, router, *storage, workers),
         modules(makeModules()),
         shards(shardCount(config)) {}
 
@@ -71,7 +82,7 @@ struct Server::Parts {
   xmpp::Jid domain;
   std::unique_ptr<storage::Storage> storage;
   core::WorkerPool workers;
-  router::IqHandlerTable iqHandlers;
+  router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
   ServerModuleHost moduleHost;
@@ -99,7 +110,7 @@ Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(c
   }
 
   p.c2s.reset(new stream::C2sServices{
-      p.config, p.tls.get(), p.router, p.sessions,
+      p.config, p.tls.get(), p.router, p.sessions, p.extensions,
       stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain()}});
   for (std::size_t i = 0; i < p.shards.size(); ++i) {
     p.registries.push_back(std::make_unique<stream::StreamRegistry>(p.shards.shard(i)));
@@ -129,6 +140,9 @@ int Server::run() {
   auto& p = *parts_;
   for (auto& registry : p.registries) registry->start();
   for (auto& listener : p.listeners) listener->start();
+  for (const auto& task : p.moduleHost.periodicTasks()) {
+    asio::co_spawn(p.shards.shard(0), runPeriodically(p.shards.shard(0), task), asio::detached);
+  }
   p.shards.start();
   spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
                p.shards.size());

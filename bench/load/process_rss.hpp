@@ -1,0 +1,13 @@
+#pragma once
+// Resident memory of another process, for the idle-density scenario.
+
+#include <cstdint>
+#include <optional>
+#include <sys/types.h>
+
+namespace kontalk::bench {
+
+// VmRSS of `pid` in bytes from /proc/PID/status; nullopt when the process or field is missing.
+std::optional<std::uint64_t> residentBytes(pid_t pid);
+
+}  // namespace kontalk::bench
