@@ -7,6 +7,7 @@
 #include "app/server/server.hpp"
 #include "core/config.hpp"
 #include "core/logging.hpp"
+#include "core/process_limits.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"kontalkd — Kontalk XMPP server"};
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   kontalk::core::configureLogging(config.log);
+  spdlog::info("open file limit: {}", kontalk::core::raiseOpenFileLimit());
   try {
     kontalk::app::Server server(std::move(config));
     return server.run();
