@@ -7,6 +7,7 @@
 // handlers share must be immutable after start() or synchronised by the module.
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -20,6 +21,9 @@
 
 namespace kontalk::storage {
 class Storage;
+}
+namespace kontalk::pgp {
+class ServerKey;
 }
 
 namespace kontalk::api {
@@ -125,6 +129,8 @@ class ModuleHost {
   virtual ~ModuleHost() = default;
 
   virtual const std::string& domain() const = 0;
+  // The server's data directory ([server] data_dir): where modules keep their files.
+  virtual const std::filesystem::path& dataDirectory() const = 0;
   // The value of [modules.<module>].<key> when configured, otherwise `fallback`.
   virtual std::string configString(std::string_view module, std::string_view key,
                                    std::string_view fallback) const = 0;
@@ -154,9 +160,21 @@ class ModuleHost {
   // Sends a stanza through the router. 'from' must be set (the server's domain or an account JID).
   // Thread-safe. Stanzas sent here pass the ToAccount/ToSession/Undeliverable hooks like any other.
   virtual void send(xml::Element stanza) = 0;
+  // Hands `stanza` as it is to the session bound to the full JID `session`, skipping the
+  // ToSession hooks; dropped when no such session is bound. For stanzas a module's ToSession
+  // hook held back and now releases (CSI), which the other hooks already saw. Thread-safe.
+  virtual void deliverHeld(const xmpp::Jid& session, xml::Element stanza) = 0;
+  // The account's bound sessions as the router sees them now (each says whether it is
+  // available). Thread-safe; the list is a snapshot.
+  virtual std::vector<std::shared_ptr<const Session>> sessionsOf(
+      const xmpp::Jid& bareJid) const = 0;
 
   // The server's storage. Its stores block: call them only from runBlocking() work.
   virtual storage::Storage& storage() = 0;
+  // The server's OpenPGP key (spec §1): certifies users' keys (registration, key rollover).
+  // Loaded before start(); immutable; its const methods are thread-safe, but signing is CPU
+  // work: call certify() inside runBlocking().
+  virtual const pgp::ServerKey& serverKey() const = 0;
   // Runs blocking work (storage, crypto) on the worker pool; it may call send() when done.
   virtual void runBlocking(std::function<void()> work) = 0;
   // Calls `task` every `interval` (on some shard) until the server stops: purges, expiries.

@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include "app/ctl/commands.hpp"
+#include "app/ctl/import_command.hpp"
+#include "app/ctl/key_commands.hpp"
 #include "core/config.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +24,16 @@ int main(int argc, char** argv) {
   auto* del = user->add_subcommand("del", "delete an account");
   del->add_option("jid", jid, "bare JID of the account")->required();
   auto* list = user->add_subcommand("list", "list the accounts, one bare JID per line");
+  std::string importFile;
+  auto* import =
+      user->add_subcommand("import", "create accounts from precomputed SCRAM credentials");
+  import
+      ->add_option("file", importFile, "lines \"JID SCRAM-SHA-1$i:salt$stored:server\" (RFC 5803)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* key = cli.add_subcommand("key", "manage the server's OpenPGP key")->require_subcommand(1);
+  auto* keyGenerate = key->add_subcommand("generate", "create the server key ([server] pgp_key)");
+  auto* keyShow = key->add_subcommand("show", "print the fingerprint and the public key");
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
   CLI11_PARSE(cli, argc, argv);
 
@@ -37,6 +49,9 @@ int main(int argc, char** argv) {
   if (*add) return ctl::addUser(config, jid, std::cin, std::cout, std::cerr);
   if (*del) return ctl::removeUser(config, jid, std::cout, std::cerr);
   if (*list) return ctl::listUsers(config, std::cout, std::cerr);
+  if (*import) return ctl::importUsers(config, importFile, std::cout, std::cerr);
+  if (*keyGenerate) return ctl::generateServerKey(config, std::cout, std::cerr);
+  if (*keyShow) return ctl::showServerKey(config, std::cout, std::cerr);
   if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
   return 2;
 }

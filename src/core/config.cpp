@@ -137,6 +137,7 @@ void resolvePaths(Config& config, const fs::path& configDir) {
   };
   inDataDir(config.tls.certificate, "tls/certificate.pem");
   inDataDir(config.tls.privateKey, "tls/private-key.pem");
+  inDataDir(config.server.pgpKey, "pgp/server-key.sec");
   fs::path database = config.storage.path;
   inDataDir(database, "kontalk.sqlite");
   config.storage.path = database.string();
@@ -223,6 +224,9 @@ Config loadConfig(const fs::path& file) {
   server.read("threads", threads);
   if (threads < 0 || threads > 256) server.fail("threads", "must be between 0 and 256");
   config.server.threads = static_cast<unsigned>(threads);
+  std::string pgpKey;
+  server.read("pgp_key", pgpKey);
+  config.server.pgpKey = pgpKey;
   server.finish();
 
   SectionReader c2s(root, "c2s", file);
@@ -236,6 +240,9 @@ Config loadConfig(const fs::path& file) {
   c2s.readSeconds("keepalive_interval", config.c2s.keepaliveInterval);
   c2s.readSize("max_sessions_per_user", config.c2s.maxSessionsPerUser);
   c2s.readSize("max_auth_failures", config.c2s.maxAuthFailures);
+  c2s.readSeconds("resumption_timeout", config.c2s.resumptionTimeout);
+  c2s.readSeconds("ack_timeout", config.c2s.ackTimeout);
+  c2s.readSize("max_unacknowledged", config.c2s.maxUnacknowledged);
   c2s.finish();
 
   SectionReader tls(root, "tls", file);

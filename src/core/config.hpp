@@ -30,6 +30,8 @@ struct ServerSection {
   std::string domain = "localhost";
   std::filesystem::path dataDir = "var";
   unsigned threads = 0;  // 0 = one shard per core
+  // The server's OpenPGP secret key (spec §1); generated on first start when absent.
+  std::filesystem::path pgpKey;
 };
 
 struct C2sSection {
@@ -48,6 +50,12 @@ struct C2sSection {
   std::size_t maxSessionsPerUser = 10;
   // RFC 6120 §6.4.5: allow a few retries, then close the stream with <policy-violation/>.
   std::size_t maxAuthFailures = 3;
+  // Stream management (XEP-0198): how long a broken resumable session waits to be resumed, how
+  // long the server waits for <a/> after <r/> before it treats the connection as dead (Kontalk's
+  // deployment uses 60 s), and how many stanzas may await acknowledgement.
+  std::chrono::seconds resumptionTimeout{300};
+  std::chrono::seconds ackTimeout{60};
+  std::size_t maxUnacknowledged = 1000;
 };
 
 struct TlsSection {

@@ -33,10 +33,9 @@ class WorkerPool {
     asio::post(pool_, std::move(work));
   }
 
-  void join() {
-    pool_.stop();
-    pool_.join();
-  }
+  // Waits until every queued job has run (shutdown stores what sessions handed back) and the
+  // threads have ended.
+  void join() { pool_.join(); }
 
  private:
   asio::thread_pool pool_;

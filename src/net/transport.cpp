@@ -31,7 +31,9 @@ Transport::Transport(asio::ip::tcp::socket socket) : socket_(std::move(socket)) 
   remoteAddress_ = describe(socket_);
 }
 
-Transport::~Transport() { close(); }
+Transport::~Transport() {
+  close();
+}
 
 Awaitable<bool> Transport::waitFor(int sslError) {
   boost::system::error_code error;
@@ -128,8 +130,9 @@ Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view ser
     co_return false;
   }
   if (!serverName.empty()) {
-    const std::string name(serverName);  // OpenSSL wants a NUL-terminated copy
-    SSL_set_tlsext_host_name(ssl_.get(), name.c_str());
+    // SSL_set_tlsext_host_name() without its C cast; OpenSSL copies the NUL-terminated name.
+    std::string name(serverName);
+    SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, name.data());
   }
   for (;;) {
     const int result = SSL_connect(ssl_.get());

@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "core/asio.hpp"
 

@@ -46,6 +46,10 @@ void Router::deliver(LocalSession& session, xml::Element stanza) {
   session.deliver(std::move(stanza));
 }
 
+void Router::deliverHeld(const xmpp::Jid& jid, xml::Element stanza) {
+  if (auto session = sessions_.find(jid)) session->deliver(std::move(stanza));
+}
+
 bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
   api::StanzaEvent event{stanza, from, to, nullptr};
   return extensions_.run(api::StanzaHook::ToAccount, event) == api::HandlerResult::Handled;
@@ -211,7 +215,9 @@ void Router::broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from) {
 }
 
 void Router::handleSessionClosed(const std::shared_ptr<LocalSession>& session) {
-  sessions_.unbind(*session);
+  // A session replaced by a newer one with the same full JID is no longer bound: its successor
+  // is the one online, so neither its unavailability nor the modules' clean-up apply.
+  if (!sessions_.unbind(*session)) return;
   if (session->isAvailable()) {
     xml::Element unavailable("presence", ns::kClient);
     unavailable.setAttribute("from", session->jid().toString());

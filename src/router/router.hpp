@@ -30,13 +30,19 @@ class Router {
   // server's own domain or an account for server-generated stanzas). 'to' may be absent.
   void route(xml::Element stanza);
 
+  // Hands `stanza` to the session bound to `jid` without the ToSession hooks (they ran when a
+  // module held it back, see api::ModuleHost::deliverHeld); dropped when that session is gone.
+  void deliverHeld(const xmpp::Jid& jid, xml::Element stanza);
+
   // A session was bound / has ended. handleSessionClosed removes it from the directory and, if it
   // was available, tells the account's other resources it is now unavailable (RFC 6121 §4.5.2).
-  // Both run the modules' session hooks. Call from the session's shard.
+  // Both run the modules' session hooks; a session that a newer one with its full JID replaced
+  // has nothing left to clean up. Call from the session's shard.
   void handleSessionBound(const LocalSession& session);
   void handleSessionClosed(const std::shared_ptr<LocalSession>& session);
 
   const xmpp::Jid& domain() const { return domain_; }
+  const SessionDirectory& sessions() const { return sessions_; }
 
  private:
   void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);

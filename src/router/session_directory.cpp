@@ -38,14 +38,32 @@ SessionDirectory::BindResult SessionDirectory::bind(const std::shared_ptr<LocalS
   return result;
 }
 
-void SessionDirectory::unbind(const LocalSession& session) {
+bool SessionDirectory::unbind(const LocalSession& session) {
   const std::string bare = session.jid().bareString();
   Bucket& bucket = bucketFor(bare);
   std::lock_guard lock(bucket.mutex);
   auto it = bucket.byBareJid.find(bare);
-  if (it == bucket.byBareJid.end()) return;
-  std::erase_if(it->second, [&](const auto& other) { return other.get() == &session; });
+  if (it == bucket.byBareJid.end()) return false;
+  const auto removed =
+      std::erase_if(it->second, [&](const auto& other) { return other.get() == &session; });
   if (it->second.empty()) bucket.byBareJid.erase(it);
+  return removed > 0;
+}
+
+bool SessionDirectory::rebind(const LocalSession& predecessor,
+                              std::shared_ptr<LocalSession> successor) {
+  const std::string bare = predecessor.jid().bareString();
+  Bucket& bucket = bucketFor(bare);
+  std::lock_guard lock(bucket.mutex);
+  auto it = bucket.byBareJid.find(bare);
+  if (it == bucket.byBareJid.end()) return false;
+  for (auto& session : it->second) {
+    if (session.get() == &predecessor) {
+      session = std::move(successor);
+      return true;
+    }
+  }
+  return false;
 }
 
 std::shared_ptr<LocalSession> SessionDirectory::find(const xmpp::Jid& fullJid) const {

@@ -30,8 +30,11 @@ class SessionDirectory {
 
   BindResult bind(const std::shared_ptr<LocalSession>& session);
   // Removes `session` if it is still the one bound to its full JID (a replaced session must not
-  // remove its successor).
-  void unbind(const LocalSession& session);
+  // remove its successor). False when it was not bound (any more).
+  bool unbind(const LocalSession& session);
+  // Puts `successor` (same full JID) where `predecessor` is bound, as a resumed session takes
+  // over (XEP-0198 §5). False when `predecessor` is no longer bound.
+  bool rebind(const LocalSession& predecessor, std::shared_ptr<LocalSession> successor);
   std::shared_ptr<LocalSession> find(const xmpp::Jid& fullJid) const;
   std::vector<std::shared_ptr<LocalSession>> sessionsOf(const xmpp::Jid& bareJid) const;
   std::size_t size() const;

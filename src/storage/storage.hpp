@@ -7,7 +7,14 @@
 #include <string>
 
 #include "storage/account_store.hpp"
+#include "storage/blocking_store.hpp"
+#include "storage/key_store.hpp"
+#include "storage/last_activity_store.hpp"
+#include "storage/offline_store.hpp"
+#include "storage/registration_store.hpp"
 #include "storage/result.hpp"
+#include "storage/roster_store.hpp"
+#include "storage/vcard_store.hpp"
 
 namespace kontalk::storage {
 
@@ -26,6 +33,13 @@ class Storage {
  public:
   virtual ~Storage() = default;
   virtual AccountStore& accounts() = 0;
+  virtual OfflineStore& offline() = 0;
+  virtual BlockingStore& blocking() = 0;
+  virtual LastActivityStore& lastActivity() = 0;
+  virtual KeyStore& keys() = 0;
+  virtual RegistrationStore& registration() = 0;
+  virtual RosterStore& rosters() = 0;
+  virtual VcardStore& vcards() = 0;
   // Applies every migration not yet applied; returns how many ran.
   virtual Result<int> migrate() = 0;
   // The highest applied migration; 0 for a database never migrated.

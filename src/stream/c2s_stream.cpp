@@ -1,6 +1,7 @@
 #include "stream/c2s_stream.hpp"
 
 #include <array>
+#include <charconv>
 
 #include <spdlog/spdlog.h>
 
@@ -169,6 +170,7 @@ Awaitable<void> C2sStream::handleEvent(ParserEvent event) {
     }
   } else if (std::holds_alternative<StreamClosed>(event)) {
     spdlog::debug("c2s {}: client closed the stream", id_);
+    sessionOutlivesConnection_ = false;
     closing_ = true;
     closingSince_ = Clock::now();
     sendRaw("</stream:stream>");
@@ -237,7 +239,8 @@ void C2sStream::sendFeatures() {
     }
     if (transport_.isTls() || !c2s.requireTls) {
       auto& mechanisms = features.addChild("mechanisms", ns::kSasl);
-      for (const auto& name : offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls)) {
+      for (const auto& name : offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls,
+                                                    offersExternal())) {
         mechanisms.addChild("mechanism", ns::kSasl).addText(name);
       }
       addModuleFeatures(features, api::FeatureStage::BeforeAuthentication);
@@ -247,6 +250,7 @@ void C2sStream::sendFeatures() {
     // RFC 6121 §1.4 / draft-cridland-xmpp-session: session establishment is a no-op kept for
     // old clients, marked optional so that new ones skip the round trip.
     features.addChild("session", ns::kSession).addChild("optional", ns::kSession);
+    features.addChild("sm", ns::kStreamManagement);
     addModuleFeatures(features, api::FeatureStage::AfterAuthentication);
   }
   sendStanza(features);
@@ -257,6 +261,10 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
     co_await handleStartTls();
   } else if (element.xmlns() == ns::kSasl && !user_) {
     co_await handleSaslElement(element);
+  } else if (user_ && element.is("resume", ns::kStreamManagement)) {
+    co_await handleResume(element);
+  } else if (user_ && element.xmlns() == ns::kStreamManagement) {
+    sendStreamManagementFailure("unexpected-request");  // XEP-0198 §3: only after binding
   } else if (user_ && element.is("iq", ns::kClient) && element.attribute("type") == "set" &&
              element.child("bind", ns::kBind) != nullptr) {
     handleBind(element);
@@ -327,10 +335,12 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
   }
   if (element.name() == "auth") {
     const std::string mechanism(element.attribute("mechanism"));
-    const auto offered = offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls);
+    const auto offered =
+        offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal());
     sasl_.reset();
     if (std::find(offered.begin(), offered.end(), mechanism) != offered.end()) {
-      sasl_ = makeSaslMechanism(mechanism, services_.sasl);
+      sasl_ = makeSaslMechanism(mechanism, services_.sasl,
+                                offersExternal() ? clientInfo().certificateDer : std::string());
     }
     if (!sasl_) {
       sendStanza(saslFailure("invalid-mechanism"));
@@ -390,8 +400,8 @@ void C2sStream::handleBind(const xml::Element& iq) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
     return;
   }
-  auto handle = std::make_shared<C2sSessionHandle>(*jid, clientInfo(), weak_from_this(),
-                                                   registry_.shard());
+  auto handle =
+      std::make_shared<C2sSessionHandle>(*jid, clientInfo(), services_, registry_.shard());
   auto bound = services_.sessions.bind(handle);
   using Outcome = router::SessionDirectory::BindOutcome;
   if (bound.outcome == Outcome::Conflict) {
@@ -409,6 +419,7 @@ void C2sStream::handleBind(const xml::Element& iq) {
         StreamError{StreamErrorCondition::Conflict, "Replaced by a new session."});
   }
   session_ = std::move(handle);
+  session_->attach(weak_from_this());
   spdlog::debug("c2s {}: bound {}", id_, jid->toString());
   xml::Element result("bind", ns::kBind);
   result.addChild("jid", ns::kBind).addText(jid->toString());
@@ -417,6 +428,10 @@ void C2sStream::handleBind(const xml::Element& iq) {
 }
 
 void C2sStream::handleSessionStanza(xml::Element stanza) {
+  if (stanza.xmlns() == ns::kStreamManagement) {
+    handleStreamManagement(stanza);
+    return;
+  }
   if (stanza.xmlns() != ns::kClient) {
     const auto& handlers = services_.extensions.streamElements;
     const auto handler = handlers.find({stanza.xmlns(), stanza.name()});
@@ -425,6 +440,8 @@ void C2sStream::handleSessionStanza(xml::Element stanza) {
       return;
     }
   }
+  auto& streamManagement = session_->streamManagement();
+  if (streamManagement.enabled()) streamManagement.countInbound();
   const auto verdict = acceptClientStanza(stanza, session_->jid());
   if (const auto* error = std::get_if<StanzaError>(&verdict)) {
     if (stanza.attribute("type") != "error") sendStanza(xmpp::makeErrorReply(stanza, *error));
@@ -469,6 +486,12 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
   sendIqError(iq, StanzaError::of(StanzaErrorCondition::ServiceUnavailable));
 }
 
+// Before TLS there is no certificate yet, and clientInfo() must not be built too early.
+bool C2sStream::offersExternal() {
+  return transport_.isTls() && services_.sasl.bridgeLogins != nullptr &&
+         !clientInfo().certificateDer.empty();
+}
+
 const api::ClientInfo& C2sStream::clientInfo() {
   if (!client_) {
     client_.emplace();
@@ -486,11 +509,136 @@ const api::ClientInfo& C2sStream::clientInfo() {
   return *client_;
 }
 
+// ---- stream management (XEP-0198) ------------------------------------------------------------
+
+void C2sStream::sendStreamManagementFailure(std::string_view condition) {
+  xml::Element failed("failed", ns::kStreamManagement);
+  failed.addChild(std::string(condition), ns::kStanzaErrors);
+  sendStanza(failed);
+}
+
+void C2sStream::requestAcknowledgement() {
+  if (ackRequested_) return;
+  ackRequested_ = true;
+  ackRequestedAt_ = Clock::now();
+  sendRaw("<r xmlns='urn:xmpp:sm:3'/>");
+}
+
+void C2sStream::handleStreamManagement(const xml::Element& element) {
+  auto& streamManagement = session_->streamManagement();
+  if (element.name() == "enable") {
+    if (streamManagement.enabled()) {
+      sendStreamManagementFailure("unexpected-request");
+      return;
+    }
+    const bool resumable = element.attribute("resume") == "true" ||
+                           element.attribute("resume") == "1";
+    streamManagement.enable(resumable);
+    xml::Element enabled("enabled", ns::kStreamManagement);
+    if (resumable) {
+      session_->setResumptionId(core::randomAlphanumeric(24));
+      services_.resumptions.add(session_->resumptionId(), session_);
+      enabled.setAttribute("id", session_->resumptionId());
+      enabled.setAttribute("resume", "true");
+      enabled.setAttribute("max", std::to_string(services_.config.c2s.resumptionTimeout.count()));
+    }
+    sendStanza(enabled);
+    return;
+  }
+  if (!streamManagement.enabled()) {
+    sendStreamManagementFailure("unexpected-request");
+    return;
+  }
+  if (element.name() == "r") {
+    xml::Element answer("a", ns::kStreamManagement);
+    answer.setAttribute("h", std::to_string(streamManagement.inboundCount()));
+    sendStanza(answer);
+  } else if (element.name() == "a") {
+    std::uint32_t h = 0;
+    const std::string_view text = element.attribute("h");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      close(StreamError{StreamErrorCondition::BadFormat, "Invalid 'h' in <a/>."});
+      return;
+    }
+    if (!streamManagement.acknowledge(h)) {
+      // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
+      spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
+                   session_->jid().toString());
+      close(StreamError{StreamErrorCondition::UndefinedCondition, "Handled count too high."});
+      return;
+    }
+    ackRequested_ = false;
+    if (!streamManagement.unacknowledged().empty()) requestAcknowledgement();
+  }
+}
+
+Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
+  auto previous = services_.resumptions.find(std::string(resume.attribute("previd")));
+  std::uint32_t h = 0;
+  const std::string_view text = resume.attribute("h");
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+  // An id of someone else's session is "not found" too: never reveal that it exists.
+  if (!previous || previous->jid().local() != *user_ || error != std::errc() ||
+      end != text.data() + text.size()) {
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  // The old session may live on another shard: take its state over there.
+  auto state = co_await asio::co_spawn(
+      previous->shard(),
+      [previous]() -> Awaitable<std::optional<StreamManagement>> { co_return previous->takeOver(); },
+      use_awaitable);
+  if (!state || !state->acknowledge(h)) {
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  auto handle = std::make_shared<C2sSessionHandle>(previous->jid(), clientInfo(), services_,
+                                                   registry_.shard());
+  handle->setPresence(previous->isAvailable(), previous->priority());
+  handle->streamManagement() = std::move(*state);
+  handle->setResumptionId(previous->resumptionId());
+  handle->attach(weak_from_this());
+  if (!services_.sessions.rebind(*previous, handle)) {
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  services_.resumptions.add(handle->resumptionId(), handle);
+  asio::post(previous->shard(), [previous, handle] { previous->forwardTo(handle); });
+  session_ = std::move(handle);
+  spdlog::info("c2s {}: {} resumed its session", id_, session_->jid().toString());
+
+  xml::Element resumed("resumed", ns::kStreamManagement);
+  resumed.setAttribute("previd", session_->resumptionId());
+  resumed.setAttribute("h", std::to_string(session_->streamManagement().inboundCount()));
+  sendStanza(resumed);
+  // XEP-0198 §5: everything the client did not acknowledge is sent again, in order.
+  for (const auto& stanza : session_->streamManagement().unacknowledged()) {
+    xml::serializeTo(outbox_, stanza, ns::kClient);
+  }
+  if (!session_->streamManagement().unacknowledged().empty()) requestAcknowledgement();
+  kickWriter();
+}
+
 // ---- writing ---------------------------------------------------------------------------------
 
 void C2sStream::sendStanza(const xml::Element& stanza) {
+  const bool countable = session_ && session_->streamManagement().enabled() &&
+                         stanza.xmlns() == ns::kClient &&
+                         (stanza.name() == "message" || stanza.name() == "presence" ||
+                          stanza.name() == "iq");
+  // An acknowledged session keeps what it sends until the client confirms it, also when the
+  // connection is already going: the session hands it on (C2sSessionHandle::end).
+  if (countable) session_->streamManagement().recordOutbound(stanza);
   if (closing_ || !transport_.isOpen()) return;
   xml::serializeTo(outbox_, stanza, ns::kClient);
+  // Kontalk's deployment (spec §0) asks for an acknowledgement after every message that
+  // matters, and treats a connection that does not answer as dead.
+  if (countable && stanza.name() == "message" &&
+      (stanza.child("body", ns::kClient) != nullptr ||
+       stanza.firstChildIn(ns::kReceipts) != nullptr)) {
+    requestAcknowledgement();
+  }
   if (outbox_.size() > services_.config.limits.maxOutboundQueueBytes) {
     spdlog::warn("c2s {}: {} does not read its stream; closing", id_,
                  session_ ? session_->jid().toString() : transport_.remoteAddress());
@@ -565,6 +713,10 @@ Awaitable<void> C2sStream::flush() {
 
 void C2sStream::close(const StreamError& error) {
   if (closing_) return;
+  // A timeout means the network failed, not the client: its session may still be resumed.
+  if (error.condition != StreamErrorCondition::ConnectionTimeout) {
+    sessionOutlivesConnection_ = false;
+  }
   if (handshaking_) {
     closing_ = true;
     closingSince_ = Clock::now();
@@ -579,13 +731,26 @@ void C2sStream::close(const StreamError& error) {
   kickWriter();
 }
 
+void C2sStream::abandon() {
+  session_.reset();
+  closing_ = true;
+  closingSince_ = Clock::now();
+  transport_.close();
+}
+
 void C2sStream::handleTick(Clock::time_point now) {
   const auto& c2s = services_.config.c2s;
   if (closing_) {
     if (now - closingSince_ > kCloseGrace) transport_.close();
     return;
   }
-  if (!session_ && now - created_ > c2s.authTimeout) {
+  if (ackRequested_ && now - ackRequestedAt_ > c2s.ackTimeout) {
+    // Aggressive delivery: a client that stops acknowledging is gone; its session keeps the
+    // unacknowledged stanzas for a resumption or hands them on.
+    spdlog::info("c2s {}: {} did not acknowledge within {} s", id_, session_->jid().toString(),
+                 c2s.ackTimeout.count());
+    close(StreamError{StreamErrorCondition::ConnectionTimeout, "No acknowledgement."});
+  } else if (!session_ && now - created_ > c2s.authTimeout) {
     spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
   } else if (now - lastRead_ > c2s.idleTimeout) {
@@ -604,8 +769,13 @@ void C2sStream::finish() {
   finished_ = true;
   registry_.remove(*this);
   if (session_) {
-    services_.router.handleSessionClosed(session_);
-    spdlog::debug("c2s {}: session {} ended", id_, session_->jid().toString());
+    const auto& streamManagement = session_->streamManagement();
+    if (streamManagement.resumable() && sessionOutlivesConnection_) {
+      session_->detach(services_.config.c2s.resumptionTimeout);
+    } else {
+      spdlog::debug("c2s {}: session {} ended", id_, session_->jid().toString());
+      session_->end();
+    }
     session_.reset();
   }
   transport_.close();

@@ -24,22 +24,12 @@
 #include "net/transport.hpp"
 #include "router/router.hpp"
 #include "router/session_directory.hpp"
+#include "stream/c2s_services.hpp"
 #include "stream/sasl_mechanism.hpp"
 #include "stream/stream_registry.hpp"
 #include "xml/stream_parser.hpp"
 
 namespace kontalk::stream {
-
-// What every c2s stream shares; owned by the server, outlives all streams.
-struct C2sServices {
-  const core::Config& config;
-  SSL_CTX* tls;
-  router::Router& router;
-  router::SessionDirectory& sessions;
-  const router::ExtensionPoints& extensions;
-  SaslServices sasl;
-  std::atomic<std::size_t> connections{0};
-};
 
 class C2sSessionHandle;
 
@@ -60,6 +50,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void sendStanza(const xml::Element& stanza);
   // RegisteredStream: closes with a stream error; idempotent.
   void close(const xmpp::StreamError& error) override;
+  // Closes the connection without a word and without ending its session, which another
+  // connection has just resumed (XEP-0198 §5).
+  void abandon();
   void handleTick(std::chrono::steady_clock::time_point now) override;
 
  private:
@@ -90,8 +83,16 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void handleBind(const xml::Element& iq);
   void handleSessionStanza(xml::Element stanza);
   void handlePreAuthIq(const xml::Element& iq);
+  // XEP-0198 elements of a bound session: <enable/>, <r/>, <a/>.
+  void handleStreamManagement(const xml::Element& element);
+  // <resume/> after authentication, instead of binding.
+  Awaitable<void> handleResume(const xml::Element& resume);
+  void sendStreamManagementFailure(std::string_view condition);
+  void requestAcknowledgement();
   // The client end as modules see it; built on first use (the certificate is known after TLS).
   const api::ClientInfo& clientInfo();
+  // SASL EXTERNAL applies: TLS with a client certificate (spec §2, §3).
+  bool offersExternal();
   Awaitable<void> throttle();
 
   void sendHeader(std::string_view peerFrom);
@@ -121,6 +122,11 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   std::unique_ptr<SaslMechanism> sasl_;
   std::size_t authFailures_ = 0;
   std::shared_ptr<C2sSessionHandle> session_;
+  // Whether the session may wait for a resumption when this connection ends: not after the
+  // client closed the stream or the server closed it with an error.
+  bool sessionOutlivesConnection_ = true;
+  bool ackRequested_ = false;
+  std::chrono::steady_clock::time_point ackRequestedAt_;
   std::optional<api::ClientInfo> client_;
 
   std::string outbox_;    // serialized, waiting for the writer

@@ -17,6 +17,8 @@
 
 namespace kontalk::stream {
 
+class BridgeLogins;
+
 struct SaslStep {
   enum class Kind { Challenge, Success, Failure };
   Kind kind = Kind::Failure;
@@ -48,14 +50,20 @@ struct SaslServices {
   storage::AccountStore& accounts;
   core::WorkerPool& workers;
   std::string domain;
+  // Kontalk certificate login (SASL EXTERNAL, spec §3); EXTERNAL is never offered without it.
+  BridgeLogins* bridgeLogins = nullptr;
 };
 
 // Mechanisms offered on a stream, strongest first. PLAIN is offered only over TLS unless
-// `allowPlainWithoutTls` (loopback testing).
-std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls);
+// `allowPlainWithoutTls` (loopback testing). EXTERNAL only over TLS when the client presented a
+// certificate (`clientCertificate`) and the server checks them (spec §3).
+std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls,
+                                               bool clientCertificate = false);
 
 // A fresh exchange for `name`, or nullptr when the mechanism is unknown. The caller checks that
 // the mechanism was offered on its stream.
-std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name, const SaslServices& services);
+// `clientCertificateDer` is the TLS client certificate (EXTERNAL needs it).
+std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name, const SaslServices& services,
+                                                 std::string_view clientCertificateDer = {});
 
 }  // namespace kontalk::stream

@@ -2,6 +2,7 @@
 
 #include "stream/sasl/plain.hpp"
 #include "stream/sasl/scram.hpp"
+#include "stream/sasl_external.hpp"
 #include "stream/sasl_mechanism.hpp"
 #include "xmpp/jid.hpp"
 
@@ -126,17 +127,24 @@ class PlainMechanism final : public SaslMechanism {
 
 }  // namespace
 
-std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls) {
-  std::vector<std::string> mechanisms{"SCRAM-SHA-256", "SCRAM-SHA-1"};
+std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls,
+                                               bool clientCertificate) {
+  std::vector<std::string> mechanisms;
+  if (tls && clientCertificate) mechanisms.emplace_back("EXTERNAL");
+  mechanisms.insert(mechanisms.end(), {"SCRAM-SHA-256", "SCRAM-SHA-1"});
   if (tls || allowPlainWithoutTls) mechanisms.emplace_back("PLAIN");
   return mechanisms;
 }
 
 std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
-                                                 const SaslServices& services) {
+                                                 const SaslServices& services,
+                                                 std::string_view clientCertificateDer) {
   if (name == "SCRAM-SHA-256") return std::make_unique<ScramMechanism>(ScramHash::Sha256, services);
   if (name == "SCRAM-SHA-1") return std::make_unique<ScramMechanism>(ScramHash::Sha1, services);
   if (name == "PLAIN") return std::make_unique<PlainMechanism>(services);
+  if (name == "EXTERNAL" && services.bridgeLogins != nullptr && !clientCertificateDer.empty()) {
+    return makeExternalMechanism(services, std::string(clientCertificateDer));
+  }
   return nullptr;
 }
 

@@ -13,11 +13,36 @@ inline constexpr const char* kSasl = "urn:ietf:params:xml:ns:xmpp-sasl";
 inline constexpr const char* kBind = "urn:ietf:params:xml:ns:xmpp-bind";
 inline constexpr const char* kSession = "urn:ietf:params:xml:ns:xmpp-session";
 inline constexpr const char* kXml = "http://www.w3.org/XML/1998/namespace";
+inline constexpr const char* kStreamManagement = "urn:xmpp:sm:3";
+inline constexpr const char* kDelay = "urn:xmpp:delay";
+inline constexpr const char* kReceipts = "urn:xmpp:receipts";
 
 inline constexpr const char* kDiscoInfo = "http://jabber.org/protocol/disco#info";
 inline constexpr const char* kDiscoItems = "http://jabber.org/protocol/disco#items";
 inline constexpr const char* kPing = "urn:xmpp:ping";
 inline constexpr const char* kVersion = "jabber:iq:version";
 inline constexpr const char* kTime = "urn:xmpp:time";
+inline constexpr const char* kCsi = "urn:xmpp:csi:0";
+inline constexpr const char* kAddress = "http://jabber.org/protocol/address";
+inline constexpr const char* kCarbons = "urn:xmpp:carbons:2";
+inline constexpr const char* kForward = "urn:xmpp:forward:0";
+inline constexpr const char* kVcard = "vcard-temp";
+
+inline constexpr const char* kChatStates = "http://jabber.org/protocol/chatstates";
+inline constexpr const char* kHints = "urn:xmpp:hints";
+inline constexpr const char* kOfflineFeature = "msgoffline";  // XEP-0160 §7 disco feature
+inline constexpr const char* kBlocking = "urn:xmpp:blocking";
+inline constexpr const char* kBlockingErrors = "urn:xmpp:blocking:errors";
+inline constexpr const char* kLastActivity = "jabber:iq:last";
+
+// RFC 6121: roster, roster versioning and subscription pre-approval stream features.
+inline constexpr const char* kRoster = "jabber:iq:roster";
+inline constexpr const char* kRosterVersioning = "urn:xmpp:features:rosterver";
+inline constexpr const char* kPreApproval = "urn:xmpp:features:pre-approval";
+
+// Kontalk (spec §4, §5): registration and public keys.
+inline constexpr const char* kRegister = "jabber:iq:register";
+inline constexpr const char* kRegisterFeature = "http://jabber.org/features/iq-register";
+inline constexpr const char* kPubkey = "urn:xmpp:pubkey:2";
 
 }  // namespace kontalk::ns

@@ -7,11 +7,13 @@ namespace kontalk::app {
 
 ServerModuleHost::ServerModuleHost(const core::Config& config,
                                    router::ExtensionPoints& extensions, router::Router& router,
-                                   storage::Storage& storage, core::WorkerPool& workers)
+                                   storage::Storage& storage, core::WorkerPool& workers,
+                                   const pgp::ServerKey& serverKey)
     : config_(config),
       extensions_(extensions),
       router_(router),
       storage_(storage),
+      serverKey_(serverKey),
       workers_(workers) {}
 
 std::string ServerModuleHost::configString(std::string_view module, std::string_view key,
@@ -89,5 +91,15 @@ std::vector<api::DiscoIdentity> ServerModuleHost::discoIdentities(api::IqScope s
 }
 
 void ServerModuleHost::send(xml::Element stanza) { router_.route(std::move(stanza)); }
+
+void ServerModuleHost::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
+  router_.deliverHeld(session, std::move(stanza));
+}
+
+std::vector<std::shared_ptr<const api::Session>> ServerModuleHost::sessionsOf(
+    const xmpp::Jid& bareJid) const {
+  auto sessions = router_.sessions().sessionsOf(bareJid);
+  return {sessions.begin(), sessions.end()};
+}
 
 }  // namespace kontalk::app

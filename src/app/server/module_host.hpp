@@ -12,6 +12,7 @@
 #include "api/module.hpp"
 #include "core/config.hpp"
 #include "core/worker_pool.hpp"
+#include "pgp/server_key.hpp"
 #include "router/extension_points.hpp"
 #include "router/router.hpp"
 #include "storage/storage.hpp"
@@ -26,9 +27,11 @@ class ServerModuleHost final : public api::ModuleHost {
   };
 
   ServerModuleHost(const core::Config& config, router::ExtensionPoints& extensions,
-                   router::Router& router, storage::Storage& storage, core::WorkerPool& workers);
+                   router::Router& router, storage::Storage& storage, core::WorkerPool& workers,
+                   const pgp::ServerKey& serverKey);
 
   const std::string& domain() const override { return config_.server.domain; }
+  const std::filesystem::path& dataDirectory() const override { return config_.server.dataDir; }
   std::string configString(std::string_view module, std::string_view key,
                            std::string_view fallback) const override;
   void handleIq(api::IqScope scope, std::string xmlns, api::IqType type,
@@ -46,7 +49,11 @@ class ServerModuleHost final : public api::ModuleHost {
                            api::StreamElementHandler handler) override;
   void addStreamFeature(api::FeatureStage stage, xml::Element feature) override;
   void send(xml::Element stanza) override;
+  void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
+  std::vector<std::shared_ptr<const api::Session>> sessionsOf(
+      const xmpp::Jid& bareJid) const override;
   storage::Storage& storage() override { return storage_; }
+  const pgp::ServerKey& serverKey() const override { return serverKey_; }
   void runBlocking(std::function<void()> work) override;
   void every(std::chrono::seconds interval, std::function<void()> task) override;
 
@@ -58,6 +65,7 @@ class ServerModuleHost final : public api::ModuleHost {
   router::ExtensionPoints& extensions_;
   router::Router& router_;
   storage::Storage& storage_;
+  const pgp::ServerKey& serverKey_;
   core::WorkerPool& workers_;
   std::vector<PeriodicTask> periodicTasks_;
   std::map<api::IqScope, std::set<std::string>> features_;

@@ -10,9 +10,12 @@
 #include "core/worker_pool.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
+#include "pgp/server_key.hpp"
 #include "router/router.hpp"
 #include "storage/storage.hpp"
+#include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
+#include "stream/sasl_external.hpp"
 
 namespace kontalk::app {
 namespace {
@@ -47,6 +50,23 @@ std::unique_ptr<storage::Storage> openMigratedStorage(const core::Config& config
   return std::move(*opened);
 }
 
+// The server's OpenPGP key (spec §1). Like the TLS certificate, a missing key is generated, so
+// that a development server starts without setup; production creates it with
+// `kontalkctl key generate` beforehand.
+pgp::ServerKey loadServerKey(const core::Config& config) {
+  const auto& file = config.server.pgpKey;
+  if (!fs::exists(file)) {
+    if (auto generated = pgp::ServerKey::generate(file, config.server.domain); !generated) {
+      throw std::runtime_error("cannot generate the server key: " + generated.error().message);
+    }
+    spdlog::warn("generated the server's OpenPGP key in {}", file.string());
+  }
+  auto key = pgp::ServerKey::load(file);
+  if (!key) throw std::runtime_error("cannot load the server key: " + key.error().message);
+  spdlog::info("server key {}", key->fingerprint());
+  return std::move(*key);
+}
+
 Awaitable<void> runPeriodically(asio::io_context& shard, ServerModuleHost::PeriodicTask task) {
   asio::steady_timer timer(shard);
   for (;;) {
@@ -65,13 +85,15 @@ struct Server::Parts {
       : config(std::move(configuration)),
         domain(domainJid(config.server.domain)),
         storage(openMigratedStorage(config)),
+        serverKey(loadServerKey(config)),
+        bridgeLogins(serverKey, storage->accounts(), storage->keys(), config.server.domain),
         workers(kWorkerThreads),
         sessions(config.c2s.resourceConflict == "refuse"
                      ? router::ResourceConflictPolicy::RefuseNewer
                      : router::ResourceConflictPolicy::ReplaceOlder,
                  config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
-        moduleHost(config, extensions, router, *storage, workers),
+        moduleHost(config, extensions, router, *storage, workers, serverKey),
         modules(makeModules()),
         shards(shardCount(config)) {}
 
@@ -81,6 +103,8 @@ struct Server::Parts {
   core::Config config;
   xmpp::Jid domain;
   std::unique_ptr<storage::Storage> storage;
+  pgp::ServerKey serverKey;
+  stream::BridgeLogins bridgeLogins;
   core::WorkerPool workers;
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
@@ -111,7 +135,7 @@ Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(c
 
   p.c2s.reset(new stream::C2sServices{
       p.config, p.tls.get(), p.router, p.sessions, p.extensions,
-      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain()}});
+      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain(), &p.bridgeLogins}});
   for (std::size_t i = 0; i < p.shards.size(); ++i) {
     p.registries.push_back(std::make_unique<stream::StreamRegistry>(p.shards.shard(i)));
   }
@@ -168,6 +192,19 @@ int Server::run() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (openStreams() > 0) spdlog::warn("{} stream(s) did not close in time", openStreams());
+  // Sessions still waiting for a resumption end now, handing their unacknowledged stanzas to
+  // offline storage (ARCHITECTURE.md §6).
+  std::atomic<std::size_t> pendingEnds{0};
+  for (auto& session : p.c2s->resumptions.all()) {
+    ++pendingEnds;
+    asio::post(session->shard(), [session, &pendingEnds] {
+      session->end();
+      --pendingEnds;
+    });
+  }
+  while (pendingEnds > 0 && std::chrono::steady_clock::now() < deadline + kShutdownGrace) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   p.shards.stop();
   p.shards.join();
   p.workers.join();

@@ -33,8 +33,153 @@ constexpr std::array<std::string_view, 2> kMigration1 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// 2: Kontalk registration (spec §4). A verification request exists before its account does, so
+// it references no account; a private key parked for transfer (spec §4.4) belongs to one.
+constexpr std::array<std::string_view, 3> kMigration2 = {
+    R"sql(CREATE TABLE verification_requests (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      phone TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      handle BLOB NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      failed_attempts INTEGER NOT NULL,
+      PRIMARY KEY (domain, username)
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE private_key_transfers (
+      token TEXT NOT NULL PRIMARY KEY,
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      private_key BLOB NOT NULL,
+      expires_at INTEGER NOT NULL,
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE INDEX private_key_transfers_by_account
+      ON private_key_transfers (domain, username))sql",
+};
+
+// 3: instant messaging (XEP-0160 offline messages, XEP-0191 block lists, XEP-0012 last
+// activity), all owned by an account. AUTOINCREMENT keeps offline ids increasing even after the
+// newest row was deleted, so the id is the delivery order.
+constexpr std::array<std::string_view, 5> kMigration3 = {
+    R"sql(CREATE TABLE offline_messages (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      stanza BLOB NOT NULL,
+      stored_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ))sql",
+    R"sql(CREATE INDEX offline_messages_by_account ON offline_messages (domain, username, id))sql",
+    R"sql(CREATE INDEX offline_messages_by_expiry ON offline_messages (expires_at))sql",
+    R"sql(CREATE TABLE blocked_jids (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      jid TEXT NOT NULL,
+      PRIMARY KEY (domain, username, jid),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE last_activity (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      PRIMARY KEY (domain, username),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+// 4: rosters and presence state (RFC 6121 §2-4). Items carry the subscription state and the
+// pending-out ('ask') and pre-approval (§3.4) flags; groups are rows so that their order and
+// count are kept exactly. Pending inbound requests keep the stanza for redelivery (§3.1.3); the
+// last unavailable presence answers probes while the account is offline (§4.3.2).
+constexpr std::array<std::string_view, 5> kMigration4 = {
+    R"sql(CREATE TABLE roster_items (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      contact TEXT NOT NULL,
+      name TEXT NOT NULL,
+      subscription TEXT NOT NULL CHECK (subscription IN ('none', 'to', 'from', 'both')),
+      ask INTEGER NOT NULL,
+      approved INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, contact),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE roster_groups (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      contact TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      PRIMARY KEY (domain, username, contact, position),
+      FOREIGN KEY (domain, username, contact)
+        REFERENCES roster_items (domain, username, contact) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE roster_versions (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      PRIMARY KEY (domain, username),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE roster_pending_subscriptions (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      contact TEXT NOT NULL,
+      stanza TEXT NOT NULL,
+      received_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, contact),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE last_presences (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      stanza TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+// 5: the keyring (spec §1, §3): every OpenPGP public key by fingerprint (binary packets), and
+// each account's current key. Keys are not owned by one account row: a replaced key stays in the
+// keyring for key rollover checks (spec §3 step 5), so only the current-key pointer cascades.
+constexpr std::array<std::string_view, 2> kMigration5 = {
+    R"sql(CREATE TABLE keyring (
+      fingerprint TEXT NOT NULL PRIMARY KEY,
+      key BLOB NOT NULL,
+      stored_at INTEGER NOT NULL
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE account_keys (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      fingerprint TEXT NOT NULL REFERENCES keyring (fingerprint),
+      PRIMARY KEY (domain, username),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+// 6: vCards (XEP-0054), one serialized <vCard/> per account.
+constexpr std::array<std::string_view, 1> kMigration6 = {
+    R"sql(CREATE TABLE vcards (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      vcard TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, kMigration1},
+    {2, kMigration2},
+    {3, kMigration3},
+    {4, kMigration4},
+    {5, kMigration5},
+    {6, kMigration6},
 }};
 
 std::int64_t unixNow() {

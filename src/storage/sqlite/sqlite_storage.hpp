@@ -7,6 +7,13 @@
 
 #include "storage/sqlite/guarded_database.hpp"
 #include "storage/sqlite/sqlite_account_store.hpp"
+#include "storage/sqlite/sqlite_blocking_store.hpp"
+#include "storage/sqlite/sqlite_key_store.hpp"
+#include "storage/sqlite/sqlite_last_activity_store.hpp"
+#include "storage/sqlite/sqlite_offline_store.hpp"
+#include "storage/sqlite/sqlite_registration_store.hpp"
+#include "storage/sqlite/sqlite_roster_store.hpp"
+#include "storage/sqlite/sqlite_vcard_store.hpp"
 #include "storage/storage.hpp"
 
 namespace kontalk::storage::sqlite {
@@ -17,9 +24,24 @@ class SqliteStorage final : public Storage {
   static Result<std::unique_ptr<SqliteStorage>> open(const StorageConfig& config);
 
   explicit SqliteStorage(Database database)
-      : database_(std::move(database)), accounts_(database_) {}
+      : database_(std::move(database)),
+        accounts_(database_),
+        keys_(database_),
+        offline_(database_),
+        blocking_(database_),
+        lastActivity_(database_),
+        registration_(database_),
+        rosters_(database_),
+        vcards_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
+  KeyStore& keys() override { return keys_; }
+  OfflineStore& offline() override { return offline_; }
+  BlockingStore& blocking() override { return blocking_; }
+  LastActivityStore& lastActivity() override { return lastActivity_; }
+  RegistrationStore& registration() override { return registration_; }
+  RosterStore& rosters() override { return rosters_; }
+  VcardStore& vcards() override { return vcards_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -27,6 +49,13 @@ class SqliteStorage final : public Storage {
  private:
   GuardedDatabase database_;  // declared first: the stores refer to it
   SqliteAccountStore accounts_;
+  SqliteKeyStore keys_;
+  SqliteOfflineStore offline_;
+  SqliteBlockingStore blocking_;
+  SqliteLastActivityStore lastActivity_;
+  SqliteRegistrationStore registration_;
+  SqliteRosterStore rosters_;
+  SqliteVcardStore vcards_;
 };
 
 }  // namespace kontalk::storage::sqlite

@@ -1,0 +1,16 @@
+#pragma once
+// kontalkctl key …: the server's OpenPGP key (spec §1), file [server] pgp_key.
+// Exit codes as in commands.hpp: 0 success, 1 the operation failed, 2 bad usage or setup.
+
+#include <iosfwd>
+
+#include "core/config.hpp"
+
+namespace kontalk::ctl {
+
+// Creates the key (user id naming the domain); refuses to replace an existing one.
+int generateServerKey(const core::Config& config, std::ostream& out, std::ostream& err);
+// Prints the fingerprint and the ASCII-armored public key.
+int showServerKey(const core::Config& config, std::ostream& out, std::ostream& err);
+
+}  // namespace kontalk::ctl

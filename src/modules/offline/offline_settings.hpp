@@ -1,0 +1,21 @@
+#pragma once
+// [modules.offline] settings, read once at start.
+
+#include <chrono>
+#include <cstddef>
+
+#include "api/module.hpp"
+
+namespace kontalk::modules::offline {
+
+struct OfflineSettings {
+  // Spec §8 (offline storage table) and XEP-0160 leave the quota to the server; a full queue
+  // answers resource-constraint (RFC 6121 §8.5.2.2 lets the server refuse to store).
+  std::size_t maxMessagesPerUser = 1000;
+  std::chrono::seconds expiry = std::chrono::hours(24 * 30);  // spec §8: 30 days by default
+};
+
+// Throws std::runtime_error on values that are not positive integers (start-up misconfiguration).
+OfflineSettings readOfflineSettings(const api::ModuleHost& host);
+
+}  // namespace kontalk::modules::offline

@@ -1,0 +1,73 @@
+// Spec §4.3: an authenticated user replaces its key, proving the old one is revoked.
+#include <spdlog/spdlog.h>
+
+#include "modules/register/registration.hpp"
+#include "modules/register/registration_forms.hpp"
+#include "storage/storage.hpp"
+
+namespace kontalk::modules::registration {
+
+using xmpp::StanzaErrorCondition;
+
+namespace {
+
+std::optional<pgp::PublicKey> parseKeyField(const xmpp::DataForm& form, std::string_view var,
+                                            std::string& why) {
+  const auto binary = decodeBase64Field(form.value(var).value_or(""), pgp::PublicKey::kMaxKeySize);
+  if (!binary || binary->empty()) {
+    why = std::string(var) + " is not base64";
+    return std::nullopt;
+  }
+  auto key = pgp::PublicKey::parse(*binary);
+  if (!key) {
+    why = std::string(var) + ": " + key.error().message;
+    return std::nullopt;
+  }
+  return std::move(*key);
+}
+
+bool namesUser(const pgp::PublicKey& key, const std::string& jid) {
+  for (const auto& userId : key.userIds()) {
+    if (userId.email == jid) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Registration::rollOverKey(const IqReply& reply, const xmpp::DataForm& form,
+                               const xmpp::Jid& user) {
+  host_.runBlocking([this, reply, form, user] {
+    const std::string jid = user.bareString();
+    auto current = host_.storage().keys().currentKey(user.local(), user.domain());
+    if (!current) {
+      spdlog::error("register: key look-up for {} failed: {}", jid, current.error().message);
+      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      return;
+    }
+    std::string why;
+    if (*current) {
+      // The old key, carrying its revocation signature: proof that its owner gave it up.
+      const auto revoked = form.value("revoked") ? parseKeyField(form, "revoked", why)
+                                                 : std::optional<pgp::PublicKey>();
+      if (!revoked || revoked->fingerprint() != (*current)->fingerprint || !revoked->isRevoked()) {
+        spdlog::info("register: key rollover of {} refused: {}", jid,
+                     !revoked ? (why.empty() ? "no revoked key" : why)
+                              : "revoked key is not the current key or is not revoked");
+        reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidRevocationKey));
+        return;
+      }
+    }
+    const auto key = parseKeyField(form, "publickey", why);
+    if (!key || !namesUser(*key, jid) || key->isRevoked() || key->isExpired(unixNow())) {
+      spdlog::info("register: key rollover of {} refused: {}", jid,
+                   !key ? why : "new key does not name the user or is revoked or expired");
+      reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
+      return;
+    }
+    spdlog::info("register: {} rolls its key over to {}", jid, key->fingerprint());
+    certifyAndAnswer(reply, *key, user);
+  });
+}
+
+}  // namespace kontalk::modules::registration

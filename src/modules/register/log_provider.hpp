@@ -1,0 +1,15 @@
+#pragma once
+// The development provider (issue item 5): nothing is sent; the code goes to the server log and
+// to the file <data_dir>/verification/<phone>, where a developer or a test reads it.
+
+#include <filesystem>
+#include <memory>
+
+#include "modules/register/code_provider.hpp"
+
+namespace kontalk::modules::registration {
+
+std::unique_ptr<VerificationProvider> makeLogProvider(std::filesystem::path directory,
+                                                      std::string senderId);
+
+}  // namespace kontalk::modules::registration

@@ -1,0 +1,102 @@
+// Spec §4.1: a client asks for a verification of its phone number.
+#include <spdlog/spdlog.h>
+
+#include "modules/register/phone_number.hpp"
+#include "modules/register/registration.hpp"
+#include "modules/register/registration_forms.hpp"
+#include "storage/storage.hpp"
+
+namespace kontalk::modules::registration {
+
+using xmpp::StanzaErrorCondition;
+
+namespace {
+
+// Spec §4.1 "Provider choice".
+VerificationProvider& chooseProvider(const ProviderSet& providers, const xmpp::DataForm& form) {
+  if (const auto challenge = form.value("challenge")) {
+    if (auto* provider = providers.byChallenge(*challenge)) return *provider;
+  }
+  if (isTrue(form.value("fallback")) && providers.fallback() != nullptr) {
+    return *providers.fallback();
+  }
+  return providers.primary();
+}
+
+}  // namespace
+
+void Registration::startVerification(const IqReply& reply, const xmpp::DataForm& form,
+                                     const std::string& address) {
+  if (!config_.termsUrl.empty() && !isTrue(form.value("accept-terms"))) {
+    spdlog::info("register: {} refused: terms not accepted", address);
+    reply.error(stanzaError(StanzaErrorCondition::BadRequest, kTermsNotAccepted));
+    return;
+  }
+  const auto phone = normalizePhoneNumber(form.value("phone").value_or(""));
+  if (!phone) {
+    spdlog::info("register: {} refused: bad phone number", address);
+    reply.error(stanzaError(StanzaErrorCondition::BadRequest, kBadPhoneNumber));
+    return;
+  }
+  // Before any storage or provider work: throttling is what keeps a flood of requests cheap.
+  if (const auto limit = throttle_.tryAttempt(address, *phone, ThrottleClock::now())) {
+    spdlog::info("register: {} refused for {}: throttled by {}", address, *phone, *limit);
+    auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kTooManyAttempts);
+    error.type = xmpp::StanzaErrorType::Wait;  // the Android client maps this to "throttled"
+    reply.error(error);
+    return;
+  }
+  const bool force = isTrue(form.value("force"));
+  VerificationProvider& provider = chooseProvider(providers_, form);
+  host_.runBlocking([this, reply, phone = *phone, force, &provider, address] {
+    const std::string username = usernameForPhoneNumber(phone);
+    const std::string& domain = host_.domain();
+    auto existing = host_.storage().accounts().find(username, domain);
+    if (!existing) {
+      spdlog::error("register: account look-up failed: {}", existing.error().message);
+      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      return;
+    }
+    if (existing->has_value() && !force) {
+      spdlog::info("register: {} refused for {}: already registered", address, phone);
+      auto error = stanzaError(StanzaErrorCondition::Conflict, kAlreadyRegistered);
+      error.type = xmpp::StanzaErrorType::Modify;
+      reply.error(error);
+      return;
+    }
+    // Spec §4.1: when a provider cannot start, the fallback is tried once.
+    VerificationProvider* used = &provider;
+    auto handle = used->start(domain, phone);
+    if (!handle && providers_.fallback() != nullptr && providers_.fallback() != used) {
+      spdlog::warn("register: provider {} failed for {}: {}; trying {}", used->name(), phone,
+                   handle.error(), providers_.fallback()->name());
+      used = providers_.fallback();
+      handle = used->start(domain, phone);
+    }
+    if (!handle) {
+      spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone, handle.error());
+      reply.error(stanzaError(StanzaErrorCondition::NotAcceptable, kUnableToVerify));
+      return;
+    }
+    storage::VerificationRequest request;
+    request.username = username;
+    request.domain = domain;
+    request.phone = phone;
+    request.provider = std::string(used->name());
+    request.handle = std::move(*handle);
+    request.createdAt = unixNow();
+    request.expiresAt = request.createdAt + config_.codeTtl.count();
+    if (auto stored = host_.storage().registration().putVerification(request); !stored) {
+      spdlog::error("register: cannot store verification: {}", stored.error().message);
+      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      return;
+    }
+    spdlog::info("register: verification of {} ({}) started with {}", phone, username,
+                 used->name());
+    const bool canFallback = providers_.fallback() != nullptr && providers_.fallback() != used;
+    reply.result(verificationStartedQuery(used->instructions(phone), used->senderId(),
+                                          used->challengeType(), canFallback));
+  });
+}
+
+}  // namespace kontalk::modules::registration

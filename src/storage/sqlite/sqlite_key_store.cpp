@@ -1,0 +1,85 @@
+#include "storage/sqlite/sqlite_key_store.hpp"
+
+#include <chrono>
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+std::int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::optional<StoredKey>> readKey(Statement& select) {
+  auto row = select.step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<StoredKey>();
+  return std::optional<StoredKey>(
+      StoredKey{select.columnText(0), select.columnBlob(1), select.columnInt64(2)});
+}
+
+}  // namespace
+
+Result<void> SqliteKeyStore::setCurrentKey(const std::string& username, const std::string& domain,
+                                           const StoredKey& key) {
+  return database_.withDatabase([&](Database& database) -> Result<void> {
+    auto transaction = Transaction::begin(database);
+    if (!transaction) return tl::unexpected(transaction.error());
+    auto exists = database.prepare("SELECT 1 FROM accounts WHERE domain = ? AND username = ?");
+    if (!exists) return tl::unexpected(exists.error());
+    exists->bindText(1, domain);
+    exists->bindText(2, username);
+    auto found = exists->step();
+    if (!found) return tl::unexpected(found.error());
+    if (!*found)
+      return fail(StorageErrorKind::NotFound, "keys: no account " + username + "@" + domain);
+
+    // A newer copy of the same key (e.g. with the server's certification) replaces the older.
+    auto store = database.prepare(
+        "INSERT INTO keyring (fingerprint, key, stored_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (fingerprint) DO UPDATE SET key = excluded.key, stored_at = "
+        "excluded.stored_at");
+    if (!store) return tl::unexpected(store.error());
+    store->bindText(1, key.fingerprint);
+    store->bindBlob(2, key.keyBinary);
+    store->bindInt64(3, key.storedAt != 0 ? key.storedAt : unixNow());
+    if (auto done = store->run(); !done) return done;
+
+    auto current = database.prepare(
+        "INSERT INTO account_keys (domain, username, fingerprint) VALUES (?, ?, ?) "
+        "ON CONFLICT (domain, username) DO UPDATE SET fingerprint = excluded.fingerprint");
+    if (!current) return tl::unexpected(current.error());
+    current->bindText(1, domain);
+    current->bindText(2, username);
+    current->bindText(3, key.fingerprint);
+    if (auto done = current->run(); !done) return done;
+    return transaction->commit();
+  });
+}
+
+Result<std::optional<StoredKey>> SqliteKeyStore::currentKey(const std::string& username,
+                                                            const std::string& domain) {
+  return database_.withDatabase([&](Database& database) -> Result<std::optional<StoredKey>> {
+    auto select = database.prepare(
+        "SELECT keyring.fingerprint, keyring.key, keyring.stored_at FROM account_keys "
+        "JOIN keyring ON keyring.fingerprint = account_keys.fingerprint "
+        "WHERE account_keys.domain = ? AND account_keys.username = ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindText(1, domain);
+    select->bindText(2, username);
+    return readKey(*select);
+  });
+}
+
+Result<std::optional<StoredKey>> SqliteKeyStore::keyByFingerprint(const std::string& fingerprint) {
+  return database_.withDatabase([&](Database& database) -> Result<std::optional<StoredKey>> {
+    auto select =
+        database.prepare("SELECT fingerprint, key, stored_at FROM keyring WHERE fingerprint = ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindText(1, fingerprint);
+    return readKey(*select);
+  });
+}
+
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,29 @@
+#pragma once
+// What every c2s stream and session shares; owned by the server, outlives all of them.
+
+#include <atomic>
+#include <cstddef>
+
+#include <openssl/ssl.h>
+
+#include "core/config.hpp"
+#include "router/extension_points.hpp"
+#include "router/router.hpp"
+#include "router/session_directory.hpp"
+#include "stream/resumption_registry.hpp"
+#include "stream/sasl_mechanism.hpp"
+
+namespace kontalk::stream {
+
+struct C2sServices {
+  const core::Config& config;
+  SSL_CTX* tls;
+  router::Router& router;
+  router::SessionDirectory& sessions;
+  const router::ExtensionPoints& extensions;
+  SaslServices sasl;
+  ResumptionRegistry resumptions{};
+  std::atomic<std::size_t> connections{0};
+};
+
+}  // namespace kontalk::stream

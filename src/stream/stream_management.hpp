@@ -1,0 +1,51 @@
+#pragma once
+// Stream Management counters and the queue of unacknowledged stanzas (XEP-0198 §4–§5), without
+// any I/O: the c2s stream feeds it and acts on its answers. Counters are 32-bit and wrap
+// (XEP-0198 §4: "h" is reset to zero after 2^32 - 1).
+//
+// Threading: owned by one session and used on that session's shard only.
+
+#include <cstdint>
+#include <deque>
+
+#include "xml/element.hpp"
+
+namespace kontalk::stream {
+
+class StreamManagement {
+ public:
+  // Counters start at zero on <enable/>; other starting points exist for tests of the wrap.
+  explicit StreamManagement(std::uint32_t inbound = 0, std::uint32_t acknowledged = 0)
+      : inbound_(inbound), acknowledged_(acknowledged) {}
+
+  void enable(bool resumable) {
+    enabled_ = true;
+    resumable_ = resumable;
+  }
+  bool enabled() const { return enabled_; }
+  bool resumable() const { return resumable_; }
+
+  // Stanzas received from the client (the client's "h" as the server reports it in <a/>).
+  void countInbound() { ++inbound_; }
+  std::uint32_t inboundCount() const { return inbound_; }
+
+  // A stanza sent to the client: kept until the client acknowledges it.
+  void recordOutbound(xml::Element stanza);
+  // The client's <a h='…'/>: drops what it acknowledges. False when `h` acknowledges more than
+  // was sent (XEP-0198 §4: <handled-count-too-high/>); nothing changes then.
+  bool acknowledge(std::uint32_t h);
+  std::uint32_t acknowledgedCount() const { return acknowledged_; }
+
+  const std::deque<xml::Element>& unacknowledged() const { return unacknowledged_; }
+  // Empties the queue (for retransmission after resumption, or for offline storage).
+  std::deque<xml::Element> takeUnacknowledged();
+
+ private:
+  bool enabled_ = false;
+  bool resumable_ = false;
+  std::uint32_t inbound_;
+  std::uint32_t acknowledged_;  // the last h the client sent
+  std::deque<xml::Element> unacknowledged_;
+};
+
+}  // namespace kontalk::stream

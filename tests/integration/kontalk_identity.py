@@ -1,0 +1,187 @@
+"""Kontalk identities for tests: OpenPGP keys, server certifications and bridge certificates.
+
+A Kontalk client owns an RSA OpenPGP key whose user id is `Name <localpart@domain>` (spec §1).
+The server certifies that user id with its own key, and the client logs in with a self-signed
+X.509 "bridge" certificate of the same RSA key that carries the key block in an extension
+(spec §2). This module builds all of that with Debian's python3-pgpy, python3-cryptography and
+the `openssl` command line, so that tests can present exactly the credential they need, valid
+or broken in one specific way:
+
+    key = make_key(jid)                                  # fresh client key
+    certified = certify(server_key(server), key, jid)    # the server's certification
+    cert, private = bridge_certificate(key, certified, tmp_path)
+    # log in: certificate_login(server, cert, private) in test_certificate_login.py
+
+Everything is synchronous and bounded (the openssl call has a timeout).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pgpy
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pgpy.constants import (
+    CompressionAlgorithm,
+    HashAlgorithm,
+    KeyFlags,
+    PubKeyAlgorithm,
+    SignatureType,
+    SymmetricKeyAlgorithm,
+)
+
+# Spec §2: the extension that carries the OpenPGP key block.
+BRIDGE_OID = "2.25.49058212633447845622587297037800555803"
+OPENSSL_TIMEOUT_S = 60
+KEY_BITS = 2048
+
+
+def jid_for_phone(phone: str, domain: str) -> str:
+    """The bare JID of an E.164 phone number (spec §1): sha1 hex of the number @ domain."""
+    return f"{hashlib.sha1(phone.encode()).hexdigest()}@{domain}"
+
+
+def make_key(
+    email: str,
+    name: str = "Kontalk test user",
+    *,
+    created: datetime | None = None,
+    expires_after: timedelta | None = None,
+) -> pgpy.PGPKey:
+    """A client key: RSA 2048 primary key with user id 'name <email>' (self-certified) and an
+    RSA encryption subkey. `created` backdates the key (key rollover needs an older and a newer
+    key); `expires_after` gives the primary key a lifetime from its creation."""
+    key = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, KEY_BITS, created=created)
+    uid = pgpy.PGPUID.new(name, email=email)
+    preferences = dict(
+        usage={KeyFlags.Sign, KeyFlags.Certify},
+        hashes=[HashAlgorithm.SHA256],
+        ciphers=[SymmetricKeyAlgorithm.AES256],
+        compression=[CompressionAlgorithm.Uncompressed],
+    )
+    if expires_after is not None:
+        preferences["key_expiration"] = expires_after
+    key.add_uid(uid, **preferences)
+    subkey = pgpy.PGPKey.new(PubKeyAlgorithm.RSAEncryptOrSign, KEY_BITS, created=created)
+    key.add_subkey(subkey, usage={KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage})
+    return key
+
+
+def public_binary(key: pgpy.PGPKey) -> bytes:
+    """The transferable public key in binary packets, as clients send it."""
+    return bytes(key.pubkey)
+
+
+def fingerprint(key: pgpy.PGPKey) -> str:
+    """40 uppercase hex digits, as the server stores it."""
+    return str(key.fingerprint).replace(" ", "").upper()
+
+
+def server_key(data_dir: Path) -> pgpy.PGPKey:
+    """The server's secret key, read from its data directory (default [server] pgp_key)."""
+    key, _ = pgpy.PGPKey.from_file(str(Path(data_dir) / "pgp" / "server-key.sec"))
+    return key
+
+
+def other_server_key(domain: str) -> pgpy.PGPKey:
+    """A key that is not the server's, named like one (for 'not certified by us' tests)."""
+    return make_key(domain, "Kontalk server")
+
+
+def certify(signer: pgpy.PGPKey, key: pgpy.PGPKey, email: str) -> bytes:
+    """The public key of `key` with `signer`'s generic certification (0x10) over the user id
+    whose email is `email`; returns the binary key block. `key` itself is not changed."""
+    public, _ = pgpy.PGPKey.from_blob(public_binary(key))
+    uid = public.get_uid(email)
+    if uid is None:
+        raise ValueError(f"the key has no user id <{email}>")
+    uid |= signer.certify(uid, level=SignatureType.Generic_Cert)
+    return bytes(public)
+
+
+def revoked(key: pgpy.PGPKey, key_block: bytes | None = None) -> bytes:
+    """`key_block` (default: the key's public key) with a key revocation signature by the key
+    itself (RFC 4880 §5.2.1, type 0x20); binary."""
+    public, _ = pgpy.PGPKey.from_blob(key_block if key_block is not None else public_binary(key))
+    public |= key.revoke(public)
+    return bytes(public)
+
+
+def _private_key_pem(private: rsa.RSAPrivateKey) -> bytes:
+    return private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+
+
+def rsa_private_key(key: pgpy.PGPKey) -> rsa.RSAPrivateKey:
+    """The primary key's RSA private key as a cryptography object (for TLS)."""
+    return key._key.keymaterial.__privkey__()  # pgpy keeps the cryptography key here
+
+
+def _der_length(length: int) -> bytes:
+    if length < 0x80:
+        return bytes([length])
+    encoded = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(encoded)]) + encoded
+
+
+def bridge_certificate(
+    key: pgpy.PGPKey,
+    key_block: bytes,
+    directory: Path,
+    *,
+    certificate_key: rsa.RSAPrivateKey | None = None,
+    name: str = "bridge",
+) -> tuple[Path, Path]:
+    """A self-signed X.509 bridge certificate (spec §2) carrying `key_block` in the extension,
+    for `key`'s primary RSA key, or for `certificate_key` when given (a certificate whose key
+    differs from the PGP key). Returns (certificate PEM, private key PEM) for TLS."""
+    directory.mkdir(parents=True, exist_ok=True)
+    private = certificate_key if certificate_key is not None else rsa_private_key(key)
+    key_path = directory / f"{name}-key.pem"
+    key_path.write_bytes(_private_key_pem(private))
+    key_path.chmod(0o600)
+    # extnValue: DER BIT STRING, no unused bits, whose bytes are the key block.
+    bit_string = b"\x03" + _der_length(len(key_block) + 1) + b"\x00" + key_block
+    config = directory / f"{name}.cnf"
+    # Real clients put the whole user id in CN (often > 64 characters, which `openssl req`
+    # refuses); the server ignores the subject, so the name part stands in for it.
+    common_name = key.userids[0].name if key.userids else "Kontalk"
+    config.write_text(
+        "[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = ext\n"
+        f"[dn]\nO = OpenPGP to X.509 Bridge\nCN = {common_name}\n"
+        f"[ext]\nbasicConstraints = CA:TRUE\n{BRIDGE_OID} = DER:{bit_string.hex()}\n"
+    )
+    certificate_path = directory / f"{name}-cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-new", "-key", str(key_path), "-config", str(config),
+         "-set_serial", "1", "-days", "1", "-sha256", "-out", str(certificate_path)],
+        check=True, capture_output=True, timeout=OPENSSL_TIMEOUT_S,
+    )
+    return certificate_path, key_path
+
+
+def plain_certificate(directory: Path, name: str = "plain") -> tuple[Path, Path]:
+    """A self-signed certificate without the bridge extension (a non-Kontalk client)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    key_path = directory / f"{name}-key.pem"
+    key_path.write_bytes(_private_key_pem(private))
+    certificate_path = directory / f"{name}-cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-new", "-key", str(key_path), "-subj", "/CN=someone",
+         "-days", "1", "-sha256", "-out", str(certificate_path)],
+        check=True, capture_output=True, timeout=OPENSSL_TIMEOUT_S,
+    )
+    return certificate_path, key_path
+
+
+def backdated(days: int) -> datetime:
+    """A creation time `days` ago (whole seconds, as OpenPGP stores it)."""
+    return (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0)

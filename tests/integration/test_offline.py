@@ -1,0 +1,184 @@
+"""Offline messages (XEP-0160) with delay stamps (XEP-0203), receipts (XEP-0184)
+and chat states (XEP-0085) through storage, quota and restart."""
+
+from __future__ import annotations
+
+import datetime
+
+from im_helpers import MessageLog, error_condition, has_child, wait_for_stored
+
+PASSWORD = "secret"
+RECEIPTS = "urn:xmpp:receipts"
+CHAT_STATES = "http://jabber.org/protocol/chatstates"
+
+
+async def login(clients, server, jid, *, receipts_auto_ack=False):
+    client = await clients.slix(server, jid + "/phone", PASSWORD)
+    client.register_plugin("xep_0085")
+    client.register_plugin("xep_0184", pconfig={"auto_ack": receipts_auto_ack})
+    client.register_plugin("xep_0203")
+    client.log = MessageLog(client)
+    return client
+
+
+async def come_online(clients, server, jid):
+    """Log in and send the initial presence that releases the offline queue."""
+    client = await login(clients, server, jid)
+    client.send_presence()
+    return client
+
+
+async def send_marker(sender, recipient_client):
+    """A live message after everything else: once it arrives, anything that would
+    have been delivered before it has been."""
+    sender.send_message(mto=recipient_client.boundjid.full, mbody="marker", mtype="chat")
+    await sender.barrier()
+
+
+async def test_messages_to_offline_user_arrive_in_order_with_delay_on_presence(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=5)
+    for index in range(5):
+        alice.send_message(mto=bob_jid, mbody=f"offline {index}", mtype="chat")
+    await alice.barrier()
+    wait_for_stored(server, 5)
+
+    bob = await come_online(clients, server, bob_jid)
+    for index in range(5):
+        received = await bob.log.next()
+        assert received["body"] == f"offline {index}"
+        assert received["type"] == "chat"
+        assert received["from"] == alice.boundjid, f"from was {received['from']}"
+        assert received["delay"]["from"] == server.domain
+        stamp = received["delay"]["stamp"]
+        assert stamp is not None and stamp.tzinfo is not None, received
+        assert stamp >= before, f"delay stamp {stamp} predates sending"
+    await send_marker(alice, bob)
+    assert (await bob.log.next())["body"] == "marker", "a stored message was delivered twice"
+
+
+async def test_offline_messages_survive_a_server_restart(make_server, clients):
+    server = make_server()
+    alice_jid = server.add_user("alice", PASSWORD)
+    bob_jid = server.add_user("bob", PASSWORD)
+    alice = await login(clients, server, alice_jid)
+    for index in range(3):
+        alice.send_message(mto=bob_jid, mbody=f"before restart {index}", mtype="chat")
+    await alice.barrier()
+    wait_for_stored(server, 3)
+    await alice.close()
+
+    server.stop()
+    server.start()
+
+    bob = await come_online(clients, server, bob_jid)
+    for index in range(3):
+        received = await bob.log.next()
+        assert received["body"] == f"before restart {index}"
+        assert received["delay"]["from"] == server.domain
+        assert received["delay"]["stamp"] is not None
+
+
+async def test_messages_are_delivered_only_once(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    alice.send_message(mto=bob_jid, mbody="once", mtype="chat")
+    await alice.barrier()
+    wait_for_stored(server, 1)
+    first = await come_online(clients, server, bob_jid)
+    assert (await first.log.next())["body"] == "once"
+    await first.close()
+
+    second = await come_online(clients, server, bob_jid)
+    await send_marker(alice, second)
+    assert (await second.log.next())["body"] == "marker", "the message came again"
+
+
+async def test_receipts_and_chat_states_pass_through_storage(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+
+    composing = alice.make_message(mto=bob_jid, mtype="chat")
+    composing["chat_state"] = "composing"
+    composing.send()
+    with_request = alice.make_message(mto=bob_jid, mbody="please confirm", mtype="chat")
+    with_request["id"] = "msg-1"
+    with_request["request_receipt"] = True
+    with_request["chat_state"] = "active"
+    with_request.send()
+    receipt = alice.make_message(mto=bob_jid, mtype="chat")
+    receipt["receipt"] = "earlier-msg"
+    receipt.send()
+    await alice.barrier()
+    wait_for_stored(server, 2)
+
+    bob = await come_online(clients, server, bob_jid)
+    first = await bob.log.next()
+    assert first["body"] == "please confirm", "a standalone chat state was stored"
+    assert first["id"] == "msg-1"
+    assert first["request_receipt"] is True
+    assert first["chat_state"] == "active"
+    second = await bob.log.next()
+    assert has_child(second, RECEIPTS, "received"), second
+    assert second["receipt"] == "earlier-msg"
+    assert second["delay"]["from"] == server.domain
+    await send_marker(alice, bob)
+    assert (await bob.log.next())["body"] == "marker"
+
+
+async def test_full_queue_answers_resource_constraint(make_server, clients):
+    server = make_server({"modules.offline": {"max_messages_per_user": 2}})
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    for index in range(3):
+        message = alice.make_message(mto=bob_jid, mbody=f"m{index}", mtype="chat")
+        message["id"] = f"m{index}"
+        message.send()
+
+    error = await alice.log.next()
+    assert error["type"] == "error"
+    assert error["id"] == "m2", "the message over the quota is the one refused"
+    assert error_condition(error) == "resource-constraint"
+    assert error["error"]["type"] == "wait"
+
+    bob = await come_online(clients, server, bob_jid)
+    assert (await bob.log.next())["body"] == "m0"
+    assert (await bob.log.next())["body"] == "m1"
+    await send_marker(alice, bob)
+    assert (await bob.log.next())["body"] == "marker"
+
+
+async def test_message_to_unknown_account_is_refused(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    message = alice.make_message(mto=server.jid("nobody"), mbody="hello?", mtype="chat")
+    message["id"] = "lost"
+    message.send()
+    error = await alice.log.next()
+    assert error["type"] == "error" and error["id"] == "lost"
+    assert error_condition(error) == "service-unavailable"
+
+
+async def test_negative_priority_session_does_not_receive_offline_messages(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    alice.send_message(mto=bob_jid, mbody="for a real resource", mtype="chat")
+    await alice.barrier()
+    wait_for_stored(server, 1)
+
+    hidden = await login(clients, server, bob_jid)
+    hidden.send_presence(ppriority=-1)
+    await hidden.barrier()
+    await send_marker(alice, hidden)
+    assert (await hidden.log.next())["body"] == "marker"
+
+    visible = await clients.slix(server, bob_jid + "/laptop", PASSWORD)
+    visible.log = MessageLog(visible)
+    visible.send_presence()
+    assert (await visible.log.next())["body"] == "for a real resource"
+
+
+async def test_server_advertises_msgoffline(server, clients):
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    info = await alice["xep_0030"].get_info(jid=server.domain, timeout=10)
+    assert "msgoffline" in info["disco_info"]["features"]

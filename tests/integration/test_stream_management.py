@@ -1,0 +1,152 @@
+"""Stream management (XEP-0198) and the delivery contract (ARCHITECTURE.md §6).
+
+The precise cases (what the client has acknowledged, when the TCP connection dies) are driven
+with the raw client, which acknowledges exactly what a test says; slixmpp's XEP-0198 plugin
+shows that a real client library interoperates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+from raw_client import RawXmppConnection
+
+PASSWORD = "secret"
+NS_SM = "urn:xmpp:sm:3"
+
+
+def _raw_session(server, localpart: str, *, resume: bool) -> tuple[RawXmppConnection, str, str]:
+    """Log in a raw client, enable stream management; returns (connection, full JID, SM id)."""
+    raw = RawXmppConnection(server.host, server.starttls_port, server.domain)
+    full_jid = raw.login(localpart, PASSWORD, "phone")
+    raw.send(f"<enable xmlns='{NS_SM}'" + (" resume='true'" if resume else "") + "/>")
+    enabled = raw.read_until(r"<enabled[^>]*/?>")
+    match = re.search(r"id=['\"]([^'\"]+)['\"]", enabled)
+    assert not resume or match, f"no resumption id in {enabled}"
+    return raw, full_jid, match.group(1) if match else ""
+
+
+def _read_bodies(raw: RawXmppConnection, count: int) -> list[str]:
+    bodies = []
+    for _ in range(count):
+        message = raw.read_until(r"<message\b.*?</message>")
+        bodies.append(re.search(r"<body>([^<]*)</body>", message).group(1))
+    return bodies
+
+
+def _bodies_until_pong(raw: RawXmppConnection, domain: str) -> list[str]:
+    """Everything the server sends before answering a ping: nothing may be left unsaid."""
+    raw.send(f"<iq type='get' id='fence' to='{domain}'><ping xmlns='urn:xmpp:ping'/></iq>")
+    received = raw.read_until(r"<iq[^>]*id=['\"]fence['\"][^>]*?(/>|>.*?</iq>)")
+    return re.findall(r"<body>([^<]*)</body>", received)
+
+
+async def test_slixmpp_enables_stream_management_and_gets_acknowledgements(server, clients):
+    alice_jid = server.add_user("alice", PASSWORD)
+    bob_jid = server.add_user("bob", PASSWORD)
+    alice = clients.start_slix(server, alice_jid + "/a", PASSWORD)
+    alice.register_plugin("xep_0198")
+    enabled = asyncio.get_running_loop().create_future()
+    alice.add_event_handler("sm_enabled", lambda _: enabled.done() or enabled.set_result(True))
+    await asyncio.wait_for(asyncio.shield(alice.session_started), 15)
+    await asyncio.wait_for(enabled, 10)
+    bob = await clients.slix(server, bob_jid + "/b", PASSWORD)
+
+    for number in range(3):
+        alice.send_message(mto=bob.boundjid.full, mbody=f"m{number}", mtype="chat")
+    for number in range(3):
+        assert (await bob.next_message())["body"] == f"m{number}"
+    sm = alice["xep_0198"]
+    sm.request_ack()
+    deadline = time.monotonic() + 10
+    while sm.last_ack != sm.seq and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert sm.last_ack == sm.seq, f"server acknowledged {sm.last_ack} of {sm.seq} stanzas"
+
+
+async def test_resume_after_dropped_connection_retransmits_every_unacked_message_once(
+    server, clients
+):
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, sm_id = await asyncio.to_thread(_raw_session, server, "bob", resume=True)
+
+    for number in range(1, 6):
+        alice.send_message(mto=bob_full_jid, mbody=f"m{number}", mtype="chat")
+    assert await asyncio.to_thread(_read_bodies, bob, 5) == ["m1", "m2", "m3", "m4", "m5"]
+    bob.close()  # vanishes without </stream:stream>, having processed only two
+
+    def resume() -> list[str]:
+        with RawXmppConnection(server.host, server.starttls_port, server.domain) as again:
+            again.open_stream()
+            again.starttls()
+            again.authenticate_plain("bob", PASSWORD)
+            again.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='2'/>")
+            resumed = again.read_until(r"<resumed[^>]*/?>|<failed.*?</failed>|<failed[^>]*/>")
+            assert "<resumed" in resumed, f"resumption failed: {resumed}"
+            return _bodies_until_pong(again, server.domain)
+
+    assert await asyncio.to_thread(resume) == ["m3", "m4", "m5"]
+    assert alice.stream_errors.empty()
+
+
+async def test_resumption_after_timeout_fails_and_messages_wait_offline(make_server, clients):
+    server = make_server({"c2s": {"resumption_timeout": 1}})
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, sm_id = await asyncio.to_thread(_raw_session, server, "bob", resume=True)
+    alice.send_message(mto=bob_full_jid, mbody="while you were away", mtype="chat")
+    await asyncio.to_thread(_read_bodies, bob, 1)
+    bob.close()
+    await asyncio.sleep(3)  # beyond the resumption timeout (the sweep runs every second)
+
+    def resume_fails() -> str:
+        with RawXmppConnection(server.host, server.starttls_port, server.domain) as again:
+            again.open_stream()
+            again.starttls()
+            again.authenticate_plain("bob", PASSWORD)
+            again.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='0'/>")
+            return again.read_until(r"<resumed[^>]*/?>|<failed.*?</failed>|<failed[^>]*/>")
+
+    outcome = await asyncio.to_thread(resume_fails)
+    assert "<failed" in outcome and "item-not-found" in outcome, outcome
+    # The message went to offline storage, not back to the sender as an error.
+    bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
+    bob_again.send_presence()
+    assert (await bob_again.next_message())["body"] == "while you were away"
+    await alice.barrier()
+    assert alice.messages.empty(), "the sender got an error back"
+
+
+async def test_recipient_vanishing_without_closing_gets_its_messages_at_next_login(
+    server, clients
+):
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=False)
+    alice.send_message(mto=bob_full_jid, mbody="are you there?", mtype="chat")
+    await asyncio.to_thread(_read_bodies, bob, 1)
+    bob.close()  # never acknowledged it
+
+    bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
+    bob_again.send_presence()
+    assert (await bob_again.next_message())["body"] == "are you there?"
+    await alice.barrier()
+    assert alice.messages.empty(), "the sender got an error back"
+
+
+async def test_client_that_stops_acknowledging_is_disconnected(make_server, clients):
+    server = make_server({"c2s": {"ack_timeout": 1}})
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=True)
+    alice.send_message(mto=bob_full_jid, mbody="ack me", mtype="chat")
+
+    def wait_for_close() -> str:
+        bob.read_until(r"<r xmlns=['\"]urn:xmpp:sm:3['\"]\s*/>")
+        return bob.read_until_closed(timeout=10)
+
+    received = await asyncio.to_thread(wait_for_close)
+    assert "connection-timeout" in received, received

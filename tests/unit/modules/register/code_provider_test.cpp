@@ -1,0 +1,87 @@
+#include "modules/register/code_provider.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "modules/register/fixed_provider.hpp"
+#include "modules/register/http_provider.hpp"
+#include "modules/register/log_provider.hpp"
+
+namespace kontalk::modules::registration {
+namespace {
+
+TEST(CodeProviderTest, RandomDigitsAreDigitsOfTheRightLength) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 50; ++i) {
+    const auto code = randomDigits(6);
+    ASSERT_EQ(code.size(), 6u);
+    EXPECT_EQ(code.find_first_not_of("0123456789"), std::string::npos) << code;
+    seen.insert(code);
+  }
+  EXPECT_GT(seen.size(), 45u);  // 50 draws from a million: repeats are rare
+  EXPECT_EQ(randomDigits(40).size(), 40u);
+}
+
+TEST(CodeProviderTest, FixedProviderIssuesAndChecksItsCode) {
+  auto provider = makeFixedProvider("123456", "KONTALK");
+  EXPECT_EQ(provider->name(), "fixed");
+  EXPECT_EQ(provider->challengeType(), "pin");
+  EXPECT_EQ(provider->senderId(), "KONTALK");
+  const auto handle = provider->start("example.org", "+15555215554");
+  ASSERT_TRUE(handle);
+  EXPECT_TRUE(provider->verify(*handle, "123456"));
+  EXPECT_FALSE(provider->verify(*handle, "123457"));
+  EXPECT_FALSE(provider->verify(*handle, "12345"));
+  EXPECT_FALSE(provider->verify(*handle, ""));
+}
+
+TEST(CodeProviderTest, LogProviderWritesTheCodeFile) {
+  const auto directory = std::filesystem::temp_directory_path() /
+                         ("kontalk-log-provider-" + std::to_string(::getpid())) / "verification";
+  auto provider = makeLogProvider(directory, "KONTALK");
+  const auto handle = provider->start("example.org", "+15555215554");
+  ASSERT_TRUE(handle) << handle.error();
+  std::ifstream file(directory / "+15555215554");
+  std::string code;
+  file >> code;
+  EXPECT_EQ(code, *handle);
+  EXPECT_TRUE(provider->verify(*handle, code));
+  std::filesystem::remove_all(directory.parent_path());
+}
+
+TEST(CodeProviderTest, HttpBodyEscapesForForms) {
+  HttpProviderConfig config;
+  config.body = "to={phone}&from={sender}&text=Code+{code}";
+  config.contentType = "application/x-www-form-urlencoded";
+  config.senderId = "My Service";
+  EXPECT_EQ(renderBody(config, "+15555215554", "123456"),
+            "to=%2B15555215554&from=My%20Service&text=Code+123456");
+}
+
+TEST(CodeProviderTest, HttpBodyEscapesForJson) {
+  HttpProviderConfig config;
+  config.body = R"({"to":"{phone}","from":"{sender}","code":"{code}"})";
+  config.contentType = "application/json";
+  config.senderId = "Say \"hi\"";
+  EXPECT_EQ(renderBody(config, "+15555215554", "123456"),
+            R"({"to":"+15555215554","from":"Say \"hi\"","code":"123456"})");
+}
+
+TEST(CodeProviderTest, HttpProviderReportsAnUnreachableGateway) {
+  initHttpProviders();
+  HttpProviderConfig config;
+  config.url = "http://127.0.0.1:1/sms";  // nothing listens on port 1
+  config.body = "{code}";
+  config.contentType = "text/plain";
+  config.timeout = std::chrono::seconds(5);
+  auto provider = makeHttpProvider(config);
+  const auto handle = provider->start("example.org", "+15555215554");
+  ASSERT_FALSE(handle);
+  EXPECT_NE(handle.error().find("127.0.0.1:1"), std::string::npos) << handle.error();
+}
+
+}  // namespace
+}  // namespace kontalk::modules::registration

@@ -1,0 +1,84 @@
+#include "storage/sqlite/sqlite_blocking_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/storage.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+using Jids = std::vector<std::string>;
+
+class SqliteBlockingStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.path = (directory_.path() / "kontalk.db").string();
+    auto opened = openStorage(config_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    storage_ = std::move(*opened);
+    ASSERT_TRUE(storage_->migrate());
+    for (const char* user : {"alice", "bob"}) {
+      ASSERT_TRUE(storage_->accounts().create(Account{user, "example.org", {}, {}, 1}));
+    }
+  }
+
+  BlockingStore& blocking() { return storage_->blocking(); }
+  Jids blockedBy(const std::string& user) {
+    return blocking().blocked(user, "example.org").value();
+  }
+
+  testing::TemporaryDirectory directory_;
+  StorageConfig config_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(SqliteBlockingStoreTest, BlockAddsSortedWithoutDuplicates) {
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"romeo@example.net", "example.com"}));
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"romeo@example.net", "a@b/c"}));
+  EXPECT_EQ(blockedBy("alice"), (Jids{"a@b/c", "example.com", "romeo@example.net"}));
+  EXPECT_TRUE(blockedBy("bob").empty());
+}
+
+TEST_F(SqliteBlockingStoreTest, UnblockRemovesGivenJidsAndIgnoresUnknownOnes) {
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net", "y@example.net"}));
+  ASSERT_TRUE(blocking().unblock("alice", "example.org", {"x@example.net", "z@example.net"}));
+  EXPECT_EQ(blockedBy("alice"), (Jids{"y@example.net"}));
+}
+
+TEST_F(SqliteBlockingStoreTest, UnblockAllEmptiesOnlyThatAccount) {
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net", "y@example.net"}));
+  ASSERT_TRUE(blocking().block("bob", "example.org", {"x@example.net"}));
+  ASSERT_TRUE(blocking().unblockAll("alice", "example.org"));
+  EXPECT_TRUE(blockedBy("alice").empty());
+  EXPECT_EQ(blockedBy("bob"), (Jids{"x@example.net"}));
+}
+
+TEST_F(SqliteBlockingStoreTest, AllListsEveryAccountOfTheDomain) {
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net"}));
+  ASSERT_TRUE(blocking().block("bob", "example.org", {"y@example.net"}));
+  auto all = blocking().all("example.org");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].username, "alice");
+  EXPECT_EQ((*all)[0].jid, "x@example.net");
+  EXPECT_EQ((*all)[1].username, "bob");
+  EXPECT_EQ((*all)[1].domain, "example.org");
+  EXPECT_TRUE(blocking().all("example.com").value().empty());
+}
+
+TEST_F(SqliteBlockingStoreTest, BlockForUnknownAccountIsNotFoundAndStoresNothing) {
+  auto blocked = blocking().block("carol", "example.org", {"x@example.net"});
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().kind, StorageErrorKind::NotFound);
+  EXPECT_TRUE(blocking().all("example.org").value().empty());
+}
+
+TEST_F(SqliteBlockingStoreTest, RemovingTheAccountRemovesItsList) {
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net"}));
+  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  EXPECT_TRUE(blocking().all("example.org").value().empty());
+}
+
+}  // namespace
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,102 @@
+#include "storage/sqlite/sqlite_key_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/storage.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+const std::string kFingerprintA(40, 'A');
+const std::string kFingerprintB(40, 'B');
+
+// Binary key bytes: NUL and high bytes must survive.
+std::string keyBytes(char seed) {
+  return std::string("\x99\0key\xff", 6) + seed;
+}
+
+class SqliteKeyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.path = (directory_.path() / "kontalk.db").string();
+    auto opened = openStorage(config_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    storage_ = std::move(*opened);
+    ASSERT_TRUE(storage_->migrate());
+    Account alice;
+    alice.username = "alice";
+    alice.domain = "example.net";
+    ASSERT_TRUE(storage_->accounts().create(alice));
+  }
+
+  KeyStore& keys() { return storage_->keys(); }
+
+  testing::TemporaryDirectory directory_;
+  StorageConfig config_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(SqliteKeyStoreTest, AccountWithoutKeyHasNoCurrentKey) {
+  auto current = keys().currentKey("alice", "example.net");
+  ASSERT_TRUE(current) << current.error().message;
+  EXPECT_FALSE(current->has_value());
+}
+
+TEST_F(SqliteKeyStoreTest, SetCurrentKeyRoundTripsBinaryKey) {
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
+  auto current = keys().currentKey("alice", "example.net");
+  ASSERT_TRUE(current && current->has_value());
+  EXPECT_EQ((*current)->fingerprint, kFingerprintA);
+  EXPECT_EQ((*current)->keyBinary, keyBytes('1'));
+  EXPECT_EQ((*current)->storedAt, 1000);
+}
+
+TEST_F(SqliteKeyStoreTest, NewKeyBecomesCurrentAndOldStaysInKeyring) {
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintB, keyBytes('2'), 2000}));
+  auto current = keys().currentKey("alice", "example.net");
+  ASSERT_TRUE(current && current->has_value());
+  EXPECT_EQ((*current)->fingerprint, kFingerprintB);
+  auto old = keys().keyByFingerprint(kFingerprintA);
+  ASSERT_TRUE(old && old->has_value());
+  EXPECT_EQ((*old)->keyBinary, keyBytes('1'));
+}
+
+TEST_F(SqliteKeyStoreTest, SameFingerprintReplacesTheStoredCopy) {
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('c'), 1500}));
+  auto stored = keys().keyByFingerprint(kFingerprintA);
+  ASSERT_TRUE(stored && stored->has_value());
+  EXPECT_EQ((*stored)->keyBinary, keyBytes('c'));
+  EXPECT_EQ((*stored)->storedAt, 1500);
+}
+
+TEST_F(SqliteKeyStoreTest, UnknownFingerprintIsAbsent) {
+  auto stored = keys().keyByFingerprint(kFingerprintB);
+  ASSERT_TRUE(stored);
+  EXPECT_FALSE(stored->has_value());
+}
+
+TEST_F(SqliteKeyStoreTest, SetCurrentKeyOfUnknownAccountIsNotFound) {
+  auto result = keys().setCurrentKey("bob", "example.net", {kFingerprintA, keyBytes('1'), 1000});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, StorageErrorKind::NotFound);
+}
+
+TEST_F(SqliteKeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyring) {
+  ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
+  ASSERT_TRUE(storage_->accounts().remove("alice", "example.net"));
+  Account alice;
+  alice.username = "alice";
+  alice.domain = "example.net";
+  ASSERT_TRUE(storage_->accounts().create(alice));
+  auto current = keys().currentKey("alice", "example.net");
+  ASSERT_TRUE(current);
+  EXPECT_FALSE(current->has_value());
+  auto stored = keys().keyByFingerprint(kFingerprintA);
+  ASSERT_TRUE(stored && stored->has_value());
+}
+
+}  // namespace
+}  // namespace kontalk::storage::sqlite

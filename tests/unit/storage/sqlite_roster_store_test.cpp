@@ -1,0 +1,113 @@
+#include "storage/sqlite/sqlite_roster_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/storage.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+class SqliteRosterStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.path = (directory_.path() / "kontalk.db").string();
+    auto opened = openStorage(config_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    storage_ = std::move(*opened);
+    ASSERT_TRUE(storage_->migrate());
+    for (const char* name : {"alice", "bob"}) {
+      Account account;
+      account.username = name;
+      account.domain = "example.org";
+      ASSERT_TRUE(storage_->accounts().create(account));
+    }
+  }
+
+  RosterStore& rosters() { return storage_->rosters(); }
+
+  static RosterItem item(std::string contact) {
+    RosterItem result;
+    result.contact = std::move(contact);
+    result.name = "Carol";
+    result.subscriptionTo = true;
+    result.askSubscribe = false;
+    result.approved = true;
+    result.groups = {"Work", "Friends"};
+    return result;
+  }
+
+  testing::TemporaryDirectory directory_;
+  StorageConfig config_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(SqliteRosterStoreTest, PutItemRoundTripsAndBumpsTheVersion) {
+  EXPECT_EQ(rosters().version("alice", "example.org").value(), 0);
+  const RosterItem carol = item("carol@example.org");
+  EXPECT_EQ(rosters().putItem("alice", "example.org", carol).value(), 1);
+  EXPECT_EQ(rosters().item("alice", "example.org", "carol@example.org").value(), carol);
+
+  RosterItem changed = carol;
+  changed.groups = {"Family"};
+  changed.subscriptionFrom = true;
+  EXPECT_EQ(rosters().putItem("alice", "example.org", changed).value(), 2);
+  EXPECT_EQ(rosters().items("alice", "example.org").value(), std::vector<RosterItem>{changed});
+  EXPECT_EQ(rosters().itemCount("alice", "example.org").value(), 1);
+  // Rosters are per account.
+  EXPECT_TRUE(rosters().items("bob", "example.org").value().empty());
+  EXPECT_EQ(rosters().version("bob", "example.org").value(), 0);
+}
+
+TEST_F(SqliteRosterStoreTest, RemoveItem) {
+  ASSERT_TRUE(rosters().putItem("alice", "example.org", item("carol@example.org")));
+  EXPECT_EQ(rosters().removeItem("alice", "example.org", "carol@example.org").value(), 2);
+  EXPECT_FALSE(rosters().item("alice", "example.org", "carol@example.org").value());
+  auto again = rosters().removeItem("alice", "example.org", "carol@example.org");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, StorageErrorKind::NotFound);
+}
+
+TEST_F(SqliteRosterStoreTest, PendingSubscriptions) {
+  ASSERT_TRUE(rosters().putPendingSubscription(
+      "alice", "example.org", {"carol@example.org", "<presence type='subscribe'/>", 20}));
+  ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org",
+                                               {"bob@example.org", "<presence/>", 10}));
+  auto all = rosters().pendingSubscriptions("alice", "example.org").value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].contact, "bob@example.org");  // oldest first
+  EXPECT_EQ(
+      rosters().pendingSubscription("alice", "example.org", "carol@example.org").value()->stanza,
+      "<presence type='subscribe'/>");
+  EXPECT_TRUE(
+      rosters().removePendingSubscription("alice", "example.org", "carol@example.org").value());
+  EXPECT_FALSE(
+      rosters().removePendingSubscription("alice", "example.org", "carol@example.org").value());
+}
+
+TEST_F(SqliteRosterStoreTest, LastPresence) {
+  EXPECT_FALSE(rosters().lastPresence("alice", "example.org").value());
+  ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence/>", 5}));
+  ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence type='x'/>", 6}));
+  auto last = rosters().lastPresence("alice", "example.org").value();
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->stanza, "<presence type='x'/>");
+  EXPECT_EQ(last->at, 6);
+}
+
+TEST_F(SqliteRosterStoreTest, EverythingGoesWithTheAccount) {
+  ASSERT_TRUE(rosters().putItem("alice", "example.org", item("carol@example.org")));
+  ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org",
+                                               {"bob@example.org", "<presence/>", 1}));
+  ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence/>", 1}));
+  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  EXPECT_EQ(rosters().itemCount("alice", "example.org").value(), 0);
+  EXPECT_TRUE(rosters().pendingSubscriptions("alice", "example.org").value().empty());
+  EXPECT_FALSE(rosters().lastPresence("alice", "example.org").value());
+  EXPECT_EQ(rosters().version("alice", "example.org").value(), 0);
+  // No roster for an unknown account.
+  EXPECT_FALSE(rosters().putItem("nobody", "example.org", item("carol@example.org")));
+}
+
+}  // namespace
+}  // namespace kontalk::storage::sqlite

@@ -1,0 +1,63 @@
+#include "storage/sqlite/sqlite_vcard_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/storage.hpp"
+#include "temporary_directory.hpp"
+
+namespace kontalk::storage::sqlite {
+namespace {
+
+class SqliteVcardStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StorageConfig config;
+    config.path = (directory_.path() / "kontalk.db").string();
+    auto opened = openStorage(config);
+    ASSERT_TRUE(opened) << opened.error().message;
+    storage_ = std::move(*opened);
+    ASSERT_TRUE(storage_->migrate());
+    Account account;
+    account.username = "alice";
+    account.domain = "example.org";
+    ASSERT_TRUE(storage_->accounts().create(account));
+  }
+
+  VcardStore& store() { return storage_->vcards(); }
+
+  testing::TemporaryDirectory directory_;
+  std::unique_ptr<Storage> storage_;
+};
+
+TEST_F(SqliteVcardStoreTest, NoVcardUntilSaved) {
+  auto found = store().find("alice", "example.org");
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_FALSE(*found);
+}
+
+TEST_F(SqliteVcardStoreTest, SaveReplacesTheAccountsVcard) {
+  ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'><FN>A</FN></vCard>"));
+  ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'><FN>B</FN></vCard>"));
+  auto found = store().find("alice", "example.org");
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(*found);
+  EXPECT_EQ(**found, "<vCard xmlns='vcard-temp'><FN>B</FN></vCard>");
+  EXPECT_FALSE(*store().find("alice", "other.org"));
+}
+
+TEST_F(SqliteVcardStoreTest, SaveForMissingAccountIsNotFound) {
+  auto saved = store().save("nobody", "example.org", "<vCard xmlns='vcard-temp'/>");
+  ASSERT_FALSE(saved);
+  EXPECT_EQ(saved.error().kind, StorageErrorKind::NotFound);
+}
+
+TEST_F(SqliteVcardStoreTest, RemovingTheAccountRemovesItsVcard) {
+  ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'/>"));
+  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  auto found = store().find("alice", "example.org");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+}
+
+}  // namespace
+}  // namespace kontalk::storage::sqlite
