@@ -11,7 +11,9 @@ namespace kontalk::bench {
 class JsonObject {
  public:
   JsonObject& add(std::string_view key, std::string_view value);
-  JsonObject& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
+  JsonObject& add(std::string_view key, const char* value) {
+    return add(key, std::string_view(value));
+  }
   JsonObject& add(std::string_view key, double value);
   JsonObject& add(std::string_view key, std::uint64_t value);
   JsonObject& add(std::string_view key, bool value);

@@ -10,7 +10,8 @@ constexpr double kNanosecondsPerMillisecond = 1e6;
 
 // Nearest-rank percentile: the smallest sample with at least `fraction` of samples at or below it.
 std::int64_t percentile(std::vector<std::int64_t>& samples, double fraction) {
-  const auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(samples.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(samples.size())));
   const std::size_t index = rank == 0 ? 0 : rank - 1;
   std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
                    samples.end());

@@ -4,19 +4,26 @@ namespace kontalk::bench {
 
 const char* scenarioName(Scenario scenario) {
   switch (scenario) {
-    case Scenario::LoginStorm: return "login-storm";
-    case Scenario::IdleDensity: return "idle-density";
-    case Scenario::Throughput: return "throughput";
-    case Scenario::Latency: return "latency";
+    case Scenario::LoginStorm:
+      return "login-storm";
+    case Scenario::IdleDensity:
+      return "idle-density";
+    case Scenario::Throughput:
+      return "throughput";
+    case Scenario::Latency:
+      return "latency";
   }
   return "unknown";
 }
 
 const char* mechanismName(Mechanism mechanism) {
   switch (mechanism) {
-    case Mechanism::ScramSha1: return "SCRAM-SHA-1";
-    case Mechanism::Plain: return "PLAIN";
-    case Mechanism::External: return "EXTERNAL";
+    case Mechanism::ScramSha1:
+      return "SCRAM-SHA-1";
+    case Mechanism::Plain:
+      return "PLAIN";
+    case Mechanism::External:
+      return "EXTERNAL";
   }
   return "unknown";
 }

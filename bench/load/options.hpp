@@ -36,11 +36,11 @@ struct Options {
   double loginTimeoutSeconds = 30;
   double warmupSeconds = 2;
   double durationSeconds = 10;
-  std::uint32_t window = 2;       // throughput: undelivered messages per sender
-  double rate = 2000;             // latency: offered messages per second (all senders)
-  std::uint32_t bodyBytes = 64;   // padding in each message body
-  double settleSeconds = 3;       // idle density: wait before reading the server's RSS
-  std::int64_t serverPid = 0;     // idle density: the server process (0: no RSS measurement)
+  std::uint32_t window = 2;      // throughput: undelivered messages per sender
+  double rate = 2000;            // latency: offered messages per second (all senders)
+  std::uint32_t bodyBytes = 64;  // padding in each message body
+  double settleSeconds = 3;      // idle density: wait before reading the server's RSS
+  std::int64_t serverPid = 0;    // idle density: the server process (0: no RSS measurement)
 };
 
 const char* scenarioName(Scenario scenario);

@@ -1,9 +1,9 @@
 #pragma once
 // Resident memory of another process, for the idle-density scenario.
 
+#include <sys/types.h>
 #include <cstdint>
 #include <optional>
-#include <sys/types.h>
 
 namespace kontalk::bench {
 

@@ -1,6 +1,8 @@
 // kontalkd: the Kontalk XMPP server. Thin: parse the command line, load the configuration,
 // set up logging, run the server.
 
+#include <csignal>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -34,6 +36,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   kontalk::core::configureLogging(config.log);
+  // A peer that closes while we write must cost an EPIPE on that connection, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   spdlog::info("open file limit: {}", kontalk::core::raiseOpenFileLimit());
   try {
     kontalk::app::Server server(std::move(config));

@@ -14,6 +14,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+// Rule: never hand a *capturing coroutine lambda* to co_spawn. With GCC 12 and Boost 1.74 its
+// captures are destroyed twice (found with AddressSanitizer: a shared_ptr released twice).
+// Spawn a coroutine function whose state is in by-value parameters instead, or a plain lambda
+// that returns such a coroutine's awaitable.
+
 namespace kontalk {
 namespace asio = boost::asio;
 template <typename T = void>

@@ -19,12 +19,9 @@ class WorkerPool {
 
   template <typename Function>
   Awaitable<std::invoke_result_t<Function>> run(Function function) {
-    using Result = std::invoke_result_t<Function>;
     // co_spawn on the pool; use_awaitable resumes us on the awaiting coroutine's executor.
-    co_return co_await asio::co_spawn(
-        pool_.get_executor(),
-        [function = std::move(function)]() mutable -> Awaitable<Result> { co_return function(); },
-        use_awaitable);
+    co_return co_await asio::co_spawn(pool_.get_executor(), invoke(std::move(function)),
+                                      use_awaitable);
   }
 
   // Runs `work` on a worker; nothing waits for it.
@@ -38,6 +35,12 @@ class WorkerPool {
   void join() { pool_.join(); }
 
  private:
+  // A coroutine function, not a capturing lambda: see core/asio.hpp.
+  template <typename Function>
+  static Awaitable<std::invoke_result_t<Function>> invoke(Function function) {
+    co_return function();
+  }
+
   asio::thread_pool pool_;
 };
 

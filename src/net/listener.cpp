@@ -25,7 +25,10 @@ Listener::Listener(asio::io_context& acceptShard, core::ShardPool& shards,
   port_ = acceptor_.local_endpoint().port();
 }
 
-void Listener::start() { asio::co_spawn(acceptShard_, acceptLoop(), asio::detached); }
+void Listener::start() {
+  asio::co_spawn(acceptShard_, acceptLoop(),
+                 [this](const std::exception_ptr&) { stopped_.store(true, std::memory_order_release); });
+}
 
 void Listener::stop() {
   asio::post(acceptShard_, [this] {

@@ -3,6 +3,7 @@
 // new socket is created on the next shard's io_context and handed over on that shard's thread,
 // where its connection then lives for its whole life.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -25,8 +26,11 @@ class Listener {
            AcceptHandler onAccepted);
 
   void start();
-  // Stops accepting; thread-safe (posts to the accepting shard).
+  // Stops accepting; thread-safe (posts to the accepting shard). isStopped() turns true once the
+  // accept loop has ended: only then may the shards stop, because a pending accept refers to
+  // the io_context of the shard it accepts for.
   void stop();
+  bool isStopped() const { return stopped_.load(std::memory_order_acquire); }
   std::uint16_t port() const { return port_; }
 
  private:
@@ -38,6 +42,7 @@ class Listener {
   AcceptHandler onAccepted_;
   std::uint16_t port_ = 0;
   std::string name_;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace kontalk::net

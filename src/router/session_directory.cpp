@@ -50,22 +50,6 @@ bool SessionDirectory::unbind(const LocalSession& session) {
   return removed > 0;
 }
 
-bool SessionDirectory::rebind(const LocalSession& predecessor,
-                              std::shared_ptr<LocalSession> successor) {
-  const std::string bare = predecessor.jid().bareString();
-  Bucket& bucket = bucketFor(bare);
-  std::lock_guard lock(bucket.mutex);
-  auto it = bucket.byBareJid.find(bare);
-  if (it == bucket.byBareJid.end()) return false;
-  for (auto& session : it->second) {
-    if (session.get() == &predecessor) {
-      session = std::move(successor);
-      return true;
-    }
-  }
-  return false;
-}
-
 std::shared_ptr<LocalSession> SessionDirectory::find(const xmpp::Jid& fullJid) const {
   const std::string bare = fullJid.bareString();
   Bucket& bucket = bucketFor(bare);

@@ -32,9 +32,6 @@ class SessionDirectory {
   // Removes `session` if it is still the one bound to its full JID (a replaced session must not
   // remove its successor). False when it was not bound (any more).
   bool unbind(const LocalSession& session);
-  // Puts `successor` (same full JID) where `predecessor` is bound, as a resumed session takes
-  // over (XEP-0198 §5). False when `predecessor` is no longer bound.
-  bool rebind(const LocalSession& predecessor, std::shared_ptr<LocalSession> successor);
   std::shared_ptr<LocalSession> find(const xmpp::Jid& fullJid) const;
   std::vector<std::shared_ptr<LocalSession>> sessionsOf(const xmpp::Jid& bareJid) const;
   std::size_t size() const;

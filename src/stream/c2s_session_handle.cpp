@@ -3,29 +3,30 @@
 #include <spdlog/spdlog.h>
 
 #include "stream/c2s_stream.hpp"
-#include "xmpp/namespaces.hpp"
 
 namespace kontalk::stream {
 
 C2sSessionHandle::C2sSessionHandle(xmpp::Jid jid, api::ClientInfo client, C2sServices& services,
                                    asio::io_context& shard)
-    : LocalSession(std::move(jid), std::move(client)), services_(services), shard_(shard) {}
+    : LocalSession(std::move(jid), std::move(client)), services_(services), shard_(&shard) {}
 
 void C2sSessionHandle::deliver(xml::Element stanza) {
   // On the session's own shard the stanza is taken at once (keeping the order of everything one
   // shard sends); from other shards it is posted.
-  if (shard_.get_executor().running_in_this_thread()) {
+  if (isOnItsShard()) {
     receive(std::move(stanza));
     return;
   }
-  asio::post(shard_, [self = shared_from_this(), stanza = std::move(stanza)]() mutable {
+  asio::post(shard(), [self = shared_from_this(), stanza = std::move(stanza)]() mutable {
     self->receive(std::move(stanza));
   });
 }
 
 void C2sSessionHandle::terminate(xmpp::StreamError error) {
-  asio::post(shard_, [self = shared_from_this(), error = std::move(error)] {
-    if (auto stream = self->stream_.lock()) {
+  asio::post(shard(), [self = shared_from_this(), error = std::move(error)]() mutable {
+    if (!self->isOnItsShard()) {
+      self->terminate(std::move(error));  // moved meanwhile: follow it
+    } else if (auto stream = self->stream_.lock()) {
       stream->close(error);
     } else if (self->detached_) {
       self->end();  // replaced while waiting for resumption: nothing to resume any more
@@ -34,12 +35,8 @@ void C2sSessionHandle::terminate(xmpp::StreamError error) {
 }
 
 void C2sSessionHandle::receive(xml::Element stanza) {
-  if (movedOut_) {
-    if (successor_) {
-      successor_->deliver(std::move(stanza));
-    } else {
-      awaitingSuccessor_.push_back(std::move(stanza));
-    }
+  if (!isOnItsShard()) {
+    deliver(std::move(stanza));  // posted before a move to another shard: follow it
     return;
   }
   if (ended_) {
@@ -73,48 +70,56 @@ void C2sSessionHandle::detach(std::chrono::seconds timeout) {
   detached_ = true;
   const unsigned generation = ++detachGeneration_;
   spdlog::debug("c2s: session {} detached; resumable for {} s", jid().toString(), timeout.count());
-  // The timer lives in the coroutine frame (see StreamRegistry::sweep for why).
-  asio::co_spawn(
-      shard_,
-      [self = shared_from_this(), generation, timeout]() -> Awaitable<void> {
-        asio::steady_timer timer(self->shard_, timeout);
-        boost::system::error_code error;
-        co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
-        if (!error && self->detached_ && self->detachGeneration_ == generation) {
-          spdlog::info("c2s: resumption of {} timed out", self->jid().toString());
-          self->end();
-        }
-      },
-      asio::detached);
+  // The timer lives in the coroutine frame, on this shard; resumption and end cancel it so that
+  // no wait outlives the session's need for it.
+  asio::io_context& shard = this->shard();
+  asio::co_spawn(shard, awaitResumption(shared_from_this(), generation, timeout, &shard),
+                 asio::detached);
+}
+
+Awaitable<void> C2sSessionHandle::awaitResumption(std::shared_ptr<C2sSessionHandle> self,
+                                                  unsigned generation,
+                                                  std::chrono::seconds timeout,
+                                                  asio::io_context* shard) {
+  asio::steady_timer timer(*shard, timeout);
+  self->resumptionTimer_ = &timer;
+  boost::system::error_code error;
+  co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
+  if (self->resumptionTimer_ == &timer) self->resumptionTimer_ = nullptr;
+  if (!error && self->detached_ && self->detachGeneration_ == generation) {
+    spdlog::info("c2s: resumption of {} timed out", self->jid().toString());
+    self->end();
+  }
+}
+
+void C2sSessionHandle::stopResumptionTimer() {
+  if (resumptionTimer_ == nullptr) return;
+  resumptionTimer_->cancel();
+  resumptionTimer_ = nullptr;
 }
 
 void C2sSessionHandle::end() {
-  if (ended_ || movedOut_) return;
+  if (ended_) return;
   ended_ = true;
+  stopResumptionTimer();
   detached_ = false;
   stream_.reset();
   if (!resumptionId_.empty()) services_.resumptions.remove(resumptionId_, *this);
-  auto self = shared_from_this();
-  services_.router.handleSessionClosed(self);
+  services_.router.handleSessionClosed(shared_from_this());
   // Leaving the directory first matters: rerouted messages must not come back here.
   for (auto& stanza : streamManagement_.takeUnacknowledged()) reroute(std::move(stanza));
 }
 
-std::optional<StreamManagement> C2sSessionHandle::takeOver() {
-  if (ended_ || movedOut_) return std::nullopt;
+bool C2sSessionHandle::moveForResumption(asio::io_context& shard) {
+  if (ended_) return false;
+  stopResumptionTimer();  // on this shard, where the timer lives
   if (auto stream = stream_.lock()) stream->abandon();
+  // Detached until the new connection attaches: what arrives meanwhile is queued for it.
   stream_.reset();
-  detached_ = false;
-  movedOut_ = true;
-  return std::move(streamManagement_);
-}
-
-void C2sSessionHandle::forwardTo(std::shared_ptr<C2sSessionHandle> successor) {
-  successor_ = std::move(successor);
-  while (!awaitingSuccessor_.empty()) {
-    successor_->deliver(std::move(awaitingSuccessor_.front()));
-    awaitingSuccessor_.pop_front();
-  }
+  detached_ = true;
+  ++detachGeneration_;
+  shard_.store(&shard, std::memory_order_release);
+  return true;
 }
 
 void C2sSessionHandle::reroute(xml::Element stanza) {

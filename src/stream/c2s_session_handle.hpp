@@ -6,13 +6,15 @@
 // acknowledged goes back to the router for the account's other resources or offline storage
 // (ARCHITECTURE.md §6).
 //
+// A resumption may come in on another shard: the session then moves there, staying the same
+// object, so that the directory and the modules keep knowing it.
+//
 // Threading: deliver() and terminate() are thread-safe; everything else runs on the session's
-// shard.
+// current shard. Work that reaches an old shard after a move is passed on to the new one.
 
+#include <atomic>
 #include <chrono>
-#include <deque>
 #include <memory>
-#include <optional>
 
 #include "core/asio.hpp"
 #include "router/local_session.hpp"
@@ -32,7 +34,7 @@ class C2sSessionHandle final : public router::LocalSession,
   void deliver(xml::Element stanza) override;
   void terminate(xmpp::StreamError error) override;
 
-  asio::io_context& shard() { return shard_; }
+  asio::io_context& shard() const { return *shard_.load(std::memory_order_acquire); }
   StreamManagement& streamManagement() { return streamManagement_; }
   const std::string& resumptionId() const { return resumptionId_; }
   void setResumptionId(std::string id) { resumptionId_ = std::move(id); }
@@ -44,31 +46,32 @@ class C2sSessionHandle final : public router::LocalSession,
   // The session is over: leave the router and hand unacknowledged stanzas back to it.
   void end();
 
-  // Resumption from another connection (possibly on another shard). takeOver() runs on this
-  // session's shard: it silences a still attached old connection and hands over the stream
-  // management state; nullopt when the session has ended. Afterwards everything delivered here
-  // goes to `successor` once forwardTo() names it.
-  std::optional<StreamManagement> takeOver();
-  void forwardTo(std::shared_ptr<C2sSessionHandle> successor);
+  // A resumption (XEP-0198 §5) from a connection on `shard`. Runs on the session's current
+  // shard: silences a still attached old connection, stops the resumption timeout and moves the
+  // session to `shard`, where the new connection then attaches. False when the session ended.
+  bool moveForResumption(asio::io_context& shard);
 
  private:
-  // On the shard: hand to the connection, queue while detached, or forward after a takeover.
+  bool isOnItsShard() const { return shard().get_executor().running_in_this_thread(); }
+  // On the shard: hand to the connection, queue while detached, or pass back to the router.
   void receive(xml::Element stanza);
   // Gives a stanza the session cannot take back to the router (RFC 6121 §8.5.3.2.1: a message to
   // a full JID that is gone goes to the bare JID); IQ requests are answered with an error.
   void reroute(xml::Element stanza);
+  void stopResumptionTimer();
+  static Awaitable<void> awaitResumption(std::shared_ptr<C2sSessionHandle> self,
+                                         unsigned generation, std::chrono::seconds timeout,
+                                         asio::io_context* shard);
 
   C2sServices& services_;
-  asio::io_context& shard_;
+  std::atomic<asio::io_context*> shard_;
   std::weak_ptr<C2sStream> stream_;
   StreamManagement streamManagement_;
   std::string resumptionId_;
   bool detached_ = false;
   unsigned detachGeneration_ = 0;
+  asio::steady_timer* resumptionTimer_ = nullptr;  // in the waiting coroutine's frame
   bool ended_ = false;
-  bool movedOut_ = false;
-  std::shared_ptr<C2sSessionHandle> successor_;
-  std::deque<xml::Element> awaitingSuccessor_;
 };
 
 }  // namespace kontalk::stream

@@ -573,39 +573,37 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
   }
 }
 
+Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
+                                           asio::io_context* here) {
+  co_return session->moveForResumption(*here);
+}
+
 Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
-  auto previous = services_.resumptions.find(std::string(resume.attribute("previd")));
+  auto session = services_.resumptions.find(std::string(resume.attribute("previd")));
   std::uint32_t h = 0;
   const std::string_view text = resume.attribute("h");
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
   // An id of someone else's session is "not found" too: never reveal that it exists.
-  if (!previous || previous->jid().local() != *user_ || error != std::errc() ||
+  if (!session || session->jid().local() != *user_ || error != std::errc() ||
       end != text.data() + text.size()) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }
-  // The old session may live on another shard: take its state over there.
-  auto state = co_await asio::co_spawn(
-      previous->shard(),
-      [previous]() -> Awaitable<std::optional<StreamManagement>> { co_return previous->takeOver(); },
-      use_awaitable);
-  if (!state || !state->acknowledge(h)) {
+  // The session may live on another shard: it moves here, on its own shard's thread.
+  const bool moved = co_await asio::co_spawn(
+      session->shard(), moveSessionHere(session, &registry_.shard()), use_awaitable);
+  if (!moved) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }
-  auto handle = std::make_shared<C2sSessionHandle>(previous->jid(), clientInfo(), services_,
-                                                   registry_.shard());
-  handle->setPresence(previous->isAvailable(), previous->priority());
-  handle->streamManagement() = std::move(*state);
-  handle->setResumptionId(previous->resumptionId());
-  handle->attach(weak_from_this());
-  if (!services_.sessions.rebind(*previous, handle)) {
-    sendStreamManagementFailure("item-not-found");
+  if (!session->streamManagement().acknowledge(h)) {
+    // XEP-0198 §4: the client claims more than it was sent; its session cannot be trusted.
+    sendStreamManagementFailure("undefined-condition");
+    session->end();
     co_return;
   }
-  services_.resumptions.add(handle->resumptionId(), handle);
-  asio::post(previous->shard(), [previous, handle] { previous->forwardTo(handle); });
-  session_ = std::move(handle);
+  session->attach(weak_from_this());
+  session_ = std::move(session);
   spdlog::info("c2s {}: {} resumed its session", id_, session_->jid().toString());
 
   xml::Element resumed("resumed", ns::kStreamManagement);

@@ -27,25 +27,13 @@ tl::unexpected<std::string> refuse(std::string reason) {
   return tl::unexpected<std::string>(std::move(reason));
 }
 
-class ExternalMechanism final : public SaslMechanism {
+class ExternalMechanism final : public SingleMessageMechanism {
  public:
   ExternalMechanism(const SaslServices& services, std::string certificateDer)
       : services_(services), certificateDer_(std::move(certificateDer)) {}
 
-  Awaitable<SaslStep> start(std::optional<std::string> initialResponse) override {
-    // RFC 6120 §6.4.2: no initial response means the client waits for an empty challenge.
-    if (!initialResponse) co_return SaslStep::challenge({});
-    co_return co_await check(std::move(*initialResponse));
-  }
-
-  Awaitable<SaslStep> respond(std::string response) override {
-    if (answered_) co_return SaslStep::failure("malformed-request", "response after the last step");
-    co_return co_await check(std::move(response));
-  }
-
  private:
-  Awaitable<SaslStep> check(std::string authzid) {
-    answered_ = true;
+  Awaitable<SaslStep> check(std::string authzid) override {
     if (services_.bridgeLogins == nullptr) {
       co_return SaslStep::failure("not-authorized", "EXTERNAL: not configured");
     }
@@ -63,7 +51,6 @@ class ExternalMechanism final : public SaslMechanism {
 
   const SaslServices& services_;
   std::string certificateDer_;
-  bool answered_ = false;
 };
 
 }  // namespace

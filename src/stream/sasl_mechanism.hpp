@@ -45,6 +45,20 @@ class SaslMechanism {
   virtual Awaitable<SaslStep> respond(std::string response) = 0;
 };
 
+// A mechanism of one client message (PLAIN, EXTERNAL): an empty challenge when the client sent
+// no initial response (RFC 6120 §6.4.2), then exactly one message to check.
+class SingleMessageMechanism : public SaslMechanism {
+ public:
+  Awaitable<SaslStep> start(std::optional<std::string> initialResponse) final;
+  Awaitable<SaslStep> respond(std::string response) final;
+
+ protected:
+  virtual Awaitable<SaslStep> check(std::string message) = 0;
+
+ private:
+  bool answered_ = false;
+};
+
 // What mechanisms need from the server.
 struct SaslServices {
   storage::AccountStore& accounts;

@@ -86,23 +86,12 @@ class ScramMechanism final : public SaslMechanism {
   bool finished_ = false;
 };
 
-class PlainMechanism final : public SaslMechanism {
+class PlainMechanism final : public SingleMessageMechanism {
  public:
   explicit PlainMechanism(const SaslServices& services) : services_(services) {}
 
-  Awaitable<SaslStep> start(std::optional<std::string> initialResponse) override {
-    if (!initialResponse) co_return SaslStep::challenge({});
-    co_return co_await check(std::move(*initialResponse));
-  }
-
-  Awaitable<SaslStep> respond(std::string response) override {
-    if (answered_) co_return SaslStep::failure("malformed-request", "response after the last step");
-    co_return co_await check(std::move(response));
-  }
-
  private:
-  Awaitable<SaslStep> check(std::string message) {
-    answered_ = true;
+  Awaitable<SaslStep> check(std::string message) override {
     auto credentials = sasl::parsePlainMessage(message);
     if (!credentials) co_return SaslStep::failure("malformed-request", "bad PLAIN message");
     auto account = co_await findAccount(services_, credentials->username);
@@ -122,10 +111,20 @@ class PlainMechanism final : public SaslMechanism {
   }
 
   const SaslServices& services_;
-  bool answered_ = false;
 };
 
 }  // namespace
+
+Awaitable<SaslStep> SingleMessageMechanism::start(std::optional<std::string> initialResponse) {
+  if (!initialResponse) co_return SaslStep::challenge({});
+  co_return co_await respond(std::move(*initialResponse));
+}
+
+Awaitable<SaslStep> SingleMessageMechanism::respond(std::string response) {
+  if (answered_) co_return SaslStep::failure("malformed-request", "response after the last step");
+  answered_ = true;
+  co_return co_await check(std::move(response));
+}
 
 std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls,
                                                bool clientCertificate) {

@@ -92,6 +92,39 @@ async def test_resume_after_dropped_connection_retransmits_every_unacked_message
     assert alice.stream_errors.empty()
 
 
+def _resume(server, localpart: str, sm_id: str, h: int) -> RawXmppConnection:
+    """A new connection that resumes `sm_id`; asserts <resumed/> and returns the connection."""
+    again = RawXmppConnection(server.host, server.starttls_port, server.domain)
+    again.open_stream()
+    again.starttls()
+    again.authenticate_plain(localpart, PASSWORD)
+    again.send(f"<resume xmlns='{NS_SM}' previd='{sm_id}' h='{h}'/>")
+    resumed = again.read_until(r"<resumed[^>]*/?>|<failed.*?</failed>|<failed[^>]*/>")
+    assert "<resumed" in resumed, f"resumption failed: {resumed}"
+    return again
+
+
+async def test_session_resumes_across_shards_and_keeps_its_state(make_server, clients):
+    # Connections are placed on the two shards in turn, so of two consecutive resumptions at
+    # least one arrives on the other shard than the session's.
+    server = make_server({"server": {"threads": 2}})
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, sm_id = await asyncio.to_thread(_raw_session, server, "bob", resume=True)
+    received = 0
+    for round_number in range(1, 4):
+        alice.send_message(mto=bob_full_jid, mbody=f"r{round_number}", mtype="chat")
+        assert await asyncio.to_thread(_read_bodies, bob, 1) == [f"r{round_number}"]
+        received += 1
+        bob.close()
+        bob = await asyncio.to_thread(_resume, server, "bob", sm_id, received)
+        # Acknowledged before the break: nothing comes again.
+        assert await asyncio.to_thread(_bodies_until_pong, bob, server.domain) == []
+        received += 1  # the ping's answer is a stanza too
+    bob.close()
+    assert alice.messages.empty(), "the sender got an error back"
+
+
 async def test_resumption_after_timeout_fails_and_messages_wait_offline(make_server, clients):
     server = make_server({"c2s": {"resumption_timeout": 1}})
     server.add_user("bob", PASSWORD)
@@ -150,3 +183,23 @@ async def test_client_that_stops_acknowledging_is_disconnected(make_server, clie
 
     received = await asyncio.to_thread(wait_for_close)
     assert "connection-timeout" in received, received
+
+
+async def test_unacknowledged_messages_are_stored_at_shutdown_and_delivered_after_restart(
+    make_server, clients
+):
+    server = make_server()
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=True)
+    alice.send_message(mto=bob_full_jid, mbody="unacknowledged at shutdown", mtype="chat")
+    await asyncio.to_thread(_read_bodies, bob, 1)  # received, never acknowledged
+    await alice.close()
+
+    server.stop()  # SIGTERM: the detached or closing session hands the message to storage
+    bob.close()
+    server.start()
+
+    bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
+    bob_again.send_presence()
+    assert (await bob_again.next_message())["body"] == "unacknowledged at shutdown"

@@ -1,5 +1,7 @@
 #include "app/server/server.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -179,6 +181,14 @@ int Server::run() {
   spdlog::info("received signal {}: shutting down", received);
 
   for (auto& listener : p.listeners) listener->stop();
+  const auto listenersStopped = [&] {
+    return std::all_of(p.listeners.begin(), p.listeners.end(),
+                       [](const auto& listener) { return listener->isStopped(); });
+  };
+  const auto listenerDeadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  while (!listenersStopped() && std::chrono::steady_clock::now() < listenerDeadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   for (auto& registry : p.registries) {
     registry->closeAll({xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
   }

@@ -5,8 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "modules/offline/stanza_text.hpp"
 #include "storage/storage.hpp"
+#include "xml/element_text.hpp"
+#include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules::offline {
 namespace {
@@ -64,7 +65,7 @@ std::vector<std::int64_t> OfflineDelivery::sendBatch(const xmpp::Jid& target, bo
   std::vector<std::int64_t> delivered;
   for (const auto& message : *pending) {
     delivered.push_back(message.id);
-    auto stanza = parseStoredStanza(message.stanza);
+    auto stanza = xml::parseElement(message.stanza, ns::kClient);
     if (!stanza) {
       // Only a damaged database produces this; keeping it would block the queue for good.
       spdlog::error("offline: dropping unreadable stored message {} of {}", message.id,

@@ -7,7 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "modules/roster/roster_service.hpp"
-#include "modules/roster/stored_stanza.hpp"
+#include "xml/element_text.hpp"
+#include "xml/serializer.hpp"
 #include "storage/storage.hpp"
 #include "xmpp/datetime.hpp"
 #include "xmpp/namespaces.hpp"
@@ -86,7 +87,7 @@ void RosterService::broadcastUnavailable(const xmpp::Jid& resource, xml::Element
                        .count();
   presence.removeAttribute("to");
   if (auto stored = store().setLastPresence(owner.local(), owner.domain(),
-                                            storage::LastPresence{storeStanza(presence), now});
+                                            storage::LastPresence{xml::serialize(presence, ns::kClient), now});
       !stored) {
     spdlog::error("roster: storing the last presence of {}: {}", owner.toString(),
                   stored.error().message);
@@ -112,7 +113,7 @@ void RosterService::answerProbe(const xmpp::Jid& owner, const xmpp::Jid& prober)
   // unavailable presence when the account was never online.
   auto last = store().lastPresence(owner.local(), owner.domain());
   std::optional<xml::Element> reply;
-  if (last && *last) reply = loadStanza((*last)->stanza);
+  if (last && *last) reply = xml::parseElement((*last)->stanza, ns::kClient);
   if (!reply || reply->name() != "presence") reply = xml::Element("presence", ns::kClient);
   reply->setAttribute("type", "unavailable");
   if (last && *last) {

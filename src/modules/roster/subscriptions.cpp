@@ -7,7 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "modules/roster/roster_service.hpp"
-#include "modules/roster/stored_stanza.hpp"
+#include "xml/element_text.hpp"
+#include "xml/serializer.hpp"
 #include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -111,7 +112,7 @@ bool RosterService::commitState(const xmpp::Jid& owner, const xmpp::Jid& contact
     }
   } else if (!before.pendingIn && after.pendingIn && request != nullptr) {
     // §3.1.3: kept until the user answers, and delivered again at each login until then.
-    storage::PendingSubscription pending{contact.toString(), storeStanza(*request), unixNow()};
+    storage::PendingSubscription pending{contact.toString(), xml::serialize(*request, ns::kClient), unixNow()};
     if (auto stored = store().putPendingSubscription(username, domain, pending); !stored) {
       spdlog::error("roster: {}: {}", owner.toString(), stored.error().message);
       return false;
@@ -147,7 +148,7 @@ void RosterService::deliverPendingRequests(const xmpp::Jid& resource) {
     return;
   }
   for (const storage::PendingSubscription& request : *pending) {
-    auto stanza = loadStanza(request.stanza);
+    auto stanza = xml::parseElement(request.stanza, ns::kClient);
     if (!stanza) {
       spdlog::warn("roster: skipping an unreadable stored request to {}", owner.toString());
       continue;

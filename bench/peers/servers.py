@@ -1,0 +1,282 @@
+"""Start and stop the three servers of the comparison as child processes.
+
+Each server gets a private work directory (config, data, logs) under the benchmark's directory,
+listens on loopback only, uses the same certificate and the same accounts, and is pinned to CPU 0
+with taskset. Nothing under /etc is touched and no system service is used.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HOST = "127.0.0.1"
+START_TIMEOUT_S = 90.0
+STOP_TIMEOUT_S = 30.0
+SERVER_CPU = "0"
+
+
+def make_certificate(workdir: Path) -> tuple[Path, Path]:
+    """One self-signed EC P-256 certificate for all servers (cheap handshakes for everyone)."""
+    cert, key = workdir / "bench-cert.pem", workdir / "bench-key.pem"
+    if not (cert.exists() and key.exists()):
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-days", "365", "-subj", "/CN=localhost", "-addext",
+             "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True)
+    (workdir / "bench-certkey.pem").write_text(cert.read_text() + key.read_text())
+    for path in (cert, key, workdir / "bench-certkey.pem"):
+        path.chmod(0o644)  # ejabberd reads them as its own user
+    return cert, key
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    text = (HERE / template).read_text()
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} during start-up; see {log}")
+        try:
+            socket.create_connection((HOST, port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not listen on {port} within {START_TIMEOUT_S} s; see {log}")
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+class Server:
+    """One server under test. Subclasses set name and port and implement the hooks."""
+
+    name = "server"
+    port = 0
+
+    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path):
+        self.workdir = workdir / self.name
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.accounts = accounts
+        self.cert, self.key = cert, key
+        self.process: subprocess.Popen | None = None
+        self.log = self.workdir / "console.log"
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Writes the configuration and creates the accounts (once per work directory)."""
+
+    def after_start(self) -> None:
+        """Runs once the port accepts connections."""
+
+    def measured_pid(self) -> int:
+        """The process whose RSS is the server's memory."""
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> None:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                ["taskset", "-c", SERVER_CPU, *self.command()],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.workdir,
+                start_new_session=True, env=self.environment(),
+                # Inherit Python's SIG_IGN for SIGPIPE: kontalkd does not ignore it yet and
+                # dies when a client closes while it writes (reported; harmless for the peers).
+                restore_signals=False, **self.process_user())
+        wait_for_port(self.port, self.process, self.log)
+        self.after_start()
+
+    def environment(self) -> dict[str, str]:
+        return dict(os.environ)
+
+    def process_user(self) -> dict:
+        """subprocess options that choose the user the server runs as (default: ours)."""
+        return {}
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        # Children of the group that outlived the leader (e.g. beam.smp under su).
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+class Kontalkd(Server):
+    name = "kontalkd"
+    port = 15222
+
+    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, build_dir: Path):
+        super().__init__(workdir, accounts, cert, key)
+        self.build_dir = build_dir
+        self.config = self.workdir / "kontalkd.toml"
+
+    def prepare(self) -> None:
+        data = self.workdir / "data"
+        self.config.write_text(fill("kontalkd.toml.in", {
+            "DATA": str(data), "PORT": str(self.port), "TLSPORT": str(self.port + 1),
+            "CERT": str(self.cert), "KEY": str(self.key), "WORK": str(self.workdir)}))
+        marker = self.workdir / f".imported-{self.accounts.name}"
+        if marker.exists():
+            return
+        shutil.rmtree(data, ignore_errors=True)
+        subprocess.run([str(self.build_dir / "src" / "kontalkctl"), "--config", str(self.config),
+                        "user", "import", str(self.accounts / "kontalk-import.txt")],
+                       check=True, capture_output=True)
+        marker.touch()
+
+    def command(self) -> list[str]:
+        return [str(self.build_dir / "src" / "kontalkd"), "--config", str(self.config)]
+
+
+class Prosody(Server):
+    name = "prosody"
+    port = 25222
+
+    def prepare(self) -> None:
+        data = self.workdir / "data"
+        self.config = self.workdir / "prosody.cfg.lua"
+        self.config.write_text(fill("prosody.cfg.lua.in", {
+            "DATA": str(data), "PORT": str(self.port), "CERT": str(self.cert),
+            "KEY": str(self.key), "WORK": str(self.workdir)}))
+        marker = self.workdir / f".imported-{self.accounts.name}"
+        if marker.exists():
+            return
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(self.accounts / "prosody", data)
+        marker.touch()
+
+    def command(self) -> list[str]:
+        return ["prosody", "--config", str(self.config)]
+
+
+class Ejabberd(Server):
+    name = "ejabberd"
+    port = 35222
+    dist_port = 35299
+    node = "ejabberd-bench@localhost"
+
+    def _ctl(self) -> list[str]:
+        return ["ejabberdctl", "--config-dir", str(self.workdir), "--config",
+                str(self.workdir / "ejabberd.yml"), "--ctl-config",
+                str(self.workdir / "ejabberdctl.cfg"), "--logs", str(self.workdir / "logs"),
+                "--spool", str(self.workdir / "spool")]
+
+    def prepare(self) -> None:
+        if not (self.workdir / f".imported-{self.accounts.name}").exists():
+            # import_prosody does not replace existing accounts: start from an empty Mnesia.
+            shutil.rmtree(self.workdir / "spool", ignore_errors=True)
+            for marker in self.workdir.glob(".imported-*"):
+                marker.unlink()
+        (self.workdir / "logs").mkdir(exist_ok=True)
+        (self.workdir / "spool").mkdir(exist_ok=True)
+        (self.workdir / "ejabberd.yml").write_text(fill("ejabberd.yml.in", {
+            "PORT": str(self.port), "CERTKEY": str(self.cert.parent / "bench-certkey.pem")}))
+        shutil.copy("/etc/ejabberd/inetrc", self.workdir / "inetrc")  # read, not edited
+        (self.workdir / "ejabberdctl.cfg").write_text(fill("ejabberdctl.cfg.in", {
+            "DISTPORT": str(self.dist_port)}))
+        # ejabberdctl runs the node as the ejabberd user (su), which must own its directories.
+        user = pwd.getpwnam("ejabberd")
+        for path in [self.workdir, *self.workdir.rglob("*")]:
+            os.chown(path, user.pw_uid, user.pw_gid)
+        for parent in self.workdir.parents:
+            if parent == Path("/"):
+                break
+            parent.chmod(parent.stat().st_mode | 0o011)  # traversable
+
+    def command(self) -> list[str]:
+        return [*self._ctl(), "foreground"]
+
+    # ejabberdctl started as root switches to the ejabberd user with su, whose PAM session resets
+    # the open-file limit to 1,024. Starting it as that user directly keeps our raised limit.
+    def process_user(self) -> dict:
+        return {"user": "ejabberd", "group": "ejabberd"}
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "HOME": pwd.getpwnam("ejabberd").pw_dir}
+
+    def _run_ctl(self, *args: str, timeout: float) -> None:
+        subprocess.run([*self._ctl(), *args], check=True, capture_output=True, timeout=timeout,
+                       env=self.environment(), cwd=self.workdir, **self.process_user())
+
+    def after_start(self) -> None:
+        self._run_ctl("started", timeout=120)
+        marker = self.workdir / f".imported-{self.accounts.name}"
+        if marker.exists():
+            return
+        # Mnesia keeps the accounts in the spool across restarts; import them once, from the
+        # same Prosody files (same salts, iteration counts and keys).
+        copy = self.workdir / "import"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(self.accounts / "prosody", copy)
+        user = pwd.getpwnam("ejabberd")
+        for path in [copy, *copy.rglob("*")]:
+            os.chown(path, user.pw_uid, user.pw_gid)
+        self._run_ctl("import_prosody", str(copy), timeout=1800)
+        marker.touch()
+
+    def measured_pid(self) -> int:
+        pid = self._beam_pid()
+        if pid is None:
+            raise RuntimeError("ejabberd's beam.smp process not found")
+        return pid
+
+    def _beam_pid(self) -> int | None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if cmdline and cmdline[0].endswith(b"beam.smp") and self.node.encode() in cmdline:
+                return int(entry.name)
+        return None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                self._run_ctl("stop", timeout=60)
+            except subprocess.SubprocessError:
+                pass  # the group is killed below
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                pass
+        super().stop()
+        # beam.smp runs under su and may outlive the process group: the next start must not
+        # find the old node still holding the port.
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while (pid := self._beam_pid()) is not None:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(0.2)

@@ -1,0 +1,84 @@
+"""Smoke test of the benchmark's load generator: each scenario runs end to end, tiny and brief,
+against a test kontalkd, and prints a well-formed JSON result. No timing assertions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from kontalk_server import KontalkServer, build_dir
+
+SESSIONS = 4
+PASSWORD = "smoke-secret"
+GENERATOR_TIMEOUT_S = 60
+
+SCENARIO_METRICS = {
+    "login-storm": {"elapsed_s", "logins_per_s"},
+    "idle-density": {"login_elapsed_s", "sessions_held", "rss_per_session_bytes"},
+    "throughput": {"window", "measured_s", "delivered", "delivered_per_s"},
+    "latency": {"offered_per_s", "measured_sent", "measured_delivered", "latency_p50_ms",
+                "latency_p99_ms", "latency_max_ms"},
+}
+
+
+def xmpp_load() -> str:
+    path = build_dir() / "bench" / "xmpp-load"
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"{path} is not built (KONTALK_BUILD_BENCH)")
+    return str(path)
+
+
+def run_generator(server: KontalkServer, scenario: str, *extra: str) -> dict:
+    completed = subprocess.run(
+        [xmpp_load(), "--scenario", scenario, "--port", str(server.starttls_port),
+         "--sessions", str(SESSIONS), "--password", PASSWORD, "--warmup", "0.2",
+         "--duration", "1", "--settle", "0.2", "--rate", "50",
+         "--server-pid", str(server.process.pid), *extra],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 0, f"xmpp-load failed:\n{completed.stderr}"
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def loaded_server(server: KontalkServer) -> KontalkServer:
+    for index in range(SESSIONS):
+        server.add_user(f"user{index}", PASSWORD)
+    return server
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIO_METRICS))
+def test_scenario_runs_end_to_end(loaded_server: KontalkServer, scenario: str) -> None:
+    result = run_generator(loaded_server, scenario)
+    assert result["scenario"] == scenario
+    assert result["ok"] is True
+    assert result["logins_ok"] == SESSIONS
+    assert result["logins_failed"] == 0
+    assert SCENARIO_METRICS[scenario] <= set(result["metrics"])
+    if scenario == "throughput":
+        assert result["delivered"] > 0
+    if scenario == "idle-density":
+        assert result["metrics"]["sessions_held"] == SESSIONS
+
+
+def test_direct_tls_and_plain(loaded_server: KontalkServer) -> None:
+    completed = subprocess.run(
+        [xmpp_load(), "--scenario", "login-storm", "--port", str(loaded_server.direct_tls_port),
+         "--tls", "direct", "--mechanism", "PLAIN", "--sessions", str(SESSIONS),
+         "--password", PASSWORD],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["logins_ok"] == SESSIONS
+
+
+def test_wrong_password_is_reported(loaded_server: KontalkServer) -> None:
+    completed = subprocess.run(
+        [xmpp_load(), "--scenario", "login-storm", "--port", str(loaded_server.starttls_port),
+         "--sessions", "1", "--password", "wrong"],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 1
+    result = json.loads(completed.stdout)
+    assert result["ok"] is False
+    assert result["first_error"] == "login failed: not-authorized"
