@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
 
   kontalk::core::Config config;
   try {
-    config = configFile.empty() ? kontalk::core::defaultConfig()
-                                : kontalk::core::loadConfig(configFile);
+    config =
+        configFile.empty() ? kontalk::core::defaultConfig() : kontalk::core::loadConfig(configFile);
   } catch (const kontalk::core::ConfigError& e) {
     std::cerr << "kontalkctl: " << e.what() << "\n";
     return 2;

@@ -3,8 +3,8 @@
 
 #include <csignal>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/server/server.hpp"
 #include "core/config.hpp"
@@ -25,8 +25,8 @@ int main(int argc, char** argv) {
 
   kontalk::core::Config config;
   try {
-    config = configFile.empty() ? kontalk::core::defaultConfig()
-                                : kontalk::core::loadConfig(configFile);
+    config =
+        configFile.empty() ? kontalk::core::defaultConfig() : kontalk::core::loadConfig(configFile);
   } catch (const kontalk::core::ConfigError& e) {
     fmt::print(stderr, "kontalkd: {}\n", e.what());
     return 2;

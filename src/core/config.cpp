@@ -86,8 +86,8 @@ class SectionReader {
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
-    const std::string where = key.empty() ? fmt::format("[{}]", name_)
-                                          : fmt::format("[{}] {}", name_, key);
+    const std::string where =
+        key.empty() ? fmt::format("[{}]", name_) : fmt::format("[{}] {}", name_, key);
     throw ConfigError(fmt::format("{}: {} {}", file_.string(), where, problem));
   }
 
@@ -118,8 +118,8 @@ std::map<std::string, std::map<std::string, std::string>> readModuleSections(
 }
 
 void checkSections(const toml::value& root, const fs::path& file) {
-  static const std::set<std::string> kSections = {"server", "c2s",  "tls",    "storage",
-                                                  "limits", "log",  "modules"};
+  static const std::set<std::string> kSections = {"server", "c2s", "tls",    "storage",
+                                                  "limits", "log", "modules"};
   for (const auto& [name, value] : root.as_table()) {
     if (!kSections.contains(name)) {
       throw ConfigError(fmt::format("{}: [{}] is not a known section", file.string(), name));

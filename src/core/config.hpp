@@ -35,10 +35,10 @@ struct ServerSection {
 };
 
 struct C2sSection {
-  std::vector<ListenAddress> listen{{"127.0.0.1", 5222}};      // STARTTLS
-  std::vector<ListenAddress> directTls{{"127.0.0.1", 5223}};   // XEP-0368 direct TLS
-  bool requireTls = true;            // refuse SASL before STARTTLS
-  bool allowPlainWithoutTls = false; // only meaningful with requireTls = false (loopback tests)
+  std::vector<ListenAddress> listen{{"127.0.0.1", 5222}};     // STARTTLS
+  std::vector<ListenAddress> directTls{{"127.0.0.1", 5223}};  // XEP-0368 direct TLS
+  bool requireTls = true;                                     // refuse SASL before STARTTLS
+  bool allowPlainWithoutTls = false;  // only meaningful with requireTls = false (loopback tests)
   // What happens when a client binds a resource that is in use: "replace" the older session
   // (RFC 6120 §7.7.2.2 "override") or "refuse" the new bind with <conflict/>.
   std::string resourceConflict = "replace";

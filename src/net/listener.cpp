@@ -26,8 +26,9 @@ Listener::Listener(asio::io_context& acceptShard, core::ShardPool& shards,
 }
 
 void Listener::start() {
-  asio::co_spawn(acceptShard_, acceptLoop(),
-                 [this](const std::exception_ptr&) { stopped_.store(true, std::memory_order_release); });
+  asio::co_spawn(acceptShard_, acceptLoop(), [this](const std::exception_ptr&) {
+    stopped_.store(true, std::memory_order_release);
+  });
 }
 
 void Listener::stop() {
@@ -43,7 +44,8 @@ Awaitable<void> Listener::acceptLoop() {
   while (acceptor_.is_open()) {
     asio::io_context& shard = shards_.next();
     boost::system::error_code error;
-    auto socket = co_await acceptor_.async_accept(shard, asio::redirect_error(use_awaitable, error));
+    auto socket =
+        co_await acceptor_.async_accept(shard, asio::redirect_error(use_awaitable, error));
     if (error == asio::error::operation_aborted) break;
     if (error) {
       // Typically EMFILE: back off briefly instead of spinning on a full descriptor table.
@@ -52,9 +54,8 @@ Awaitable<void> Listener::acceptLoop() {
       co_await backoff.async_wait(asio::redirect_error(use_awaitable, error));
       continue;
     }
-    asio::post(shard, [this, socket = std::move(socket)]() mutable {
-      onAccepted_(std::move(socket));
-    });
+    asio::post(shard,
+               [this, socket = std::move(socket)]() mutable { onAccepted_(std::move(socket)); });
   }
   spdlog::info("stopped listening on {}", name_);
 }

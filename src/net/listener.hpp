@@ -22,8 +22,8 @@ class Listener {
 
   // Binds and listens (throws std::runtime_error naming the address when that fails: a start-up
   // error). The acceptor itself runs on `acceptShard`.
-  Listener(asio::io_context& acceptShard, core::ShardPool& shards, const core::ListenAddress& address,
-           AcceptHandler onAccepted);
+  Listener(asio::io_context& acceptShard, core::ShardPool& shards,
+           const core::ListenAddress& address, AcceptHandler onAccepted);
 
   void start();
   // Stops accepting; thread-safe (posts to the accepting shard). isStopped() turns true once the

@@ -20,7 +20,7 @@ using TlsContext = std::unique_ptr<SSL_CTX, SslContextDeleter>;
 // certificates whose trust comes from PGP, checked later by SASL EXTERNAL, never by X.509
 // (spec §2). Throws std::runtime_error naming the file when loading fails (start-up error).
 TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
-                               const std::filesystem::path& privateKey);
+                                const std::filesystem::path& privateKey);
 
 // Creates a self-signed certificate (EC P-256, SHA-256, 10 years, subjectAltName DNS:domain)
 // and its key, mode 0600, when either file is missing. Returns true if it generated them.

@@ -115,7 +115,8 @@ void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::J
     spdlog::debug("router: dropping iq {} to {}", type, to.toString());
     return;
   }
-  dispatchIqToHandler(stanza, from, to, to.isDomain() ? api::IqScope::Server : api::IqScope::Account);
+  dispatchIqToHandler(stanza, from, to,
+                      to.isDomain() ? api::IqScope::Server : api::IqScope::Account);
 }
 
 void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& from,
@@ -129,7 +130,8 @@ void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& fr
   const xml::Element& payload = *payloads.front();
   const auto type = stanza.attribute("type") == "get" ? api::IqType::Get : api::IqType::Set;
   if (const auto* handler = extensions_.iq.find(scope, payload.xmlns(), type)) {
-    if ((*handler)(api::IqRequest{stanza, payload, from, to}) == api::HandlerResult::Handled) return;
+    if ((*handler)(api::IqRequest{stanza, payload, from, to}) == api::HandlerResult::Handled)
+      return;
   }
   bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
 }
@@ -171,9 +173,11 @@ bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJ
   std::erase_if(sessions, [](const auto& s) { return !s->isAvailable() || s->priority() < 0; });
   if (sessions.empty()) return false;
   if (stanza.attribute("type") != "headline") {
-    const int best = std::max_element(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
-                       return a->priority() < b->priority();
-                     })->get()->priority();
+    const int best =
+        std::max_element(sessions.begin(), sessions.end(),
+                         [](const auto& a, const auto& b) { return a->priority() < b->priority(); })
+            ->get()
+            ->priority();
     std::erase_if(sessions, [best](const auto& s) { return s->priority() != best; });
   }
   for (const auto& session : sessions) deliver(*session, stanza);

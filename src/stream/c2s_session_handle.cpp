@@ -78,8 +78,7 @@ void C2sSessionHandle::detach(std::chrono::seconds timeout) {
 }
 
 Awaitable<void> C2sSessionHandle::awaitResumption(std::shared_ptr<C2sSessionHandle> self,
-                                                  unsigned generation,
-                                                  std::chrono::seconds timeout,
+                                                  unsigned generation, std::chrono::seconds timeout,
                                                   asio::io_context* shard) {
   asio::steady_timer timer(*shard, timeout);
   self->resumptionTimer_ = &timer;

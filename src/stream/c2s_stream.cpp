@@ -28,10 +28,14 @@ constexpr std::size_t kRetainedBufferBytes = 16 * 1024;
 
 StreamErrorCondition toStreamCondition(xml::ParseError error) {
   switch (error) {
-    case xml::ParseError::NotWellFormed: return StreamErrorCondition::NotWellFormed;
-    case xml::ParseError::RestrictedXml: return StreamErrorCondition::RestrictedXml;
-    case xml::ParseError::PolicyViolation: return StreamErrorCondition::PolicyViolation;
-    case xml::ParseError::BadNamespacePrefix: return StreamErrorCondition::BadNamespacePrefix;
+    case xml::ParseError::NotWellFormed:
+      return StreamErrorCondition::NotWellFormed;
+    case xml::ParseError::RestrictedXml:
+      return StreamErrorCondition::RestrictedXml;
+    case xml::ParseError::PolicyViolation:
+      return StreamErrorCondition::PolicyViolation;
+    case xml::ParseError::BadNamespacePrefix:
+      return StreamErrorCondition::BadNamespacePrefix;
   }
   return StreamErrorCondition::NotWellFormed;
 }
@@ -57,8 +61,8 @@ std::span<char> shardReadBuffer() {
 
 }  // namespace
 
-void C2sStream::start(C2sServices& services, StreamRegistry& registry,
-                      asio::ip::tcp::socket socket, bool directTls) {
+void C2sStream::start(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
+                      bool directTls) {
   const std::size_t connections = services.connections.fetch_add(1) + 1;
   auto stream = std::make_shared<C2sStream>(services, registry, std::move(socket), directTls);
   if (connections > services.config.limits.maxConnections) {
@@ -68,11 +72,12 @@ void C2sStream::start(C2sServices& services, StreamRegistry& registry,
     return;
   }
   registry.add(*stream);
-  asio::co_spawn(registry.shard(), [stream]() { return stream->run(); }, asio::detached);
+  asio::co_spawn(
+      registry.shard(), [stream]() { return stream->run(); }, asio::detached);
 }
 
-C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry,
-                     asio::ip::tcp::socket socket, bool directTls)
+C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
+                     bool directTls)
     : services_(services),
       registry_(registry),
       transport_(std::move(socket)),
@@ -85,7 +90,9 @@ C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry,
       lastRead_(created_),
       lastWrite_(created_) {}
 
-C2sStream::~C2sStream() { finish(); }
+C2sStream::~C2sStream() {
+  finish();
+}
 
 // ---- reading -------------------------------------------------------------------------------
 
@@ -153,7 +160,9 @@ void C2sStream::handleStreamElement(xml::Element element) {
   events_.emplace_back(std::move(element));
 }
 
-void C2sStream::handleStreamClose() { events_.emplace_back(StreamClosed{}); }
+void C2sStream::handleStreamClose() {
+  events_.emplace_back(StreamClosed{});
+}
 
 void C2sStream::handleParseError(xml::ParseError error, std::string detail) {
   events_.emplace_back(ParseFailed{error, std::move(detail)});
@@ -239,8 +248,8 @@ void C2sStream::sendFeatures() {
     }
     if (transport_.isTls() || !c2s.requireTls) {
       auto& mechanisms = features.addChild("mechanisms", ns::kSasl);
-      for (const auto& name : offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls,
-                                                    offersExternal())) {
+      for (const auto& name :
+           offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal())) {
         mechanisms.addChild("mechanism", ns::kSasl).addText(name);
       }
       addModuleFeatures(features, api::FeatureStage::BeforeAuthentication);
@@ -273,8 +282,8 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
     handlePreAuthIq(element);
   } else if (user_ && element.is("iq", ns::kClient)) {
     // RFC 6120 §7.1: nothing but binding before a resource is bound.
-    sendIqError(element, StanzaError::of(StanzaErrorCondition::NotAuthorized,
-                                         "Bind a resource first."));
+    sendIqError(element,
+                StanzaError::of(StanzaErrorCondition::NotAuthorized, "Bind a resource first."));
   } else {
     spdlog::info("c2s {}: <{}/> from {} before authentication", id_, element.name(),
                  transport_.remoteAddress());
@@ -475,7 +484,8 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
       {payloads.front()->xmlns(), type == "get" ? api::IqType::Get : api::IqType::Set});
   if (handler != handlers.end()) {
     // Replies may come later, from a worker thread: post them to this stream if it still lives.
-    api::StreamReply reply = [weak = weak_from_this(), &shard = registry_.shard()](xml::Element stanza) {
+    api::StreamReply reply = [weak = weak_from_this(),
+                              &shard = registry_.shard()](xml::Element stanza) {
       asio::post(shard, [weak, stanza = std::move(stanza)] {
         if (auto stream = weak.lock()) stream->sendStanza(stanza);
       });
@@ -531,8 +541,8 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
       sendStreamManagementFailure("unexpected-request");
       return;
     }
-    const bool resumable = element.attribute("resume") == "true" ||
-                           element.attribute("resume") == "1";
+    const bool resumable =
+        element.attribute("resume") == "true" || element.attribute("resume") == "1";
     streamManagement.enable(resumable);
     xml::Element enabled("enabled", ns::kStreamManagement);
     if (resumable) {
@@ -621,10 +631,9 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
 // ---- writing ---------------------------------------------------------------------------------
 
 void C2sStream::sendStanza(const xml::Element& stanza) {
-  const bool countable = session_ && session_->streamManagement().enabled() &&
-                         stanza.xmlns() == ns::kClient &&
-                         (stanza.name() == "message" || stanza.name() == "presence" ||
-                          stanza.name() == "iq");
+  const bool countable =
+      session_ && session_->streamManagement().enabled() && stanza.xmlns() == ns::kClient &&
+      (stanza.name() == "message" || stanza.name() == "presence" || stanza.name() == "iq");
   // An acknowledged session keeps what it sends until the client confirms it, also when the
   // connection is already going: the session hands it on (C2sSessionHandle::end).
   if (countable) session_->streamManagement().recordOutbound(stanza);

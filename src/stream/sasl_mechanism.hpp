@@ -27,7 +27,9 @@ struct SaslStep {
   std::string failureCondition;  // RFC 6120 §6.5 condition name (Failure)
   std::string logReason;         // why it failed, for the server log only
 
-  static SaslStep challenge(std::string data) { return {Kind::Challenge, std::move(data), {}, {}, {}}; }
+  static SaslStep challenge(std::string data) {
+    return {Kind::Challenge, std::move(data), {}, {}, {}};
+  }
   static SaslStep success(std::string username, std::string data = {}) {
     return {Kind::Success, std::move(data), std::move(username), {}, {}};
   }
@@ -77,7 +79,8 @@ std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutT
 // A fresh exchange for `name`, or nullptr when the mechanism is unknown. The caller checks that
 // the mechanism was offered on its stream.
 // `clientCertificateDer` is the TLS client certificate (EXTERNAL needs it).
-std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name, const SaslServices& services,
+std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
+                                                 const SaslServices& services,
                                                  std::string_view clientCertificateDer = {});
 
 }  // namespace kontalk::stream

@@ -29,10 +29,14 @@ Awaitable<std::optional<storage::Account>> findAccount(const SaslServices& servi
 std::string scramFailureCondition(sasl::ScramServerExchange::Error error) {
   using Error = sasl::ScramServerExchange::Error;
   switch (error) {
-    case Error::MalformedRequest: return "malformed-request";
-    case Error::InvalidAuthzid: return "invalid-authzid";
-    case Error::ChannelBindingUnsupported: return "encryption-required";
-    case Error::NotAuthorized: return "not-authorized";
+    case Error::MalformedRequest:
+      return "malformed-request";
+    case Error::InvalidAuthzid:
+      return "invalid-authzid";
+    case Error::ChannelBindingUnsupported:
+      return "encryption-required";
+    case Error::NotAuthorized:
+      return "not-authorized";
   }
   return "not-authorized";
 }

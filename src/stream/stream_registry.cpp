@@ -16,7 +16,9 @@ void StreamRegistry::remove(RegisteredStream& stream) {
   count_.store(streams_.size(), std::memory_order_relaxed);
 }
 
-void StreamRegistry::start() { asio::co_spawn(shard_, sweep(), asio::detached); }
+void StreamRegistry::start() {
+  asio::co_spawn(shard_, sweep(), asio::detached);
+}
 
 Awaitable<void> StreamRegistry::sweep() {
   asio::steady_timer ticker(shard_);

@@ -32,10 +32,10 @@ class Jid {
   bool isBare() const { return resource_.empty(); }
   bool isDomain() const { return local_.empty() && resource_.empty(); }
 
-  Jid bare() const;                       // without the resource
+  Jid bare() const;                                            // without the resource
   Jid withResource(std::string_view prepared_resource) const;  // resource must already be valid
-  std::string toString() const;           // "local@domain/resource"
-  std::string bareString() const;         // "local@domain"
+  std::string toString() const;                                // "local@domain/resource"
+  std::string bareString() const;                              // "local@domain"
 
   friend bool operator==(const Jid&, const Jid&) = default;
   friend auto operator<=>(const Jid&, const Jid&) = default;

@@ -45,15 +45,22 @@ const ConditionInfo& info(StanzaErrorCondition condition) {
 
 }  // namespace
 
-std::string_view conditionName(StanzaErrorCondition condition) { return info(condition).name; }
+std::string_view conditionName(StanzaErrorCondition condition) {
+  return info(condition).name;
+}
 
 std::string_view typeName(StanzaErrorType type) {
   switch (type) {
-    case StanzaErrorType::Auth: return "auth";
-    case StanzaErrorType::Cancel: return "cancel";
-    case StanzaErrorType::Continue: return "continue";
-    case StanzaErrorType::Modify: return "modify";
-    case StanzaErrorType::Wait: return "wait";
+    case StanzaErrorType::Auth:
+      return "auth";
+    case StanzaErrorType::Cancel:
+      return "cancel";
+    case StanzaErrorType::Continue:
+      return "continue";
+    case StanzaErrorType::Modify:
+      return "modify";
+    case StanzaErrorType::Wait:
+      return "wait";
   }
   return "cancel";
 }

@@ -144,8 +144,8 @@ int migrate(const core::Config& config, std::ostream& out, std::ostream& err) {
     return 1;
   }
   auto version = (*opened)->schemaVersion();
-  out << "applied " << *applied << " migration(s); schema version "
-      << (version ? *version : -1) << "\n";
+  out << "applied " << *applied << " migration(s); schema version " << (version ? *version : -1)
+      << "\n";
   return 0;
 }
 

@@ -5,10 +5,9 @@
 
 namespace kontalk::app {
 
-ServerModuleHost::ServerModuleHost(const core::Config& config,
-                                   router::ExtensionPoints& extensions, router::Router& router,
-                                   storage::Storage& storage, core::WorkerPool& workers,
-                                   const pgp::ServerKey& serverKey)
+ServerModuleHost::ServerModuleHost(const core::Config& config, router::ExtensionPoints& extensions,
+                                   router::Router& router, storage::Storage& storage,
+                                   core::WorkerPool& workers, const pgp::ServerKey& serverKey)
     : config_(config),
       extensions_(extensions),
       router_(router),
@@ -40,8 +39,9 @@ void ServerModuleHost::handlePreAuthIq(std::string xmlns, api::IqType type,
 void ServerModuleHost::hookStanza(api::StanzaHook hook, int order, api::StanzaHandler handler) {
   auto& handlers = extensions_.stanzaHooks[hook];
   // Stable: handlers of equal order run in registration order.
-  auto position = std::upper_bound(handlers.begin(), handlers.end(), order,
-                                   [](int value, const auto& entry) { return value < entry.order; });
+  auto position =
+      std::upper_bound(handlers.begin(), handlers.end(), order,
+                       [](int value, const auto& entry) { return value < entry.order; });
   handlers.insert(position, {order, std::move(handler)});
 }
 
@@ -65,7 +65,9 @@ void ServerModuleHost::addStreamFeature(api::FeatureStage stage, xml::Element fe
   extensions_.streamFeatures[stage].push_back(std::move(feature));
 }
 
-void ServerModuleHost::runBlocking(std::function<void()> work) { workers_.post(std::move(work)); }
+void ServerModuleHost::runBlocking(std::function<void()> work) {
+  workers_.post(std::move(work));
+}
 
 void ServerModuleHost::every(std::chrono::seconds interval, std::function<void()> task) {
   periodicTasks_.push_back({interval, std::move(task)});
@@ -90,7 +92,9 @@ std::vector<api::DiscoIdentity> ServerModuleHost::discoIdentities(api::IqScope s
   return it == identities_.end() ? std::vector<api::DiscoIdentity>{} : it->second;
 }
 
-void ServerModuleHost::send(xml::Element stanza) { router_.route(std::move(stanza)); }
+void ServerModuleHost::send(xml::Element stanza) {
+  router_.route(std::move(stanza));
+}
 
 void ServerModuleHost::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
   router_.deliverHeld(session, std::move(stanza));

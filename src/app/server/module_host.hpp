@@ -40,8 +40,7 @@ class ServerModuleHost final : public api::ModuleHost {
   void addDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) override;
   std::vector<std::string> discoFeatures(api::IqScope scope) const override;
   std::vector<api::DiscoIdentity> discoIdentities(api::IqScope scope) const override;
-  void handlePreAuthIq(std::string xmlns, api::IqType type,
-                       api::PreAuthIqHandler handler) override;
+  void handlePreAuthIq(std::string xmlns, api::IqType type, api::PreAuthIqHandler handler) override;
   void hookStanza(api::StanzaHook hook, int order, api::StanzaHandler handler) override;
   void hookSessionBound(api::SessionHandler handler) override;
   void hookSessionClosed(api::SessionHandler handler) override;

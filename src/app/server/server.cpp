@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
 #include <thread>
 
 #include "app/server/module_host.hpp"
@@ -190,7 +190,8 @@ int Server::run() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   for (auto& registry : p.registries) {
-    registry->closeAll({xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
+    registry->closeAll(
+        {xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
   }
   const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
   auto openStreams = [&] {

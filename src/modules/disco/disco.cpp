@@ -31,8 +31,7 @@ class DiscoModule final : public api::Module {
   HandlerResult info(const IqRequest& request, IqScope scope) {
     // Nodes are not offered yet (XEP-0030 §3.2): a query for one is item-not-found.
     if (request.payload.hasAttribute("node")) {
-      host_->replyError(request,
-                        xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
       return HandlerResult::Handled;
     }
     xml::Element query("query", ns::kDiscoInfo);
@@ -51,8 +50,7 @@ class DiscoModule final : public api::Module {
 
   HandlerResult items(const IqRequest& request) {
     if (request.payload.hasAttribute("node")) {
-      host_->replyError(request,
-                        xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
       return HandlerResult::Handled;
     }
     // No items yet: components (probe, multicast, push, upload) add theirs in later modules.
@@ -65,6 +63,8 @@ class DiscoModule final : public api::Module {
 
 }  // namespace
 
-std::unique_ptr<api::Module> makeDiscoModule() { return std::make_unique<DiscoModule>(); }
+std::unique_ptr<api::Module> makeDiscoModule() {
+  return std::make_unique<DiscoModule>();
+}
 
 }  // namespace kontalk::modules

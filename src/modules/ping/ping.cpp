@@ -25,6 +25,8 @@ class PingModule final : public api::Module {
 
 }  // namespace
 
-std::unique_ptr<api::Module> makePingModule() { return std::make_unique<PingModule>(); }
+std::unique_ptr<api::Module> makePingModule() {
+  return std::make_unique<PingModule>();
+}
 
 }  // namespace kontalk::modules

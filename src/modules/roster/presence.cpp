@@ -7,9 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "modules/roster/roster_service.hpp"
+#include "storage/storage.hpp"
 #include "xml/element_text.hpp"
 #include "xml/serializer.hpp"
-#include "storage/storage.hpp"
 #include "xmpp/datetime.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -86,8 +86,9 @@ void RosterService::broadcastUnavailable(const xmpp::Jid& resource, xml::Element
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   presence.removeAttribute("to");
-  if (auto stored = store().setLastPresence(owner.local(), owner.domain(),
-                                            storage::LastPresence{xml::serialize(presence, ns::kClient), now});
+  if (auto stored = store().setLastPresence(
+          owner.local(), owner.domain(),
+          storage::LastPresence{xml::serialize(presence, ns::kClient), now});
       !stored) {
     spdlog::error("roster: storing the last presence of {}: {}", owner.toString(),
                   stored.error().message);

@@ -7,9 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "modules/roster/roster_service.hpp"
+#include "storage/storage.hpp"
 #include "xml/element_text.hpp"
 #include "xml/serializer.hpp"
-#include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules::roster {
@@ -112,7 +112,8 @@ bool RosterService::commitState(const xmpp::Jid& owner, const xmpp::Jid& contact
     }
   } else if (!before.pendingIn && after.pendingIn && request != nullptr) {
     // §3.1.3: kept until the user answers, and delivered again at each login until then.
-    storage::PendingSubscription pending{contact.toString(), xml::serialize(*request, ns::kClient), unixNow()};
+    storage::PendingSubscription pending{contact.toString(), xml::serialize(*request, ns::kClient),
+                                         unixNow()};
     if (auto stored = store().putPendingSubscription(username, domain, pending); !stored) {
       spdlog::error("roster: {}: {}", owner.toString(), stored.error().message);
       return false;

@@ -28,6 +28,8 @@ class TimeModule final : public api::Module {
 
 }  // namespace
 
-std::unique_ptr<api::Module> makeTimeModule() { return std::make_unique<TimeModule>(); }
+std::unique_ptr<api::Module> makeTimeModule() {
+  return std::make_unique<TimeModule>();
+}
 
 }  // namespace kontalk::modules

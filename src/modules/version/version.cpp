@@ -28,6 +28,8 @@ class VersionModule final : public api::Module {
 
 }  // namespace
 
-std::unique_ptr<api::Module> makeVersionModule() { return std::make_unique<VersionModule>(); }
+std::unique_ptr<api::Module> makeVersionModule() {
+  return std::make_unique<VersionModule>();
+}
 
 }  // namespace kontalk::modules
