@@ -100,42 +100,34 @@ Awaitable<TransportStatus> Transport::write(std::string_view bytes) {
 }
 
 Awaitable<bool> Transport::startTls(SSL_CTX* context) {
-  ssl_.reset(SSL_new(context));
-  if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
-    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
-    ssl_.reset();
-    co_return false;
-  }
-  for (;;) {
-    const int result = SSL_accept(ssl_.get());
-    if (result == 1) co_return true;
-    const int error = SSL_get_error(ssl_.get(), result);
-    if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-      spdlog::info("tls handshake with {} failed: {}", remoteAddress_, lastSslError());
-      ssl_.reset();
-      co_return false;
-    }
-    if (!co_await waitFor(error)) {
-      ssl_.reset();
-      co_return false;
-    }
-  }
+  // Not `createSession(...) && co_await handshake(...)`: with GCC 12 that crashed (seen here).
+  if (!createSession(context)) co_return false;
+  co_return co_await handshake(&SSL_accept);
 }
 
 Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view serverName) {
-  ssl_.reset(SSL_new(context));
-  if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
-    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
-    ssl_.reset();
-    co_return false;
-  }
+  if (!createSession(context)) co_return false;
   if (!serverName.empty()) {
     // SSL_set_tlsext_host_name() without its C cast; OpenSSL copies the NUL-terminated name.
     std::string name(serverName);
     SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, name.data());
   }
+  co_return co_await handshake(&SSL_connect);
+}
+
+bool Transport::createSession(SSL_CTX* context) {
+  ssl_.reset(SSL_new(context));
+  if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
+    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
+    ssl_.reset();
+    return false;
+  }
+  return true;
+}
+
+Awaitable<bool> Transport::handshake(int (*step)(SSL*)) {
   for (;;) {
-    const int result = SSL_connect(ssl_.get());
+    const int result = step(ssl_.get());
     if (result == 1) co_return true;
     const int error = SSL_get_error(ssl_.get(), result);
     if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {

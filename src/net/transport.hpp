@@ -61,6 +61,9 @@ class Transport {
   struct SslDeleter {
     void operator()(SSL* ssl) const { SSL_free(ssl); }
   };
+  bool createSession(SSL_CTX* context);
+  // Drives SSL_accept or SSL_connect to completion.
+  Awaitable<bool> handshake(int (*step)(SSL*));
   // Waits until the socket is readable or writable, as the last OpenSSL call asked.
   Awaitable<bool> waitFor(int sslError);
 

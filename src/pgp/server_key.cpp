@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/unix_time.hpp"
 #include "pgp/certification.hpp"
 #include "pgp/packets.hpp"
 #include "pgp/rnp_handles.hpp"
@@ -59,12 +60,6 @@ Result<std::string> readSecretFile(const fs::path& path) {
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in && !in.eof()) return fail("cannot read " + path.string());
   return data;
-}
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -202,7 +197,7 @@ Result<std::string> ServerKey::certify(const PublicKey& userKey, const std::stri
   if (!packets || packets->empty()) return fail("OpenPGP: key lost its packets");
   auto signature = makeUserIdCertification(material_->secret.get(), material_->publicKeyBody,
                                            packets->front().body, target->text,
-                                           static_cast<std::uint32_t>(unixNow()));
+                                           static_cast<std::uint32_t>(core::unixNow()));
   if (!signature) return tl::unexpected(signature.error());
   return insertUserIdSignature(userKey.binary(), target->text, *signature);
 }

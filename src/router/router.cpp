@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "xmpp/namespaces.hpp"
+#include "xmpp/presence.hpp"
 
 namespace kontalk::router {
 namespace {
@@ -16,15 +17,6 @@ using xmpp::StanzaErrorCondition;
 std::optional<xmpp::Jid> parseAddress(const xml::Element& stanza, std::string_view attribute) {
   if (!stanza.hasAttribute(attribute)) return xmpp::Jid{};
   return xmpp::Jid::parse(stanza.attribute(attribute));
-}
-
-// RFC 6121 §4.7.2.3: priority is an integer in -128..127; absent means 0.
-int presencePriority(const xml::Element& presence) {
-  const std::string text = presence.childText("priority", ns::kClient);
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return 0;
-  return std::clamp(value, -128, 127);
 }
 
 }  // namespace
@@ -210,7 +202,7 @@ void Router::broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from) {
   if (from.isBare()) return;  // only sessions broadcast presence
   auto sender = sessions_.find(from);
   if (!sender) return;
-  sender->setPresence(type.empty(), presencePriority(stanza));
+  sender->setPresence(type.empty(), xmpp::presencePriority(stanza));
   // RFC 6121 §4.2.2 / §4.5.2: the user's own available resources, including the sender, learn
   // of the change. Contacts are the roster module's business (FromClient hook).
   for (const auto& session : sessions_.sessionsOf(from.bare())) {

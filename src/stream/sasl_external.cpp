@@ -4,6 +4,7 @@
 
 #include <openssl/sha.h>
 
+#include "core/unix_time.hpp"
 #include "pgp/bridge_certificate.hpp"
 #include "xmpp/jid.hpp"
 
@@ -15,12 +16,6 @@ std::string sha256(std::string_view data) {
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
-}
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 tl::unexpected<std::string> refuse(std::string reason) {
@@ -39,7 +34,7 @@ class ExternalMechanism final : public SingleMessageMechanism {
     }
     auto* logins = services_.bridgeLogins;
     auto result = co_await services_.workers.run(
-        [logins, this] { return logins->authenticate(certificateDer_, unixNow()); });
+        [logins, this] { return logins->authenticate(certificateDer_, core::unixNow()); });
     if (!result) co_return SaslStep::failure("not-authorized", "EXTERNAL: " + result.error());
     // Spec §3, RFC 6120 §6.3.8: an authzid may only name the JID the certificate proves.
     if (!authzid.empty() && authzid != *result + "@" + services_.domain) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/serial_worker.hpp"
+#include "core/unix_time.hpp"
 #include "modules/last/last_query.hpp"
 #include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
@@ -21,12 +22,6 @@ using xmpp::StanzaErrorCondition;
 constexpr int kPresenceWatchOrder = 10;
 // XEP-0012 says nothing of the status length; presence bounds it already, this bounds storage.
 constexpr std::size_t kMaxStatusBytes = 1024;
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class LastModule final : public api::Module {
  public:
@@ -76,7 +71,7 @@ class LastModule final : public api::Module {
     // In order: an unavailable presence and a later disconnect must not swap.
     recorder_->post([this, account, status = std::move(status)] {
       auto done = host_->storage().lastActivity().record(account.local(), account.domain(),
-                                                         {unixNow(), status});
+                                                         {core::unixNow(), status});
       if (!done) {
         spdlog::warn("last: cannot record the last activity of {}: {}", account.toString(),
                      done.error().message);
@@ -130,8 +125,8 @@ class LastModule final : public api::Module {
     }
     // Never unavailable since it was created: creation was its last activity.
     const std::int64_t since = *activity ? (*activity)->at : (*found)->createdAt;
-    host_->replyResult(request,
-                       makeLastQuery(unixNow() - since, *activity ? (*activity)->status : ""));
+    host_->replyResult(
+        request, makeLastQuery(core::unixNow() - since, *activity ? (*activity)->status : ""));
   }
 
   // Whether `contact` has a subscription to the account's presence ('from' or 'both',

@@ -8,12 +8,14 @@
 #include <spdlog/spdlog.h>
 
 #include "api/serial_worker.hpp"
+#include "core/unix_time.hpp"
 #include "modules/offline/offline_delivery.hpp"
 #include "modules/offline/offline_settings.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "storage/storage.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/presence.hpp"
 
 namespace kontalk::modules {
 namespace {
@@ -24,19 +26,6 @@ using offline::OfflineSettings;
 // Before the roster (100) and CSI: an account's first presence is noticed whatever they do.
 constexpr int kInitialPresenceOrder = 20;
 constexpr auto kPurgeInterval = std::chrono::hours(1);
-
-std::int64_t unixSeconds(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
-}
-
-// RFC 6121 §4.7.2.3: an integer in -128..127, 0 when absent or invalid.
-int presencePriority(const xml::Element& presence) {
-  const std::string text = presence.childText("priority", ns::kClient);
-  int value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return 0;
-  return std::clamp(value, -128, 127);
-}
 
 class OfflineModule final : public api::Module {
  public:
@@ -64,8 +53,8 @@ class OfflineModule final : public api::Module {
     offline::stampDelay(stored, host_->domain(), now);
     storage::OfflineMessage message;
     message.stanza = xml::serialize(stored, ns::kClient);
-    message.storedAt = unixSeconds(now);
-    message.expiresAt = unixSeconds(now + settings_.expiry);
+    message.storedAt = core::unixSeconds(now);
+    message.expiresAt = core::unixSeconds(now + settings_.expiry);
     // In arrival order: the queue's order is the delivery order.
     writer_->post([this, account = event.to.bare(), message = std::move(message),
                    original = event.stanza] { store(account, message, original); });
@@ -121,7 +110,7 @@ class OfflineModule final : public api::Module {
     const auto& stanza = event.stanza;
     if (stanza.name() == "presence" && !stanza.hasAttribute("to") && !stanza.hasAttribute("type") &&
         event.session != nullptr && !event.session->isAvailable() &&
-        presencePriority(stanza) >= 0) {
+        xmpp::presencePriority(stanza) >= 0) {
       delivery_->request(event.session->jid());
     }
     return api::HandlerResult::Continue;
@@ -129,7 +118,7 @@ class OfflineModule final : public api::Module {
 
   void purgeExpired() {
     host_->runBlocking([this] {
-      const auto now = unixSeconds(std::chrono::system_clock::now());
+      const auto now = core::unixSeconds(std::chrono::system_clock::now());
       auto purged = host_->storage().offline().purgeExpired(now);
       if (!purged) {
         spdlog::error("offline: purging expired messages failed: {}", purged.error().message);

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "storage/storage.hpp"
 #include "xml/element_text.hpp"
 #include "xmpp/namespaces.hpp"
@@ -14,12 +15,6 @@ namespace {
 
 // Messages read from storage per round trip: bounds the memory one delivery run holds.
 constexpr std::size_t kBatchSize = 100;
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -55,8 +50,8 @@ void OfflineDelivery::run(xmpp::Jid target) {
 
 std::vector<std::int64_t> OfflineDelivery::sendBatch(const xmpp::Jid& target, bool& more) {
   more = false;
-  auto pending =
-      host_.storage().offline().pending(target.local(), target.domain(), unixNow(), kBatchSize);
+  auto pending = host_.storage().offline().pending(target.local(), target.domain(), core::unixNow(),
+                                                   kBatchSize);
   if (!pending) {
     spdlog::error("offline: cannot read the queue of {}: {}", target.bareString(),
                   pending.error().message);

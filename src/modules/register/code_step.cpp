@@ -1,6 +1,7 @@
 // Spec §4.2: the client confirms the code with the key it will log in with.
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "pgp/bridge_certificate.hpp"
@@ -72,7 +73,7 @@ void Registration::confirmCode(const IqReply& reply, const xmpp::DataForm& form,
                               why.starts_with("no ") ? kPhoneOrCodeNeeded : kInvalidPublicKey));
       return;
     }
-    if (key->isRevoked() || key->isExpired(unixNow())) {
+    if (key->isRevoked() || key->isExpired(core::unixNow())) {
       spdlog::info("register: code confirmation refused: key {} is revoked or expired",
                    key->fingerprint());
       reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
@@ -96,7 +97,7 @@ void Registration::verifyAndCreateAccount(const IqReply& reply, const std::strin
   for (const auto& userId : key.userIds()) {
     if (!userId.email.ends_with(suffix)) continue;
     const std::string username = userId.email.substr(0, userId.email.size() - suffix.size());
-    auto found = store.findVerification(username, domain, unixNow());
+    auto found = store.findVerification(username, domain, core::unixNow());
     if (!found) {
       spdlog::error("register: verification look-up failed: {}", found.error().message);
       reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
@@ -154,7 +155,7 @@ void Registration::certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& 
     reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
     return;
   }
-  storage::StoredKey stored{key.fingerprint(), *certified, unixNow()};
+  storage::StoredKey stored{key.fingerprint(), *certified, core::unixNow()};
   if (auto saved = host_.storage().keys().setCurrentKey(user.local(), user.domain(), stored);
       !saved) {
     spdlog::error("register: cannot store key of {}: {}", user.bareString(), saved.error().message);

@@ -1,6 +1,7 @@
 // Spec §4.3: an authenticated user replaces its key, proving the old one is revoked.
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "storage/storage.hpp"
@@ -59,7 +60,7 @@ void Registration::rollOverKey(const IqReply& reply, const xmpp::DataForm& form,
       }
     }
     const auto key = parseKeyField(form, "publickey", why);
-    if (!key || !namesUser(*key, jid) || key->isRevoked() || key->isExpired(unixNow())) {
+    if (!key || !namesUser(*key, jid) || key->isRevoked() || key->isExpired(core::unixNow())) {
       spdlog::info("register: key rollover of {} refused: {}", jid,
                    !key ? why : "new key does not name the user or is revoked or expired");
       reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));

@@ -1,6 +1,7 @@
 // Spec §4.1: a client asks for a verification of its phone number.
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/register/phone_number.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
@@ -84,7 +85,7 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     request.phone = phone;
     request.provider = std::string(used->name());
     request.handle = std::move(*handle);
-    request.createdAt = unixNow();
+    request.createdAt = core::unixNow();
     request.expiresAt = request.createdAt + config_.codeTtl.count();
     if (auto stored = host_.storage().registration().putVerification(request); !stored) {
       spdlog::error("register: cannot store verification: {}", stored.error().message);

@@ -2,6 +2,7 @@
 // token, and a new device fetches it with the token.
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/register/code_provider.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
@@ -38,7 +39,7 @@ void Registration::uploadPrivateKey(const IqReply& reply, const xmpp::DataForm& 
     transfer.username = user.local();
     transfer.domain = user.domain();
     transfer.privateKey = privateKey;
-    transfer.expiresAt = unixNow() + config_.privateKeyTtl.count();
+    transfer.expiresAt = core::unixNow() + config_.privateKeyTtl.count();
     for (int attempt = 0; attempt < kTokenTries; ++attempt) {
       transfer.token = randomDigits(kTokenDigits);
       auto stored = host_.storage().registration().putPrivateKey(transfer);
@@ -67,7 +68,7 @@ void Registration::retrievePrivateKey(const IqReply& reply, const xml::Element& 
     return;
   }
   host_.runBlocking([this, reply, token] {
-    auto taken = host_.storage().registration().takePrivateKey(token, unixNow());
+    auto taken = host_.storage().registration().takePrivateKey(token, core::unixNow());
     if (!taken) {
       spdlog::error("register: private key look-up failed: {}", taken.error().message);
       reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));

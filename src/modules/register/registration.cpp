@@ -2,18 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "storage/storage.hpp"
 
 namespace kontalk::modules::registration {
 
 using xmpp::StanzaErrorCondition;
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Registration::Registration(api::ModuleHost& host, RegisterConfig config)
     : host_(host),
@@ -74,7 +69,7 @@ void Registration::purge() {
   throttle_.purge(ThrottleClock::now());
   host_.runBlocking([this] {
     auto& store = host_.storage().registration();
-    const auto now = unixNow();
+    const auto now = core::unixNow();
     auto verifications = store.purgeExpiredVerifications(now);
     auto transfers = store.purgeExpiredPrivateKeys(now);
     if (!verifications || !transfers) {

@@ -58,7 +58,4 @@ class Registration {
   Throttle throttle_;
 };
 
-// The current time as unix seconds.
-std::int64_t unixNow();
-
 }  // namespace kontalk::modules::registration

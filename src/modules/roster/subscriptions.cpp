@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/unix_time.hpp"
 #include "modules/roster/roster_service.hpp"
 #include "storage/storage.hpp"
 #include "xml/element_text.hpp"
@@ -15,12 +16,6 @@
 namespace kontalk::modules::roster {
 
 namespace {
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 xml::Element presenceOfType(const xmpp::Jid& from, const xmpp::Jid& to, std::string type) {
   xml::Element presence("presence", ns::kClient);
@@ -113,7 +108,7 @@ bool RosterService::commitState(const xmpp::Jid& owner, const xmpp::Jid& contact
   } else if (!before.pendingIn && after.pendingIn && request != nullptr) {
     // §3.1.3: kept until the user answers, and delivered again at each login until then.
     storage::PendingSubscription pending{contact.toString(), xml::serialize(*request, ns::kClient),
-                                         unixNow()};
+                                         core::unixNow()};
     if (auto stored = store().putPendingSubscription(username, domain, pending); !stored) {
       spdlog::error("roster: {}: {}", owner.toString(), stored.error().message);
       return false;

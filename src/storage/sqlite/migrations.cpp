@@ -1,5 +1,7 @@
 #include "storage/sqlite/migrations.hpp"
 
+#include "core/unix_time.hpp"
+
 #include <array>
 #include <chrono>
 #include <string>
@@ -182,12 +184,6 @@ constexpr std::array<Migration, 6> kMigrations = {{
     {6, kMigration6},
 }};
 
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Result<bool> isApplied(Database& database, int version) {
   auto query = database.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
   if (!query) return tl::unexpected(query.error());
@@ -214,7 +210,7 @@ Result<bool> applyIfMissing(Database& database, const Migration& migration) {
       database.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
   if (!record) return tl::unexpected(record.error());
   record->bindInt64(1, migration.version);
-  record->bindInt64(2, unixNow());
+  record->bindInt64(2, core::unixNow());
   if (auto recorded = record->run(); !recorded) return tl::unexpected(recorded.error());
   if (auto committed = transaction->commit(); !committed) {
     return tl::unexpected(committed.error());

@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_account_store.hpp"
 
+#include "core/unix_time.hpp"
+
 #include <chrono>
 
 namespace kontalk::storage::sqlite {
@@ -9,12 +11,6 @@ namespace {
 // Hash names as RFC 5802 / RFC 7677 spell them in the mechanism names.
 constexpr std::string_view kSha1 = "SHA-1";
 constexpr std::string_view kSha256 = "SHA-256";
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<void> insertCredentials(Database& database, const Account& account, std::string_view hash,
                                const sasl::ScramCredentials& credentials) {
@@ -95,7 +91,7 @@ Result<void> SqliteAccountStore::create(const Account& account) {
     if (!insert) return tl::unexpected(insert.error());
     insert->bindText(1, account.domain);
     insert->bindText(2, account.username);
-    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : unixNow());
+    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : core::unixNow());
     if (auto done = insert->run(); !done) return done;
     if (database.changes() == 0) {
       return fail(StorageErrorKind::Conflict,

@@ -1,15 +1,11 @@
 #include "storage/sqlite/sqlite_key_store.hpp"
 
+#include "core/unix_time.hpp"
+
 #include <chrono>
 
 namespace kontalk::storage::sqlite {
 namespace {
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::optional<StoredKey>> readKey(Statement& select) {
   auto row = select.step();
@@ -43,7 +39,7 @@ Result<void> SqliteKeyStore::setCurrentKey(const std::string& username, const st
     if (!store) return tl::unexpected(store.error());
     store->bindText(1, key.fingerprint);
     store->bindBlob(2, key.keyBinary);
-    store->bindInt64(3, key.storedAt != 0 ? key.storedAt : unixNow());
+    store->bindInt64(3, key.storedAt != 0 ? key.storedAt : core::unixNow());
     if (auto done = store->run(); !done) return done;
 
     auto current = database.prepare(

@@ -2,19 +2,12 @@
 
 #include <chrono>
 
+#include "core/unix_time.hpp"
 #include "storage/sqlite/account_rows.hpp"
 
 namespace kontalk::storage::sqlite {
 
-namespace {
-
-std::int64_t unixNow() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<void> SqliteVcardStore::save(const std::string& username, const std::string& domain,
                                     const std::string& vcardXml) {
@@ -30,7 +23,7 @@ Result<void> SqliteVcardStore::save(const std::string& username, const std::stri
     upsert->bindText(1, domain);
     upsert->bindText(2, username);
     upsert->bindText(3, vcardXml);
-    upsert->bindInt64(4, unixNow());
+    upsert->bindInt64(4, core::unixNow());
     if (auto done = upsert->run(); !done) return done;
     return transaction->commit();
   });

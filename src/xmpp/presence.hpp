@@ -1,0 +1,8 @@
+#pragma once
+// Reading presence stanzas (RFC 6121 §4.7).
+#include "xml/element.hpp"
+
+namespace kontalk::xmpp {
+// RFC 6121 §4.7.2.3: an integer in -128..127; 0 when absent or invalid.
+int presencePriority(const xml::Element& presence);
+}  // namespace kontalk::xmpp
