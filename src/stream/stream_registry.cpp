@@ -7,12 +7,17 @@ namespace kontalk::stream {
 StreamRegistry::StreamRegistry(asio::io_context& shard) : shard_(shard) {}
 
 void StreamRegistry::add(RegisteredStream& stream) {
-  streams_.insert(&stream);
+  stream.registrySlot = streams_.size();
+  streams_.push_back(&stream);
   count_.store(streams_.size(), std::memory_order_relaxed);
 }
 
 void StreamRegistry::remove(RegisteredStream& stream) {
-  streams_.erase(&stream);
+  const std::size_t slot = stream.registrySlot;
+  if (slot >= streams_.size() || streams_[slot] != &stream) return;  // not (or no longer) here
+  streams_[slot] = streams_.back();
+  streams_[slot]->registrySlot = slot;
+  streams_.pop_back();
   count_.store(streams_.size(), std::memory_order_relaxed);
 }
 
@@ -21,17 +26,21 @@ void StreamRegistry::start() {
 }
 
 Awaitable<void> StreamRegistry::sweep() {
+  constexpr auto kTick = std::chrono::milliseconds(100);
+  constexpr std::size_t kTicksPerRound = 10;  // every stream once per second
   asio::steady_timer ticker(shard_);
   while (!stopping_ || !streams_.empty()) {
-    ticker.expires_after(std::chrono::seconds(1));
+    ticker.expires_after(kTick);
     boost::system::error_code error;
     co_await ticker.async_wait(asio::redirect_error(use_awaitable, error));
     if (error) co_return;
     const auto now = std::chrono::steady_clock::now();
-    // A tick may close streams, which removes them from the set: iterate over a copy.
-    const std::vector<RegisteredStream*> streams(streams_.begin(), streams_.end());
-    for (auto* stream : streams) {
-      if (streams_.contains(stream)) stream->handleTick(now);
+    // A tick may close a stream, which moves the last one into its slot: that one then waits
+    // for the next round, which is harmless for second-granularity timeouts.
+    std::size_t budget = (streams_.size() + kTicksPerRound - 1) / kTicksPerRound;
+    while (budget-- > 0 && !streams_.empty()) {
+      if (sweepCursor_ >= streams_.size()) sweepCursor_ = 0;
+      streams_[sweepCursor_++]->handleTick(now);
     }
   }
 }
@@ -39,9 +48,11 @@ Awaitable<void> StreamRegistry::sweep() {
 void StreamRegistry::closeAll(xmpp::StreamError error) {
   asio::post(shard_, [this, error = std::move(error)] {
     stopping_ = true;
-    const std::vector<RegisteredStream*> streams(streams_.begin(), streams_.end());
+    // Closing removes streams from the vector: close from a copy, skipping any already gone.
+    const std::vector<RegisteredStream*> streams = streams_;
     for (auto* stream : streams) {
-      if (streams_.contains(stream)) stream->close(error);
+      const std::size_t slot = stream->registrySlot;
+      if (slot < streams_.size() && streams_[slot] == stream) stream->close(error);
     }
   });
 }

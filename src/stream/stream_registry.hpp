@@ -1,7 +1,8 @@
 #pragma once
-// The c2s streams living on one shard. It drives their timers with one sweep per second instead
-// of a timer per connection (cheaper at 10^4–10^5 mostly idle connections), and closes them all
-// at shutdown.
+// The c2s streams living on one shard. It drives their timers with a sweep instead of a timer per
+// connection (cheaper at 10^4–10^5 mostly idle connections), and closes them all at shutdown.
+// The sweep visits a tenth of the streams every 100 ms: touching all 10^4 cold stream objects at
+// once stalled the shard for milliseconds every second, which showed in the p99 latency.
 //
 // Threading: every method runs on the registry's shard, except closeAll() and size() which may
 // be called from any thread.
@@ -9,7 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <unordered_set>
+#include <vector>
 
 #include "core/asio.hpp"
 #include "xmpp/stream_error.hpp"
@@ -20,6 +21,8 @@ namespace kontalk::stream {
 class RegisteredStream {
  public:
   virtual ~RegisteredStream() = default;
+  // The stream's place in its registry (O(1) removal); maintained by the registry.
+  std::size_t registrySlot = 0;
   // Called about once per second: close on timeouts, send keepalives.
   virtual void handleTick(std::chrono::steady_clock::time_point now) = 0;
   virtual void close(const xmpp::StreamError& error) = 0;
@@ -34,7 +37,7 @@ class StreamRegistry {
   void remove(RegisteredStream& stream);
   std::size_t size() const { return count_.load(std::memory_order_relaxed); }
 
-  // Starts the once-per-second sweep.
+  // Starts the sweep: every stream gets handleTick() about once per second.
   void start();
   // Thread-safe: closes every stream with `error` and stops the sweep once none is left.
   void closeAll(xmpp::StreamError error);
@@ -45,7 +48,8 @@ class StreamRegistry {
   Awaitable<void> sweep();
 
   asio::io_context& shard_;
-  std::unordered_set<RegisteredStream*> streams_;
+  std::vector<RegisteredStream*> streams_;
+  std::size_t sweepCursor_ = 0;
   std::atomic<std::size_t> count_{0};
   bool stopping_ = false;
 };
