@@ -62,6 +62,10 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
       ->check(CLI::ExistingFile);
   cli.add_option("--client-key", options.clientKey, "PEM, for EXTERNAL")->check(CLI::ExistingFile);
   cli.add_option("--resource", options.resource, "resource to bind")->capture_default_str();
+  cli.add_flag("--stream-management", options.streamManagement,
+               "enable XEP-0198 after bind and answer the server's <r/>; throughput: the window "
+               "counts messages not yet acknowledged by the server (<r/> after each message) and "
+               "the JSON adds the server-ack latency");
   cli.add_option("--concurrency", options.concurrency, "logins in flight")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -72,7 +76,9 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
       ->capture_default_str();
   cli.add_option("--duration", options.durationSeconds, "measured seconds (throughput, latency)")
       ->capture_default_str();
-  cli.add_option("--window", options.window, "throughput: undelivered messages per sender")
+  cli.add_option(
+         "--window", options.window,
+         "throughput: undelivered (with --stream-management: unacknowledged) messages per sender")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cli.add_option("--rate", options.rate, "latency: offered messages/s in total")

@@ -86,6 +86,7 @@ int run(const Options& options) {
   result.add("tls", options.tls == TlsMode::StartTls ? "starttls" : "direct");
   result.add("mechanism", mechanismName(options.mechanism));
   result.add("sessions", static_cast<std::uint64_t>(options.sessions));
+  result.add("stream_management", options.streamManagement);
   result.add("logins_ok", counters.loginsOk);
   result.add("logins_failed", counters.loginsFailed);
   if (counters.firstError.empty()) {

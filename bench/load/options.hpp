@@ -30,6 +30,10 @@ struct Options {
   std::string clientCertificate;   // PEM, for SASL EXTERNAL
   std::string clientKey;
   std::string resource = "load";
+  // XEP-0198 stream management: <enable/> after bind, count inbound stanzas and answer the
+  // server's <r/>; in the throughput scenario the window becomes "messages the server has not
+  // acknowledged with <a h/>" and the ack latency is measured.
+  bool streamManagement = false;
   // Scenario.
   Scenario scenario = Scenario::LoginStorm;
   std::uint32_t concurrency = 200;  // logins in flight

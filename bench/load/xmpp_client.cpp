@@ -1,6 +1,7 @@
 #include "xmpp_client.hpp"
 
 #include <array>
+#include <charconv>
 #include <chrono>
 
 #include "connect.hpp"
@@ -17,6 +18,7 @@ constexpr std::string_view kSaslNs = "urn:ietf:params:xml:ns:xmpp-sasl";
 constexpr std::string_view kBindNs = "urn:ietf:params:xml:ns:xmpp-bind";
 constexpr std::string_view kSessionNs = "urn:ietf:params:xml:ns:xmpp-session";
 constexpr std::string_view kClientNs = "jabber:client";
+constexpr std::string_view kSmNs = "urn:xmpp:sm:3";
 
 // Every client reads into this one buffer: the generator is single-threaded and a client feeds
 // what it read to its parser before any other coroutine runs (the server does the same per shard).
@@ -134,9 +136,31 @@ Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
   if (!features) co_return tl::unexpected(features.error());
   if (auto bound = co_await bind(*features); !bound) co_return bound;
 
+  co_return co_await startSession(*features);
+}
+
+Awaitable<tl::expected<void, std::string>> XmppClient::startSession(const xml::Element& features) {
+  if (settings_.options->streamManagement) {
+    step_ = "stream management";
+    if (!features.child("sm", kSmNs)) {
+      co_return tl::unexpected(std::string("server does not offer stream management"));
+    }
+    if (!co_await writeNow("<enable xmlns='urn:xmpp:sm:3'/>")) {
+      co_return tl::unexpected(failure("connection lost"));
+    }
+    for (;;) {
+      auto reply = co_await nextElement();
+      if (!reply) co_return tl::unexpected(reply.error());
+      if (reply->is("enabled", kSmNs)) break;
+      if (reply->is("failed", kSmNs)) {
+        co_return tl::unexpected("stream management refused: " + conditionOf(*reply));
+      }
+    }
+  }
   // Initial presence (RFC 6121 §4.2) makes the session available like a real client's.
   step_ = "initial presence";
   if (!co_await writeNow("<presence/>")) co_return tl::unexpected(failure("connection lost"));
+  if (smCounting_) ++smOutbound_;
   co_return tl::expected<void, std::string>{};
 }
 
@@ -269,7 +293,48 @@ Awaitable<bool> XmppClient::writeNow(std::string_view bytes) {
 
 void XmppClient::handleStreamOpen(const xml::Element&) {}
 
+// Stream-management accounting happens here, in stream order as parsed; the rest in dispatch().
 void XmppClient::handleStreamElement(xml::Element element) {
+  if (element.xmlns() == kSmNs) {
+    if (element.name() == "enabled") {
+      smCounting_ = true;  // the server counts what it sends from here on (XEP-0198 §4)
+    } else if (element.name() == "r") {
+      if (receiving_) {
+        acknowledge();
+      } else {
+        smAckPending_ = true;  // the login writes directly; startReceiving() answers
+      }
+      return;
+    } else if (element.name() == "a") {
+      std::uint32_t handled = 0;
+      const std::string_view text = element.attribute("h");
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), handled);
+      if (error == std::errc() && end == text.data() + text.size() && onAck_) onAck_(handled);
+      return;
+    }
+  } else if (smCounting_ && element.xmlns() == kClientNs &&
+             (element.name() == "message" || element.name() == "presence" ||
+              element.name() == "iq")) {
+    ++smInbound_;
+  }
+  dispatch(std::move(element));
+}
+
+void XmppClient::acknowledge() {
+  send("<a xmlns='urn:xmpp:sm:3' h='" + std::to_string(smInbound_) + "'/>");
+}
+
+std::uint32_t XmppClient::sendStanza(std::string_view stanza) {
+  send(stanza);
+  if (smCounting_) ++smOutbound_;
+  return smOutbound_;
+}
+
+void XmppClient::requestAcknowledgement() {
+  send("<r xmlns='urn:xmpp:sm:3'/>");
+}
+
+void XmppClient::dispatch(xml::Element element) {
   if (!receiving_) {
     inbox_.push_back(std::move(element));
     return;
@@ -295,7 +360,11 @@ void XmppClient::startReceiving(MessageHandler handler) {
   while (!inbox_.empty()) {
     xml::Element element = std::move(inbox_.front());
     inbox_.pop_front();
-    handleStreamElement(std::move(element));
+    dispatch(std::move(element));
+  }
+  if (smAckPending_) {
+    smAckPending_ = false;
+    acknowledge();
   }
   asio::co_spawn(io_, readLoop(shared_from_this()), asio::detached);
 }
@@ -333,8 +402,9 @@ Awaitable<void> XmppClient::writeLoop(std::shared_ptr<XmppClient> /*keepAlive*/)
 }
 
 void XmppClient::close() {
-  // The handler usually refers to the scenario's state, which may end before the reader does.
+  // The handlers usually refer to the scenario's state, which may end before the reader does.
   onMessage_ = nullptr;
+  onAck_ = nullptr;
   if (closing_ || !transport_ || !transport_->isOpen()) return;
   send("</stream:stream>");
   closing_ = true;

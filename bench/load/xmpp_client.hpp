@@ -1,7 +1,8 @@
 #pragma once
 // One simulated XMPP client of the load generator: TCP from a loopback source address, STARTTLS
 // (RFC 6120 §5) or direct TLS (XEP-0368), SASL SCRAM-SHA-1 / PLAIN / EXTERNAL (RFC 6120 §6),
-// resource binding (§7), initial presence (RFC 6121 §4.2), then raw stanza traffic.
+// resource binding (§7), optionally stream management (XEP-0198), initial presence (RFC 6121
+// §4.2), then raw stanza traffic.
 //
 // Threading and lifetime: all clients live on the generator's single io_context thread. A client
 // is owned by a shared_ptr; its reader and writer coroutines hold a reference, so it lives until
@@ -41,6 +42,8 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
  public:
   // Called with the body of every <message/> received after startReceiving().
   using MessageHandler = std::function<void(std::string_view body)>;
+  // Called with h of every XEP-0198 <a h='…'/> from the server (stream management only).
+  using AckHandler = std::function<void(std::uint32_t handled)>;
 
   // Account number `account` (user name options.userPrefix + account), connecting from
   // `sourceAddress` (may be empty).
@@ -55,6 +58,13 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
   void startReceiving(MessageHandler handler);
   // Queues serialized stanza text; a writer coroutine sends it in order.
   void send(std::string_view stanza);
+  // send() of one stanza (message, presence or iq) that the server counts under stream
+  // management; returns its sequence number, which the server's <a h/> covers once h >= it
+  // (0 without stream management).
+  std::uint32_t sendStanza(std::string_view stanza);
+  // Sends <r/> (XEP-0198 §4); the server's <a/> goes to the handler set with onAcknowledged().
+  void requestAcknowledgement();
+  void onAcknowledged(AckHandler handler) { onAck_ = std::move(handler); }
   // Ends the stream (</stream:stream> after the queued output) and closes the connection.
   void close();
 
@@ -68,10 +78,16 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
   void handleStreamElement(xml::Element element) override;
   void handleStreamClose() override;
   void handleParseError(xml::ParseError error, std::string detail) override;
+  // What happens with a parsed element: the login's inbox, or the receiving handlers.
+  void dispatch(xml::Element element);
+  // XEP-0198 <a h/> with our inbound count.
+  void acknowledge();
 
   Awaitable<tl::expected<void, std::string>> negotiate();
   Awaitable<tl::expected<void, std::string>> authenticate(const xml::Element& features);
   Awaitable<tl::expected<void, std::string>> bind(const xml::Element& features);
+  // After bind: XEP-0198 <enable/> (options.streamManagement), then initial presence.
+  Awaitable<tl::expected<void, std::string>> startSession(const xml::Element& features);
   // Opens a new stream (after connect, STARTTLS and SASL success) and returns its features.
   Awaitable<tl::expected<xml::Element, std::string>> openStream();
   // The next top-level element; an error when the stream ends, fails or times out first.
@@ -103,6 +119,13 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
   bool writing_ = false;
   bool closing_ = false;
   std::string jid_;
+
+  // Stream management (XEP-0198), when options.streamManagement.
+  bool smCounting_ = false;       // <enabled/> parsed: inbound stanzas count from here
+  std::uint32_t smInbound_ = 0;   // stanzas received since <enabled/> (our h)
+  std::uint32_t smOutbound_ = 0;  // stanzas sent since <enabled/> (the server's h covers them)
+  bool smAckPending_ = false;     // a <r/> arrived during the login; answered by startReceiving
+  AckHandler onAck_;
 };
 
 }  // namespace kontalk::bench

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/delivery_journal.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -103,6 +104,9 @@ struct StanzaEvent {
   const xmpp::Jid& from;
   const xmpp::Jid& to;
   const Session* session;
+  // At Undeliverable: the message's delivery-journal record when it already has one (it was on
+  // its way to a session that ended), i.e. it is stored already. 0 otherwise.
+  JournalId journalId = 0;
 };
 using StanzaHandler = std::function<HandlerResult(StanzaEvent&)>;
 
@@ -160,6 +164,11 @@ class ModuleHost {
   // Sends a stanza through the router. 'from' must be set (the server's domain or an account JID).
   // Thread-safe. Stanzas sent here pass the ToAccount/ToSession/Undeliverable hooks like any other.
   virtual void send(xml::Element stanza) = 0;
+  // send() for a stored message that keeps its delivery-journal record `id` on the way: the
+  // record goes when a session acknowledges the message.
+  virtual void sendRecorded(xml::Element message, JournalId id) = 0;
+  // Makes `journal` the server's delivery journal (at most one module does, during start()).
+  virtual void provideDeliveryJournal(DeliveryJournal& journal) = 0;
   // Hands `stanza` as it is to the session bound to the full JID `session`, skipping the
   // ToSession hooks; dropped when no such session is bound. For stanzas a module's ToSession
   // hook held back and now releases (CSI), which the other hooks already saw. Thread-safe.
@@ -190,6 +199,8 @@ class Module {
   virtual ~Module() = default;
   virtual std::string_view name() const = 0;
   virtual void start(ModuleHost& host) = 0;
+  // Shutdown, after every session ended and no more work runs: flush what must not be lost.
+  virtual void stop() {}
 };
 
 }  // namespace kontalk::api

@@ -26,6 +26,7 @@ struct ExtensionPoints {
   std::vector<api::SessionHandler> sessionClosed;
   std::map<std::pair<std::string, std::string>, api::StreamElementHandler> streamElements;
   std::map<api::FeatureStage, std::vector<xml::Element>> streamFeatures;
+  api::DeliveryJournal* journal = nullptr;  // provided by a module (offline), else none
 
   // Runs the handlers of `hook` in order; Handled when one of them consumed the stanza.
   api::HandlerResult run(api::StanzaHook hook, api::StanzaEvent& event) const;

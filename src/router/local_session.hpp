@@ -32,8 +32,9 @@ class LocalSession : public api::Session {
   }
 
   // Thread-safe: queues `stanza` for this session on its own shard. Callers go through
-  // Router::deliver so that the ToSession hooks run.
-  virtual void deliver(xml::Element stanza) = 0;
+  // Router::deliver so that the ToSession hooks run. `journalId` is the message's
+  // delivery-journal record (0: none), settled when the client acknowledges the stanza.
+  virtual void deliver(xml::Element stanza, api::JournalId journalId) = 0;
   // Thread-safe: closes the session with a stream error (e.g. <conflict/> when replaced).
   virtual void terminate(xmpp::StreamError error) = 0;
 

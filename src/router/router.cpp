@@ -31,15 +31,27 @@ void Router::routeFromClient(xml::Element stanza, const LocalSession& sender) {
   route(std::move(stanza));
 }
 
-void Router::deliver(LocalSession& session, xml::Element stanza) {
+bool Router::deliver(LocalSession& session, xml::Element stanza, api::JournalId& journalId) {
   const auto from = xmpp::Jid::parse(stanza.attribute("from")).value_or(xmpp::Jid{});
   api::StanzaEvent event{stanza, from, session.jid(), &session};
-  if (extensions_.run(api::StanzaHook::ToSession, event) == api::HandlerResult::Handled) return;
-  session.deliver(std::move(stanza));
+  if (extensions_.run(api::StanzaHook::ToSession, event) == api::HandlerResult::Handled) {
+    return false;
+  }
+  if (extensions_.journal != nullptr && stanza.name() == "message") {
+    journalId = extensions_.journal->record(stanza, session.jid().bare(), journalId);
+  }
+  session.deliver(std::move(stanza), journalId);
+  return true;
+}
+
+void Router::settle(api::JournalId journalId) {
+  if (journalId != 0 && extensions_.journal != nullptr) {
+    extensions_.journal->settle({&journalId, 1});
+  }
 }
 
 void Router::deliverHeld(const xmpp::Jid& jid, xml::Element stanza) {
-  if (auto session = sessions_.find(jid)) session->deliver(std::move(stanza));
+  if (auto session = sessions_.find(jid)) session->deliver(std::move(stanza), 0);
 }
 
 bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
@@ -47,9 +59,9 @@ bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, con
   return extensions_.run(api::StanzaHook::ToAccount, event) == api::HandlerResult::Handled;
 }
 
-void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from,
-                                 const xmpp::Jid& to) {
-  api::StanzaEvent event{stanza, from, to, nullptr};
+void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                                 api::JournalId journalId) {
+  api::StanzaEvent event{stanza, from, to, nullptr, journalId};
   if (extensions_.run(api::StanzaHook::Undeliverable, event) == api::HandlerResult::Handled) return;
   bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
 }
@@ -58,7 +70,7 @@ void Router::handleSessionBound(const LocalSession& session) {
   for (const auto& handler : extensions_.sessionBound) handler(session);
 }
 
-void Router::route(xml::Element stanza) {
+void Router::route(xml::Element stanza, api::JournalId journalId) {
   auto from = parseAddress(stanza, "from");
   auto to = parseAddress(stanza, "to");
   if (!from || from->isEmpty()) {
@@ -79,7 +91,7 @@ void Router::route(xml::Element stanza) {
     return;
   }
   if (stanza.name() == "message") {
-    routeMessage(std::move(stanza), *from, target);
+    routeMessage(std::move(stanza), *from, target, journalId);
   } else if (stanza.name() == "presence") {
     routePresence(std::move(stanza), *from, target);
   } else if (stanza.name() == "iq") {
@@ -128,7 +140,8 @@ void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& fr
   bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
 }
 
-void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
+void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                          api::JournalId journalId) {
   const std::string_view type = stanza.attribute("type");
   if (to.isDomain()) {
     // Messages to the server itself carry nothing it acts on (RFC 6120 §10.4 lets it drop them).
@@ -137,7 +150,7 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
   }
   if (!to.isBare()) {
     if (auto session = sessions_.find(to)) {
-      deliver(*session, std::move(stanza));
+      if (!deliver(*session, std::move(stanza), journalId)) settle(journalId);
       return;
     }
     // RFC 6121 §8.5.3.2.1: with the full JID gone, normal and chat go to the bare JID, headline
@@ -149,16 +162,20 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
     bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
     return;
   }
-  if (consumedForAccount(stanza, from, to)) return;
-  if (deliverToBareJid(stanza, to.bare())) return;
+  if (consumedForAccount(stanza, from, to)) {
+    settle(journalId);
+    return;
+  }
+  if (deliverToBareJid(stanza, to.bare(), journalId)) return;
   // RFC 6121 §8.5.2.2: no available resource. Normal and chat messages are offered to offline
   // storage; headlines and errors are dropped silently.
   if (type == "" || type == "normal" || type == "chat") {
-    handleUndeliverable(std::move(stanza), from, to);
+    handleUndeliverable(std::move(stanza), from, to, journalId);
   }
 }
 
-bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJid) {
+bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJid,
+                              api::JournalId& journalId) {
   // RFC 6121 §8.5.2.1.1: only available resources with non-negative priority qualify; a message
   // goes to the one(s) with the highest priority, a headline to all of them.
   auto sessions = sessions_.sessionsOf(bareJid);
@@ -172,7 +189,11 @@ bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJ
             ->priority();
     std::erase_if(sessions, [best](const auto& s) { return s->priority() != best; });
   }
-  for (const auto& session : sessions) deliver(*session, stanza);
+  // Every session gets the same record: the first acknowledgement settles it.
+  bool delivered = false;
+  for (const auto& session : sessions)
+    delivered = deliver(*session, stanza, journalId) || delivered;
+  if (!delivered) settle(journalId);
   return true;
 }
 

@@ -28,7 +28,9 @@ class Router {
 
   // Routes a stanza whose 'from' was stamped by the server (a local session's full JID, or the
   // server's own domain or an account for server-generated stanzas). 'to' may be absent.
-  void route(xml::Element stanza);
+  // `journalId` is the delivery-journal record a message already has (a stored message, or one
+  // a session that ended had not acknowledged): it keeps that record instead of a new one.
+  void route(xml::Element stanza, api::JournalId journalId = 0);
 
   // Hands `stanza` to the session bound to `jid` without the ToSession hooks (they ran when a
   // module held it back, see api::ModuleHost::deliverHeld); dropped when that session is gone.
@@ -46,18 +48,30 @@ class Router {
 
  private:
   void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
-  void routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+  void routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                    api::JournalId journalId);
   void routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
   void dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                            api::IqScope scope);
   void broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from);
-  // Delivers to the message's bare JID per RFC 6121 §8.5.2; returns false when no resource took it.
-  bool deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJid);
-  // Hands `stanza` to one session after the ToSession hooks.
-  void deliver(LocalSession& session, xml::Element stanza);
+  // Delivers to the message's bare JID per RFC 6121 §8.5.2; returns false when no resource was
+  // available. `journalId` as in deliver().
+  bool deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJid,
+                        api::JournalId& journalId);
+  // Hands `stanza` to one session after the ToSession hooks; false when a hook consumed it.
+  // A message gets its delivery-journal record here, just before it leaves for the session:
+  // `journalId` is the record it has (0: none yet) and becomes the one it got.
+  bool deliver(LocalSession& session, xml::Element stanza, api::JournalId& journalId);
+  bool deliver(LocalSession& session, xml::Element stanza) {
+    api::JournalId none = 0;
+    return deliver(session, std::move(stanza), none);
+  }
+  // A recorded message that will not be delivered (a module dropped it) needs no record.
+  void settle(api::JournalId journalId);
   // Runs the ToAccount hooks; true when a module consumed the stanza.
   bool consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
-  void handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+  void handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                           api::JournalId journalId);
   void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,
               std::string text = {});
   bool isLocalDomain(const xmpp::Jid& jid) const { return jid.domain() == domain_.domain(); }

@@ -1,7 +1,9 @@
 #pragma once
-// The offline message queue (XEP-0160, Kontalk spec §8): messages for an account that had no
-// available resource, kept as serialized stanzas until delivered or expired. Backend-neutral;
-// methods block (call them from a worker thread); implementations are thread-safe.
+// Offline storage as a delivery journal (XEP-0160, Kontalk spec §8, ARCHITECTURE.md §6): every
+// message on its way to an account, kept as a serialized stanza until a session of the account
+// acknowledged it or it expired. What is left in it after a crash is the accounts' offline mail.
+// Backend-neutral; methods block (call them from a worker thread); implementations are
+// thread-safe.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,30 +16,38 @@ namespace kontalk::storage {
 
 struct OfflineMessage {
   std::int64_t id = 0;         // increases with every stored message: the delivery order
-  std::string stanza;          // the serialized <message/>, exactly as it will be delivered
+  std::string stanza;          // the serialized <message/>
   std::int64_t storedAt = 0;   // unix seconds
   std::int64_t expiresAt = 0;  // unix seconds; the message is dropped from then on
 };
 
-enum class EnqueueOutcome { Stored, QuotaExceeded };
+// One message to add to an account's queue. The caller assigns ids (above highestId()) so that
+// it can refer to a record before it is written.
+struct JournalAppend {
+  std::string username;
+  std::string domain;
+  OfflineMessage message;
+  // Refused when the account already holds this many unexpired messages; 0: no limit.
+  std::size_t maxMessages = 0;
+};
+
+enum class AppendOutcome { Stored, QuotaExceeded, NoSuchAccount };
 
 class OfflineStore {
  public:
   virtual ~OfflineStore() = default;
-  // Appends `message` (its id is ignored) to the account's queue, unless the queue already holds
-  // `maxMessages` unexpired messages (QuotaExceeded). The check and the insert are one
-  // transaction, so concurrent senders cannot overshoot the quota. The message is durable when
-  // this returns Stored. Fails with NotFound when the account does not exist.
-  virtual Result<EnqueueOutcome> enqueue(const std::string& username, const std::string& domain,
-                                         const OfflineMessage& message,
-                                         std::size_t maxMessages) = 0;
-  // The account's messages not expired at `now`, oldest first, at most `limit`.
+  // One transaction (one group commit): the appends in order, then the removals by id (unknown
+  // ids are ignored). Returns each append's outcome, in order. Durable when this returns.
+  // A quota check and its insert see the earlier appends of the same batch.
+  virtual Result<std::vector<AppendOutcome>> commit(const std::vector<JournalAppend>& appends,
+                                                    const std::vector<std::int64_t>& removals) = 0;
+  // The largest id stored (0 when none): new ids start above it.
+  virtual Result<std::int64_t> highestId() = 0;
+  // The account's messages with an id above `afterId`, not expired at `now`, oldest first, at
+  // most `limit`.
   virtual Result<std::vector<OfflineMessage>> pending(const std::string& username,
                                                       const std::string& domain, std::int64_t now,
-                                                      std::size_t limit) = 0;
-  // Forgets the given messages of the account (ids of other accounts are ignored).
-  virtual Result<void> remove(const std::string& username, const std::string& domain,
-                              const std::vector<std::int64_t>& ids) = 0;
+                                                      std::int64_t afterId, std::size_t limit) = 0;
   // Deletes every message whose expiry is at or before `now`; returns how many.
   virtual Result<std::int64_t> purgeExpired(std::int64_t now) = 0;
 };

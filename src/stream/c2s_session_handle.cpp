@@ -10,15 +10,15 @@ C2sSessionHandle::C2sSessionHandle(xmpp::Jid jid, api::ClientInfo client, C2sSer
                                    asio::io_context& shard)
     : LocalSession(std::move(jid), std::move(client)), services_(services), shard_(&shard) {}
 
-void C2sSessionHandle::deliver(xml::Element stanza) {
+void C2sSessionHandle::deliver(xml::Element stanza, api::JournalId journalId) {
   // On the session's own shard the stanza is taken at once (keeping the order of everything one
   // shard sends); from other shards it is posted.
   if (isOnItsShard()) {
-    receive(std::move(stanza));
+    receive(std::move(stanza), journalId);
     return;
   }
-  asio::post(shard(), [self = shared_from_this(), stanza = std::move(stanza)]() mutable {
-    self->receive(std::move(stanza));
+  asio::post(shard(), [self = shared_from_this(), stanza = std::move(stanza), journalId]() mutable {
+    self->receive(std::move(stanza), journalId);
   });
 }
 
@@ -34,29 +34,29 @@ void C2sSessionHandle::terminate(xmpp::StreamError error) {
   });
 }
 
-void C2sSessionHandle::receive(xml::Element stanza) {
+void C2sSessionHandle::receive(xml::Element stanza, api::JournalId journalId) {
   if (!isOnItsShard()) {
-    deliver(std::move(stanza));  // posted before a move to another shard: follow it
+    deliver(std::move(stanza), journalId);  // posted before a move to another shard: follow it
     return;
   }
   if (ended_) {
-    reroute(std::move(stanza));
+    reroute(std::move(stanza), journalId);
     return;
   }
   if (auto stream = stream_.lock()) {
-    stream->sendStanza(stanza);
+    stream->sendStanza(stanza, journalId);
     return;
   }
   if (detached_ && streamManagement_.enabled()) {
     // Kept for the resumption, which retransmits everything unacknowledged.
-    streamManagement_.recordOutbound(std::move(stanza));
+    streamManagement_.recordOutbound(std::move(stanza), journalId);
     if (streamManagement_.unacknowledged().size() > services_.config.c2s.maxUnacknowledged) {
       spdlog::info("c2s: detached session {} queued too much; ending it", jid().toString());
       end();
     }
     return;
   }
-  reroute(std::move(stanza));
+  reroute(std::move(stanza), journalId);
 }
 
 void C2sSessionHandle::attach(std::weak_ptr<C2sStream> stream) {
@@ -106,7 +106,9 @@ void C2sSessionHandle::end() {
   if (!resumptionId_.empty()) services_.resumptions.remove(resumptionId_, *this);
   services_.router.handleSessionClosed(shared_from_this());
   // Leaving the directory first matters: rerouted messages must not come back here.
-  for (auto& stanza : streamManagement_.takeUnacknowledged()) reroute(std::move(stanza));
+  for (auto& outbound : streamManagement_.takeUnacknowledged()) {
+    reroute(std::move(outbound.stanza), outbound.journalId);
+  }
 }
 
 bool C2sSessionHandle::moveForResumption(asio::io_context& shard) {
@@ -121,11 +123,11 @@ bool C2sSessionHandle::moveForResumption(asio::io_context& shard) {
   return true;
 }
 
-void C2sSessionHandle::reroute(xml::Element stanza) {
+void C2sSessionHandle::reroute(xml::Element stanza, api::JournalId journalId) {
   const std::string_view type = stanza.attribute("type");
   if (stanza.name() == "message" && (type.empty() || type == "chat" || type == "normal")) {
     stanza.setAttribute("to", jid().bareString());
-    services_.router.route(std::move(stanza));
+    services_.router.route(std::move(stanza), journalId);
   } else if (stanza.name() == "iq" && (type == "get" || type == "set")) {
     auto reply = xmpp::makeErrorReply(
         stanza, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ServiceUnavailable));

@@ -31,13 +31,14 @@ class C2sSessionHandle final : public router::LocalSession,
   C2sSessionHandle(xmpp::Jid jid, api::ClientInfo client, C2sServices& services,
                    asio::io_context& shard);
 
-  void deliver(xml::Element stanza) override;
+  void deliver(xml::Element stanza, api::JournalId journalId) override;
   void terminate(xmpp::StreamError error) override;
 
   asio::io_context& shard() const { return *shard_.load(std::memory_order_acquire); }
   StreamManagement& streamManagement() { return streamManagement_; }
   const std::string& resumptionId() const { return resumptionId_; }
   void setResumptionId(std::string id) { resumptionId_ = std::move(id); }
+  bool hasEnded() const { return ended_; }
 
   // The connection serving this session now (on this shard).
   void attach(std::weak_ptr<C2sStream> stream);
@@ -54,10 +55,11 @@ class C2sSessionHandle final : public router::LocalSession,
  private:
   bool isOnItsShard() const { return shard().get_executor().running_in_this_thread(); }
   // On the shard: hand to the connection, queue while detached, or pass back to the router.
-  void receive(xml::Element stanza);
+  void receive(xml::Element stanza, api::JournalId journalId);
   // Gives a stanza the session cannot take back to the router (RFC 6121 §8.5.3.2.1: a message to
-  // a full JID that is gone goes to the bare JID); IQ requests are answered with an error.
-  void reroute(xml::Element stanza);
+  // a full JID that is gone goes to the bare JID, keeping its journal record); IQ requests are
+  // answered with an error.
+  void reroute(xml::Element stanza, api::JournalId journalId);
   void stopResumptionTimer();
   static Awaitable<void> awaitResumption(std::shared_ptr<C2sSessionHandle> self,
                                          unsigned generation, std::chrono::seconds timeout,

@@ -1,7 +1,6 @@
 #include "stream/c2s_stream.hpp"
 
 #include <array>
-#include <charconv>
 
 #include <spdlog/spdlog.h>
 
@@ -519,126 +518,25 @@ const api::ClientInfo& C2sStream::clientInfo() {
   return *client_;
 }
 
-// ---- stream management (XEP-0198) ------------------------------------------------------------
-
-void C2sStream::sendStreamManagementFailure(std::string_view condition) {
-  xml::Element failed("failed", ns::kStreamManagement);
-  failed.addChild(std::string(condition), ns::kStanzaErrors);
-  sendStanza(failed);
-}
-
-void C2sStream::requestAcknowledgement() {
-  if (ackRequested_) return;
-  ackRequested_ = true;
-  ackRequestedAt_ = Clock::now();
-  sendRaw("<r xmlns='urn:xmpp:sm:3'/>");
-}
-
-void C2sStream::handleStreamManagement(const xml::Element& element) {
-  auto& streamManagement = session_->streamManagement();
-  if (element.name() == "enable") {
-    if (streamManagement.enabled()) {
-      sendStreamManagementFailure("unexpected-request");
-      return;
-    }
-    const bool resumable =
-        element.attribute("resume") == "true" || element.attribute("resume") == "1";
-    streamManagement.enable(resumable);
-    xml::Element enabled("enabled", ns::kStreamManagement);
-    if (resumable) {
-      session_->setResumptionId(core::randomAlphanumeric(24));
-      services_.resumptions.add(session_->resumptionId(), session_);
-      enabled.setAttribute("id", session_->resumptionId());
-      enabled.setAttribute("resume", "true");
-      enabled.setAttribute("max", std::to_string(services_.config.c2s.resumptionTimeout.count()));
-    }
-    sendStanza(enabled);
-    return;
-  }
-  if (!streamManagement.enabled()) {
-    sendStreamManagementFailure("unexpected-request");
-    return;
-  }
-  if (element.name() == "r") {
-    xml::Element answer("a", ns::kStreamManagement);
-    answer.setAttribute("h", std::to_string(streamManagement.inboundCount()));
-    sendStanza(answer);
-  } else if (element.name() == "a") {
-    std::uint32_t h = 0;
-    const std::string_view text = element.attribute("h");
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
-    if (error != std::errc() || end != text.data() + text.size()) {
-      close(StreamError{StreamErrorCondition::BadFormat, "Invalid 'h' in <a/>."});
-      return;
-    }
-    if (!streamManagement.acknowledge(h)) {
-      // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
-      spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
-                   session_->jid().toString());
-      close(StreamError{StreamErrorCondition::UndefinedCondition, "Handled count too high."});
-      return;
-    }
-    ackRequested_ = false;
-    if (!streamManagement.unacknowledged().empty()) requestAcknowledgement();
-  }
-}
-
-Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
-                                           asio::io_context* here) {
-  co_return session->moveForResumption(*here);
-}
-
-Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
-  auto session = services_.resumptions.find(std::string(resume.attribute("previd")));
-  std::uint32_t h = 0;
-  const std::string_view text = resume.attribute("h");
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
-  // An id of someone else's session is "not found" too: never reveal that it exists.
-  if (!session || session->jid().local() != *user_ || error != std::errc() ||
-      end != text.data() + text.size()) {
-    sendStreamManagementFailure("item-not-found");
-    co_return;
-  }
-  // The session may live on another shard: it moves here, on its own shard's thread.
-  const bool moved = co_await asio::co_spawn(
-      session->shard(), moveSessionHere(session, &registry_.shard()), use_awaitable);
-  if (!moved) {
-    sendStreamManagementFailure("item-not-found");
-    co_return;
-  }
-  if (!session->streamManagement().acknowledge(h)) {
-    // XEP-0198 §4: the client claims more than it was sent; its session cannot be trusted.
-    sendStreamManagementFailure("undefined-condition");
-    session->end();
-    co_return;
-  }
-  session->attach(weak_from_this());
-  session_ = std::move(session);
-  spdlog::info("c2s {}: {} resumed its session", id_, session_->jid().toString());
-
-  xml::Element resumed("resumed", ns::kStreamManagement);
-  resumed.setAttribute("previd", session_->resumptionId());
-  resumed.setAttribute("h", std::to_string(session_->streamManagement().inboundCount()));
-  sendStanza(resumed);
-  // XEP-0198 §5: everything the client did not acknowledge is sent again, in order.
-  for (const auto& stanza : session_->streamManagement().unacknowledged()) {
-    xml::serializeTo(outbox_, stanza, ns::kClient);
-  }
-  if (!session_->streamManagement().unacknowledged().empty()) requestAcknowledgement();
-  kickWriter();
-}
-
 // ---- writing ---------------------------------------------------------------------------------
 
-void C2sStream::sendStanza(const xml::Element& stanza) {
+void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId) {
   const bool countable =
       session_ && session_->streamManagement().enabled() && stanza.xmlns() == ns::kClient &&
       (stanza.name() == "message" || stanza.name() == "presence" || stanza.name() == "iq");
   // An acknowledged session keeps what it sends until the client confirms it, also when the
   // connection is already going: the session hands it on (C2sSessionHandle::end).
-  if (countable) session_->streamManagement().recordOutbound(stanza);
-  if (closing_ || !transport_.isOpen()) return;
+  if (countable) session_->streamManagement().recordOutbound(stanza, journalId);
+  const bool recordedWithoutAcks = !countable && journalId != 0 && session_;
+  if (closing_ || !transport_.isOpen()) {
+    // Without stream management too, a recorded message the client never got is handed on.
+    if (recordedWithoutAcks) session_->streamManagement().recordOutbound(stanza, journalId);
+    return;
+  }
   xml::serializeTo(outbox_, stanza, ns::kClient);
+  // A client without stream management never acknowledges: a message on its way to its socket
+  // is as delivered as it gets.
+  if (recordedWithoutAcks) settle({&journalId, 1});
   // Kontalk's deployment (spec §0) asks for an acknowledgement after every message that
   // matters, and treats a connection that does not answer as dead.
   if (countable && stanza.name() == "message" &&

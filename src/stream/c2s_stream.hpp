@@ -14,6 +14,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 
@@ -46,8 +47,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
             bool directTls);
   ~C2sStream() override;
 
-  // Queues a stanza for the client (on the stream's shard).
-  void sendStanza(const xml::Element& stanza);
+  // Queues a stanza for the client (on the stream's shard). `journalId` is the delivery-journal
+  // record the stanza settles once the client has it (api::DeliveryJournal).
+  void sendStanza(const xml::Element& stanza, api::JournalId journalId = 0);
   // RegisteredStream: closes with a stream error; idempotent.
   void close(const xmpp::StreamError& error) override;
   // Closes the connection without a word and without ending its session, which another
@@ -92,6 +94,13 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
                                          asio::io_context* here);
   void sendStreamManagementFailure(std::string_view condition);
   void requestAcknowledgement();
+  // ARCHITECTURE.md §6: the server's <a h/> covers a message only once it is durable (or
+  // delivered), so answers to <r/> wait for the delivery journal's group commit, in order.
+  void acknowledgeWhenDurable(std::uint32_t h);
+  void sendDueAcknowledgement();
+  // Completes once everything routed so far is durable.
+  Awaitable<void> untilDurable();
+  void settle(std::span<const api::JournalId> ids);
   // The client end as modules see it; built on first use (the certificate is known after TLS).
   const api::ClientInfo& clientInfo();
   // SASL EXTERNAL applies: TLS with a client certificate (spec §2, §3).
@@ -130,6 +139,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   bool sessionOutlivesConnection_ = true;
   bool ackRequested_ = false;
   std::chrono::steady_clock::time_point ackRequestedAt_;
+  std::deque<std::uint32_t> acknowledgementsDue_;  // answers to <r/> waiting for durability
   std::optional<api::ClientInfo> client_;
 
   std::string outbox_;    // serialized, waiting for the writer

@@ -2,22 +2,25 @@
 
 namespace kontalk::stream {
 
-void StreamManagement::recordOutbound(xml::Element stanza) {
-  unacknowledged_.push_back(std::move(stanza));
+void StreamManagement::recordOutbound(xml::Element stanza, api::JournalId journalId) {
+  unacknowledged_.push_back(Outbound{std::move(stanza), journalId});
 }
 
-bool StreamManagement::acknowledge(std::uint32_t h) {
+bool StreamManagement::acknowledge(std::uint32_t h, std::vector<api::JournalId>& settled) {
   // Unsigned subtraction is the 2^32 wrap-around of XEP-0198 §4.
   const std::uint32_t newlyAcknowledged = h - acknowledged_;
   if (newlyAcknowledged > unacknowledged_.size()) return false;
-  unacknowledged_.erase(unacknowledged_.begin(),
-                        unacknowledged_.begin() + static_cast<std::ptrdiff_t>(newlyAcknowledged));
+  const auto end = unacknowledged_.begin() + static_cast<std::ptrdiff_t>(newlyAcknowledged);
+  for (auto it = unacknowledged_.begin(); it != end; ++it) {
+    if (it->journalId != 0) settled.push_back(it->journalId);
+  }
+  unacknowledged_.erase(unacknowledged_.begin(), end);
   acknowledged_ = h;
   return true;
 }
 
-std::deque<xml::Element> StreamManagement::takeUnacknowledged() {
-  std::deque<xml::Element> taken;
+std::deque<StreamManagement::Outbound> StreamManagement::takeUnacknowledged() {
+  std::deque<Outbound> taken;
   taken.swap(unacknowledged_);
   // What is taken counts as handled from the counters' point of view: a resumed stream
   // retransmits it and counts it again.

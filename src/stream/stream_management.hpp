@@ -7,13 +7,21 @@
 
 #include <cstdint>
 #include <deque>
+#include <vector>
 
+#include "api/delivery_journal.hpp"
 #include "xml/element.hpp"
 
 namespace kontalk::stream {
 
 class StreamManagement {
  public:
+  // A stanza sent and not yet acknowledged, with the delivery-journal record it settles.
+  struct Outbound {
+    xml::Element stanza;
+    api::JournalId journalId = 0;
+  };
+
   // Counters start at zero on <enable/>; other starting points exist for tests of the wrap.
   explicit StreamManagement(std::uint32_t inbound = 0, std::uint32_t acknowledged = 0)
       : inbound_(inbound), acknowledged_(acknowledged) {}
@@ -30,22 +38,23 @@ class StreamManagement {
   std::uint32_t inboundCount() const { return inbound_; }
 
   // A stanza sent to the client: kept until the client acknowledges it.
-  void recordOutbound(xml::Element stanza);
-  // The client's <a h='…'/>: drops what it acknowledges. False when `h` acknowledges more than
-  // was sent (XEP-0198 §4: <handled-count-too-high/>); nothing changes then.
-  bool acknowledge(std::uint32_t h);
+  void recordOutbound(xml::Element stanza, api::JournalId journalId = 0);
+  // The client's <a h='…'/>: drops what it acknowledges and adds the journal records of those
+  // stanzas to `settled`. False when `h` acknowledges more than was sent (XEP-0198 §4:
+  // <handled-count-too-high/>); nothing changes then.
+  bool acknowledge(std::uint32_t h, std::vector<api::JournalId>& settled);
   std::uint32_t acknowledgedCount() const { return acknowledged_; }
 
-  const std::deque<xml::Element>& unacknowledged() const { return unacknowledged_; }
+  const std::deque<Outbound>& unacknowledged() const { return unacknowledged_; }
   // Empties the queue (for retransmission after resumption, or for offline storage).
-  std::deque<xml::Element> takeUnacknowledged();
+  std::deque<Outbound> takeUnacknowledged();
 
  private:
   bool enabled_ = false;
   bool resumable_ = false;
   std::uint32_t inbound_;
   std::uint32_t acknowledged_;  // the last h the client sent
-  std::deque<xml::Element> unacknowledged_;
+  std::deque<Outbound> unacknowledged_;
 };
 
 }  // namespace kontalk::stream

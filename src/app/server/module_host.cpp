@@ -96,6 +96,17 @@ void ServerModuleHost::send(xml::Element stanza) {
   router_.route(std::move(stanza));
 }
 
+void ServerModuleHost::sendRecorded(xml::Element message, api::JournalId id) {
+  router_.route(std::move(message), id);
+}
+
+void ServerModuleHost::provideDeliveryJournal(api::DeliveryJournal& journal) {
+  if (extensions_.journal != nullptr) {
+    throw std::runtime_error("two modules provide the delivery journal");
+  }
+  extensions_.journal = &journal;
+}
+
 void ServerModuleHost::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
   router_.deliverHeld(session, std::move(stanza));
 }

@@ -48,6 +48,8 @@ class ServerModuleHost final : public api::ModuleHost {
                            api::StreamElementHandler handler) override;
   void addStreamFeature(api::FeatureStage stage, xml::Element feature) override;
   void send(xml::Element stanza) override;
+  void sendRecorded(xml::Element message, api::JournalId id) override;
+  void provideDeliveryJournal(api::DeliveryJournal& journal) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
   std::vector<std::shared_ptr<const api::Session>> sessionsOf(
       const xmpp::Jid& bareJid) const override;

@@ -218,6 +218,8 @@ int Server::run() {
   }
   p.shards.stop();
   p.shards.join();
+  // Modules flush what must survive (the delivery journal) while workers still run.
+  for (auto& module : p.modules) module->stop();
   p.workers.join();
   p.storage->flush();
   spdlog::info("shutdown complete");

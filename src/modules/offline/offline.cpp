@@ -1,25 +1,25 @@
 #include "modules/offline/offline.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <chrono>
+#include <future>
+#include <stdexcept>
 #include <string>
 
 #include <spdlog/spdlog.h>
 
-#include "api/serial_worker.hpp"
 #include "core/unix_time.hpp"
+#include "modules/offline/journal.hpp"
 #include "modules/offline/offline_delivery.hpp"
 #include "modules/offline/offline_settings.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "storage/storage.hpp"
-#include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/presence.hpp"
 
 namespace kontalk::modules {
 namespace {
 
+using offline::Journal;
 using offline::OfflineDelivery;
 using offline::OfflineSettings;
 
@@ -34,8 +34,11 @@ class OfflineModule final : public api::Module {
   void start(api::ModuleHost& host) override {
     host_ = &host;
     settings_ = offline::readOfflineSettings(host);
-    delivery_ = std::make_unique<OfflineDelivery>(host);
-    writer_ = std::make_unique<api::SerialWorker>(host);
+    journal_ = std::make_unique<Journal>(
+        host.storage().offline(), Journal::Settings{settings_.expiry, settings_.durableDelivery},
+        highestStoredId());
+    host.provideDeliveryJournal(*journal_);
+    delivery_ = std::make_unique<OfflineDelivery>(host, *journal_);
     host.addDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
     host.hookStanza(api::StanzaHook::Undeliverable, 100,
                     [this](api::StanzaEvent& event) { return handleUndeliverable(event); });
@@ -44,48 +47,57 @@ class OfflineModule final : public api::Module {
     host.every(kPurgeInterval, [this] { purgeExpired(); });
   }
 
+  void stop() override { journal_->stop(); }
+
  private:
+  // Storage is touched on a worker only; start() waits for it.
+  std::int64_t highestStoredId() {
+    std::promise<storage::Result<std::int64_t>> read;
+    auto highest = read.get_future();
+    host_->runBlocking([this, &read] { read.set_value(host_->storage().offline().highestId()); });
+    auto id = highest.get();
+    if (!id)
+      throw std::runtime_error("offline: cannot read the message queue: " + id.error().message);
+    return *id;
+  }
+
   api::HandlerResult handleUndeliverable(api::StanzaEvent& event) {
+    const xmpp::Jid account = event.to.bare();
+    if (event.journalId != 0) {
+      // Stored already, on its way to a session that is gone: it waits for the next one.
+      journal_->release(event.journalId);
+      deliverIfAvailable(account);
+      return api::HandlerResult::Handled;
+    }
     // Nothing to keep: drop silently, as if delivered (XEP-0160, XEP-0085 business rules).
     if (!offline::shouldStore(event.stanza)) return api::HandlerResult::Handled;
-    const auto now = std::chrono::system_clock::now();
-    xml::Element stored = event.stanza;
-    offline::stampDelay(stored, host_->domain(), now);
-    storage::OfflineMessage message;
-    message.stanza = xml::serialize(stored, ns::kClient);
-    message.storedAt = core::unixSeconds(now);
-    message.expiresAt = core::unixSeconds(now + settings_.expiry);
-    // In arrival order: the queue's order is the delivery order.
-    writer_->post([this, account = event.to.bare(), message = std::move(message),
-                   original = event.stanza] { store(account, message, original); });
+    journal_->store(account, event.stanza, settings_.maxMessagesPerUser,
+                    [this, account, original = event.stanza](storage::AppendOutcome outcome) {
+                      stored(account, outcome, original);
+                    });
     return api::HandlerResult::Handled;
   }
 
-  // Runs on a worker. The message is durable once enqueue() returned (synchronous=full).
-  void store(const xmpp::Jid& account, const storage::OfflineMessage& message,
-             const xml::Element& original) {
-    auto outcome = host_->storage().offline().enqueue(account.local(), account.domain(), message,
-                                                      settings_.maxMessagesPerUser);
-    if (!outcome) {
-      if (outcome.error().kind == storage::StorageErrorKind::NotFound) {
+  // On the journal's writer thread, once the message is durable or refused.
+  void stored(const xmpp::Jid& account, storage::AppendOutcome outcome,
+              const xml::Element& original) {
+    switch (outcome) {
+      case storage::AppendOutcome::Stored:
+        // The account may have become available while the message was on its way to storage;
+        // its initial delivery run could have missed it.
+        deliverIfAvailable(account);
+        return;
+      case storage::AppendOutcome::NoSuchAccount:
         // RFC 6121 §8.5.1: no such account.
         bounce(original, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ServiceUnavailable));
-      } else {
-        spdlog::error("offline: cannot store a message for {}: {}", account.toString(),
-                      outcome.error().message);
-        bounce(original, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::InternalServerError));
-      }
-      return;
+        return;
+      case storage::AppendOutcome::QuotaExceeded:
+        // RFC 6120 §8.3.3.18: resource-constraint, type wait: retry once the user fetched some.
+        bounce(original,
+               {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
+                "The recipient's offline message queue is full."});
+        return;
     }
-    if (*outcome == storage::EnqueueOutcome::QuotaExceeded) {
-      // RFC 6120 §8.3.3.18: resource-constraint, type wait: retry once the user fetched some.
-      bounce(original, {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
-                        "The recipient's offline message queue is full."});
-      return;
-    }
-    // The account may have become available while the message was on its way to storage; its
-    // initial delivery run could have missed it.
-    deliverIfAvailable(account);
   }
 
   void deliverIfAvailable(const xmpp::Jid& account) {
@@ -130,8 +142,8 @@ class OfflineModule final : public api::Module {
 
   api::ModuleHost* host_ = nullptr;
   OfflineSettings settings_;
+  std::unique_ptr<Journal> journal_;
   std::unique_ptr<OfflineDelivery> delivery_;
-  std::unique_ptr<api::SerialWorker> writer_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/unix_time.hpp"
+#include "modules/offline/storage_policy.hpp"
 #include "storage/storage.hpp"
 #include "xml/element_text.hpp"
 #include "xmpp/namespaces.hpp"
@@ -32,11 +33,11 @@ void OfflineDelivery::request(const xmpp::Jid& target) {
 
 void OfflineDelivery::run(xmpp::Jid target) {
   for (;;) {
-    bool more = true;
-    while (more) {
-      const auto delivered = sendBatch(target, more);
-      // A failed removal would hand out the same batch again: stop here instead.
-      if (!delivered.empty() && !markDelivered(target.bare(), delivered)) more = false;
+    // Messages stored or handed back just before the request may still be on their way to
+    // the disk: reading before they arrive would leave them behind until the next login.
+    journal_.waitDurable();
+    std::int64_t cursor = 0;
+    while (sendBatch(target, cursor)) {
     }
     std::lock_guard lock(mutex_);
     auto entry = running_.find(target.bareString());
@@ -48,44 +49,41 @@ void OfflineDelivery::run(xmpp::Jid target) {
   }
 }
 
-std::vector<std::int64_t> OfflineDelivery::sendBatch(const xmpp::Jid& target, bool& more) {
-  more = false;
-  auto pending = host_.storage().offline().pending(target.local(), target.domain(), core::unixNow(),
-                                                   kBatchSize);
-  if (!pending) {
+bool OfflineDelivery::sendBatch(const xmpp::Jid& target, std::int64_t& cursor) {
+  std::int64_t lastRead = cursor;
+  std::size_t read = 0;
+  auto claimed = journal_.claimStored([&] {
+    auto pending = host_.storage().offline().pending(target.local(), target.domain(),
+                                                     core::unixNow(), cursor, kBatchSize);
+    if (pending && !pending->empty()) {
+      lastRead = pending->back().id;
+      read = pending->size();
+    }
+    return pending;
+  });
+  if (!claimed) {
     spdlog::error("offline: cannot read the queue of {}: {}", target.bareString(),
-                  pending.error().message);
-    return {};
+                  claimed.error().message);
+    return false;
   }
-  std::vector<std::int64_t> delivered;
-  for (const auto& message : *pending) {
-    delivered.push_back(message.id);
+  cursor = lastRead;
+  for (auto& message : *claimed) {
     auto stanza = xml::parseElement(message.stanza, ns::kClient);
     if (!stanza) {
       // Only a damaged database produces this; keeping it would block the queue for good.
       spdlog::error("offline: dropping unreadable stored message {} of {}", message.id,
                     target.bareString());
+      const api::JournalId id = message.id;
+      journal_.settle({&id, 1});
       continue;
     }
-    // Addressed to the session chosen for delivery; should it be gone by now, the router treats
-    // the message as undeliverable again and it is stored anew (with its first delay stamp).
+    stampDelay(*stanza, host_.domain(), core::fromUnixSeconds(message.storedAt));
+    // Addressed to the session chosen for delivery; should it be gone by now, the router hands
+    // the message back (Undeliverable) and it waits for the next session.
     stanza->setAttribute("to", target.toString());
-    host_.send(std::move(*stanza));
+    host_.sendRecorded(std::move(*stanza), message.id);
   }
-  more = pending->size() == kBatchSize;
-  return delivered;
-}
-
-bool OfflineDelivery::markDelivered(const xmpp::Jid& account,
-                                    const std::vector<std::int64_t>& ids) {
-  if (auto removed = host_.storage().offline().remove(account.local(), account.domain(), ids);
-      !removed) {
-    // They stay stored and come again at the next login: a duplicate, not a loss.
-    spdlog::error("offline: cannot remove {} delivered message(s) of {}: {}", ids.size(),
-                  account.toString(), removed.error().message);
-    return false;
-  }
-  return true;
+  return read == kBatchSize;
 }
 
 }  // namespace kontalk::modules::offline

@@ -24,6 +24,13 @@ long long positiveInteger(const api::ModuleHost& host, std::string_view key, lon
   return value;
 }
 
+bool boolean(const api::ModuleHost& host, std::string_view key, bool fallback) {
+  const std::string text = host.configString("offline", key, fallback ? "true" : "false");
+  if (text == "true") return true;
+  if (text == "false") return false;
+  throw std::runtime_error("[modules.offline] " + std::string(key) + " must be true or false");
+}
+
 }  // namespace
 
 OfflineSettings readOfflineSettings(const api::ModuleHost& host) {
@@ -35,6 +42,7 @@ OfflineSettings readOfflineSettings(const api::ModuleHost& host) {
   const auto defaultDays = std::chrono::duration_cast<std::chrono::days>(defaults.expiry).count();
   settings.expiry =
       std::chrono::days(positiveInteger(host, "expiry_days", defaultDays, kMaxExpiryDays));
+  settings.durableDelivery = boolean(host, "durable_delivery", defaults.durableDelivery);
   return settings;
 }
 

@@ -13,9 +13,11 @@ struct OfflineSettings {
   // answers resource-constraint (RFC 6121 §8.5.2.2 lets the server refuse to store).
   std::size_t maxMessagesPerUser = 1000;
   std::chrono::seconds expiry = std::chrono::hours(24 * 30);  // spec §8: 30 days by default
+  // ARCHITECTURE.md §6: acknowledge a message to its sender only once it is durable (Journal).
+  bool durableDelivery = true;
 };
 
-// Throws std::runtime_error on values that are not positive integers (start-up misconfiguration).
+// Throws std::runtime_error on malformed values (start-up misconfiguration).
 OfflineSettings readOfflineSettings(const api::ModuleHost& host);
 
 }  // namespace kontalk::modules::offline

@@ -3,59 +3,105 @@
 #include "storage/sqlite/account_rows.hpp"
 
 namespace kontalk::storage::sqlite {
+namespace {
 
-Result<EnqueueOutcome> SqliteOfflineStore::enqueue(const std::string& username,
-                                                   const std::string& domain,
-                                                   const OfflineMessage& message,
-                                                   std::size_t maxMessages) {
-  return database_.withDatabase([&](Database& database) -> Result<EnqueueOutcome> {
+// Expired messages do not count: they are as good as gone, the purge just has not run yet.
+Result<bool> quotaReached(Database& database, const JournalAppend& append) {
+  auto count = database.prepare(
+      "SELECT COUNT(*) FROM offline_messages "
+      "WHERE domain = ? AND username = ? AND expires_at > ?");
+  if (!count) return tl::unexpected(count.error());
+  count->bindText(1, append.domain);
+  count->bindText(2, append.username);
+  count->bindInt64(3, append.message.storedAt);
+  if (auto row = count->step(); !row) return tl::unexpected(row.error());
+  return static_cast<std::size_t>(count->columnInt64(0)) >= append.maxMessages;
+}
+
+Result<AppendOutcome> appendOne(Database& database, Statement& insert,
+                                const JournalAppend& append) {
+  auto exists = accountExists(database, append.username, append.domain);
+  if (!exists) return tl::unexpected(exists.error());
+  if (!*exists) return AppendOutcome::NoSuchAccount;
+  if (append.maxMessages > 0) {
+    auto full = quotaReached(database, append);
+    if (!full) return tl::unexpected(full.error());
+    if (*full) return AppendOutcome::QuotaExceeded;
+  }
+  insert.reset();
+  insert.bindInt64(1, append.message.id);
+  insert.bindText(2, append.domain);
+  insert.bindText(3, append.username);
+  insert.bindBlob(4, append.message.stanza);
+  insert.bindInt64(5, append.message.storedAt);
+  insert.bindInt64(6, append.message.expiresAt);
+  if (auto done = insert.run(); !done) return tl::unexpected(done.error());
+  return AppendOutcome::Stored;
+}
+
+}  // namespace
+
+Result<std::vector<AppendOutcome>> SqliteOfflineStore::commit(
+    const std::vector<JournalAppend>& appends, const std::vector<std::int64_t>& removals) {
+  return database_.withDatabase([&](Database& database) -> Result<std::vector<AppendOutcome>> {
     auto transaction = Transaction::begin(database);
     if (!transaction) return tl::unexpected(transaction.error());
-    if (auto exists = requireAccount(database, username, domain); !exists) {
-      return tl::unexpected(exists.error());
+    std::vector<AppendOutcome> outcomes;
+    outcomes.reserve(appends.size());
+    if (!appends.empty()) {
+      auto insert = database.prepare(
+          "INSERT INTO offline_messages (id, domain, username, stanza, stored_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?, ?)");
+      if (!insert) return tl::unexpected(insert.error());
+      for (const auto& append : appends) {
+        auto outcome = appendOne(database, *insert, append);
+        if (!outcome) return tl::unexpected(outcome.error());
+        outcomes.push_back(*outcome);
+      }
     }
-    // Expired messages do not count: they are as good as gone, the purge just has not run yet.
-    auto count = database.prepare(
-        "SELECT COUNT(*) FROM offline_messages "
-        "WHERE domain = ? AND username = ? AND expires_at > ?");
-    if (!count) return tl::unexpected(count.error());
-    count->bindText(1, domain);
-    count->bindText(2, username);
-    count->bindInt64(3, message.storedAt);
-    if (auto row = count->step(); !row) return tl::unexpected(row.error());
-    if (static_cast<std::size_t>(count->columnInt64(0)) >= maxMessages) {
-      return EnqueueOutcome::QuotaExceeded;
+    if (!removals.empty()) {
+      auto remove = database.prepare("DELETE FROM offline_messages WHERE id = ?");
+      if (!remove) return tl::unexpected(remove.error());
+      for (const std::int64_t id : removals) {
+        remove->reset();
+        remove->bindInt64(1, id);
+        if (auto done = remove->run(); !done) return tl::unexpected(done.error());
+      }
     }
-    auto insert = database.prepare(
-        "INSERT INTO offline_messages (domain, username, stanza, stored_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)");
-    if (!insert) return tl::unexpected(insert.error());
-    insert->bindText(1, domain);
-    insert->bindText(2, username);
-    insert->bindBlob(3, message.stanza);
-    insert->bindInt64(4, message.storedAt);
-    insert->bindInt64(5, message.expiresAt);
-    if (auto done = insert->run(); !done) return tl::unexpected(done.error());
     if (auto committed = transaction->commit(); !committed) {
       return tl::unexpected(committed.error());
     }
-    return EnqueueOutcome::Stored;
+    return outcomes;
+  });
+}
+
+Result<std::int64_t> SqliteOfflineStore::highestId() {
+  return database_.withDatabase([&](Database& database) -> Result<std::int64_t> {
+    // sqlite_sequence remembers ids of rows already deleted too (AUTOINCREMENT, migration 3).
+    auto select = database.prepare(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'offline_messages'), 0),"
+        " COALESCE((SELECT MAX(id) FROM offline_messages), 0))");
+    if (!select) return tl::unexpected(select.error());
+    if (auto row = select->step(); !row) return tl::unexpected(row.error());
+    return select->columnInt64(0);
   });
 }
 
 Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::string& username,
                                                                 const std::string& domain,
                                                                 std::int64_t now,
+                                                                std::int64_t afterId,
                                                                 std::size_t limit) {
   return database_.withDatabase([&](Database& database) -> Result<std::vector<OfflineMessage>> {
     auto select = database.prepare(
         "SELECT id, stanza, stored_at, expires_at FROM offline_messages "
-        "WHERE domain = ? AND username = ? AND expires_at > ? ORDER BY id LIMIT ?");
+        "WHERE domain = ? AND username = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT ?");
     if (!select) return tl::unexpected(select.error());
     select->bindText(1, domain);
     select->bindText(2, username);
-    select->bindInt64(3, now);
-    select->bindInt64(4, static_cast<std::int64_t>(limit));
+    select->bindInt64(3, afterId);
+    select->bindInt64(4, now);
+    select->bindInt64(5, static_cast<std::int64_t>(limit));
     std::vector<OfflineMessage> messages;
     for (;;) {
       auto row = select->step();
@@ -64,25 +110,6 @@ Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::strin
       messages.push_back(OfflineMessage{select->columnInt64(0), select->columnBlob(1),
                                         select->columnInt64(2), select->columnInt64(3)});
     }
-  });
-}
-
-Result<void> SqliteOfflineStore::remove(const std::string& username, const std::string& domain,
-                                        const std::vector<std::int64_t>& ids) {
-  return database_.withDatabase([&](Database& database) -> Result<void> {
-    auto transaction = Transaction::begin(database);
-    if (!transaction) return tl::unexpected(transaction.error());
-    auto remove = database.prepare(
-        "DELETE FROM offline_messages WHERE id = ? AND domain = ? AND username = ?");
-    if (!remove) return tl::unexpected(remove.error());
-    for (const std::int64_t id : ids) {
-      remove->reset();
-      remove->bindInt64(1, id);
-      remove->bindText(2, domain);
-      remove->bindText(3, username);
-      if (auto done = remove->run(); !done) return done;
-    }
-    return transaction->commit();
   });
 }
 

@@ -12,13 +12,12 @@ class SqliteOfflineStore final : public OfflineStore {
   // `database` must outlive the store (both are owned by SqliteStorage).
   explicit SqliteOfflineStore(GuardedDatabase& database) : database_(database) {}
 
-  Result<EnqueueOutcome> enqueue(const std::string& username, const std::string& domain,
-                                 const OfflineMessage& message, std::size_t maxMessages) override;
+  Result<std::vector<AppendOutcome>> commit(const std::vector<JournalAppend>& appends,
+                                            const std::vector<std::int64_t>& removals) override;
+  Result<std::int64_t> highestId() override;
   Result<std::vector<OfflineMessage>> pending(const std::string& username,
                                               const std::string& domain, std::int64_t now,
-                                              std::size_t limit) override;
-  Result<void> remove(const std::string& username, const std::string& domain,
-                      const std::vector<std::int64_t>& ids) override;
+                                              std::int64_t afterId, std::size_t limit) override;
   Result<std::int64_t> purgeExpired(std::int64_t now) override;
 
  private:

@@ -13,14 +13,17 @@ xml::Element message(int number) {
   return stanza;
 }
 
+// Journal records settled by an acknowledgement; most tests do not look at them.
+std::vector<api::JournalId> settled;
+
 TEST(StreamManagementTest, AcknowledgementDropsTheOldestStanzas) {
   StreamManagement sm;
   sm.enable(true);
   for (int i = 1; i <= 3; ++i) sm.recordOutbound(message(i));
-  EXPECT_TRUE(sm.acknowledge(2));
+  EXPECT_TRUE(sm.acknowledge(2, settled));
   ASSERT_EQ(sm.unacknowledged().size(), 1u);
-  EXPECT_EQ(sm.unacknowledged().front().attribute("id"), "3");
-  EXPECT_TRUE(sm.acknowledge(2));  // a repeated <a/> changes nothing
+  EXPECT_EQ(sm.unacknowledged().front().stanza.attribute("id"), "3");
+  EXPECT_TRUE(sm.acknowledge(2, settled));  // a repeated <a/> changes nothing
   EXPECT_EQ(sm.unacknowledged().size(), 1u);
 }
 
@@ -28,7 +31,7 @@ TEST(StreamManagementTest, AcknowledgingMoreThanWasSentIsRefused) {
   StreamManagement sm;
   sm.enable(false);
   sm.recordOutbound(message(1));
-  EXPECT_FALSE(sm.acknowledge(2));
+  EXPECT_FALSE(sm.acknowledge(2, settled));
   EXPECT_EQ(sm.unacknowledged().size(), 1u);
   EXPECT_EQ(sm.acknowledgedCount(), 0u);
 }
@@ -39,12 +42,28 @@ TEST(StreamManagementTest, AcknowledgementsWrapAroundAt2To32) {
   sm.enable(true);
   for (int i = 1; i <= 4; ++i) sm.recordOutbound(message(i));
   // Three more acknowledged: h goes 2^32 - 2 -> 2^32 - 1 -> 0 -> 1.
-  EXPECT_TRUE(sm.acknowledge(1));
+  EXPECT_TRUE(sm.acknowledge(1, settled));
   ASSERT_EQ(sm.unacknowledged().size(), 1u);
-  EXPECT_EQ(sm.unacknowledged().front().attribute("id"), "4");
-  EXPECT_FALSE(sm.acknowledge(3));  // beyond what was sent, even across the wrap
-  EXPECT_TRUE(sm.acknowledge(2));
+  EXPECT_EQ(sm.unacknowledged().front().stanza.attribute("id"), "4");
+  EXPECT_FALSE(sm.acknowledge(3, settled));  // beyond what was sent, even across the wrap
+  EXPECT_TRUE(sm.acknowledge(2, settled));
   EXPECT_TRUE(sm.unacknowledged().empty());
+}
+
+TEST(StreamManagementTest, AcknowledgementSettlesTheJournalRecordsOfWhatItCovers) {
+  StreamManagement sm;
+  sm.enable(true);
+  sm.recordOutbound(message(1), 11);
+  sm.recordOutbound(message(2));  // not a recorded message
+  sm.recordOutbound(message(3), 13);
+  sm.recordOutbound(message(4), 14);
+  std::vector<api::JournalId> ids;
+  EXPECT_TRUE(sm.acknowledge(3, ids));
+  EXPECT_EQ(ids, (std::vector<api::JournalId>{11, 13}));
+  EXPECT_FALSE(sm.acknowledge(5, ids));
+  EXPECT_EQ(ids.size(), 2u);
+  ASSERT_EQ(sm.unacknowledged().size(), 1u);
+  EXPECT_EQ(sm.unacknowledged().front().journalId, 14);
 }
 
 TEST(StreamManagementTest, InboundCountWrapsToZero) {

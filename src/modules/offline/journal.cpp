@@ -1,0 +1,229 @@
+#include "modules/offline/journal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/unix_time.hpp"
+#include "modules/offline/storage_policy.hpp"
+#include "xml/serializer.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace kontalk::modules::offline {
+namespace {
+
+// A storage failure is retried after this pause; the senders' acknowledgements wait meanwhile.
+constexpr auto kRetryPause = std::chrono::seconds(1);
+// At shutdown a failing storage gets this many more attempts. What is lost then was never
+// acknowledged to its senders, who send it again.
+constexpr int kAttemptsWhenStopping = 3;
+
+bool isStorableType(std::string_view type) {
+  return type.empty() || type == "chat" || type == "normal";
+}
+
+}  // namespace
+
+Journal::Journal(storage::OfflineStore& store, Settings settings, std::int64_t highestStoredId)
+    : store_(store),
+      settings_(settings),
+      lastId_(highestStoredId),
+      writer_([this] { runWriter(); }) {}
+
+Journal::~Journal() {
+  stop();
+}
+
+api::JournalId Journal::record(const xml::Element& message, const xmpp::Jid& account,
+                               api::JournalId existing) {
+  if (existing != 0) {
+    std::lock_guard lock(mutex_);
+    inFlight_.insert(existing);
+    return existing;
+  }
+  if (!settings_.durableDelivery || !isStorableType(message.attribute("type")) ||
+      !shouldStore(message)) {
+    return 0;
+  }
+  return enqueue(account, message, 0, {}, true);
+}
+
+void Journal::store(const xmpp::Jid& account, const xml::Element& message, std::size_t maxMessages,
+                    StoreOutcome outcome) {
+  // Nobody holds it: offline delivery takes it once it is written.
+  enqueue(account, message, maxMessages, std::move(outcome), false);
+}
+
+api::JournalId Journal::enqueue(const xmpp::Jid& account, const xml::Element& message,
+                                std::size_t maxMessages, StoreOutcome outcome, bool held) {
+  const auto now = std::chrono::system_clock::now();
+  Pending pending{storage::JournalAppend{account.local(), account.domain(),
+                                         storage::OfflineMessage{
+                                             0,
+                                             xml::serialize(message, ns::kClient),
+                                             core::unixSeconds(now),
+                                             core::unixSeconds(now + settings_.expiry),
+                                         },
+                                         maxMessages},
+                  std::move(outcome)};
+  std::lock_guard lock(mutex_);
+  const api::JournalId id = ++lastId_;
+  pending.append.message.id = id;
+  appends_.emplace(id, std::move(pending));
+  if (held) inFlight_.insert(id);
+  ++queued_;
+  wakeWriter();
+  return id;
+}
+
+void Journal::settle(std::span<const api::JournalId> ids) {
+  std::lock_guard lock(mutex_);
+  for (const api::JournalId id : ids) {
+    inFlight_.erase(id);
+    // Not written yet: then it never will be. Otherwise it goes with the next commit.
+    if (appends_.erase(id) == 0) {
+      removals_.push_back(id);
+      removing_.insert(id);
+    }
+  }
+  wakeWriter();
+}
+
+void Journal::wakeWriter() {
+  // A busy writer takes everything queued when it is done: waking it costs a system call per
+  // message for nothing.
+  if (writerIdle_) wake_.notify_one();
+}
+
+void Journal::release(api::JournalId id) {
+  std::lock_guard lock(mutex_);
+  inFlight_.erase(id);
+}
+
+storage::Result<std::vector<storage::OfflineMessage>> Journal::claimStored(
+    const std::function<storage::Result<std::vector<storage::OfflineMessage>>()>& read) {
+  {
+    std::lock_guard lock(mutex_);
+    ++readers_;
+  }
+  auto messages = read();
+  std::lock_guard lock(mutex_);
+  if (messages) {
+    std::erase_if(*messages, [this](const auto& message) {
+      // Acknowledged meanwhile, though perhaps still on disk when it was read: never again.
+      if (removing_.contains(message.id)) return true;
+      return !inFlight_.insert(message.id).second;  // held by a session already
+    });
+  }
+  if (--readers_ == 0) {
+    for (const api::JournalId id : removedWhileReading_) removing_.erase(id);
+    removedWhileReading_.clear();
+  }
+  return messages;
+}
+
+void Journal::whenDurable(std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (durable_ < queued_ && !writerDone_) {
+      waiters_.emplace_back(queued_, std::move(done));
+      return;
+    }
+  }
+  done();
+}
+
+void Journal::waitDurable() {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t target = queued_;
+  durableChanged_.wait(lock, [&] { return durable_ >= target || writerDone_; });
+}
+
+void Journal::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+bool Journal::hasWork() const {
+  return !appends_.empty() || !removals_.empty() || durable_ < queued_;
+}
+
+void Journal::runWriter() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    writerIdle_ = true;
+    wake_.wait(lock, [this] { return stopping_ || hasWork(); });
+    writerIdle_ = false;
+    if (!hasWork()) {  // stopping, and everything is written
+      writerDone_ = true;
+      durableChanged_.notify_all();
+      return;
+    }
+    std::vector<storage::JournalAppend> appends;
+    std::vector<StoreOutcome> outcomes;
+    appends.reserve(appends_.size());
+    for (auto& [id, pending] : appends_) {
+      appends.push_back(std::move(pending.append));
+      outcomes.push_back(std::move(pending.outcome));
+    }
+    appends_.clear();
+    std::vector<api::JournalId> removals;
+    removals.swap(removals_);
+    const std::uint64_t covered = queued_;
+    lock.unlock();
+
+    const auto results = commitBatch(appends, removals);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (outcomes[i]) {
+        outcomes[i](results[i]);
+      } else if (results[i] == storage::AppendOutcome::NoSuchAccount) {
+        spdlog::warn("offline: message for {}@{} not kept: the account is gone",
+                     appends[i].username, appends[i].domain);
+      }
+    }
+
+    lock.lock();
+    durable_ = covered;
+    // A read that began before this commit may still hold the removed rows.
+    if (readers_ == 0) {
+      for (const api::JournalId id : removals) removing_.erase(id);
+    } else {
+      removedWhileReading_.insert(removedWhileReading_.end(), removals.begin(), removals.end());
+    }
+    std::vector<std::function<void()>> done;
+    while (!waiters_.empty() && waiters_.front().first <= durable_) {
+      done.push_back(std::move(waiters_.front().second));
+      waiters_.pop_front();
+    }
+    durableChanged_.notify_all();
+    lock.unlock();
+    for (auto& callback : done) callback();
+    lock.lock();
+  }
+}
+
+std::vector<storage::AppendOutcome> Journal::commitBatch(
+    const std::vector<storage::JournalAppend>& appends,
+    const std::vector<api::JournalId>& removals) {
+  if (appends.empty() && removals.empty()) return {};
+  int attemptsLeft = kAttemptsWhenStopping;
+  for (;;) {
+    auto committed = store_.commit(appends, removals);
+    if (committed) return std::move(*committed);
+    spdlog::error("offline: cannot write {} message(s) and {} removal(s): {}", appends.size(),
+                  removals.size(), committed.error().message);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ && --attemptsLeft == 0) {
+        spdlog::critical("offline: giving up on {} message(s) at shutdown", appends.size());
+        return {};
+      }
+    }
+    std::this_thread::sleep_for(kRetryPause);
+  }
+}
+
+}  // namespace kontalk::modules::offline

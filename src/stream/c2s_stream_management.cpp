@@ -1,0 +1,189 @@
+// C2sStream's side of stream management (XEP-0198): <enable/>, <r/>, <a/> and <resume/>, and
+// the delivery contract's hold on the server's acknowledgements (ARCHITECTURE.md §6).
+#include <charconv>
+
+#include <spdlog/spdlog.h>
+
+#include "core/encoding.hpp"
+#include "stream/c2s_session_handle.hpp"
+#include "stream/c2s_stream.hpp"
+#include "xml/serializer.hpp"
+#include "xmpp/namespaces.hpp"
+
+namespace kontalk::stream {
+namespace {
+
+using xmpp::StreamError;
+using xmpp::StreamErrorCondition;
+using Clock = std::chrono::steady_clock;
+
+// Answers to <r/> that may wait for durability at once: a client asking faster than the
+// journal commits is misbehaving.
+constexpr std::size_t kMaxAcknowledgementsDue = 1000;
+
+}  // namespace
+
+void C2sStream::sendStreamManagementFailure(std::string_view condition) {
+  xml::Element failed("failed", ns::kStreamManagement);
+  failed.addChild(std::string(condition), ns::kStanzaErrors);
+  sendStanza(failed);
+}
+
+void C2sStream::requestAcknowledgement() {
+  if (ackRequested_) return;
+  ackRequested_ = true;
+  ackRequestedAt_ = Clock::now();
+  sendRaw("<r xmlns='urn:xmpp:sm:3'/>");
+}
+
+void C2sStream::handleStreamManagement(const xml::Element& element) {
+  auto& streamManagement = session_->streamManagement();
+  if (element.name() == "enable") {
+    if (streamManagement.enabled()) {
+      sendStreamManagementFailure("unexpected-request");
+      return;
+    }
+    const bool resumable =
+        element.attribute("resume") == "true" || element.attribute("resume") == "1";
+    streamManagement.enable(resumable);
+    xml::Element enabled("enabled", ns::kStreamManagement);
+    if (resumable) {
+      session_->setResumptionId(core::randomAlphanumeric(24));
+      services_.resumptions.add(session_->resumptionId(), session_);
+      enabled.setAttribute("id", session_->resumptionId());
+      enabled.setAttribute("resume", "true");
+      enabled.setAttribute("max", std::to_string(services_.config.c2s.resumptionTimeout.count()));
+    }
+    sendStanza(enabled);
+    return;
+  }
+  if (!streamManagement.enabled()) {
+    sendStreamManagementFailure("unexpected-request");
+    return;
+  }
+  if (element.name() == "r") {
+    acknowledgeWhenDurable(streamManagement.inboundCount());
+  } else if (element.name() == "a") {
+    std::uint32_t h = 0;
+    const std::string_view text = element.attribute("h");
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      close(StreamError{StreamErrorCondition::BadFormat, "Invalid 'h' in <a/>."});
+      return;
+    }
+    std::vector<api::JournalId> delivered;
+    if (!streamManagement.acknowledge(h, delivered)) {
+      // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
+      spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
+                   session_->jid().toString());
+      close(StreamError{StreamErrorCondition::UndefinedCondition, "Handled count too high."});
+      return;
+    }
+    settle(delivered);
+    ackRequested_ = false;
+    if (!streamManagement.unacknowledged().empty()) requestAcknowledgement();
+  }
+}
+
+void C2sStream::acknowledgeWhenDurable(std::uint32_t h) {
+  if (acknowledgementsDue_.size() >= kMaxAcknowledgementsDue) {
+    close(StreamError{StreamErrorCondition::PolicyViolation, "Too many unanswered <r/>."});
+    return;
+  }
+  acknowledgementsDue_.push_back(h);
+  auto* journal = services_.extensions.journal;
+  if (journal == nullptr) {
+    sendDueAcknowledgement();
+    return;
+  }
+  // Each completion sends the oldest answer due: completions come in order of the calls, and
+  // even out of order the oldest answer's wait is over when any later one's is.
+  journal->whenDurable([weak = weak_from_this(), shard = &registry_.shard()] {
+    asio::post(*shard, [weak] {
+      if (auto stream = weak.lock()) stream->sendDueAcknowledgement();
+    });
+  });
+}
+
+void C2sStream::sendDueAcknowledgement() {
+  if (acknowledgementsDue_.empty()) return;
+  xml::Element answer("a", ns::kStreamManagement);
+  answer.setAttribute("h", std::to_string(acknowledgementsDue_.front()));
+  acknowledgementsDue_.pop_front();
+  sendStanza(answer);
+}
+
+Awaitable<void> C2sStream::untilDurable() {
+  auto* journal = services_.extensions.journal;
+  if (journal == nullptr) co_return;
+  // A timer that never expires by itself serves as the event; the completion is posted, so it
+  // cannot fire before the wait below has begun.
+  auto done = std::make_shared<asio::steady_timer>(registry_.shard(),
+                                                   asio::steady_timer::time_point::max());
+  journal->whenDurable(
+      [done, shard = &registry_.shard()] { asio::post(*shard, [done] { done->cancel(); }); });
+  boost::system::error_code cancelled;
+  co_await done->async_wait(asio::redirect_error(use_awaitable, cancelled));
+}
+
+void C2sStream::settle(std::span<const api::JournalId> ids) {
+  if (!ids.empty() && services_.extensions.journal != nullptr) {
+    services_.extensions.journal->settle(ids);
+  }
+}
+
+Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
+                                           asio::io_context* here) {
+  co_return session->moveForResumption(*here);
+}
+
+Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
+  auto session = services_.resumptions.find(std::string(resume.attribute("previd")));
+  std::uint32_t h = 0;
+  const std::string_view text = resume.attribute("h");
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+  // An id of someone else's session is "not found" too: never reveal that it exists.
+  if (!session || session->jid().local() != *user_ || error != std::errc() ||
+      end != text.data() + text.size()) {
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  // The session may live on another shard: it moves here, on its own shard's thread.
+  const bool moved = co_await asio::co_spawn(
+      session->shard(), moveSessionHere(session, &registry_.shard()), use_awaitable);
+  if (!moved) {
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  std::vector<api::JournalId> delivered;
+  if (!session->streamManagement().acknowledge(h, delivered)) {
+    // XEP-0198 §4: the client claims more than it was sent; its session cannot be trusted.
+    sendStreamManagementFailure("undefined-condition");
+    session->end();
+    co_return;
+  }
+  settle(delivered);
+  // <resumed h/> acknowledges what the old connection sent: durable first. The session stays
+  // detached meanwhile, queueing what arrives for it.
+  co_await untilDurable();
+  if (session->hasEnded()) {  // replaced meanwhile by a new login of the same resource
+    sendStreamManagementFailure("item-not-found");
+    co_return;
+  }
+  session->attach(weak_from_this());
+  session_ = std::move(session);
+  spdlog::info("c2s {}: {} resumed its session", id_, session_->jid().toString());
+
+  xml::Element resumed("resumed", ns::kStreamManagement);
+  resumed.setAttribute("previd", session_->resumptionId());
+  resumed.setAttribute("h", std::to_string(session_->streamManagement().inboundCount()));
+  sendStanza(resumed);
+  // XEP-0198 §5: everything the client did not acknowledge is sent again, in order.
+  for (const auto& outbound : session_->streamManagement().unacknowledged()) {
+    xml::serializeTo(outbox_, outbound.stanza, ns::kClient);
+  }
+  if (!session_->streamManagement().unacknowledged().empty()) requestAcknowledgement();
+  kickWriter();
+}
+
+}  // namespace kontalk::stream
