@@ -82,3 +82,14 @@ def test_wrong_password_is_reported(loaded_server: KontalkServer) -> None:
     result = json.loads(completed.stdout)
     assert result["ok"] is False
     assert result["first_error"] == "login failed: not-authorized"
+
+
+def test_throughput_with_stream_management_gets_every_message_acknowledged(
+        loaded_server: KontalkServer) -> None:
+    # The scenario bench/durability runs: the server's <a/> returns the sender's credit.
+    result = run_generator(loaded_server, "throughput", "--stream-management")
+    assert result["ok"] is True
+    metrics = result["metrics"]
+    assert metrics["acknowledged"] > 0
+    assert metrics["unacknowledged_at_end"] == 0
+    assert metrics["ack_latency_samples"] > 0
