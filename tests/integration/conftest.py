@@ -70,10 +70,15 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> ServerFactory
     servers: list[KontalkServer] = []
     request.node.kontalk_servers = servers
 
-    def factory(overrides: dict[str, dict[str, Any]] | None = None, *, start: bool = True) -> KontalkServer:
+    def factory(
+        overrides: dict[str, dict[str, Any]] | None = None,
+        *,
+        start: bool = True,
+        reuse_server_key: bool = True,
+    ) -> KontalkServer:
         workdir = tmp_path / f"server{len(servers)}"
         workdir.mkdir()
-        server = KontalkServer(workdir, overrides)
+        server = KontalkServer(workdir, overrides, reuse_server_key=reuse_server_key)
         servers.append(server)
         if start:
             server.start()

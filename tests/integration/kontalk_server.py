@@ -9,9 +9,11 @@ clean exit. kontalkctl is driven through the same config file.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,24 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
+
+
+_shared_key_dir: Path | None = None
+
+
+def shared_server_key() -> Path:
+    """One server OpenPGP key for DOMAIN per test process, made by kontalkctl on first use."""
+    global _shared_key_dir
+    if _shared_key_dir is None:
+        directory = Path(tempfile.mkdtemp(prefix="kontalk-shared-key-"))
+        config = directory / "kontalk.toml"
+        config.write_text(f'[server]\ndomain = "{DOMAIN}"\ndata_dir = "{directory / "var"}"\n')
+        subprocess.run(
+            [str(binary("kontalkctl")), "--config", str(config), "key", "generate"],
+            check=True, capture_output=True, timeout=CTL_TIMEOUT_S,
+        )
+        _shared_key_dir = directory
+    return _shared_key_dir / "var" / "pgp" / "server-key.sec"
 
 
 def _toml_value(value: Any) -> str:
@@ -81,8 +101,17 @@ def merge_config(
 class KontalkServer:
     """One kontalkd process with its own config, data directory and ports."""
 
-    def __init__(self, workdir: Path, overrides: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        *,
+        reuse_server_key: bool = True,
+    ):
         self.workdir = workdir
+        # Generating the 3072-bit server key takes about a second per server; tests that do
+        # not look at generation share one key (see shared_server_key).
+        self.reuse_server_key = reuse_server_key
         self.domain = DOMAIN
         self.host = HOST
         self.starttls_port = free_port()
@@ -114,6 +143,11 @@ class KontalkServer:
     # --- process lifetime ---------------------------------------------------
 
     def start(self) -> None:
+        key = self.data_dir / "pgp" / "server-key.sec"
+        if self.reuse_server_key and "pgp_key" not in self.config["server"] and not key.exists():
+            key.parent.mkdir(mode=0o700, exist_ok=True)
+            shutil.copyfile(shared_server_key(), key)
+            key.chmod(0o600)
         self._log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [str(binary("kontalkd")), "--config", str(self.config_path)],

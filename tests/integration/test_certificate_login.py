@@ -228,7 +228,8 @@ def test_kontalkctl_key_generate_creates_the_key_the_server_then_uses(make_serve
     wait_for_log(server, f"server key {printed}")
 
 
-def test_dev_default_generates_the_server_key_on_first_start(server):
+def test_dev_default_generates_the_server_key_on_first_start(make_server):
+    server = make_server(reuse_server_key=False)
     shown = server.ctl("key", "show")
     assert shown.returncode == 0, shown.stderr
     wait_for_log(server, f"server key {shown.stdout.split()[1]}")
