@@ -24,6 +24,7 @@ STARTUP_TIMEOUT_S = 20.0
 SHUTDOWN_TIMEOUT_S = 10.0
 CTL_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 60
+LOG_WAIT_S = 10.0
 
 
 def build_dir() -> Path:
@@ -235,6 +236,21 @@ class KontalkServer:
             return "(no kontalkd log)"
         tail = "\n".join(text.splitlines()[-lines:])
         return f"--- last {lines} lines of {self.log_path} ---\n{tail}"
+
+    def wait_for_log(self, fragment: str, timeout: float = LOG_WAIT_S) -> str:
+        """The first log line containing `fragment`; fails after `timeout` seconds.
+
+        kontalkd writes some lines after it has answered the client (a refused login, a key
+        rollover), so a test that checks the log polls it instead of reading it once.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.log_path.read_text(errors="replace").splitlines():
+                if fragment in line:
+                    return line
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no log line with {fragment!r}\n{self.log_tail()}")
+            time.sleep(0.05)
 
     # --- kontalkctl -----------------------------------------------------------
 

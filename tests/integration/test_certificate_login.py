@@ -9,7 +9,6 @@ rollover rule; every refusal is <not-authorized/> with a log line naming the fai
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,7 +32,6 @@ from kontalk_identity import (
 from kontalk_server import KontalkServer
 
 PASSWORD = "correct horse battery staple"
-LOG_WAIT_S = 10.0
 
 
 def start_certificate_client(
@@ -62,19 +60,7 @@ async def expect_refused(server, clients, certificate, log_fragment: str, **opti
     client = start_certificate_client(server, clients, certificate, **options)
     failure = await asyncio.wait_for(client.auth_failed, LOGIN_TIMEOUT_S)
     assert failure["condition"] == "not-authorized", f"SASL failure was {failure}"
-    wait_for_log(server, log_fragment)
-
-
-def wait_for_log(server: KontalkServer, fragment: str) -> str:
-    """The first log line containing `fragment`; fails after LOG_WAIT_S."""
-    deadline = time.monotonic() + LOG_WAIT_S
-    while True:
-        for line in server.log_path.read_text(errors="replace").splitlines():
-            if fragment in line:
-                return line
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no log line with {fragment!r}\n{server.log_tail()}")
-        time.sleep(0.05)
+    server.wait_for_log(log_fragment)
 
 
 def certified_credential(server, tmp_path: Path, phone: str = "+15555215554", **key_options):
@@ -225,11 +211,11 @@ def test_kontalkctl_key_generate_creates_the_key_the_server_then_uses(make_serve
     again = server.ctl("key", "generate")
     assert again.returncode == 1, "generate replaced an existing server key"
     server.start()
-    wait_for_log(server, f"server key {printed}")
+    server.wait_for_log(f"server key {printed}")
 
 
 def test_dev_default_generates_the_server_key_on_first_start(make_server):
     server = make_server(reuse_server_key=False)
     shown = server.ctl("key", "show")
     assert shown.returncode == 0, shown.stderr
-    wait_for_log(server, f"server key {shown.stdout.split()[1]}")
+    server.wait_for_log(f"server key {shown.stdout.split()[1]}")

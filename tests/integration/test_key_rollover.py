@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,25 +53,12 @@ OTHER_PHONE = "+15555215555"
 NS_PUBKEY = "urn:xmpp:pubkey:2"
 INVALID_REVOCATION = ("auth", "forbidden", "Invalid revocation key.")
 INVALID_PUBLIC_KEY = ("auth", "forbidden", "Invalid public key.")
-LOG_WAIT_S = 10.0
 
 
 def fixed_server(make_server) -> KontalkServer:
     return make_server(
         {"modules.register": {"provider": "fixed", "fixed_code": CODE, "throttle_ip": "off"}}
     )
-
-
-def wait_for_log(server: KontalkServer, fragment: str) -> str:
-    """The first log line containing `fragment`; fails after LOG_WAIT_S."""
-    deadline = time.monotonic() + LOG_WAIT_S
-    while True:
-        for line in server.log_path.read_text(errors="replace").splitlines():
-            if fragment in line:
-                return line
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no log line with {fragment!r}\n{server.log_tail()}")
-        time.sleep(0.05)
 
 
 @dataclass
@@ -214,7 +200,7 @@ async def test_rollover_certifies_the_new_key_which_then_replaces_the_old_one(
     assert values.get("FORM_TYPE") == CODE_FORM, f"answer is not the §4.2 form: {values}"
     certified2 = base64.b64decode(values["publickey"])
     assert_certified_by_server(server, certified2, key2, alice.jid)
-    wait_for_log(server, f"{alice.jid} rolls its key over to {fingerprint(key2)}")
+    server.wait_for_log(f"{alice.jid} rolls its key over to {fingerprint(key2)}")
     await first.close()
 
     # A new connection with a bridge certificate of the certified key2.
@@ -230,7 +216,7 @@ async def test_rollover_certifies_the_new_key_which_then_replaces_the_old_one(
 
     # Spec §3 step 5: key1 was given up (and logged in before, so a cached login must not count).
     await expect_external_refused(server, clients, alice.certificate)
-    wait_for_log(server, f"key rollover: key {fingerprint(alice.key)} is not newer than stored key")
+    server.wait_for_log(f"key rollover: key {fingerprint(alice.key)} is not newer than stored key")
 
 
 def _not_revoked(alice: Registered) -> bytes:
@@ -278,7 +264,7 @@ async def test_rollover_without_a_valid_revocation_of_the_stored_key_is_forbidde
     if make_revoked is not None:
         fields["revoked"] = b64(make_revoked(alice))
     assert await refusal_of(client, server.domain, fields) == INVALID_REVOCATION
-    wait_for_log(server, f"key rollover of {alice.jid} refused: {log_reason}")
+    server.wait_for_log(f"key rollover of {alice.jid} refused: {log_reason}")
     await assert_key_unchanged(server, clients, alice, client)
 
 
@@ -293,5 +279,5 @@ async def test_rollover_to_a_key_for_another_jid_is_forbidden(make_server, clien
         "revoked": b64(revoked(alice.key, alice.certified)),
     }
     assert await refusal_of(client, server.domain, fields) == INVALID_PUBLIC_KEY
-    wait_for_log(server, "new key does not name the user")
+    server.wait_for_log("new key does not name the user")
     await assert_key_unchanged(server, clients, alice, client)

@@ -10,6 +10,10 @@
 namespace kontalk::modules::offline {
 namespace {
 
+// Records nobody waits for yet are written this often (see runWriter).
+constexpr auto kLazyWriteInterval = std::chrono::milliseconds(50);
+// Or as soon as this many wait for the writer.
+constexpr std::size_t kEagerWriteBacklog = 10'000;
 // A storage failure is retried after this pause; the senders' acknowledgements wait meanwhile.
 constexpr auto kRetryPause = std::chrono::seconds(1);
 // At shutdown a failing storage gets this many more attempts. What is lost then was never
@@ -70,7 +74,8 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, const xml::Element& me
   appends_.emplace(id, std::move(pending));
   if (held) inFlight_.insert(id);
   ++queued_;
-  wakeWriter();
+  // Memory stays bounded even if nobody waits for durability.
+  if (appends_.size() >= kEagerWriteBacklog) wakeWriter();
   return id;
 }
 
@@ -84,12 +89,11 @@ void Journal::settle(std::span<const api::JournalId> ids) {
       removing_.insert(id);
     }
   }
-  wakeWriter();
 }
 
 void Journal::wakeWriter() {
-  // A busy writer takes everything queued when it is done: waking it costs a system call per
-  // message for nothing.
+  // A busy writer takes everything queued when it is done: waking it costs a system call for
+  // nothing.
   if (writerIdle_) wake_.notify_one();
 }
 
@@ -125,6 +129,7 @@ void Journal::whenDurable(std::function<void()> done) {
     std::lock_guard lock(mutex_);
     if (durable_ < queued_ && !writerDone_) {
       waiters_.emplace_back(queued_, std::move(done));
+      wakeWriter();
       return;
     }
   }
@@ -134,7 +139,10 @@ void Journal::whenDurable(std::function<void()> done) {
 void Journal::waitDurable() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = queued_;
+  ++blockedWaiters_;
+  wakeWriter();
   durableChanged_.wait(lock, [&] { return durable_ >= target || writerDone_; });
+  --blockedWaiters_;
 }
 
 void Journal::stop() {
@@ -154,11 +162,18 @@ bool Journal::hasWork() const {
 void Journal::runWriter() {
   std::unique_lock lock(mutex_);
   for (;;) {
+    // Someone waiting for durability (a sender's <r/>) gets a commit at once; other records
+    // are written at the latest after kLazyWriteInterval, by which time most of them have been
+    // settled by their recipients and need no write at all.
     writerIdle_ = true;
-    wake_.wait(lock, [this] { return stopping_ || hasWork(); });
+    wake_.wait_for(lock, kLazyWriteInterval, [this] {
+      const bool awaited = !waiters_.empty() || blockedWaiters_ > 0;
+      return stopping_ || (awaited && durable_ < queued_) || appends_.size() >= kEagerWriteBacklog;
+    });
     writerIdle_ = false;
-    if (!hasWork()) {  // stopping, and everything is written
-      writerDone_ = true;
+    if (!hasWork()) {
+      if (!stopping_) continue;
+      writerDone_ = true;  // stopping, and everything is written
       durableChanged_.notify_all();
       return;
     }

@@ -7,9 +7,10 @@
 // for accounts without an available session.
 //
 // Group commit: one writer thread takes everything queued since its last commit and writes it
-// in one transaction (one fsync with synchronous=full). A record settled before the writer took
-// it never reaches the disk, which is the common case for a recipient that is online and quick
-// to acknowledge. Senders' acknowledgements wait for the commit (whenDurable).
+// in one transaction (one fsync with synchronous=full). It commits at once when someone waits
+// for durability (a sender's acknowledgement, whenDurable), else within 50 ms. A record settled
+// before the writer took it never reaches the disk, which is the common case for a recipient
+// that is online and quick to acknowledge.
 //
 // A record is "in flight" while some session holds it unacknowledged; offline delivery skips
 // those so that a recipient does not get a live message a second time from storage.
@@ -112,6 +113,7 @@ class Journal final : public api::DeliveryJournal {
   bool stopping_ = false;
   bool writerDone_ = false;
   bool writerIdle_ = false;  // waiting for work
+  int blockedWaiters_ = 0;   // threads in waitDurable()
   std::thread writer_;
 };
 

@@ -1,6 +1,9 @@
 #include "storage/sqlite/sqlite_roster_store.hpp"
 
+#include <optional>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace kontalk::storage::sqlite {
 
@@ -19,6 +22,56 @@ void readSubscription(std::string_view name, RosterItem& item) {
   item.subscriptionFrom = name == "from" || name == "both";
 }
 
+// Every roster table is keyed by (domain, username[, contact]), and every statement here names
+// that key first: these prepare a statement and bind the key, leaving the rest to the caller.
+Result<Statement> prepareForAccount(Database& database, std::string_view sql,
+                                    const std::string& username, const std::string& domain) {
+  auto statement = database.prepare(sql);
+  if (!statement) return statement;
+  statement->bindText(1, domain);
+  statement->bindText(2, username);
+  return statement;
+}
+
+Result<Statement> prepareForContact(Database& database, std::string_view sql,
+                                    const std::string& username, const std::string& domain,
+                                    const std::string& contact) {
+  auto statement = prepareForAccount(database, sql, username, domain);
+  if (statement) statement->bindText(3, contact);
+  return statement;
+}
+
+// Every row the statement returns, each made by readRow.
+template <typename ReadRow>
+auto readRows(Statement& statement, ReadRow readRow)
+    -> Result<std::vector<std::invoke_result_t<ReadRow&, const Statement&>>> {
+  std::vector<std::invoke_result_t<ReadRow&, const Statement&>> rows;
+  for (;;) {
+    auto row = statement.step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return rows;
+    rows.push_back(readRow(statement));
+  }
+}
+
+// The statement's first row made by readRow, or nullopt when it returns none.
+template <typename ReadRow>
+auto readOptionalRow(Statement& statement, ReadRow readRow)
+    -> Result<std::optional<std::invoke_result_t<ReadRow&, const Statement&>>> {
+  using Row = std::invoke_result_t<ReadRow&, const Statement&>;
+  auto row = statement.step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<Row>();
+  return std::optional<Row>(readRow(statement));
+}
+
+// The first column of the statement's first row, or 0 when it returns no row.
+Result<std::int64_t> readInt64OrZero(Statement& statement) {
+  auto value = readOptionalRow(statement, [](const Statement& row) { return row.columnInt64(0); });
+  if (!value) return tl::unexpected(value.error());
+  return value->value_or(0);
+}
+
 // The item columns in the order readItem expects them.
 constexpr std::string_view kItemColumns = "contact, name, subscription, ask, approved";
 
@@ -34,31 +87,28 @@ RosterItem readItem(const Statement& row) {
 
 Result<void> readGroups(Database& database, const std::string& username, const std::string& domain,
                         RosterItem& item) {
-  auto select = database.prepare(
+  auto select = prepareForContact(
+      database,
       "SELECT name FROM roster_groups WHERE domain = ? AND username = ? AND contact = ? "
-      "ORDER BY position");
+      "ORDER BY position",
+      username, domain, item.contact);
   if (!select) return tl::unexpected(select.error());
-  select->bindText(1, domain);
-  select->bindText(2, username);
-  select->bindText(3, item.contact);
-  for (;;) {
-    auto row = select->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return {};
-    item.groups.push_back(select->columnText(0));
-  }
+  auto groups = readRows(*select, [](const Statement& row) { return row.columnText(0); });
+  if (!groups) return tl::unexpected(groups.error());
+  item.groups = std::move(*groups);
+  return {};
 }
 
 // Increments the account's roster version (creating it at 1); returns the new value. Call inside
 // the transaction that made the change, so that a version always names one roster content.
 Result<std::int64_t> bumpVersion(Database& database, const std::string& username,
                                  const std::string& domain) {
-  auto upsert = database.prepare(
+  auto upsert = prepareForAccount(
+      database,
       "INSERT INTO roster_versions (domain, username, version) VALUES (?, ?, 1) "
-      "ON CONFLICT (domain, username) DO UPDATE SET version = version + 1 RETURNING version");
+      "ON CONFLICT (domain, username) DO UPDATE SET version = version + 1 RETURNING version",
+      username, domain);
   if (!upsert) return tl::unexpected(upsert.error());
-  upsert->bindText(1, domain);
-  upsert->bindText(2, username);
   auto row = upsert->step();
   if (!row) return tl::unexpected(row.error());
   if (!*row) return fail(StorageErrorKind::Backend, "roster: version upsert returned no row");
@@ -68,24 +118,31 @@ Result<std::int64_t> bumpVersion(Database& database, const std::string& username
   return version;
 }
 
+// Ends a transaction that changed the account's roster: bumps the version and commits. Returns
+// the new version.
+Result<std::int64_t> commitNewVersion(Database& database, Transaction& transaction,
+                                      const std::string& username, const std::string& domain) {
+  auto version = bumpVersion(database, username, domain);
+  if (!version) return version;
+  if (auto committed = transaction.commit(); !committed) return tl::unexpected(committed.error());
+  return version;
+}
+
 Result<void> writeGroups(Database& database, const std::string& username, const std::string& domain,
                          const RosterItem& item) {
-  auto clear = database.prepare(
-      "DELETE FROM roster_groups WHERE domain = ? AND username = ? AND contact = ?");
+  auto clear = prepareForContact(
+      database, "DELETE FROM roster_groups WHERE domain = ? AND username = ? AND contact = ?",
+      username, domain, item.contact);
   if (!clear) return tl::unexpected(clear.error());
-  clear->bindText(1, domain);
-  clear->bindText(2, username);
-  clear->bindText(3, item.contact);
   if (auto done = clear->run(); !done) return done;
-  auto insert = database.prepare(
-      "INSERT INTO roster_groups (domain, username, contact, position, name) "
-      "VALUES (?, ?, ?, ?, ?)");
+  // The key is bound once: reset() keeps the bindings, each row rebinds only its own columns.
+  auto insert = prepareForContact(database,
+                                  "INSERT INTO roster_groups (domain, username, contact, position, "
+                                  "name) VALUES (?, ?, ?, ?, ?)",
+                                  username, domain, item.contact);
   if (!insert) return tl::unexpected(insert.error());
   for (std::size_t position = 0; position < item.groups.size(); ++position) {
     insert->reset();
-    insert->bindText(1, domain);
-    insert->bindText(2, username);
-    insert->bindText(3, item.contact);
     insert->bindInt64(4, static_cast<std::int64_t>(position));
     insert->bindText(5, item.groups[position]);
     if (auto done = insert->run(); !done) return done;
@@ -98,20 +155,15 @@ Result<void> writeGroups(Database& database, const std::string& username, const 
 Result<std::vector<RosterItem>> SqliteRosterStore::items(const std::string& username,
                                                          const std::string& domain) {
   return database_.withDatabase([&](Database& database) -> Result<std::vector<RosterItem>> {
-    auto select = database.prepare("SELECT " + std::string(kItemColumns) +
-                                   " FROM roster_items WHERE domain = ? AND username = ? "
-                                   "ORDER BY contact");
+    auto select = prepareForAccount(database,
+                                    "SELECT " + std::string(kItemColumns) +
+                                        " FROM roster_items WHERE domain = ? AND username = ? "
+                                        "ORDER BY contact",
+                                    username, domain);
     if (!select) return tl::unexpected(select.error());
-    select->bindText(1, domain);
-    select->bindText(2, username);
-    std::vector<RosterItem> result;
-    for (;;) {
-      auto row = select->step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      result.push_back(readItem(*select));
-    }
-    for (RosterItem& each : result) {
+    auto result = readRows(*select, readItem);
+    if (!result) return result;
+    for (RosterItem& each : *result) {
       if (auto read = readGroups(database, username, domain, each); !read) {
         return tl::unexpected(read.error());
       }
@@ -124,35 +176,29 @@ Result<std::optional<RosterItem>> SqliteRosterStore::item(const std::string& use
                                                           const std::string& domain,
                                                           const std::string& contact) {
   return database_.withDatabase([&](Database& database) -> Result<std::optional<RosterItem>> {
-    auto select = database.prepare("SELECT " + std::string(kItemColumns) +
-                                   " FROM roster_items WHERE domain = ? AND username = ? "
-                                   "AND contact = ?");
+    auto select = prepareForContact(database,
+                                    "SELECT " + std::string(kItemColumns) +
+                                        " FROM roster_items WHERE domain = ? AND username = ? "
+                                        "AND contact = ?",
+                                    username, domain, contact);
     if (!select) return tl::unexpected(select.error());
-    select->bindText(1, domain);
-    select->bindText(2, username);
-    select->bindText(3, contact);
-    auto row = select->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return std::optional<RosterItem>();
-    RosterItem found = readItem(*select);
-    if (auto read = readGroups(database, username, domain, found); !read) {
+    auto found = readOptionalRow(*select, readItem);
+    if (!found || !*found) return found;
+    if (auto read = readGroups(database, username, domain, **found); !read) {
       return tl::unexpected(read.error());
     }
-    return std::optional<RosterItem>(std::move(found));
+    return found;
   });
 }
 
 Result<std::int64_t> SqliteRosterStore::itemCount(const std::string& username,
                                                   const std::string& domain) {
   return database_.withDatabase([&](Database& database) -> Result<std::int64_t> {
-    auto select =
-        database.prepare("SELECT COUNT(*) FROM roster_items WHERE domain = ? AND username = ?");
+    auto select = prepareForAccount(
+        database, "SELECT COUNT(*) FROM roster_items WHERE domain = ? AND username = ?", username,
+        domain);
     if (!select) return tl::unexpected(select.error());
-    select->bindText(1, domain);
-    select->bindText(2, username);
-    auto row = select->step();
-    if (!row) return tl::unexpected(row.error());
-    return select->columnInt64(0);
+    return readInt64OrZero(*select);  // COUNT(*) always returns its row
   });
 }
 
@@ -162,15 +208,14 @@ Result<std::int64_t> SqliteRosterStore::putItem(const std::string& username,
     auto transaction = Transaction::begin(database);
     if (!transaction) return tl::unexpected(transaction.error());
     // An upsert, not REPLACE: REPLACE deletes the row first, which would cascade to its groups.
-    auto upsert = database.prepare(
+    auto upsert = prepareForContact(
+        database,
         "INSERT INTO roster_items (domain, username, contact, name, subscription, ask, approved) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (domain, username, contact) DO UPDATE SET "
         "name = excluded.name, subscription = excluded.subscription, ask = excluded.ask, "
-        "approved = excluded.approved");
+        "approved = excluded.approved",
+        username, domain, item.contact);
     if (!upsert) return tl::unexpected(upsert.error());
-    upsert->bindText(1, domain);
-    upsert->bindText(2, username);
-    upsert->bindText(3, item.contact);
     upsert->bindText(4, item.name);
     upsert->bindText(5, subscriptionName(item));
     upsert->bindInt64(6, item.askSubscribe ? 1 : 0);
@@ -179,12 +224,7 @@ Result<std::int64_t> SqliteRosterStore::putItem(const std::string& username,
     if (auto done = writeGroups(database, username, domain, item); !done) {
       return tl::unexpected(done.error());
     }
-    auto version = bumpVersion(database, username, domain);
-    if (!version) return version;
-    if (auto committed = transaction->commit(); !committed) {
-      return tl::unexpected(committed.error());
-    }
-    return version;
+    return commitNewVersion(database, *transaction, username, domain);
   });
 }
 
@@ -195,36 +235,26 @@ Result<std::int64_t> SqliteRosterStore::removeItem(const std::string& username,
     auto transaction = Transaction::begin(database);
     if (!transaction) return tl::unexpected(transaction.error());
     // The groups go with the item through ON DELETE CASCADE.
-    auto remove = database.prepare(
-        "DELETE FROM roster_items WHERE domain = ? AND username = ? AND contact = ?");
+    auto remove = prepareForContact(
+        database, "DELETE FROM roster_items WHERE domain = ? AND username = ? AND contact = ?",
+        username, domain, contact);
     if (!remove) return tl::unexpected(remove.error());
-    remove->bindText(1, domain);
-    remove->bindText(2, username);
-    remove->bindText(3, contact);
     if (auto done = remove->run(); !done) return tl::unexpected(done.error());
     if (database.changes() == 0) {
       return fail(StorageErrorKind::NotFound, "roster: no item " + contact);
     }
-    auto version = bumpVersion(database, username, domain);
-    if (!version) return version;
-    if (auto committed = transaction->commit(); !committed) {
-      return tl::unexpected(committed.error());
-    }
-    return version;
+    return commitNewVersion(database, *transaction, username, domain);
   });
 }
 
 Result<std::int64_t> SqliteRosterStore::version(const std::string& username,
                                                 const std::string& domain) {
   return database_.withDatabase([&](Database& database) -> Result<std::int64_t> {
-    auto select =
-        database.prepare("SELECT version FROM roster_versions WHERE domain = ? AND username = ?");
+    auto select = prepareForAccount(
+        database, "SELECT version FROM roster_versions WHERE domain = ? AND username = ?", username,
+        domain);
     if (!select) return tl::unexpected(select.error());
-    select->bindText(1, domain);
-    select->bindText(2, username);
-    auto row = select->step();
-    if (!row) return tl::unexpected(row.error());
-    return *row ? select->columnInt64(0) : 0;
+    return readInt64OrZero(*select);  // no row: the roster was never changed
   });
 }
 
@@ -232,14 +262,13 @@ Result<void> SqliteRosterStore::putPendingSubscription(const std::string& userna
                                                        const std::string& domain,
                                                        const PendingSubscription& request) {
   return database_.withDatabase([&](Database& database) -> Result<void> {
-    auto upsert = database.prepare(
+    auto upsert = prepareForContact(
+        database,
         "INSERT INTO roster_pending_subscriptions (domain, username, contact, stanza, received_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (domain, username, contact) DO UPDATE SET "
-        "stanza = excluded.stanza, received_at = excluded.received_at");
+        "stanza = excluded.stanza, received_at = excluded.received_at",
+        username, domain, request.contact);
     if (!upsert) return tl::unexpected(upsert.error());
-    upsert->bindText(1, domain);
-    upsert->bindText(2, username);
-    upsert->bindText(3, request.contact);
     upsert->bindText(4, request.stanza);
     upsert->bindInt64(5, request.receivedAt);
     return upsert->run();
@@ -250,13 +279,11 @@ Result<bool> SqliteRosterStore::removePendingSubscription(const std::string& use
                                                           const std::string& domain,
                                                           const std::string& contact) {
   return database_.withDatabase([&](Database& database) -> Result<bool> {
-    auto remove = database.prepare(
-        "DELETE FROM roster_pending_subscriptions WHERE domain = ? AND username = ? "
-        "AND contact = ?");
+    auto remove = prepareForContact(database,
+                                    "DELETE FROM roster_pending_subscriptions WHERE domain = ? "
+                                    "AND username = ? AND contact = ?",
+                                    username, domain, contact);
     if (!remove) return tl::unexpected(remove.error());
-    remove->bindText(1, domain);
-    remove->bindText(2, username);
-    remove->bindText(3, contact);
     if (auto done = remove->run(); !done) return tl::unexpected(done.error());
     return database.changes() != 0;
   });
@@ -266,18 +293,15 @@ Result<std::optional<PendingSubscription>> SqliteRosterStore::pendingSubscriptio
     const std::string& username, const std::string& domain, const std::string& contact) {
   return database_.withDatabase(
       [&](Database& database) -> Result<std::optional<PendingSubscription>> {
-        auto select = database.prepare(
-            "SELECT stanza, received_at FROM roster_pending_subscriptions "
-            "WHERE domain = ? AND username = ? AND contact = ?");
+        auto select = prepareForContact(database,
+                                        "SELECT stanza, received_at FROM "
+                                        "roster_pending_subscriptions WHERE domain = ? AND "
+                                        "username = ? AND contact = ?",
+                                        username, domain, contact);
         if (!select) return tl::unexpected(select.error());
-        select->bindText(1, domain);
-        select->bindText(2, username);
-        select->bindText(3, contact);
-        auto row = select->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) return std::optional<PendingSubscription>();
-        return std::optional<PendingSubscription>(
-            PendingSubscription{contact, select->columnText(0), select->columnInt64(1)});
+        return readOptionalRow(*select, [&contact](const Statement& row) {
+          return PendingSubscription{contact, row.columnText(0), row.columnInt64(1)};
+        });
       });
 }
 
@@ -285,20 +309,15 @@ Result<std::vector<PendingSubscription>> SqliteRosterStore::pendingSubscriptions
     const std::string& username, const std::string& domain) {
   return database_.withDatabase(
       [&](Database& database) -> Result<std::vector<PendingSubscription>> {
-        auto select = database.prepare(
+        auto select = prepareForAccount(
+            database,
             "SELECT contact, stanza, received_at FROM roster_pending_subscriptions "
-            "WHERE domain = ? AND username = ? ORDER BY received_at, contact");
+            "WHERE domain = ? AND username = ? ORDER BY received_at, contact",
+            username, domain);
         if (!select) return tl::unexpected(select.error());
-        select->bindText(1, domain);
-        select->bindText(2, username);
-        std::vector<PendingSubscription> result;
-        for (;;) {
-          auto row = select->step();
-          if (!row) return tl::unexpected(row.error());
-          if (!*row) return result;
-          result.push_back(PendingSubscription{select->columnText(0), select->columnText(1),
-                                               select->columnInt64(2)});
-        }
+        return readRows(*select, [](const Statement& row) {
+          return PendingSubscription{row.columnText(0), row.columnText(1), row.columnInt64(2)};
+        });
       });
 }
 
@@ -306,12 +325,12 @@ Result<void> SqliteRosterStore::setLastPresence(const std::string& username,
                                                 const std::string& domain,
                                                 const LastPresence& presence) {
   return database_.withDatabase([&](Database& database) -> Result<void> {
-    auto upsert = database.prepare(
+    auto upsert = prepareForAccount(
+        database,
         "INSERT INTO last_presences (domain, username, stanza, at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (domain, username) DO UPDATE SET stanza = excluded.stanza, at = excluded.at");
+        "ON CONFLICT (domain, username) DO UPDATE SET stanza = excluded.stanza, at = excluded.at",
+        username, domain);
     if (!upsert) return tl::unexpected(upsert.error());
-    upsert->bindText(1, domain);
-    upsert->bindText(2, username);
     upsert->bindText(3, presence.stanza);
     upsert->bindInt64(4, presence.at);
     return upsert->run();
@@ -321,15 +340,13 @@ Result<void> SqliteRosterStore::setLastPresence(const std::string& username,
 Result<std::optional<LastPresence>> SqliteRosterStore::lastPresence(const std::string& username,
                                                                     const std::string& domain) {
   return database_.withDatabase([&](Database& database) -> Result<std::optional<LastPresence>> {
-    auto select =
-        database.prepare("SELECT stanza, at FROM last_presences WHERE domain = ? AND username = ?");
+    auto select = prepareForAccount(
+        database, "SELECT stanza, at FROM last_presences WHERE domain = ? AND username = ?",
+        username, domain);
     if (!select) return tl::unexpected(select.error());
-    select->bindText(1, domain);
-    select->bindText(2, username);
-    auto row = select->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return std::optional<LastPresence>();
-    return std::optional<LastPresence>(LastPresence{select->columnText(0), select->columnInt64(1)});
+    return readOptionalRow(*select, [](const Statement& row) {
+      return LastPresence{row.columnText(0), row.columnInt64(1)};
+    });
   });
 }
 

@@ -4,9 +4,8 @@
 
 #include <thread>
 
+#include "migrated_storage.hpp"
 #include "storage/sqlite/database.hpp"
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
@@ -49,30 +48,18 @@ Account account(std::string username, std::string domain = "example.org") {
   return result;
 }
 
-class SqliteAccountStoreTest : public ::testing::Test {
+class SqliteAccountStoreTest : public testing::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-  }
-
-  AccountStore& accounts() { return storage_->accounts(); }
+  AccountStore& accounts() { return storage().accounts(); }
 
   std::int64_t credentialRows() {
-    auto database = Database::open(config_.path);
+    auto database = Database::open(config().path);
     EXPECT_TRUE(database);
     auto count = database->prepare("SELECT COUNT(*) FROM account_credentials");
     EXPECT_TRUE(count);
     EXPECT_TRUE(count->step().value_or(false));
     return count->columnInt64(0);
   }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
 };
 
 TEST_F(SqliteAccountStoreTest, CreateThenFindRoundTripsBothHashes) {

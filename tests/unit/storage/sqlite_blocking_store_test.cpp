@@ -2,35 +2,24 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
 
 using Jids = std::vector<std::string>;
 
-class SqliteBlockingStoreTest : public ::testing::Test {
+class SqliteBlockingStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    for (const char* user : {"alice", "bob"}) {
-      ASSERT_TRUE(storage_->accounts().create(Account{user, "example.org", {}, {}, 1}));
-    }
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice", "bob"}));
   }
 
-  BlockingStore& blocking() { return storage_->blocking(); }
+  BlockingStore& blocking() { return storage().blocking(); }
   Jids blockedBy(const std::string& user) {
     return blocking().blocked(user, "example.org").value();
   }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
 };
 
 TEST_F(SqliteBlockingStoreTest, BlockAddsSortedWithoutDuplicates) {
@@ -76,7 +65,7 @@ TEST_F(SqliteBlockingStoreTest, BlockForUnknownAccountIsNotFoundAndStoresNothing
 
 TEST_F(SqliteBlockingStoreTest, RemovingTheAccountRemovesItsList) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net"}));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_TRUE(blocking().all("example.org").value().empty());
 }
 

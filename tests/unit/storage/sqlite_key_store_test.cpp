@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
@@ -16,25 +15,14 @@ std::string keyBytes(char seed) {
   return std::string("\x99\0key\xff", 6) + seed;
 }
 
-class SqliteKeyStoreTest : public ::testing::Test {
+class SqliteKeyStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    Account alice;
-    alice.username = "alice";
-    alice.domain = "example.net";
-    ASSERT_TRUE(storage_->accounts().create(alice));
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice"}, "example.net"));
   }
 
-  KeyStore& keys() { return storage_->keys(); }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
+  KeyStore& keys() { return storage().keys(); }
 };
 
 TEST_F(SqliteKeyStoreTest, AccountWithoutKeyHasNoCurrentKey) {
@@ -86,11 +74,11 @@ TEST_F(SqliteKeyStoreTest, SetCurrentKeyOfUnknownAccountIsNotFound) {
 
 TEST_F(SqliteKeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyring) {
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.net"));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.net"));
   Account alice;
   alice.username = "alice";
   alice.domain = "example.net";
-  ASSERT_TRUE(storage_->accounts().create(alice));
+  ASSERT_TRUE(storage().accounts().create(alice));
   auto current = keys().currentKey("alice", "example.net");
   ASSERT_TRUE(current);
   EXPECT_FALSE(current->has_value());

@@ -2,28 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
 
-class SqliteLastActivityStoreTest : public ::testing::Test {
+class SqliteLastActivityStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    ASSERT_TRUE(storage_->accounts().create(Account{"alice", "example.org", {}, {}, 1}));
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice"}));
   }
 
-  LastActivityStore& last() { return storage_->lastActivity(); }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
+  LastActivityStore& last() { return storage().lastActivity(); }
 };
 
 TEST_F(SqliteLastActivityStoreTest, NothingRecordedIsNullopt) {
@@ -50,8 +41,8 @@ TEST_F(SqliteLastActivityStoreTest, UnknownAccountIsNotFound) {
 
 TEST_F(SqliteLastActivityStoreTest, RemovingTheAccountRemovesTheRecord) {
   ASSERT_TRUE(last().record("alice", "example.org", {100, "bye"}));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
-  ASSERT_TRUE(storage_->accounts().create(Account{"alice", "example.org", {}, {}, 1}));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(createAccounts({"alice"}));
   EXPECT_FALSE(last().find("alice", "example.org").value());
 }
 

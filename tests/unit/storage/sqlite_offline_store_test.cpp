@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
@@ -15,20 +14,14 @@ JournalAppend append(std::string user, std::int64_t id, std::string stanza,
                        OfflineMessage{id, std::move(stanza), storedAt, expiresAt}, maxMessages};
 }
 
-class SqliteOfflineStoreTest : public ::testing::Test {
+class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    for (const char* user : {"alice", "bob"}) {
-      ASSERT_TRUE(storage_->accounts().create(Account{user, "example.org", {}, {}, 1}));
-    }
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice", "bob"}));
   }
 
-  OfflineStore& offline() { return storage_->offline(); }
+  OfflineStore& offline() { return storage().offline(); }
 
   std::vector<std::string> stanzasOf(const std::string& user, std::int64_t now = 1500) {
     auto pending = offline().pending(user, "example.org", now, 0, 100);
@@ -37,10 +30,6 @@ class SqliteOfflineStoreTest : public ::testing::Test {
     for (const auto& stored : *pending) stanzas.push_back(stored.stanza);
     return stanzas;
   }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
 };
 
 TEST_F(SqliteOfflineStoreTest, PendingReturnsMessagesInIdOrderPerAccount) {
@@ -125,17 +114,14 @@ TEST_F(SqliteOfflineStoreTest, ExpiredMessagesAreHiddenAndPurged) {
 
 TEST_F(SqliteOfflineStoreTest, RemovingTheAccountRemovesItsMessages) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
-  ASSERT_TRUE(storage_->accounts().create(Account{"alice", "example.org", {}, {}, 1}));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(createAccounts({"alice"}));
   EXPECT_TRUE(stanzasOf("alice").empty());
 }
 
 TEST_F(SqliteOfflineStoreTest, MessagesSurviveReopening) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
-  storage_.reset();
-  auto reopened = openStorage(config_);
-  ASSERT_TRUE(reopened);
-  storage_ = std::move(*reopened);
+  ASSERT_TRUE(reopen());
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>"}));
 }
 

@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
@@ -22,25 +21,9 @@ VerificationRequest request(std::string username, std::string handle = "123456")
   return result;
 }
 
-class SqliteRegistrationStoreTest : public ::testing::Test {
+class SqliteRegistrationStoreTest : public testing::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    StorageConfig config;
-    config.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-  }
-
-  RegistrationStore& store() { return storage_->registration(); }
-
-  void createAccount(const std::string& username) {
-    Account account;
-    account.username = username;
-    account.domain = "example.org";
-    ASSERT_TRUE(storage_->accounts().create(account));
-  }
+  RegistrationStore& store() { return storage().registration(); }
 
   PrivateKeyTransfer transfer(std::string token, std::string username = "alice") {
     PrivateKeyTransfer result;
@@ -51,9 +34,6 @@ class SqliteRegistrationStoreTest : public ::testing::Test {
     result.expiresAt = kNow + 60;
     return result;
   }
-
-  testing::TemporaryDirectory directory_;
-  std::unique_ptr<Storage> storage_;
 };
 
 TEST_F(SqliteRegistrationStoreTest, StoredRequestIsFoundWhileLive) {
@@ -112,7 +92,7 @@ TEST_F(SqliteRegistrationStoreTest, PurgeRemovesOnlyExpiredRequests) {
 }
 
 TEST_F(SqliteRegistrationStoreTest, PrivateKeyIsTakenOnce) {
-  createAccount("alice");
+  ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   auto taken = store().takePrivateKey("0123", kNow);
   ASSERT_TRUE(taken) << taken.error().message;
@@ -124,7 +104,7 @@ TEST_F(SqliteRegistrationStoreTest, PrivateKeyIsTakenOnce) {
 }
 
 TEST_F(SqliteRegistrationStoreTest, ExpiredPrivateKeyIsNotReturned) {
-  createAccount("alice");
+  ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   EXPECT_FALSE(store().takePrivateKey("0123", kNow + 60).value().has_value());
   EXPECT_FALSE(store().takePrivateKey("0123", kNow).value().has_value());
@@ -134,7 +114,7 @@ TEST_F(SqliteRegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
   auto missing = store().putPrivateKey(transfer("0123", "nobody"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, StorageErrorKind::NotFound);
-  createAccount("alice");
+  ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   auto twice = store().putPrivateKey(transfer("0123"));
   ASSERT_FALSE(twice);
@@ -142,14 +122,14 @@ TEST_F(SqliteRegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
 }
 
 TEST_F(SqliteRegistrationStoreTest, PrivateKeysGoWithTheirAccount) {
-  createAccount("alice");
+  ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_FALSE(store().takePrivateKey("0123", kNow).value().has_value());
 }
 
 TEST_F(SqliteRegistrationStoreTest, PurgeRemovesExpiredPrivateKeys) {
-  createAccount("alice");
+  ASSERT_TRUE(createAccounts({"alice"}));
   auto old = transfer("1");
   old.expiresAt = kNow;
   ASSERT_TRUE(store().putPrivateKey(old));

@@ -2,29 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
 
-class SqliteRosterStoreTest : public ::testing::Test {
+class SqliteRosterStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    for (const char* name : {"alice", "bob"}) {
-      Account account;
-      account.username = name;
-      account.domain = "example.org";
-      ASSERT_TRUE(storage_->accounts().create(account));
-    }
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice", "bob"}));
   }
 
-  RosterStore& rosters() { return storage_->rosters(); }
+  RosterStore& rosters() { return storage().rosters(); }
 
   static RosterItem item(std::string contact) {
     RosterItem result;
@@ -36,10 +26,6 @@ class SqliteRosterStoreTest : public ::testing::Test {
     result.groups = {"Work", "Friends"};
     return result;
   }
-
-  testing::TemporaryDirectory directory_;
-  StorageConfig config_;
-  std::unique_ptr<Storage> storage_;
 };
 
 TEST_F(SqliteRosterStoreTest, PutItemRoundTripsAndBumpsTheVersion) {
@@ -100,7 +86,7 @@ TEST_F(SqliteRosterStoreTest, EverythingGoesWithTheAccount) {
   ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org",
                                                {"bob@example.org", "<presence/>", 1}));
   ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence/>", 1}));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_EQ(rosters().itemCount("alice", "example.org").value(), 0);
   EXPECT_TRUE(rosters().pendingSubscriptions("alice", "example.org").value().empty());
   EXPECT_FALSE(rosters().lastPresence("alice", "example.org").value());

@@ -2,31 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include "storage/storage.hpp"
-#include "temporary_directory.hpp"
+#include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
 
-class SqliteVcardStoreTest : public ::testing::Test {
+class SqliteVcardStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    StorageConfig config;
-    config.path = (directory_.path() / "kontalk.db").string();
-    auto opened = openStorage(config);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    Account account;
-    account.username = "alice";
-    account.domain = "example.org";
-    ASSERT_TRUE(storage_->accounts().create(account));
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice"}));
   }
 
-  VcardStore& store() { return storage_->vcards(); }
-
-  testing::TemporaryDirectory directory_;
-  std::unique_ptr<Storage> storage_;
+  VcardStore& store() { return storage().vcards(); }
 };
 
 TEST_F(SqliteVcardStoreTest, NoVcardUntilSaved) {
@@ -53,7 +41,7 @@ TEST_F(SqliteVcardStoreTest, SaveForMissingAccountIsNotFound) {
 
 TEST_F(SqliteVcardStoreTest, RemovingTheAccountRemovesItsVcard) {
   ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'/>"));
-  ASSERT_TRUE(storage_->accounts().remove("alice", "example.org"));
+  ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   auto found = store().find("alice", "example.org");
   ASSERT_TRUE(found);
   EXPECT_FALSE(*found);

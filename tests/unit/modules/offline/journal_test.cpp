@@ -5,8 +5,7 @@
 #include <atomic>
 #include <future>
 
-#include "storage/storage.hpp"
-#include "storage/temporary_directory.hpp"
+#include "storage/migrated_storage.hpp"
 #include "xml/element_text.hpp"
 
 namespace kontalk::modules::offline {
@@ -24,27 +23,23 @@ xml::Element chat(std::string_view body, std::string_view type = "chat") {
 
 const xmpp::Jid kAlice = *xmpp::Jid::parse("alice@example.org");
 
-class JournalTest : public ::testing::Test {
+class JournalTest : public storage::testing::MigratedStorageTest {
  protected:
   void SetUp() override {
-    config_.path = (directory_.path() / "kontalk.db").string();
-    auto opened = storage::openStorage(config_);
-    ASSERT_TRUE(opened) << opened.error().message;
-    storage_ = std::move(*opened);
-    ASSERT_TRUE(storage_->migrate());
-    ASSERT_TRUE(storage_->accounts().create(storage::Account{"alice", "example.org", {}, {}, 1}));
+    MigratedStorageTest::SetUp();
+    ASSERT_TRUE(createAccounts({"alice"}));
     start();
   }
 
   void start(bool durable = true) {
-    auto highest = storage_->offline().highestId();
+    auto highest = storage().offline().highestId();
     ASSERT_TRUE(highest);
     journal_ = std::make_unique<Journal>(
-        storage_->offline(), Journal::Settings{std::chrono::hours(1), durable}, *highest);
+        storage().offline(), Journal::Settings{std::chrono::hours(1), durable}, *highest);
   }
 
   std::vector<storage::OfflineMessage> stored() {
-    auto pending = storage_->offline().pending("alice", "example.org", 0, 0, 100000);
+    auto pending = storage().offline().pending("alice", "example.org", 0, 0, 100000);
     EXPECT_TRUE(pending);
     return *pending;
   }
@@ -65,9 +60,6 @@ class JournalTest : public ::testing::Test {
     return outcome.get_future().get();
   }
 
-  storage::testing::TemporaryDirectory directory_;
-  storage::StorageConfig config_;
-  std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<Journal> journal_;
 };
 
@@ -147,7 +139,7 @@ TEST_F(JournalTest, MessageAcknowledgedDuringAReadIsNotClaimed) {
   const auto id = journal_->record(chat("live"), kAlice, 0);
   journal_->waitDurable();
   auto claimed = journal_->claimStored([&] {
-    auto rows = storage_->offline().pending("alice", "example.org", 0, 0, 10);
+    auto rows = storage().offline().pending("alice", "example.org", 0, 0, 10);
     // The session acknowledges it and the removal is written while the read's rows are stale.
     journal_->settle({&id, 1});
     journal_->record(chat("later"), kAlice, 0);
