@@ -20,9 +20,6 @@ Result<bool> quotaReached(Database& database, const JournalAppend& append) {
 
 Result<AppendOutcome> appendOne(Database& database, Statement& insert,
                                 const JournalAppend& append) {
-  auto exists = accountExists(database, append.username, append.domain);
-  if (!exists) return tl::unexpected(exists.error());
-  if (!*exists) return AppendOutcome::NoSuchAccount;
   if (append.maxMessages > 0) {
     auto full = quotaReached(database, append);
     if (!full) return tl::unexpected(full.error());
@@ -35,7 +32,13 @@ Result<AppendOutcome> appendOne(Database& database, Statement& insert,
   insert.bindBlob(4, append.message.stanza);
   insert.bindInt64(5, append.message.storedAt);
   insert.bindInt64(6, append.message.expiresAt);
-  if (auto done = insert.run(); !done) return tl::unexpected(done.error());
+  if (auto done = insert.run(); !done) {
+    // The foreign key refuses a message for an account that does not exist; asking only then
+    // keeps the common case at one statement. A failed statement leaves the transaction open.
+    auto exists = accountExists(database, append.username, append.domain);
+    if (exists && !*exists) return AppendOutcome::NoSuchAccount;
+    return tl::unexpected(done.error());
+  }
   return AppendOutcome::Stored;
 }
 
