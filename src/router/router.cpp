@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "xmpp/message_type.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/presence.hpp"
 
@@ -156,7 +157,7 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
     // RFC 6121 §8.5.3.2.1: with the full JID gone, normal and chat go to the bare JID, headline
     // and error are dropped, groupchat is refused.
     if (type == "groupchat") bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
-    if (type != "" && type != "normal" && type != "chat") return;
+    if (!xmpp::isNormalOrChat(type)) return;
   }
   if (type == "groupchat") {
     bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
@@ -169,7 +170,7 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
   if (deliverToBareJid(stanza, to.bare(), journalId)) return;
   // RFC 6121 §8.5.2.2: no available resource. Normal and chat messages are offered to offline
   // storage; headlines and errors are dropped silently.
-  if (type == "" || type == "normal" || type == "chat") {
+  if (xmpp::isNormalOrChat(type)) {
     handleUndeliverable(std::move(stanza), from, to, journalId);
   }
 }

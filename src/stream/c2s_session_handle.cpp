@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "stream/c2s_stream.hpp"
+#include "xmpp/message_type.hpp"
 
 namespace kontalk::stream {
 
@@ -125,7 +126,7 @@ bool C2sSessionHandle::moveForResumption(asio::io_context& shard) {
 
 void C2sSessionHandle::reroute(xml::Element stanza, api::JournalId journalId) {
   const std::string_view type = stanza.attribute("type");
-  if (stanza.name() == "message" && (type.empty() || type == "chat" || type == "normal")) {
+  if (stanza.name() == "message" && xmpp::isNormalOrChat(type)) {
     stanza.setAttribute("to", jid().bareString());
     services_.router.route(std::move(stanza), journalId);
   } else if (stanza.name() == "iq" && (type == "get" || type == "set")) {

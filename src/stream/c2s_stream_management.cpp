@@ -1,6 +1,7 @@
 // C2sStream's side of stream management (XEP-0198): <enable/>, <r/>, <a/> and <resume/>, and
 // the delivery contract's hold on the server's acknowledgements (ARCHITECTURE.md §6).
 #include <charconv>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,15 @@ using Clock = std::chrono::steady_clock;
 // Answers to <r/> that may wait for durability at once: a client asking faster than the
 // journal commits is misbehaving.
 constexpr std::size_t kMaxAcknowledgementsDue = 1000;
+
+// The 'h' attribute of <a/> and <resume/>: a 32-bit count (XEP-0198 §4); nothing when invalid.
+std::optional<std::uint32_t> handledCount(const xml::Element& element) {
+  std::uint32_t h = 0;
+  const std::string_view text = element.attribute("h");
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return h;
+}
 
 }  // namespace
 
@@ -64,15 +74,13 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
   if (element.name() == "r") {
     acknowledgeWhenDurable(streamManagement.inboundCount());
   } else if (element.name() == "a") {
-    std::uint32_t h = 0;
-    const std::string_view text = element.attribute("h");
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
-    if (error != std::errc() || end != text.data() + text.size()) {
+    const auto h = handledCount(element);
+    if (!h) {
       close(StreamError{StreamErrorCondition::BadFormat, "Invalid 'h' in <a/>."});
       return;
     }
     std::vector<api::JournalId> delivered;
-    if (!streamManagement.acknowledge(h, delivered)) {
+    if (!streamManagement.acknowledge(*h, delivered)) {
       // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
       spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
                    session_->jid().toString());
@@ -139,12 +147,9 @@ Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> ses
 
 Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   auto session = services_.resumptions.find(std::string(resume.attribute("previd")));
-  std::uint32_t h = 0;
-  const std::string_view text = resume.attribute("h");
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+  const auto h = handledCount(resume);
   // An id of someone else's session is "not found" too: never reveal that it exists.
-  if (!session || session->jid().local() != *user_ || error != std::errc() ||
-      end != text.data() + text.size()) {
+  if (!session || session->jid().local() != *user_ || !h) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }
@@ -156,7 +161,7 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
     co_return;
   }
   std::vector<api::JournalId> delivered;
-  if (!session->streamManagement().acknowledge(h, delivered)) {
+  if (!session->streamManagement().acknowledge(*h, delivered)) {
     // XEP-0198 §4: the client claims more than it was sent; its session cannot be trusted.
     sendStreamManagementFailure("undefined-condition");
     session->end();

@@ -1,10 +1,13 @@
 #include "modules/offline/journal.hpp"
 
+#include <future>
+
 #include <spdlog/spdlog.h>
 
 #include "core/unix_time.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "xml/serializer.hpp"
+#include "xmpp/message_type.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules::offline {
@@ -20,16 +23,13 @@ constexpr auto kRetryPause = std::chrono::seconds(1);
 // acknowledged to its senders, who send it again.
 constexpr int kAttemptsWhenStopping = 3;
 
-bool isStorableType(std::string_view type) {
-  return type.empty() || type == "chat" || type == "normal";
-}
-
 }  // namespace
 
 Journal::Journal(storage::OfflineStore& store, Settings settings, std::int64_t highestStoredId)
     : store_(store),
       settings_(settings),
       lastId_(highestStoredId),
+      durableId_(highestStoredId),
       writer_([this] { runWriter(); }) {}
 
 Journal::~Journal() {
@@ -43,7 +43,7 @@ api::JournalId Journal::record(const xml::Element& message, const xmpp::Jid& acc
     inFlight_.insert(existing);
     return existing;
   }
-  if (!settings_.durableDelivery || !isStorableType(message.attribute("type")) ||
+  if (!settings_.durableDelivery || !xmpp::isNormalOrChat(message.attribute("type")) ||
       !shouldStore(message)) {
     return 0;
   }
@@ -73,7 +73,6 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, const xml::Element& me
   pending.append.message.id = id;
   appends_.emplace(id, std::move(pending));
   if (held) inFlight_.insert(id);
-  ++queued_;
   // Memory stays bounded even if nobody waits for durability.
   if (appends_.size() >= kEagerWriteBacklog) wakeWriter();
   return id;
@@ -127,8 +126,8 @@ storage::Result<std::vector<storage::OfflineMessage>> Journal::claimStored(
 void Journal::whenDurable(std::function<void()> done) {
   {
     std::lock_guard lock(mutex_);
-    if (durable_ < queued_ && !writerDone_) {
-      waiters_.emplace_back(queued_, std::move(done));
+    if (durableId_ < lastId_ && !writerDone_) {
+      waiters_.emplace_back(lastId_, std::move(done));
       wakeWriter();
       return;
     }
@@ -137,12 +136,9 @@ void Journal::whenDurable(std::function<void()> done) {
 }
 
 void Journal::waitDurable() {
-  std::unique_lock lock(mutex_);
-  const std::uint64_t target = queued_;
-  ++blockedWaiters_;
-  wakeWriter();
-  durableChanged_.wait(lock, [&] { return durable_ >= target || writerDone_; });
-  --blockedWaiters_;
+  std::promise<void> durable;
+  whenDurable([&durable] { durable.set_value(); });
+  durable.get_future().wait();
 }
 
 void Journal::stop() {
@@ -156,7 +152,7 @@ void Journal::stop() {
 }
 
 bool Journal::hasWork() const {
-  return !appends_.empty() || !removals_.empty() || durable_ < queued_;
+  return !appends_.empty() || !removals_.empty() || durableId_ < lastId_;
 }
 
 void Journal::runWriter() {
@@ -167,14 +163,12 @@ void Journal::runWriter() {
     // settled by their recipients and need no write at all.
     writerIdle_ = true;
     wake_.wait_for(lock, kLazyWriteInterval, [this] {
-      const bool awaited = !waiters_.empty() || blockedWaiters_ > 0;
-      return stopping_ || (awaited && durable_ < queued_) || appends_.size() >= kEagerWriteBacklog;
+      return stopping_ || !waiters_.empty() || appends_.size() >= kEagerWriteBacklog;
     });
     writerIdle_ = false;
     if (!hasWork()) {
       if (!stopping_) continue;
       writerDone_ = true;  // stopping, and everything is written
-      durableChanged_.notify_all();
       return;
     }
     std::vector<storage::JournalAppend> appends;
@@ -187,7 +181,7 @@ void Journal::runWriter() {
     appends_.clear();
     std::vector<api::JournalId> removals;
     removals.swap(removals_);
-    const std::uint64_t covered = queued_;
+    const api::JournalId covered = lastId_;
     lock.unlock();
 
     const auto results = commitBatch(appends, removals);
@@ -201,7 +195,7 @@ void Journal::runWriter() {
     }
 
     lock.lock();
-    durable_ = covered;
+    durableId_ = covered;
     // A read that began before this commit may still hold the removed rows.
     if (readers_ == 0) {
       for (const api::JournalId id : removals) removing_.erase(id);
@@ -209,11 +203,10 @@ void Journal::runWriter() {
       removedWhileReading_.insert(removedWhileReading_.end(), removals.begin(), removals.end());
     }
     std::vector<std::function<void()>> done;
-    while (!waiters_.empty() && waiters_.front().first <= durable_) {
+    while (!waiters_.empty() && waiters_.front().first <= durableId_) {
       done.push_back(std::move(waiters_.front().second));
       waiters_.pop_front();
     }
-    durableChanged_.notify_all();
     lock.unlock();
     for (auto& callback : done) callback();
     lock.lock();

@@ -97,8 +97,8 @@ class Journal final : public api::DeliveryJournal {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable durableChanged_;
-  api::JournalId lastId_;
+  api::JournalId lastId_;     // the newest record; ids increase with every append
+  api::JournalId durableId_;  // every record up to this one is written (or settled before)
   std::map<api::JournalId, Pending> appends_;  // queued for the writer, in id (= arrival) order
   std::vector<api::JournalId> removals_;       // queued for the writer
   std::unordered_set<api::JournalId> inFlight_;
@@ -107,13 +107,11 @@ class Journal final : public api::DeliveryJournal {
   std::unordered_set<api::JournalId> removing_;
   std::vector<api::JournalId> removedWhileReading_;
   int readers_ = 0;
-  std::uint64_t queued_ = 0;   // appends queued so far
-  std::uint64_t durable_ = 0;  // appends committed (or settled before they were written)
-  std::deque<std::pair<std::uint64_t, std::function<void()>>> waiters_;
+  // whenDurable callbacks with the record id they wait for, in call order.
+  std::deque<std::pair<api::JournalId, std::function<void()>>> waiters_;
   bool stopping_ = false;
   bool writerDone_ = false;
   bool writerIdle_ = false;  // waiting for work
-  int blockedWaiters_ = 0;   // threads in waitDurable()
   std::thread writer_;
 };
 
