@@ -56,6 +56,13 @@ class RosterService {
                        xml::Element stanza);
   void processInbound(const xmpp::Jid& owner, const xmpp::Jid& contact, SubscriptionStanza kind,
                       xml::Element stanza);
+  // What is stored of (owner, contact): the roster item, if any, and the subscription state.
+  struct Relationship {
+    std::optional<storage::RosterItem> item;
+    SubscriptionState state;
+  };
+  // Nothing when storage failed (logged).
+  std::optional<Relationship> readRelationship(const xmpp::Jid& owner, const xmpp::Jid& contact);
   // Stores the new state of (owner, contact) and pushes a visible change; false on a storage
   // failure (logged). `item` is the stored item, if any.
   bool commitState(const xmpp::Jid& owner, const xmpp::Jid& contact,

@@ -27,18 +27,25 @@ xml::Element presenceOfType(const xmpp::Jid& from, const xmpp::Jid& to, std::str
 
 }  // namespace
 
-void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& contact,
-                                    SubscriptionStanza kind, xml::Element stanza) {
-  const xmpp::Jid owner = sender.bare();
+std::optional<RosterService::Relationship> RosterService::readRelationship(
+    const xmpp::Jid& owner, const xmpp::Jid& contact) {
   auto item = store().item(owner.local(), owner.domain(), contact.toString());
   auto pending = store().pendingSubscription(owner.local(), owner.domain(), contact.toString());
   if (!item || !pending) {
     spdlog::error("roster: reading {}'s state for {}", owner.toString(), contact.toString());
-    return;
+    return std::nullopt;
   }
-  const SubscriptionState before = stateOf(*item, pending->has_value());
+  return Relationship{*item, stateOf(*item, pending->has_value())};
+}
+
+void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& contact,
+                                    SubscriptionStanza kind, xml::Element stanza) {
+  const xmpp::Jid owner = sender.bare();
+  const auto stored = readRelationship(owner, contact);
+  if (!stored) return;
+  const SubscriptionState before = stored->state;
   const SubscriptionTransition transition = outboundTransition(before, kind);
-  if (!*item && isVisible(transition.next)) {
+  if (!stored->item && isVisible(transition.next)) {
     auto count = store().itemCount(owner.local(), owner.domain());
     if (!count) return;
     if (static_cast<std::size_t>(*count) >= limits_.maxItems) {
@@ -53,7 +60,7 @@ void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& co
       return;
     }
   }
-  if (!commitState(owner, contact, *item, before, transition.next, nullptr)) return;
+  if (!commitState(owner, contact, stored->item, before, transition.next, nullptr)) return;
   // §3.1.2: the server stamps the account's bare JID as 'from' (and the contact's bare JID).
   stanza.setAttribute("from", owner.toString());
   stanza.setAttribute("to", contact.toString());
@@ -76,17 +83,13 @@ void RosterService::processInbound(const xmpp::Jid& owner, const xmpp::Jid& cont
     }
     return;
   }
-  auto item = store().item(owner.local(), owner.domain(), contact.toString());
-  auto pending = store().pendingSubscription(owner.local(), owner.domain(), contact.toString());
-  if (!item || !pending) {
-    spdlog::error("roster: reading {}'s state for {}", owner.toString(), contact.toString());
-    return;
-  }
-  const SubscriptionState before = stateOf(*item, pending->has_value());
+  const auto stored = readRelationship(owner, contact);
+  if (!stored) return;
+  const SubscriptionState before = stored->state;
   const SubscriptionTransition transition = inboundTransition(before, kind);
   stanza.setAttribute("from", contact.toString());
   stanza.setAttribute("to", owner.toString());
-  if (!commitState(owner, contact, *item, before, transition.next, &stanza)) return;
+  if (!commitState(owner, contact, stored->item, before, transition.next, &stanza)) return;
   if (transition.forward) deliverToInterested(owner, stanza);
   if (transition.replySubscribed) host_.send(presenceOfType(owner, contact, "subscribed"));
   if (transition.sendPresence) sendCurrentPresence(owner, contact);
