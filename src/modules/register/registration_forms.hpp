@@ -43,8 +43,10 @@ bool isTrue(const std::optional<std::string>& value);
 // or when the decoded bytes would exceed `maxBytes`.
 std::optional<std::string> decodeBase64Field(std::string_view text, std::size_t maxBytes);
 
-// Spec §4.4: a plain get returns what to submit.
-xml::Element instructionsQuery();
+// Spec §4.4: a plain get returns what to submit. With `termsUrl` (spec §4.1) the form also
+// carries an 'accept-terms' boolean and the URL in a hidden 'terms' field: the Android client
+// reads both from this reply only, and sends accept-terms only after it saw them.
+xml::Element instructionsQuery(std::string_view termsUrl);
 // Spec §4.1: the answer to a started verification.
 xml::Element verificationStartedQuery(std::string_view instructions, std::string_view senderId,
                                       std::string_view challenge, bool canFallback);
