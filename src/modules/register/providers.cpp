@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "modules/register/fixed_provider.hpp"
+#include "modules/register/http_call.hpp"
 #include "modules/register/log_provider.hpp"
 
 namespace kontalk::modules::registration {
@@ -14,7 +15,7 @@ std::unique_ptr<VerificationProvider> makeProvider(const std::string& name,
   if (name == "log") return makeLogProvider(dataDirectory / "verification", config.senderId);
   if (name == "fixed") return makeFixedProvider(config.fixedCode, config.senderId);
   if (name == "http") {
-    initHttpProviders();
+    initHttpCalls();
     return makeHttpProvider(config.http);
   }
   throw std::runtime_error("[modules.register] unknown provider \"" + name +

@@ -26,6 +26,10 @@ inline constexpr const char* kTermsNotAccepted = "Service terms were not accepte
 inline constexpr const char* kAlreadyRegistered = "Another user is registered with the same id.";
 inline constexpr const char* kTooManyAttempts = "Too many attempts.";
 inline constexpr const char* kUnableToVerify = "Unable to verify number.";
+// Not a wire text of the original server: the code step's answer when the provider that must
+// check the code cannot be reached (the client shows its own message for any error).
+inline constexpr const char* kProviderUnavailable =
+    "The verification service is unavailable; try again later.";
 inline constexpr const char* kInvalidCode = "Invalid verification code.";
 inline constexpr const char* kPhoneOrCodeNeeded =
     "Please provide either a phone number or a public key and a verification code.";
