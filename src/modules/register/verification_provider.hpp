@@ -67,6 +67,10 @@ enum class CodeCheck {
 using StartOutcome = tl::expected<VerificationStarted, ProviderFailure>;
 using CheckOutcome = tl::expected<CodeCheck, ProviderFailure>;
 
+// Whether `id`, a request id a provider's service answered, is fit to be stored as a handle and
+// sent back: 1 to 128 visible ASCII characters.
+bool isUsableRequestId(std::string_view id);
+
 // Challenge types of spec §4.1 and §4.5, as clients name them.
 inline constexpr std::string_view kChallengePin = "pin";
 inline constexpr std::string_view kChallengeMissedCall = "missedcall";
