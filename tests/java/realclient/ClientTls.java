@@ -26,12 +26,9 @@ final class ClientTls {
         if (bridge != null) {
             KeyStore keystore = KeyStore.getInstance(KeyStore.getDefaultType());
             keystore.load(null, null);
-            // Android's default keystore (BKS) takes a null password; the JDK's PKCS12 needs one to
-            // store a private key, so an empty password stands in. Nothing of it goes on the wire.
-            char[] password = new char[0];
-            keystore.setKeyEntry("private", bridge.privateKey, password, new Certificate[] {bridge.certificate});
+            keystore.setKeyEntry("private", bridge.privateKey, null, new Certificate[] {bridge.certificate});
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keystore, password);
+            factory.init(keystore, null);
             keyManagers = factory.getKeyManagers();
         }
         SSLContext context = SSLContext.getInstance("TLS");

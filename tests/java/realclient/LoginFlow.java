@@ -17,8 +17,8 @@ import org.bouncycastle.openpgp.PGPSignature;
  * EXTERNAL can succeed), stream restart, resource binding with the device's ANDROID_ID (16 hex
  * digits), the session IQ only when the server marks it mandatory, XEP-0198 enabled without
  * resumption when offered (KontalkConnection: setUseStreamManagement(true), resumption false);
- * then one round trip each way to prove the session works: an XEP-0199 ping to the server and a
- * {@code urn:xmpp:pubkey:2} get of the user's own key (spec §5).
+ * then round trips to prove the session works: an XEP-0199 ping to the server and a
+ * {@code urn:xmpp:pubkey:2} get of the user's own key (spec §5), and a clean close of the stream.
  */
 final class LoginFlow {
     private static final String NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
@@ -52,6 +52,7 @@ final class LoginFlow {
             enableStreamManagement(stream, features);
             ping(stream);
             checkOwnKey(stream, expectedBareJid, Crypto.fingerprint(key.authKey.getPublicKey()));
+            stream.disconnect();
             return jid;
         }
     }

@@ -281,17 +281,35 @@ final class XmppStream implements AutoCloseable {
         }
     }
 
-    /** Closes the stream as Smack's disconnect does, then the socket. */
+    /**
+     * Smack's disconnect(): the closing tag, then the server must close its stream too
+     * (RFC 6120 §4.4) before the socket is closed.
+     */
+    void disconnect() throws IOException {
+        send("</stream:stream>");
+        try {
+            while (true) {
+                int event = next("the server's closing tag");
+                if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) break;
+                if (event == XMLStreamConstants.START_ELEMENT) throw new IOException("expected the end of the stream, got " + build());
+            }
+        }
+        catch (XMLStreamException e) {
+            throw new IOException("malformed XML from the server while closing: " + e.getMessage(), e);
+        }
+        Transcript.received("</stream:stream>");
+        close();
+    }
+
+    /**
+     * Smack's instantShutdown(), which RegistrationService.disconnect() uses after each step: the
+     * socket is closed without a closing tag.
+     */
     @Override
     public void close() {
         try {
-            send("</stream:stream>");
-        }
-        catch (IOException ignored) {
-            // Already broken: the caller reports the original failure.
-        }
-        try {
             socket.close();
+            Transcript.note("socket closed");
         }
         catch (IOException ignored) {
             // Nothing left to release.
