@@ -162,6 +162,7 @@ void Registration::certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& 
     reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
     return;
   }
+  host_.announceKeyChange(api::KeyChange{user.bare(), key.fingerprint(), *certified});
   reply.result(signedKeyQuery(*certified));
 }
 
