@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
@@ -63,7 +62,7 @@ final class BridgeCertificate {
     private static final ASN1ObjectIdentifier XMPP_ADDR = new ASN1ObjectIdentifier("1.3.6.1.5.5.7.8.5");
     /** SubjectPGPPublicKeyInfo.OID, from UUID 24e844a0-6cbc-11e3-8997-0002a5d5c51b. */
     private static final ASN1ObjectIdentifier PGP_PUBLIC_KEY =
-        new ASN1ObjectIdentifier("2.25.49058212633447845622587297037800555803");
+            new ASN1ObjectIdentifier("2.25.49058212633447845622587297037800555803");
     /** PGPUserID.parse(): "name (comment) <email>" first, then "name <email>". */
     private static final Pattern USER_ID_FULL = Pattern.compile("^(.*) \\((.*)\\) <(.*)>$");
     private static final Pattern USER_ID_NO_COMMENT = Pattern.compile("^(.*) <(.*)>$");
@@ -79,9 +78,10 @@ final class BridgeCertificate {
     /** X509Bridge.createCertificate(publicKeyring, secretKey, passphrase). */
     static BridgeCertificate create(PGPPublicKeyRing publicKeyRing, PGPSecretKey secretKey, String passphrase)
             throws Exception {
-        PBESecretKeyDecryptor decryptor = new JcePBESecretKeyDecryptorBuilder(
-                new JcaPGPDigestCalculatorProviderBuilder().build())
-            .setProvider(Crypto.PROVIDER).build(passphrase.toCharArray());
+        PBESecretKeyDecryptor decryptor =
+                new JcePBESecretKeyDecryptorBuilder(new JcaPGPDigestCalculatorProviderBuilder().build())
+                        .setProvider(Crypto.PROVIDER)
+                        .build(passphrase.toCharArray());
         PGPPrivateKey privateKey = secretKey.extractPrivateKey(decryptor);
 
         X500NameBuilder name = new X500NameBuilder();
@@ -106,13 +106,13 @@ final class BridgeCertificate {
 
         Date notBefore = master.getCreationTime();
         Date notAfter = master.getValidSeconds() > 0
-            ? new Date(notBefore.getTime() + 1000L * master.getValidSeconds())
-            : notBefore;
+                ? new Date(notBefore.getTime() + 1000L * master.getValidSeconds())
+                : notBefore;
 
         PublicKey jcaPublic = Crypto.toJca(master);
         PrivateKey jcaPrivate = Crypto.toJca(privateKey);
-        X509Certificate certificate = sign(jcaPublic, jcaPrivate, name.build(), notBefore, notAfter, xmppAddrs,
-            publicKeyRing.getEncoded());
+        X509Certificate certificate = sign(jcaPublic, jcaPrivate, name.build(), notBefore, notAfter,
+                xmppAddrs, publicKeyRing.getEncoded());
         return new BridgeCertificate(certificate, jcaPrivate);
     }
 
@@ -127,29 +127,33 @@ final class BridgeCertificate {
     /** X509Bridge's private createCertificate(pubKey, privKey, subject, dates, altNames, keyData). */
     private static X509Certificate sign(PublicKey publicKey, PrivateKey privateKey, X500Name subject,
             Date notBefore, Date notAfter, List<String> xmppAddrs, byte[] publicKeyRing) throws Exception {
-        AlgorithmIdentifier signature = new DefaultSignatureAlgorithmIdentifierFinder().find("SHA1WithRSAEncryption");
+        AlgorithmIdentifier signature =
+                new DefaultSignatureAlgorithmIdentifierFinder().find("SHA1WithRSAEncryption");
         AlgorithmIdentifier digest = new DefaultDigestAlgorithmIdentifierFinder().find(signature);
         ContentSigner signer = new BcRSAContentSignerBuilder(signature, digest)
-            .build(PrivateKeyFactory.createKey(privateKey.getEncoded()));
+                                       .build(PrivateKeyFactory.createKey(privateKey.getEncoded()));
 
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, BigInteger.ONE, notBefore, notAfter,
-            Locale.US, subject, SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, BigInteger.ONE, notBefore,
+                notAfter, Locale.US, subject, SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
-            | KeyUsage.nonRepudiation | KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.keyCertSign));
+        builder.addExtension(Extension.keyUsage, true,
+                new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation | KeyUsage.keyEncipherment
+                        | KeyUsage.keyAgreement | KeyUsage.keyCertSign));
         builder.addExtension(MiscObjectIdentifiers.netscapeCertType, false,
-            new NetscapeCertType(NetscapeCertType.sslClient | NetscapeCertType.smime));
+                new NetscapeCertType(NetscapeCertType.sslClient | NetscapeCertType.smime));
 
         JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-        builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(publicKey));
+        builder.addExtension(
+                Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+        builder.addExtension(
+                Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(publicKey));
 
         if (!xmppAddrs.isEmpty()) {
             GeneralName[] names = new GeneralName[xmppAddrs.size()];
             for (int i = 0; i < names.length; i++) {
                 // XmppAddrIdentifier extends DLSequence { OID, DERUTF8String(jid) }.
                 names[i] = new GeneralName(GeneralName.otherName,
-                    new DLSequence(new ASN1Encodable[] {XMPP_ADDR, new DERUTF8String(xmppAddrs.get(i))}));
+                        new DLSequence(new ASN1Encodable[] {XMPP_ADDR, new DERUTF8String(xmppAddrs.get(i))}));
             }
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         }
@@ -157,8 +161,9 @@ final class BridgeCertificate {
         // SubjectPGPPublicKeyInfo.toASN1Primitive() is new DERBitString(publicKeyData).
         builder.addExtension(PGP_PUBLIC_KEY, false, new DERBitString(publicKeyRing));
 
-        X509Certificate certificate = new JcaX509CertificateConverter().setProvider(Crypto.PROVIDER)
-            .getCertificate(builder.build(signer));
+        X509Certificate certificate = new JcaX509CertificateConverter()
+                                              .setProvider(Crypto.PROVIDER)
+                                              .getCertificate(builder.build(signer));
         certificate.verify(publicKey, Crypto.PROVIDER);
         return certificate;
     }

@@ -3,7 +3,6 @@ package realclient;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -18,8 +17,7 @@ import javax.net.ssl.X509TrustManager;
  * certificate, the client's "accept any certificate" setting (tests use a self-signed server).
  */
 final class ClientTls {
-    private ClientTls() {
-    }
+    private ClientTls() {}
 
     static SSLContext context(BridgeCertificate bridge) throws Exception {
         KeyManager[] keyManagers = null;
@@ -27,7 +25,8 @@ final class ClientTls {
             KeyStore keystore = KeyStore.getInstance(KeyStore.getDefaultType());
             keystore.load(null, null);
             keystore.setKeyEntry("private", bridge.privateKey, null, new Certificate[] {bridge.certificate});
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            KeyManagerFactory factory =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(keystore, null);
             keyManagers = factory.getKeyManagers();
         }
@@ -43,11 +42,9 @@ final class ClientTls {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
     }
 }

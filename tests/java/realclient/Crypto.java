@@ -4,7 +4,6 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
-
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPrivateKey;
@@ -30,8 +29,7 @@ final class Crypto {
 
     private static final JcaPGPKeyConverter CONVERTER = new JcaPGPKeyConverter().setProvider(PROVIDER);
 
-    private Crypto() {
-    }
+    private Crypto() {}
 
     static PublicKey toJca(PGPPublicKey key) throws PGPException {
         return CONVERTER.getPublicKey(key);

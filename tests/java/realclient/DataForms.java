@@ -11,14 +11,18 @@ import java.util.Map;
 final class DataForms {
     static final String NS_DATA = "jabber:x:data";
 
-    private DataForms() {
-    }
+    private DataForms() {}
 
     static String field(String label, String var, String type, String value) {
         StringBuilder out = new StringBuilder("<field");
         if (label != null) out.append(" label='").append(Xml.escape(label)).append('\'');
-        out.append(" var='").append(Xml.escape(var)).append("' type='").append(type).append("'><value>")
-            .append(Xml.escape(value)).append("</value></field>");
+        out.append(" var='")
+                .append(Xml.escape(var))
+                .append("' type='")
+                .append(type)
+                .append("'><value>")
+                .append(Xml.escape(value))
+                .append("</value></field>");
         return out.toString();
     }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
-
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSignature;
@@ -35,19 +34,22 @@ final class LoginFlow {
     /** Logs in and proves the session; returns the full JID the server bound. */
     String login(PersonalKeyRing key, String expectedBareJid) throws Exception {
         Transcript.step("login: bridge certificate of the server-certified key");
-        BridgeCertificate bridge = BridgeCertificate.create(key.publicRing, key.secretRing.getSecretKey(), key.passphrase);
+        BridgeCertificate bridge =
+                BridgeCertificate.create(key.publicRing, key.secretRing.getSecretKey(), key.passphrase);
         SmackConnect.Connected connected = SmackConnect.connect(endpoint, bridge);
         try (XmppStream stream = connected.stream()) {
             authenticate(stream, connected.features());
             XmlElement features = stream.open();
             if (features.child("compression", NS_COMPRESS_FEATURE) != null) {
                 // Smack 4.3 registers Java7ZlibInputOutputStream and the client enables compression.
-                throw new IllegalStateException("the server offers XEP-0138 compression, which Smack would start "
-                    + "before binding; this test client does not reproduce it: " + features);
+                throw new IllegalStateException(
+                        "the server offers XEP-0138 compression, which Smack would start "
+                        + "before binding; this test client does not reproduce it: " + features);
             }
             String jid = bind(stream, features);
             if (!jid.startsWith(expectedBareJid + "/")) {
-                throw new IllegalStateException("bound " + jid + ", expected a resource of " + expectedBareJid);
+                throw new IllegalStateException(
+                        "bound " + jid + ", expected a resource of " + expectedBareJid);
             }
             enableStreamManagement(stream, features);
             ping(stream);
@@ -59,14 +61,16 @@ final class LoginFlow {
 
     private static void authenticate(XmppStream stream, XmlElement features) throws Exception {
         List<String> offered = new ArrayList<>();
-        for (XmlElement mechanism : features.child("mechanisms", SmackConnect.NS_SASL).children("mechanism", SmackConnect.NS_SASL)) {
+        for (XmlElement mechanism : features.child("mechanisms", SmackConnect.NS_SASL)
+                                            .children("mechanism", SmackConnect.NS_SASL)) {
             offered.add(mechanism.text().trim());
         }
         String chosen = SmackSaslChoice.choose(offered);
         Transcript.note("server offers " + offered + "; Smack 4.3 picks " + chosen);
         if (!"EXTERNAL".equals(chosen)) {
-            throw new IllegalStateException("Smack 4.3 would authenticate with " + chosen + " (it prefers it to EXTERNAL "
-                + "among " + offered + "), but the client has no password: the login fails");
+            throw new IllegalStateException("Smack 4.3 would authenticate with " + chosen
+                    + " (it prefers it to EXTERNAL "
+                    + "among " + offered + "), but the client has no password: the login fails");
         }
         // SASLExternalMechanism.getAuthenticationText(): no authzid and no username -> no initial
         // response, sent as '=' (RFC 6120 §6.4.2).
@@ -79,9 +83,11 @@ final class LoginFlow {
 
     /** Smack's bindResourceAndEstablishSession(resource). */
     private static String bind(XmppStream stream, XmlElement features) throws Exception {
-        if (features.child("bind", NS_BIND) == null) throw new IllegalStateException("no resource binding offered: " + features);
+        if (features.child("bind", NS_BIND) == null)
+            throw new IllegalStateException("no resource binding offered: " + features);
         String resource = androidId();
-        XmlElement answer = stream.iq("set", null, "<bind xmlns='" + NS_BIND + "'><resource>" + resource + "</resource></bind>");
+        XmlElement answer = stream.iq(
+                "set", null, "<bind xmlns='" + NS_BIND + "'><resource>" + resource + "</resource></bind>");
         XmlElement bound = answer.child("bind", NS_BIND);
         XmlElement jid = bound == null ? null : bound.child("jid", NS_BIND);
         if (!"result".equals(answer.attribute("type")) || jid == null) {
@@ -90,7 +96,8 @@ final class LoginFlow {
         XmlElement session = features.child("session", NS_SESSION);
         if (session != null && session.child("optional", NS_SESSION) == null) {
             XmlElement established = stream.iq("set", null, "<session xmlns='" + NS_SESSION + "'/>");
-            if (!"result".equals(established.attribute("type"))) throw new IllegalStateException("session failed: " + established);
+            if (!"result".equals(established.attribute("type")))
+                throw new IllegalStateException("session failed: " + established);
         }
         return jid.text();
     }
@@ -103,7 +110,8 @@ final class LoginFlow {
         }
         stream.send("<enable xmlns='" + XmppStream.NS_SM + "'/>");
         XmlElement enabled = stream.read("<enabled/>");
-        if (!enabled.is("enabled", XmppStream.NS_SM)) throw new IllegalStateException("stream management refused: " + enabled);
+        if (!enabled.is("enabled", XmppStream.NS_SM))
+            throw new IllegalStateException("stream management refused: " + enabled);
         stream.answerAckRequests();
     }
 
@@ -119,16 +127,19 @@ final class LoginFlow {
         if (!"result".equals(answer.attribute("type")) || pubkey == null) {
             throw new IllegalStateException("public key request failed: " + answer);
         }
-        PGPPublicKeyRing ring = new PGPPublicKeyRing(Base64.getMimeDecoder().decode(pubkey.text()), Crypto.FINGERPRINTS);
+        PGPPublicKeyRing ring =
+                new PGPPublicKeyRing(Base64.getMimeDecoder().decode(pubkey.text()), Crypto.FINGERPRINTS);
         PGPPublicKey primary = ring.getPublicKey();
         if (!fingerprint.equals(Crypto.fingerprint(primary))) {
-            throw new IllegalStateException("the server returned key " + Crypto.fingerprint(primary) + ", ours is " + fingerprint);
+            throw new IllegalStateException(
+                    "the server returned key " + Crypto.fingerprint(primary) + ", ours is " + fingerprint);
         }
         boolean certified = false;
         for (Iterator<PGPSignature> signatures = primary.getSignatures(); signatures.hasNext();) {
             if (signatures.next().getKeyID() != primary.getKeyID()) certified = true;
         }
-        if (!certified) throw new IllegalStateException("the stored key carries no third-party (server) certification");
+        if (!certified)
+            throw new IllegalStateException("the stored key carries no third-party (server) certification");
         Transcript.note("own key " + fingerprint + " served back with the server's certification");
     }
 

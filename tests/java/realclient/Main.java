@@ -16,16 +16,15 @@ import java.util.Map;
  *        --code 123456 --tls TLSv1.3
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         try {
             Map<String, String> options = parse(args);
             Endpoint endpoint = new Endpoint(options.get("host"), Integer.parseInt(options.get("port")),
-                options.get("domain"), options.get("tls"));
+                    options.get("domain"), options.get("tls"));
             String phone = options.get("phone");
-            String localpart = sha1Hex(phone);  // XMPPUtils.createLocalpart(phone)
+            String localpart = sha1Hex(phone); // XMPPUtils.createLocalpart(phone)
             String bareJid = localpart + "@" + endpoint.domain();
 
             Transcript.step("key generation (PGP.create: RSA-2048 + ECDSA P-256 + ECDH P-256)");
@@ -52,7 +51,8 @@ public final class Main {
     private static Map<String, String> parse(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --option, got " + args[i]);
+            if (!args[i].startsWith("--"))
+                throw new IllegalArgumentException("expected --option, got " + args[i]);
             options.put(args[i].substring(2), args[i + 1]);
         }
         for (String required : new String[] {"host", "port", "domain", "phone", "name", "code", "tls"}) {

@@ -4,7 +4,6 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
-
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPKeyFlags;
@@ -88,12 +87,15 @@ final class PersonalKeyRing {
         primary.setKeyFlags(false, CAN_AUTHENTICATE | PGPKeyFlags.CAN_CERTIFY);
         primary.setPrimaryUserID(false, true);
 
-        PGPDigestCalculator sha1 = new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1);
+        PGPDigestCalculator sha1 =
+                new JcaPGPDigestCalculatorProviderBuilder().build().get(HashAlgorithmTags.SHA1);
         PGPKeyRingGenerator generator = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, authKey,
-            userId, sha1, primary.generate(), null,
-            new JcaPGPContentSignerBuilder(authKey.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
-            new JcePBESecretKeyEncryptorBuilder(PGPEncryptedData.AES_256, sha1)
-                .setProvider(Crypto.PROVIDER).build(passphrase.toCharArray()));
+                userId, sha1, primary.generate(), null,
+                new JcaPGPContentSignerBuilder(
+                        authKey.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256),
+                new JcePBESecretKeyEncryptorBuilder(PGPEncryptedData.AES_256, sha1)
+                        .setProvider(Crypto.PROVIDER)
+                        .build(passphrase.toCharArray()));
 
         PGPSignatureSubpacketGenerator signing = new PGPSignatureSubpacketGenerator();
         signing.setKeyFlags(false, PGPKeyFlags.CAN_SIGN);
@@ -111,8 +113,8 @@ final class PersonalKeyRing {
     /** PGP.crossCertify(): the signing subkey's primary-key binding signature (0x19), SHA-256. */
     private static PGPSignature crossCertify(PGPKeyPair signer, PGPPublicKey primary) throws Exception {
         PGPSignatureGenerator generator = new PGPSignatureGenerator(
-            new JcaPGPContentSignerBuilder(signer.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
-                .setProvider(Crypto.PROVIDER));
+                new JcaPGPContentSignerBuilder(signer.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256)
+                        .setProvider(Crypto.PROVIDER));
         generator.init(PGPSignature.PRIMARYKEY_BINDING, signer.getPrivateKey());
         return generator.generateCertification(primary);
     }

@@ -31,31 +31,36 @@ final class RegistrationFlow {
         boolean acceptTerms;
         SmackConnect.Connected first = SmackConnect.connect(endpoint, null);
         try (XmppStream stream = first.stream()) {
-            XmlElement form = resultForm(stream.iq("get", endpoint.domain(), "<query xmlns='" + NS_REGISTER + "'></query>"),
-                "instructions", false);
+            XmlElement form = resultForm(
+                    stream.iq("get", endpoint.domain(), "<query xmlns='" + NS_REGISTER + "'></query>"),
+                    "instructions", false);
             Map<String, String> values = form == null ? Map.of() : DataForms.firstValues(form);
             acceptTerms = values.containsKey("accept-terms") && values.get("terms") != null;
-            Transcript.note(acceptTerms ? "the server asks to accept terms at " + values.get("terms") + ": accepted"
-                : "no terms to accept");
+            Transcript.note(acceptTerms
+                            ? "the server asks to accept terms at " + values.get("terms") + ": accepted"
+                            : "no terms to accept");
         }
 
         Transcript.step("registration: phone number (anonymous connection)");
         SmackConnect.Connected second = SmackConnect.connect(endpoint, null);
         try (XmppStream stream = second.stream()) {
             StringBuilder fields = new StringBuilder()
-                .append(DataForms.field(null, "FORM_TYPE", "hidden", NS_REGISTER))
-                .append(DataForms.field(null, "phone", "text-single", phone));
+                                           .append(DataForms.field(null, "FORM_TYPE", "hidden", NS_REGISTER))
+                                           .append(DataForms.field(null, "phone", "text-single", phone));
             if (acceptTerms) fields.append(DataForms.field(null, "accept-terms", "boolean", "true"));
             fields.append(DataForms.field(null, "challenge", "text-single", "pin"));
             XmlElement form = resultForm(stream.iq("set", endpoint.domain(),
-                "<query xmlns='" + NS_REGISTER + "'>" + DataForms.submit(fields.toString()) + "</query>"),
-                "phone", true);
+                                                 "<query xmlns='" + NS_REGISTER + "'>"
+                                                         + DataForms.submit(fields.toString()) + "</query>"),
+                    "phone", true);
             Map<String, String> values = DataForms.firstValues(form);
             if (values.get("from") == null) {
-                throw new IllegalStateException("the phone step's answer has no 'from' value: the client throws "
-                    + "\"Invalid response\" (RegistrationService.requestRegistration)");
+                throw new IllegalStateException(
+                        "the phone step's answer has no 'from' value: the client throws "
+                        + "\"Invalid response\" (RegistrationService.requestRegistration)");
             }
-            Transcript.note("verification requested: sender " + values.get("from") + ", challenge " + values.get("challenge"));
+            Transcript.note("verification requested: sender " + values.get("from") + ", challenge "
+                    + values.get("challenge"));
         }
         return acceptTerms;
     }
@@ -63,20 +68,24 @@ final class RegistrationFlow {
     /** Step 3: the code on a connection with the new key's bridge certificate; returns the signed key. */
     byte[] confirm(PersonalKeyRing key, String code) throws Exception {
         Transcript.step("registration: code (bridge certificate of the uncertified key, no login)");
-        BridgeCertificate bridge = BridgeCertificate.create(key.publicRing, key.secretRing.getSecretKey(), key.passphrase);
+        BridgeCertificate bridge =
+                BridgeCertificate.create(key.publicRing, key.secretRing.getSecretKey(), key.passphrase);
         SmackConnect.Connected connected = SmackConnect.connect(endpoint, bridge);
         try (XmppStream stream = connected.stream()) {
             String fields = DataForms.field(null, "FORM_TYPE", "hidden", CODE_FORM)
-                + DataForms.field("Validation code", "code", "text-single", code);
-            XmlElement form = resultForm(stream.iq("set", endpoint.domain(),
-                "<query xmlns='" + NS_REGISTER + "'>" + DataForms.submit(fields) + "</query>"), "code", true);
+                    + DataForms.field("Validation code", "code", "text-single", code);
+            XmlElement form = resultForm(
+                    stream.iq("set", endpoint.domain(),
+                            "<query xmlns='" + NS_REGISTER + "'>" + DataForms.submit(fields) + "</query>"),
+                    "code", true);
             String publicKey = null;
             for (Map.Entry<String, String> field : DataForms.firstValues(form).entrySet()) {
                 if ("publickey".equals(field.getKey())) publicKey = field.getValue();
             }
             if (publicKey == null || publicKey.isEmpty()) {
-                throw new IllegalStateException("the code step's answer has no 'publickey' value: the client throws "
-                    + "\"Invalid response\" (RegistrationService.onChallengeRequest)");
+                throw new IllegalStateException(
+                        "the code step's answer has no 'publickey' value: the client throws "
+                        + "\"Invalid response\" (RegistrationService.onChallengeRequest)");
             }
             // android.util.Base64.DEFAULT skips line breaks and other non-alphabet characters.
             return Base64.getMimeDecoder().decode(publicKey);
@@ -94,7 +103,8 @@ final class RegistrationFlow {
         XmlElement query = answer.child("query", NS_REGISTER);
         XmlElement form = query == null ? null : query.child("x", DataForms.NS_DATA);
         if (form == null && formRequired) {
-            throw new IllegalStateException("the " + step + " step's answer has no data form: the client throws \"Invalid response\"");
+            throw new IllegalStateException("the " + step
+                    + " step's answer has no data form: the client throws \"Invalid response\"");
         }
         return form;
     }

@@ -2,7 +2,6 @@ package realclient;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Iterator;
-
 import org.bouncycastle.openpgp.PGPKeyFlags;
 import org.bouncycastle.openpgp.PGPKeyPair;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -20,8 +19,7 @@ import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
  * three public keys (PersonalKey.getEncodedPublicKeyRing()).
  */
 final class ServerSignedKey {
-    private ServerSignedKey() {
-    }
+    private ServerSignedKey() {}
 
     /** PersonalKey.update(keyData): returns the new public keyring and stores it in {@code key}. */
     static PGPPublicKeyRing merge(PersonalKeyRing key, byte[] keyData) throws Exception {
@@ -31,9 +29,17 @@ final class ServerSignedKey {
         PGPPublicKey sign = signingKey(ring);
         // The client would go on with a null key and fail later with a NullPointerException; say
         // which key the flags did not reveal instead.
-        if (auth == null) throw new IllegalStateException("no primary key with the authenticate flag (PGP.getKeyFlags "
-            + "reads the FIRST signature with hashed subpackets: does a server certification come before the self-signature?)");
+        if (auth == null) {
+            throw new IllegalStateException("no primary key with the authenticate flag (PGP.getKeyFlags "
+                    + "reads the FIRST signature with hashed subpackets: does a server certification "
+                    + "come before the self-signature?)");
+        }
         if (encrypt == null) throw new IllegalStateException("no encryption subkey");
+        // The client would carry on with whatever the fallbacks found; a certified key must still be
+        // the client's own three keys, so anything else is the server's mistake.
+        sameKey("primary", auth, key.authKey);
+        sameKey("signing subkey", sign, key.signKey);
+        sameKey("encryption subkey", encrypt, key.encryptKey);
 
         key.authKey = new PGPKeyPair(auth, key.authKey.getPrivateKey());
         key.encryptKey = new PGPKeyPair(encrypt, key.encryptKey.getPrivateKey());
@@ -45,6 +51,14 @@ final class ServerSignedKey {
         key.encryptKey.getPublicKey().encode(out);
         key.publicRing = new PGPPublicKeyRing(out.toByteArray(), Crypto.FINGERPRINTS);
         return key.publicRing;
+    }
+
+    private static void sameKey(String role, PGPPublicKey found, PGPKeyPair own) {
+        if (found.getKeyID() != own.getKeyID()) {
+            throw new IllegalStateException("the certified key's " + role + " is "
+                    + Long.toHexString(found.getKeyID()) + ", the client's is "
+                    + Long.toHexString(own.getKeyID()));
+        }
     }
 
     /** PGP.getAuthenticationKey(): a master key whose flags include CAN_AUTHENTICATE. */

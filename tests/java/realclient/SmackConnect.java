@@ -10,18 +10,17 @@ final class SmackConnect {
     static final String NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 
     /** An open, encrypted, unauthenticated stream and the features the server sent on it. */
-    record Connected(XmppStream stream, XmlElement features) {
-    }
+    record Connected(XmppStream stream, XmlElement features) {}
 
-    private SmackConnect() {
-    }
+    private SmackConnect() {}
 
     static Connected connect(Endpoint endpoint, BridgeCertificate bridge) throws Exception {
         XmppStream stream = XmppStream.connect(endpoint.host(), endpoint.port(), endpoint.domain());
         try {
             XmlElement features = stream.open();
             if (features.child("starttls", XmppStream.NS_TLS) == null) {
-                throw new IllegalStateException("the server offers no STARTTLS; SecurityMode.required aborts");
+                throw new IllegalStateException(
+                        "the server offers no STARTTLS; SecurityMode.required aborts");
             }
             stream.startTls(ClientTls.context(bridge), endpoint.tlsProtocol());
             features = stream.open();

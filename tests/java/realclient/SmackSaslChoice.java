@@ -14,14 +14,13 @@ import java.util.Set;
  */
 final class SmackSaslChoice {
     /** Registered mechanisms, lowest (preferred) priority first. */
-    private static final List<String> BY_PRIORITY = List.of(
-        "SCRAM-SHA-1",       // 110, SCRAMSHA1Mechanism
-        "SCRAM-SHA-1-PLUS",  // 110, ScramSha1PlusMechanism
-        "DIGEST-MD5",        // 210, SASLDigestMD5Mechanism
-        "PLAIN",             // 410, SASLPlainMechanism
-        "X-OAUTH2",          // 410, SASLXOauth2Mechanism
-        "ANONYMOUS",         // 500, SASLAnonymous
-        "EXTERNAL");         // 510, SASLExternalMechanism
+    private static final List<String> BY_PRIORITY = List.of("SCRAM-SHA-1", // 110, SCRAMSHA1Mechanism
+            "SCRAM-SHA-1-PLUS", // 110, ScramSha1PlusMechanism
+            "DIGEST-MD5", // 210, SASLDigestMD5Mechanism
+            "PLAIN", // 410, SASLPlainMechanism
+            "X-OAUTH2", // 410, SASLXOauth2Mechanism
+            "ANONYMOUS", // 500, SASLAnonymous
+            "EXTERNAL"); // 510, SASLExternalMechanism
 
     /**
      * SCRAM-SHA-1-PLUS: blacklisted in SASLAuthentication's static initialiser ("for now").
@@ -29,8 +28,7 @@ final class SmackSaslChoice {
      */
     private static final Set<String> BLACKLISTED = Set.of("SCRAM-SHA-1-PLUS", "PLAIN");
 
-    private SmackSaslChoice() {
-    }
+    private SmackSaslChoice() {}
 
     /** The mechanism Smack would start, or null (SmackException: no supported mechanism). */
     static String choose(List<String> offeredByServer) {

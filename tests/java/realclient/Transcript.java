@@ -7,8 +7,7 @@ package realclient;
 final class Transcript {
     private static final long START = System.nanoTime();
 
-    private Transcript() {
-    }
+    private Transcript() {}
 
     static void step(String text) {
         line("==", text);

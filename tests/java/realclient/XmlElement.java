@@ -56,9 +56,14 @@ final class XmlElement {
 
     private void write(StringBuilder out, String parentNamespace) {
         out.append('<').append(name);
-        if (!namespace.equals(parentNamespace)) out.append(" xmlns='").append(Xml.escape(namespace)).append('\'');
+        if (!namespace.equals(parentNamespace))
+            out.append(" xmlns='").append(Xml.escape(namespace)).append('\'');
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {
-            out.append(' ').append(attribute.getKey()).append("='").append(Xml.escape(attribute.getValue())).append('\'');
+            out.append(' ')
+                    .append(attribute.getKey())
+                    .append("='")
+                    .append(Xml.escape(attribute.getValue()))
+                    .append('\'');
         }
         if (children.isEmpty() && text.length() == 0) {
             out.append("/>");

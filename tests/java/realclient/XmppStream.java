@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -32,7 +31,8 @@ final class XmppStream implements AutoCloseable {
 
     /** KontalkConnection.DEFAULT_PACKET_TIMEOUT: the client gives up on any answer after 15 s. */
     private static final int REPLY_TIMEOUT_MS = 15_000;
-    private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private static final String ID_ALPHABET =
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String domain;
@@ -80,7 +80,10 @@ final class XmppStream implements AutoCloseable {
      */
     XmlElement open() throws IOException {
         StringBuilder header = new StringBuilder("<stream:stream xmlns='jabber:client' to='")
-            .append(Xml.escape(domain)).append("' xmlns:stream='").append(NS_STREAMS).append("' version='1.0'");
+                                       .append(Xml.escape(domain))
+                                       .append("' xmlns:stream='")
+                                       .append(NS_STREAMS)
+                                       .append("' version='1.0'");
         if (streamId != null) header.append(" id='").append(Xml.escape(streamId)).append('\'');
         header.append(" xml:lang='en'>");
         send(header.toString());
@@ -102,13 +105,17 @@ final class XmppStream implements AutoCloseable {
         StringBuilder seen = new StringBuilder("<stream:stream");
         for (int i = 0; i < reader.getAttributeCount(); i++) {
             String prefix = reader.getAttributePrefix(i);
-            String name = (prefix == null || prefix.isEmpty() ? "" : prefix + ":") + reader.getAttributeLocalName(i);
+            String name = (prefix == null || prefix.isEmpty() ? "" : prefix + ":")
+                    + reader.getAttributeLocalName(i);
             seen.append(' ').append(name).append("='").append(reader.getAttributeValue(i)).append('\'');
         }
         Transcript.received(seen.append('>').toString());
-        if (streamId == null) throw new IOException("the server's stream header has no id (RFC 6120 §4.7.3)");
+        if (streamId == null) {
+            throw new IOException("the server's stream header has no id (RFC 6120 §4.7.3)");
+        }
         XmlElement features = read("stream features");
-        if (!features.is("features", NS_STREAMS)) throw new IOException("expected <stream:features>, got " + features);
+        if (!features.is("features", NS_STREAMS))
+            throw new IOException("expected <stream:features>, got " + features);
         return features;
     }
 
@@ -118,7 +125,8 @@ final class XmppStream implements AutoCloseable {
         XmlElement answer = read("<proceed/>");
         if (!answer.is("proceed", NS_TLS)) throw new IOException("STARTTLS refused: " + answer);
         // Smack: createSocket(plain, service domain, port, autoClose=true), then the handshake.
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, domain, socket.getPort(), true);
+        SSLSocket tls =
+                (SSLSocket) context.getSocketFactory().createSocket(socket, domain, socket.getPort(), true);
         tls.setEnabledProtocols(new String[] {protocol});
         tls.setSoTimeout(REPLY_TIMEOUT_MS);
         Transcript.note("TLS handshake, enabled protocols " + protocol);
@@ -131,7 +139,7 @@ final class XmppStream implements AutoCloseable {
         SSLSession session = tls.getSession();
         Certificate[] sent = session.getLocalCertificates();
         Transcript.note("TLS established: " + session.getProtocol() + " " + session.getCipherSuite()
-            + (sent == null ? ", no client certificate sent" : ", client certificate sent"));
+                + (sent == null ? ", no client certificate sent" : ", client certificate sent"));
         if (!protocol.equals(session.getProtocol())) {
             throw new IOException("negotiated " + session.getProtocol() + " instead of " + protocol);
         }
@@ -173,8 +181,8 @@ final class XmppStream implements AutoCloseable {
     /** Sends an IQ and returns the answer with its id, failing on anything else in between. */
     XmlElement iq(String type, String to, String payload) throws IOException {
         String id = newId();
-        send("<iq " + (to == null ? "" : "to='" + Xml.escape(to) + "' ") + "id='" + id + "' type='" + type + "'>"
-            + payload + "</iq>");
+        send("<iq " + (to == null ? "" : "to='" + Xml.escape(to) + "' ") + "id='" + id + "' type='" + type
+                + "'>" + payload + "</iq>");
         XmlElement answer = read("the answer to IQ " + id);
         if (!answer.name.equals("iq") || !id.equals(answer.attribute("id"))) {
             throw new IOException("expected the answer to IQ " + id + ", got " + answer);
@@ -184,7 +192,8 @@ final class XmppStream implements AutoCloseable {
 
     private static boolean isStanza(XmlElement element) {
         return element.namespace.equals("jabber:client")
-            && (element.name.equals("iq") || element.name.equals("message") || element.name.equals("presence"));
+                && (element.name.equals("iq") || element.name.equals("message")
+                        || element.name.equals("presence"));
     }
 
     private XmlElement readOne(String awaited) throws IOException {
@@ -194,21 +203,24 @@ final class XmppStream implements AutoCloseable {
                 if (event == XMLStreamConstants.START_ELEMENT) {
                     XmlElement element = build();
                     Transcript.received(element.toString());
-                    if (element.is("error", NS_STREAMS)) throw new IOException("stream error from the server: " + element);
+                    if (element.is("error", NS_STREAMS))
+                        throw new IOException("stream error from the server: " + element);
                     return element;
                 }
                 if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
                     Transcript.received("</stream:stream>");
-                    throw new IOException("the server closed the stream while the client waited for " + awaited);
+                    throw new IOException(
+                            "the server closed the stream while the client waited for " + awaited);
                 }
                 if ((event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA)
-                    && !reader.isWhiteSpace()) {
+                        && !reader.isWhiteSpace()) {
                     throw new IOException("text between top-level elements: '" + reader.getText() + "'");
                 }
             }
         }
         catch (XMLStreamException e) {
-            throw new IOException("malformed XML from the server while waiting for " + awaited + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "malformed XML from the server while waiting for " + awaited + ": " + e.getMessage(), e);
         }
     }
 
@@ -219,16 +231,19 @@ final class XmppStream implements AutoCloseable {
         catch (XMLStreamException e) {
             // StAX reports a failed or ended socket as a parse error; say what really happened.
             if (in.failure instanceof SocketTimeoutException) {
-                throw new IOException("no answer within " + REPLY_TIMEOUT_MS / 1000 + " s while waiting for " + awaited,
-                    in.failure);
+                throw new IOException(
+                        "no answer within " + REPLY_TIMEOUT_MS / 1000 + " s while waiting for " + awaited,
+                        in.failure);
             }
             if (in.failure != null) {
-                throw new IOException("connection failed while waiting for " + awaited + ": " + in.failure, in.failure);
+                throw new IOException(
+                        "connection failed while waiting for " + awaited + ": " + in.failure, in.failure);
             }
             if (in.ended) {
                 Transcript.received("(TCP connection closed)");
-                throw new IOException("the server closed the connection without closing the stream while the client "
-                    + "waited for " + awaited);
+                throw new IOException(
+                        "the server closed the connection without closing the stream while the client "
+                        + "waited for " + awaited);
             }
             throw e;
         }
@@ -268,16 +283,19 @@ final class XmppStream implements AutoCloseable {
         XmlElement element = new XmlElement(reader.getLocalName(), reader.getNamespaceURI());
         for (int i = 0; i < reader.getAttributeCount(); i++) {
             String prefix = reader.getAttributePrefix(i);
-            String name = (prefix == null || prefix.isEmpty() ? "" : prefix + ":") + reader.getAttributeLocalName(i);
+            String name = (prefix == null || prefix.isEmpty() ? "" : prefix + ":")
+                    + reader.getAttributeLocalName(i);
             element.attributes.put(name, reader.getAttributeValue(i));
         }
         while (true) {
             int event = next("the rest of <" + element.name + ">");
-            if (event == XMLStreamConstants.START_ELEMENT) element.children.add(build());
+            if (event == XMLStreamConstants.START_ELEMENT)
+                element.children.add(build());
             else if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA) {
                 element.text.append(reader.getText());
             }
-            else if (event == XMLStreamConstants.END_ELEMENT) return element;
+            else if (event == XMLStreamConstants.END_ELEMENT)
+                return element;
         }
     }
 
@@ -290,8 +308,10 @@ final class XmppStream implements AutoCloseable {
         try {
             while (true) {
                 int event = next("the server's closing tag");
-                if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) break;
-                if (event == XMLStreamConstants.START_ELEMENT) throw new IOException("expected the end of the stream, got " + build());
+                if (event == XMLStreamConstants.END_ELEMENT || event == XMLStreamConstants.END_DOCUMENT)
+                    break;
+                if (event == XMLStreamConstants.START_ELEMENT)
+                    throw new IOException("expected the end of the stream, got " + build());
             }
         }
         catch (XMLStreamException e) {
