@@ -69,7 +69,8 @@ def test_android_client_registers_logs_in_and_is_served(make_server, real_client
 
     jid = f"{hashlib.sha1(PHONE.encode()).hexdigest()}@{server.domain}"
     last = transcript.rstrip().splitlines()[-1] if transcript.strip() else ""
-    succeeded = status == 0 and re.fullmatch(rf"OK tls={re.escape(tls)} jid={re.escape(jid)}/[0-9a-f]{{16}}", last)
+    expected = rf"OK tls={re.escape(tls)} jid={re.escape(jid)}/[0-9a-f]{{16}}"
+    succeeded = status == 0 and re.fullmatch(expected, last)
     assert succeeded, f"the Java client (Android client credentials) failed, exit {status}:\n{transcript}"
 
 
@@ -80,9 +81,8 @@ def test_android_client_registers_logs_in_and_is_served(make_server, real_client
     "is refused with 'Service terms were not accepted.' (the original KontalkIqRegister adds both fields)",
 )
 def test_android_client_accepts_service_terms_the_server_announces(make_server, real_client_classpath):
-    server = make_server(
-        {"modules.register": {"provider": "fixed", "fixed_code": CODE, "terms_url": "https://example.net/terms"}}
-    )
+    terms = {"terms_url": "https://example.net/terms"}
+    server = make_server({"modules.register": {"provider": "fixed", "fixed_code": CODE, **terms}})
     status, transcript = run_client(real_client_classpath, server, "TLSv1.3")
 
     assert "the server asks to accept terms at https://example.net/terms: accepted" in transcript, transcript
