@@ -74,13 +74,9 @@ def test_android_client_registers_logs_in_and_is_served(make_server, real_client
     assert succeeded, f"the Java client (Android client credentials) failed, exit {status}:\n{transcript}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kontalkd's instructions form (a get of jabber:iq:register) has no 'accept-terms' field and "
-    "no 'terms' value when terms_url is set, so the client never asks for acceptance and its phone form "
-    "is refused with 'Service terms were not accepted.' (the original KontalkIqRegister adds both fields)",
-)
 def test_android_client_accepts_service_terms_the_server_announces(make_server, real_client_classpath):
+    # RegistrationService.onVerificationRequest: an 'accept-terms' field and a 'terms' value in the
+    # instructions form make the client ask the user, then send accept-terms=true (spec §4.1).
     terms = {"terms_url": "https://example.net/terms"}
     server = make_server({"modules.register": {"provider": "fixed", "fixed_code": CODE, **terms}})
     status, transcript = run_client(real_client_classpath, server, "TLSv1.3")
