@@ -112,16 +112,45 @@ void C2sSessionHandle::end() {
   }
 }
 
-bool C2sSessionHandle::moveForResumption(asio::io_context& shard) {
-  if (ended_) return false;
+std::uint64_t C2sSessionHandle::claimForResumption(asio::io_context& shard) {
+  if (!isOnItsShard()) {
+    throw std::logic_error("a session was claimed away from its shard");
+  }
+  if (ended_) return 0;
   stopResumptionTimer();  // on this shard, where the timer lives
   if (auto stream = stream_.lock()) stream->abandon();
-  // Detached until the new connection attaches: what arrives meanwhile is queued for it.
+  // Detached until the claimant attaches: what arrives meanwhile is queued for it.
   stream_.reset();
   detached_ = true;
   ++detachGeneration_;
+  const std::uint64_t claim = claim_.load(std::memory_order_relaxed) + 1;
+  claim_.store(claim, std::memory_order_release);
   shard_.store(&shard, std::memory_order_release);
-  return true;
+  return claim;
+}
+
+bool C2sSessionHandle::holdsClaim(std::uint64_t claim) const {
+  // Once the session lives on the caller's shard, only this thread can claim or move it.
+  return isOnItsShard() && claim_.load(std::memory_order_acquire) == claim && !ended_;
+}
+
+Awaitable<std::uint64_t> C2sSessionHandle::claimOnItsShard(
+    std::shared_ptr<C2sSessionHandle> session, asio::io_context* here) {
+  if (!session->isOnItsShard()) co_return kMoved;  // it moved while this was on its way
+  co_return session->claimForResumption(*here);
+}
+
+Awaitable<std::uint64_t> C2sSessionHandle::claim(std::shared_ptr<C2sSessionHandle> session,
+                                                 asio::io_context* here) {
+  // A session moves only when claimed, so following it terminates unless resumptions keep
+  // racing for it; then this one gives up (the client sees item-not-found and logs in again).
+  constexpr int kMaxFollows = 8;
+  for (int attempt = 0; attempt < kMaxFollows; ++attempt) {
+    const std::uint64_t claimed =
+        co_await asio::co_spawn(session->shard(), claimOnItsShard(session, here), use_awaitable);
+    if (claimed != kMoved) co_return claimed;
+  }
+  co_return 0;
 }
 
 void C2sSessionHandle::reroute(xml::Element stanza, api::JournalId journalId) {

@@ -7,7 +7,10 @@
 // (ARCHITECTURE.md §6).
 //
 // A resumption may come in on another shard: the session then moves there, staying the same
-// object, so that the directory and the modules keep knowing it.
+// object, so that the directory and the modules keep knowing it. The hand-over is single-flight:
+// each resumption claims the session on the session's own shard, a newer claim supersedes an
+// older one, and a connection attaches only while its claim is the newest and the session lives
+// on its shard (two connections resuming at once end with one owner, XEP-0198 §5).
 //
 // Threading: deliver() and terminate() are thread-safe; everything else runs on the session's
 // current shard. Work that reaches an old shard after a move is passed on to the new one.
@@ -47,13 +50,27 @@ class C2sSessionHandle final : public router::LocalSession,
   // The session is over: leave the router and hand unacknowledged stanzas back to it.
   void end();
 
-  // A resumption (XEP-0198 §5) from a connection on `shard`. Runs on the session's current
-  // shard: silences a still attached old connection, stops the resumption timeout and moves the
-  // session to `shard`, where the new connection then attaches. False when the session ended.
-  bool moveForResumption(asio::io_context& shard);
+  // A resumption (XEP-0198 §5) from a connection on `shard` claims the session. Must run on the
+  // session's current shard (it throws std::logic_error elsewhere): silences a still attached
+  // old connection, stops the resumption timeout, supersedes every earlier claim and moves the
+  // session to `shard`. Returns the claim, or 0 when the session ended.
+  std::uint64_t claimForResumption(asio::io_context& shard);
+  // Whether `claim` still owns the session from the calling thread: it is the newest claim, the
+  // session has not ended, and it lives on the caller's shard (so nothing else can move it until
+  // the caller yields). The resuming connection checks this before every step it takes.
+  bool holdsClaim(std::uint64_t claim) const;
+  // claimForResumption() from the resuming connection's shard `here`, on whatever shard the
+  // session lives: 0 when the session ended or kept moving.
+  static Awaitable<std::uint64_t> claim(std::shared_ptr<C2sSessionHandle> session,
+                                        asio::io_context* here);
 
  private:
   bool isOnItsShard() const { return shard().get_executor().running_in_this_thread(); }
+  // claim() on the shard the session lived on when it was spawned: the claim, 0 when the
+  // session ended, kMoved when it moved away meanwhile (claim() follows it).
+  static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
+  static Awaitable<std::uint64_t> claimOnItsShard(std::shared_ptr<C2sSessionHandle> session,
+                                                  asio::io_context* here);
   // On the shard: hand to the connection, queue while detached, or pass back to the router.
   void receive(xml::Element stanza, api::JournalId journalId);
   // Gives a stanza the session cannot take back to the router (RFC 6121 §8.5.3.2.1: a message to
@@ -73,6 +90,8 @@ class C2sSessionHandle final : public router::LocalSession,
   bool detached_ = false;
   unsigned detachGeneration_ = 0;
   asio::steady_timer* resumptionTimer_ = nullptr;  // in the waiting coroutine's frame
+  // The newest resumption claim; written on the session's shard, read by claimants on theirs.
+  std::atomic<std::uint64_t> claim_{0};
   bool ended_ = false;
 };
 

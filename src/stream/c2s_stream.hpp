@@ -88,9 +88,6 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void handleStreamManagement(const xml::Element& element);
   // <resume/> after authentication, instead of binding.
   Awaitable<void> handleResume(const xml::Element& resume);
-  // Runs on the resumed session's shard (see core/asio.hpp for why not a lambda).
-  static Awaitable<bool> moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
-                                         asio::io_context* here);
   void sendStreamManagementFailure(std::string_view condition);
   void requestAcknowledgement();
   // ARCHITECTURE.md §6: the server's <a h/> covers a message only once it is durable (or

@@ -140,11 +140,6 @@ void C2sStream::settle(std::span<const api::JournalId> ids) {
   }
 }
 
-Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
-                                           asio::io_context* here) {
-  co_return session->moveForResumption(*here);
-}
-
 Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   auto session = services_.resumptions.find(std::string(resume.attribute("previd")));
   const auto h = handledCount(resume);
@@ -153,10 +148,11 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }
-  // The session may live on another shard: it moves here, on its own shard's thread.
-  const bool moved = co_await asio::co_spawn(
-      session->shard(), moveSessionHere(session, &registry_.shard()), use_awaitable);
-  if (!moved) {
+  // The session may live on another shard: it is claimed there and moves here. Another
+  // resumption may claim it after this one (a phone retrying, XEP-0198 §5): the newest claim
+  // wins, so this connection checks that it still holds its claim before each step.
+  const std::uint64_t claim = co_await C2sSessionHandle::claim(session, &registry_.shard());
+  if (claim == 0 || !session->holdsClaim(claim)) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }
@@ -171,7 +167,9 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   // <resumed h/> acknowledges what the old connection sent: durable first. The session stays
   // detached meanwhile, queueing what arrives for it.
   co_await untilDurable();
-  if (session->hasEnded()) {  // replaced meanwhile by a new login of the same resource
+  // Meanwhile the session may have ended (replaced by a new login of the same resource) or been
+  // claimed by a newer resumption, possibly on another shard: then it is no longer this one's.
+  if (!session->holdsClaim(claim)) {
     sendStreamManagementFailure("item-not-found");
     co_return;
   }

@@ -106,8 +106,16 @@ struct Server::Parts {
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
         shards(shardCount(config)),
-        moduleServices{config.server.domain, config.server.dataDir, extensions, router, *storage,
-                       accounts, workers, externalWorkers, shards, serverKey},
+        moduleServices{config.server.domain,
+                       config.server.dataDir,
+                       extensions,
+                       router,
+                       *storage,
+                       accounts,
+                       workers,
+                       externalWorkers,
+                       shards,
+                       serverKey},
         modules(config.modules, config.sourceFile, moduleServices) {}
 
   // Declaration order is destruction order reversed, and it matters: listeners go while their
