@@ -1,18 +1,26 @@
 # The two entry points of the README. Both install what is missing first (scripts/install-deps),
-# then build with CMake and Ninja into $(BUILD_DIR).
+# then build with CMake and Ninja into $(BUILD_DIR). `make test` then runs the sanitizer stages,
+# which build with clang-16 into $(ASAN_BUILD_DIR) and $(TSAN_BUILD_DIR) (scripts/sanitizer-tests).
 BUILD_DIR ?= build
+ASAN_BUILD_DIR ?= build-asan
+TSAN_BUILD_DIR ?= build-tsan
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
+export JOBS
 
-.PHONY: run test build deps unit integration format config-docs clean
+.PHONY: run test build deps unit integration asan-test tsan-test fuzz format config-docs clean
 
 run: build
 	$(BUILD_DIR)/src/kontalkd --config config/kontalkd.dev.toml
 
+# Every stage of CI, in order: unit and integration tests of the GCC build, then ASan+UBSan (unit
+# tests, 30 s per fuzzer, an integration subset), then TSan (unit tests, multi-shard subset).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	KONTALK_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest tests/integration
+	bash scripts/sanitizer-tests asan $(ASAN_BUILD_DIR)
+	bash scripts/sanitizer-tests tsan $(TSAN_BUILD_DIR)
 
 build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
@@ -31,8 +39,19 @@ integration: build
 config-docs: build
 	scripts/config-docs $(BUILD_DIR)/src/kontalkd --write
 
+asan-test: deps
+	bash scripts/sanitizer-tests asan $(ASAN_BUILD_DIR)
+
+tsan-test: deps
+	bash scripts/sanitizer-tests tsan $(TSAN_BUILD_DIR)
+
+# Long fuzzing runs: `make fuzz FUZZ_SECONDS=3600` (every target in turn), or scripts/fuzz directly.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	KONTALK_FUZZ_BUILD_DIR=$(ASAN_BUILD_DIR) bash scripts/fuzz --seconds $(FUZZ_SECONDS)
+
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(TSAN_BUILD_DIR)

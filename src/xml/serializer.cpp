@@ -4,6 +4,36 @@ namespace kontalk::xml {
 namespace {
 
 constexpr std::string_view kStreamsNs = "http://etherx.jabber.org/streams";
+constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
+
+// The prefix an element's name is written with, or "" for a default-namespace declaration.
+// The XML namespace can only be written with its reserved prefix: Namespaces in XML 1.0 §3 binds
+// `xml` to it by definition and says it "MUST NOT be declared as the default namespace" (nor bound
+// to another prefix), so `<x xmlns='http://www.w3.org/XML/1998/namespace'/>` is refused by every
+// parser, ours included. The parser accepts `<xml:x/>` (namespace-well-formed, and not restricted
+// XML by RFC 6120 §11.1), so a relayed stanza may hold such an element (issue 11 item 14).
+// `stream:` is used only while that prefix still means the streams namespace (see below).
+std::string_view prefixFor(std::string_view xmlns, bool streamPrefixBound) {
+  if (xmlns == kStreamsNs && streamPrefixBound) return "stream";
+  if (xmlns == kXmlNs) return "xml";
+  return {};
+}
+
+// Whether `stream` is bound to the streams namespace inside `element`. The stream header binds it
+// for everything written into the stream, but a peer may rebind it on any element: the parser
+// stores a prefixed attribute ("stream:a") together with its declaration ("xmlns:stream"), which
+// is written on that element and holds for it and its descendants (Namespaces in XML 1.0 §6.1).
+bool streamPrefixBoundIn(const Element& element, bool boundOutside) {
+  for (const Attribute& attribute : element.attributes()) {
+    if (attribute.name == "xmlns:stream") return attribute.value == kStreamsNs;
+  }
+  return boundOutside;
+}
+
+void writeName(std::string& out, std::string_view prefix, std::string_view name) {
+  if (!prefix.empty()) out.append(prefix).append(1, ':');
+  out += name;
+}
 
 // Replacement for a character that must be escaped, or empty when it is written as-is.
 std::string_view textEscape(char c) {
@@ -58,20 +88,22 @@ void writeAttribute(std::string& out, std::string_view name, std::string_view va
   out += '\'';
 }
 
-void writeElement(std::string& out, const Element& element, std::string_view inScopeNs) {
-  const bool inStreamsNs = element.xmlns() == kStreamsNs;
+void writeElement(std::string& out, const Element& element, std::string_view inScopeNs,
+                  bool streamPrefixBound) {
+  streamPrefixBound = streamPrefixBoundIn(element, streamPrefixBound);
+  const std::string_view prefix = prefixFor(element.xmlns(), streamPrefixBound);
   out += '<';
-  if (inStreamsNs) out += "stream:";
-  out += element.name();
+  writeName(out, prefix, element.name());
 
+  // A prefixed element leaves the default namespace, and so its children's, as it was.
   std::string_view childrenNs = inScopeNs;
-  if (!inStreamsNs) {
+  if (prefix.empty()) {
     if (element.xmlns() != inScopeNs) writeAttribute(out, "xmlns", element.xmlns());
     childrenNs = element.xmlns();
   }
   for (const Attribute& attribute : element.attributes()) {
     if (attribute.name == "xmlns") {
-      if (!inStreamsNs) continue;
+      if (prefix.empty()) continue;
       childrenNs = attribute.value;
     }
     writeAttribute(out, attribute.name, attribute.value);
@@ -84,21 +116,21 @@ void writeElement(std::string& out, const Element& element, std::string_view inS
   out += '>';
   for (const Node& node : element.nodes()) {
     if (node.isElement()) {
-      writeElement(out, node.element(), childrenNs);
+      writeElement(out, node.element(), childrenNs, streamPrefixBound);
     } else {
       appendEscapedText(out, node.text());
     }
   }
   out += "</";
-  if (inStreamsNs) out += "stream:";
-  out += element.name();
+  writeName(out, prefix, element.name());
   out += '>';
 }
 
 }  // namespace
 
 void serializeTo(std::string& out, const Element& element, std::string_view enclosingNs) {
-  writeElement(out, element, enclosingNs);
+  // Every stream header the server writes declares the `stream` prefix (RFC 6120 §4.8.5).
+  writeElement(out, element, enclosingNs, true);
 }
 
 std::string serialize(const Element& element, std::string_view enclosingNs) {

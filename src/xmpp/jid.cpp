@@ -87,6 +87,9 @@ bool hasValidLabels(std::string_view domain) {
 std::optional<std::string> prepareIpv6Literal(std::string_view domain) {
   if (domain.size() < 3 || domain.back() != ']') return std::nullopt;
   const std::string address(domain.substr(1, domain.size() - 2));
+  // inet_pton reads a C string: whatever follows an embedded NUL would go unchecked into the
+  // domainpart (NUL, '@', '/', controls), and the JID's text would parse as another JID.
+  if (address.find('\0') != std::string::npos) return std::nullopt;
   std::array<unsigned char, 16> parsed{};
   if (inet_pton(AF_INET6, address.c_str(), parsed.data()) != 1) return std::nullopt;
   std::string out(domain);

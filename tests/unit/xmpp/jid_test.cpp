@@ -109,6 +109,17 @@ TEST(JidTest, RejectsInvalidJids) {
   }
 }
 
+// Found by tests/fuzz (jid): inet_pton reads the bracketed address only up to a NUL, so anything
+// after one (NUL, '@', control characters) ended up in the domainpart, and the JID's text then
+// parsed as another JID.
+TEST(JidTest, RejectsIpLiteralWithEmbeddedNul) {
+  using namespace std::string_literals;
+  EXPECT_FALSE(Jid::parse("n@[::1\0]"s).has_value());
+  EXPECT_FALSE(Jid::parse("n@[::1\0\0@\0\x11]/r"s).has_value());
+  EXPECT_FALSE(Jid::fromParts("n", "[::1\0x]"s).has_value());
+  EXPECT_TRUE(Jid::parse("n@[::1]").has_value());
+}
+
 TEST(JidTest, AcceptsPartsOfExactly1023Bytes) {
   const std::string part(1023, 'a');
   const auto jid = Jid::parse(part + "@" + part + "/" + part);
