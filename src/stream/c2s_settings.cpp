@@ -52,7 +52,10 @@ const config::Section<C2sSettings>& c2sOptions() {
                         "seconds the server waits for <a/> after its <r/> before it treats the "
                         "connection as dead");
         option.integer("max_unacknowledged", &C2sSettings::maxUnacknowledged, std::size_t{1},
-                       kMaxCount, "stanzas a detached session queues before it ends");
+                       kMaxCount,
+                       "stanzas sent and not acknowledged (XEP-0198) a session keeps: beyond, a "
+                       "connected client is closed with <policy-violation/>, a detached session "
+                       "ends (what it kept goes to offline storage)");
         option.choice(
             "certificate_login", &C2sSettings::certificateLogin,
             {{"exclusive", CertificateLogin::Exclusive}, {"also", CertificateLogin::Also}},
@@ -102,6 +105,10 @@ const config::Section<LimitsSettings>& limitsOptions() {
         option.integer("max_outbound_queue_bytes", &LimitsSettings::maxOutboundQueueBytes,
                        std::size_t{4096}, std::size_t{1} << 30,
                        "unsent bytes queued for one client before it is disconnected");
+        option.integer("max_unacknowledged_bytes", &LimitsSettings::maxUnacknowledgedBytes,
+                       std::size_t{65536}, std::size_t{1} << 32,
+                       "bytes of stanzas sent and not acknowledged (XEP-0198) a session keeps; "
+                       "beyond, as for [c2s] max_unacknowledged");
       });
   return section;
 }

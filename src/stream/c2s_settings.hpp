@@ -41,6 +41,8 @@ struct LimitsSettings : xml::ParserLimits {
   double stanzaBurst = 400;
   std::size_t maxConnections = 100000;
   std::size_t maxOutboundQueueBytes = 4 * 1024 * 1024;  // a client not reading beyond this: close
+  // Sent and not acknowledged (XEP-0198): kept for retransmission, bounded.
+  std::size_t maxUnacknowledgedBytes = 16 * 1024 * 1024;
 
   const xml::ParserLimits& parser() const { return *this; }
 };

@@ -544,16 +544,29 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
   const bool countable =
       session_ && session_->streamManagement().enabled() && stanza.xmlns() == ns::kClient &&
       (stanza.name() == "message" || stanza.name() == "presence" || stanza.name() == "iq");
-  // An acknowledged session keeps what it sends until the client confirms it, also when the
-  // connection is already going: the session hands it on (C2sSessionHandle::end).
-  if (countable) session_->streamManagement().recordOutbound(stanza, journalId);
   const bool recordedWithoutAcks = !countable && journalId != 0 && session_;
   if (closing_ || !transport_.isOpen()) {
-    // Without stream management too, a recorded message the client never got is handed on.
-    if (recordedWithoutAcks) session_->streamManagement().recordOutbound(stanza, journalId);
+    // An acknowledged session keeps what it sends until the client confirms it, also when the
+    // connection is already going: the session hands it on (C2sSessionHandle::end). Without
+    // stream management too, a recorded message the client never got is handed on.
+    if (countable || recordedWithoutAcks) {
+      session_->streamManagement().recordOutbound(stanza, journalId);
+    }
     return;
   }
+  const std::size_t before = outbox_.size();
   xml::serializeTo(outbox_, stanza, ns::kClient);
+  if (countable) {
+    auto& streamManagement = session_->streamManagement();
+    streamManagement.recordOutbound(stanza, journalId, outbox_.size() - before);
+    if (keepsTooMuchUnacknowledged()) {
+      spdlog::info("c2s {}: {} leaves {} stanzas ({} bytes) unacknowledged; closing", id_,
+                   session_->jid().toString(), streamManagement.unacknowledged().size(),
+                   streamManagement.unacknowledgedBytes());
+      close(StreamError{StreamErrorCondition::PolicyViolation, "Too many unacknowledged stanzas."});
+      return;
+    }
+  }
   // A client without stream management never acknowledges: a message on its way to its socket
   // is as delivered as it gets.
   if (recordedWithoutAcks) settle({&journalId, 1});
@@ -571,6 +584,14 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
     return;
   }
   kickWriter();
+}
+
+// XEP-0198 lets the server keep what the client has not acknowledged, not without bound: a
+// client that never acknowledges (or answers h='0' forever) would make it hold every stanza.
+bool C2sStream::keepsTooMuchUnacknowledged() const {
+  const auto& streamManagement = session_->streamManagement();
+  return streamManagement.unacknowledged().size() > services_.c2s.maxUnacknowledged ||
+         streamManagement.unacknowledgedBytes() > services_.limits.maxUnacknowledgedBytes;
 }
 
 void C2sStream::sendRaw(std::string_view bytes) {

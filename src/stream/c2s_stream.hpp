@@ -108,6 +108,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void sendFeatures();
   void addModuleFeatures(xml::Element& features, api::FeatureStage stage) const;
   void sendRaw(std::string_view bytes);
+  bool keepsTooMuchUnacknowledged() const;
   void sendIqResult(const xml::Element& request, std::optional<xml::Element> payload);
   void sendIqError(const xml::Element& request, const xmpp::StanzaError& error);
   void kickWriter();

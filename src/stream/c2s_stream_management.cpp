@@ -80,6 +80,7 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
       return;
     }
     std::vector<api::JournalId> delivered;
+    const std::uint32_t before = streamManagement.acknowledgedCount();
     if (!streamManagement.acknowledge(*h, delivered)) {
       // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
       spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
@@ -88,6 +89,9 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
       return;
     }
     settle(delivered);
+    // Only progress answers the pending request: an <a/> that acknowledges nothing new leaves
+    // its timer running (a client answering h='0' forever is as dead as a silent one).
+    if (*h == before) return;
     ackRequested_ = false;
     if (!streamManagement.unacknowledged().empty()) requestAcknowledgement();
   }

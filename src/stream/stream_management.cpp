@@ -2,8 +2,10 @@
 
 namespace kontalk::stream {
 
-void StreamManagement::recordOutbound(xml::Element stanza, api::JournalId journalId) {
-  unacknowledged_.push_back(Outbound{std::move(stanza), journalId});
+void StreamManagement::recordOutbound(xml::Element stanza, api::JournalId journalId,
+                                      std::size_t bytes) {
+  unacknowledgedBytes_ += bytes;
+  unacknowledged_.push_back(Outbound{std::move(stanza), journalId, bytes});
 }
 
 bool StreamManagement::acknowledge(std::uint32_t h, std::vector<api::JournalId>& settled) {
@@ -13,6 +15,7 @@ bool StreamManagement::acknowledge(std::uint32_t h, std::vector<api::JournalId>&
   const auto end = unacknowledged_.begin() + static_cast<std::ptrdiff_t>(newlyAcknowledged);
   for (auto it = unacknowledged_.begin(); it != end; ++it) {
     if (it->journalId != 0) settled.push_back(it->journalId);
+    unacknowledgedBytes_ -= it->bytes;
   }
   unacknowledged_.erase(unacknowledged_.begin(), end);
   acknowledged_ = h;
@@ -22,6 +25,7 @@ bool StreamManagement::acknowledge(std::uint32_t h, std::vector<api::JournalId>&
 std::deque<StreamManagement::Outbound> StreamManagement::takeUnacknowledged() {
   std::deque<Outbound> taken;
   taken.swap(unacknowledged_);
+  unacknowledgedBytes_ = 0;
   // What is taken counts as handled from the counters' point of view: a resumed stream
   // retransmits it and counts it again.
   acknowledged_ += static_cast<std::uint32_t>(taken.size());

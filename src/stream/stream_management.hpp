@@ -20,6 +20,7 @@ class StreamManagement {
   struct Outbound {
     xml::Element stanza;
     api::JournalId journalId = 0;
+    std::size_t bytes = 0;  // its serialized size, for the bound on what a session keeps
   };
 
   // Counters start at zero on <enable/>; other starting points exist for tests of the wrap.
@@ -37,8 +38,8 @@ class StreamManagement {
   void countInbound() { ++inbound_; }
   std::uint32_t inboundCount() const { return inbound_; }
 
-  // A stanza sent to the client: kept until the client acknowledges it.
-  void recordOutbound(xml::Element stanza, api::JournalId journalId = 0);
+  // A stanza sent to the client (`bytes` on the wire): kept until the client acknowledges it.
+  void recordOutbound(xml::Element stanza, api::JournalId journalId = 0, std::size_t bytes = 0);
   // The client's <a h='…'/>: drops what it acknowledges and adds the journal records of those
   // stanzas to `settled`. False when `h` acknowledges more than was sent (XEP-0198 §4:
   // <handled-count-too-high/>); nothing changes then.
@@ -46,6 +47,7 @@ class StreamManagement {
   std::uint32_t acknowledgedCount() const { return acknowledged_; }
 
   const std::deque<Outbound>& unacknowledged() const { return unacknowledged_; }
+  std::size_t unacknowledgedBytes() const { return unacknowledgedBytes_; }
   // Empties the queue (for retransmission after resumption, or for offline storage).
   std::deque<Outbound> takeUnacknowledged();
 
@@ -55,6 +57,7 @@ class StreamManagement {
   std::uint32_t inbound_;
   std::uint32_t acknowledged_;  // the last h the client sent
   std::deque<Outbound> unacknowledged_;
+  std::size_t unacknowledgedBytes_ = 0;
 };
 
 }  // namespace kontalk::stream

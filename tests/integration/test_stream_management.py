@@ -203,3 +203,58 @@ async def test_unacknowledged_messages_are_stored_at_shutdown_and_delivered_afte
     bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
     bob_again.send_presence()
     assert (await bob_again.next_message())["body"] == "unacknowledged at shutdown"
+
+
+def _answer_every_request_with_zero(raw: RawXmppConnection, seconds: float) -> str:
+    """Plays a client that answers each <r/> with <a h='0'/> (it never acknowledges anything)
+    for `seconds` or until the server closes; returns what it received."""
+    deadline = time.monotonic() + seconds
+    received = ""
+    while time.monotonic() < deadline:
+        try:
+            chunk = raw.read_until(r"<r xmlns=['\"]urn:xmpp:sm:3['\"]\s*/>",
+                                   timeout=max(0.1, deadline - time.monotonic()))
+        except AssertionError as stop:
+            return received + str(stop)
+        received += chunk
+        raw.send(f"<a xmlns='{NS_SM}' h='0'/>")
+    return received
+
+
+async def test_acknowledging_nothing_does_not_postpone_the_ack_timeout(make_server, clients):
+    # Issue 11 item 13: any <a/>, even h='0', reset the timer, so a client answering h='0' kept
+    # its connection (and an ever-growing queue) forever.
+    server = make_server({"c2s": {"ack_timeout": 2}})
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=False)
+    for number in range(3):
+        alice.send_message(mto=bob_full_jid, mbody=f"m{number}", mtype="chat")
+    received = await asyncio.to_thread(_answer_every_request_with_zero, bob, 15)
+    assert "connection-timeout" in received, received[-500:]
+    bob.close()
+    # Nothing was lost: what bob never acknowledged waits for its next login.
+    bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
+    bob_again.send_presence()
+    bodies = sorted([(await bob_again.next_message())["body"] for _ in range(3)])
+    assert bodies == ["m0", "m1", "m2"]
+
+
+async def test_a_connected_client_that_acknowledges_nothing_has_a_bounded_queue(
+    make_server, clients
+):
+    # Issue 11 item 13: the queue of sent, unacknowledged stanzas of a connected session had no
+    # bound (137 MiB in 20 s with a client answering h='0').
+    server = make_server({"c2s": {"max_unacknowledged": 20}})
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=False)
+    for number in range(40):
+        alice.send_message(mto=bob_full_jid, mbody=f"m{number}", mtype="chat")
+    received = await asyncio.to_thread(_answer_every_request_with_zero, bob, 15)
+    assert "policy-violation" in received, received[-500:]
+    bob.close()
+    bob_again = await clients.slix(server, server.jid("bob") + "/laptop", PASSWORD)
+    bob_again.send_presence()
+    bodies = sorted([(await bob_again.next_message())["body"] for _ in range(40)])
+    assert bodies == sorted(f"m{number}" for number in range(40))
