@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/spawn.hpp"
 #include "stream/c2s_stream.hpp"
 #include "xmpp/message_type.hpp"
 
@@ -75,8 +76,8 @@ void C2sSessionHandle::detach(std::chrono::seconds timeout) {
   // The timer lives in the coroutine frame, on this shard; resumption and end cancel it so that
   // no wait outlives the session's need for it.
   asio::io_context& shard = this->shard();
-  asio::co_spawn(shard, awaitResumption(shared_from_this(), generation, timeout, &shard),
-                 asio::detached);
+  core::spawnLogged(shard, awaitResumption(shared_from_this(), generation, timeout, &shard),
+                    "resumption timeout of " + jid().toString());
 }
 
 Awaitable<void> C2sSessionHandle::awaitResumption(std::shared_ptr<C2sSessionHandle> self,

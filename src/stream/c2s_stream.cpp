@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/encoding.hpp"
+#include "core/spawn.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/inbound_stanza.hpp"
 #include "xml/serializer.hpp"
@@ -71,8 +72,9 @@ void C2sStream::start(C2sServices& services, StreamRegistry& registry, asio::ip:
     return;
   }
   registry.add(*stream);
-  asio::co_spawn(
-      registry.shard(), [stream]() { return stream->run(); }, asio::detached);
+  core::spawnLogged(
+      registry.shard(), [stream]() { return stream->run(); }, "c2s reader",
+      [stream] { stream->handleCrash(); });
 }
 
 C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
@@ -619,7 +621,8 @@ void C2sStream::kickWriter() {
   // During a TLS handshake the socket belongs to OpenSSL; bytes queued meanwhile wait for it.
   if (writing_ || outbox_.empty() || handshaking_ || !transport_.isOpen()) return;
   writing_ = true;
-  asio::co_spawn(registry_.shard(), writeLoop(shared_from_this()), asio::detached);
+  core::spawnLogged(registry_.shard(), writeLoop(shared_from_this()), "c2s writer",
+                    [stream = shared_from_this()] { stream->handleCrash(); });
 }
 
 // The unnamed parameter keeps the stream alive while the writer runs (coroutine parameters live
@@ -738,6 +741,21 @@ bool C2sStream::answersIdlePing(const xml::Element& stanza) const {
   const std::string_view to = stanza.attribute("to");
   return (type == "result" || type == "error") && stanza.attribute("id") == idlePing_->id &&
          (to.empty() || to == services_.router.domain().domain());
+}
+
+// A bug threw out of the reader or the writer (core::spawnLogged logged it): the connection is
+// in an unknown state, so it goes, and its session ends the usual way (what the client did not
+// acknowledge goes to its other resources or offline storage), instead of a stream that can
+// never write again or a reader that is gone while the socket stays open.
+void C2sStream::handleCrash() {
+  spdlog::error("c2s {}: closing the connection of {} after an internal error", id_,
+                session_ ? session_->jid().toString() : transport_.remoteAddress());
+  sessionOutlivesConnection_ = false;
+  closing_ = true;
+  writing_ = false;
+  transport_.close();  // ends the reader, which then releases the session
+  if (flushWaiter_ != nullptr) flushWaiter_->cancel();
+  finish();
 }
 
 void C2sStream::finish() {

@@ -115,6 +115,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   Awaitable<void> writeLoop(std::shared_ptr<C2sStream> keepAlive);
   Awaitable<void> flush();
   void finish();
+  void handleCrash();
   // The stream read nothing for [c2s] idle_timeout: ping an authenticated client, close others
   // and clients that do not answer within [c2s] ping_timeout.
   void handleIdle(std::chrono::steady_clock::time_point now);

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/spawn.hpp"
+
 namespace kontalk::stream {
 
 StreamRegistry::StreamRegistry(asio::io_context& shard) : shard_(shard) {}
@@ -22,7 +24,7 @@ void StreamRegistry::remove(RegisteredStream& stream) {
 }
 
 void StreamRegistry::start() {
-  asio::co_spawn(shard_, sweep(), asio::detached);
+  core::spawnLogged(shard_, sweep(), "stream sweep");
 }
 
 Awaitable<void> StreamRegistry::sweep() {
@@ -40,7 +42,15 @@ Awaitable<void> StreamRegistry::sweep() {
     std::size_t budget = (streams_.size() + kTicksPerRound - 1) / kTicksPerRound;
     while (budget-- > 0 && !streams_.empty()) {
       if (sweepCursor_ >= streams_.size()) sweepCursor_ = 0;
-      streams_[sweepCursor_++]->handleTick(now);
+      RegisteredStream* stream = streams_[sweepCursor_++];
+      try {
+        stream->handleTick(now);
+      } catch (...) {
+        // One stream's bug must not stop the timeouts of every stream of the shard.
+        core::logEscapedException(std::current_exception(), "stream tick");
+        stream->close(xmpp::StreamError{xmpp::StreamErrorCondition::InternalServerError,
+                                        "Internal server error."});
+      }
     }
   }
 }

@@ -10,6 +10,7 @@
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
 #include "core/shard_pool.hpp"
+#include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
@@ -72,23 +73,6 @@ pgp::ServerKey loadServerKey(const Config& config) {
   if (!key) throw std::runtime_error("cannot load the server key: " + key.error().message);
   spdlog::info("server key {}", key->fingerprint());
   return std::move(*key);
-}
-
-// A module's periodic task, on shard 0 (api::ModuleHost::onInterval). A task that throws is a
-// bug: it is logged and the task keeps its schedule.
-Awaitable<void> runPeriodically(asio::io_context& shard, PeriodicTask task) {
-  asio::steady_timer timer(shard);
-  for (;;) {
-    timer.expires_after(task.interval);
-    boost::system::error_code error;
-    co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
-    if (error) co_return;
-    try {
-      task.task();
-    } catch (const std::exception& e) {
-      spdlog::error("module {}: periodic task failed: {}", task.owner, e.what());
-    }
-  }
 }
 
 }  // namespace
@@ -187,7 +171,8 @@ int Server::run() {
   for (auto& registry : p.registries) registry->start();
   for (auto& listener : p.listeners) listener->start();
   for (const auto& task : p.modules.periodicTasks()) {
-    asio::co_spawn(p.shards.shard(0), runPeriodically(p.shards.shard(0), task), asio::detached);
+    core::runEvery(p.shards.shard(0), task.interval, task.task,
+                   "module " + task.owner + ": periodic task");
   }
   p.shards.start();
   spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
