@@ -23,13 +23,13 @@ void logEscapedException(const std::exception_ptr& error, const std::string& wha
 template <typename Executor, typename Coroutine>
 void spawnLogged(Executor&& executor, Coroutine&& coroutine, std::string what,
                  std::function<void()> onFailure = nullptr) {
-  asio::co_spawn(std::forward<Executor>(executor), std::forward<Coroutine>(coroutine),
-                 [what = std::move(what), onFailure = std::move(onFailure)](
-                     std::exception_ptr error) {
-                   if (!error) return;
-                   logEscapedException(error, what);
-                   if (onFailure) onFailure();
-                 });
+  asio::co_spawn(
+      std::forward<Executor>(executor), std::forward<Coroutine>(coroutine),
+      [what = std::move(what), onFailure = std::move(onFailure)](std::exception_ptr error) {
+        if (!error) return;
+        logEscapedException(error, what);
+        if (onFailure) onFailure();
+      });
 }
 
 // Calls `task` every `interval` on `shard` until the shard stops; a task that throws is logged

@@ -114,6 +114,17 @@ void C2sSessionHandle::end() {
   }
 }
 
+void C2sSessionHandle::endOnItsShard(std::function<void()> done) {
+  asio::post(shard(), [self = shared_from_this(), done = std::move(done)]() mutable {
+    if (!self->isOnItsShard()) {
+      self->endOnItsShard(std::move(done));  // moved meanwhile: follow it
+      return;
+    }
+    self->end();
+    done();
+  });
+}
+
 std::uint64_t C2sSessionHandle::claimForResumption(asio::io_context& shard) {
   if (!isOnItsShard()) {
     throw std::logic_error("a session was claimed away from its shard");

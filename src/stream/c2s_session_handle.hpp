@@ -49,6 +49,8 @@ class C2sSessionHandle final : public router::LocalSession,
   void detach(std::chrono::seconds timeout);
   // The session is over: leave the router and hand unacknowledged stanzas back to it.
   void end();
+  // Thread-safe: end() on the session's shard, following a move, then `done` there (shutdown).
+  void endOnItsShard(std::function<void()> done);
 
   // A resumption (XEP-0198 §5) from a connection on `shard` claims the session. Must run on the
   // session's current shard (it throws std::logic_error elsewhere): silences a still attached

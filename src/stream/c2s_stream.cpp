@@ -680,6 +680,12 @@ void C2sStream::close(const StreamError& error) {
   kickWriter();
 }
 
+void C2sStream::abort() {
+  closing_ = true;
+  closingSince_ = Clock::now();
+  transport_.close();  // pending reads and writes fail: the reader ends and finishes the stream
+}
+
 void C2sStream::abandon() {
   session_.reset();
   closing_ = true;

@@ -54,6 +54,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   // Closes the connection without a word and without ending its session, which another
   // connection has just resumed (XEP-0198 §5).
   void abandon();
+  // RegisteredStream: drops the connection at once; its session ends (or waits for a
+  // resumption) as if the peer had gone.
+  void abort() override;
   void handleTick(std::chrono::steady_clock::time_point now) override;
 
  private:

@@ -55,6 +55,16 @@ Awaitable<void> StreamRegistry::sweep() {
   }
 }
 
+void StreamRegistry::abortAll() {
+  asio::post(shard_, [this] {
+    const std::vector<RegisteredStream*> streams = streams_;
+    for (auto* stream : streams) {
+      const std::size_t slot = stream->registrySlot;
+      if (slot < streams_.size() && streams_[slot] == stream) stream->abort();
+    }
+  });
+}
+
 void StreamRegistry::closeAll(xmpp::StreamError error) {
   asio::post(shard_, [this, error = std::move(error)] {
     stopping_ = true;

@@ -26,6 +26,9 @@ class RegisteredStream {
   // Called about once per second: close on timeouts, send keepalives.
   virtual void handleTick(std::chrono::steady_clock::time_point now) = 0;
   virtual void close(const xmpp::StreamError& error) = 0;
+  // Drops the connection at once, without a word (a closing stream whose peer does not read at
+  // shutdown): the stream ends as if the peer had gone.
+  virtual void abort() = 0;
 };
 
 class StreamRegistry {
@@ -41,6 +44,8 @@ class StreamRegistry {
   void start();
   // Thread-safe: closes every stream with `error` and stops the sweep once none is left.
   void closeAll(xmpp::StreamError error);
+  // Thread-safe: aborts every stream still open (after closeAll's grace period).
+  void abortAll();
 
  private:
   // The sweep keeps its timer in its coroutine frame, so that nothing of the registry is left on

@@ -41,3 +41,29 @@ async def test_sigterm_disconnects_authenticated_client_and_exits_zero(server, c
     await asyncio.wait_for(alice.closed.wait(), SHUTDOWN_TIMEOUT_S + REPLY_TIMEOUT_S)
     exit_code = await asyncio.to_thread(server.wait_exit)
     assert exit_code == 0, f"kontalkd exited with {exit_code}\n{server.log_tail()}"
+
+
+def test_sigterm_with_a_client_that_never_reads_exits_zero(make_server):
+    # Issue 11 item 9: a stream that outlived the shutdown grace (its peer does not read, so its
+    # closing bytes never leave) crashed the server as the shards went away beneath it. A large
+    # outbound cap keeps the stream from being closed for overflow before the shutdown.
+    server = make_server({"limits": {"max_outbound_queue_bytes": 64 << 20}})
+    server.add_user("alice", PASSWORD)
+    server.add_user("bob", PASSWORD)
+    stuck = RawXmppConnection(server.host, server.starttls_port, server.domain)
+    stuck.login("alice", PASSWORD, "stuck")
+    stuck.send("<presence/>")
+    stuck.sock.setsockopt(__import__("socket").SOL_SOCKET, __import__("socket").SO_RCVBUF, 4096)
+    with RawXmppConnection(server.host, server.starttls_port, server.domain) as sender:
+        sender.login("bob", PASSWORD, "sender")
+        body = "x" * 60000
+        for number in range(400):  # far more than the socket buffers hold: the writer blocks
+            sender.send(f"<message to='alice@{server.domain}/stuck' type='chat' "
+                        f"id='m{number}'><body>{body}</body></message>")
+        sender.send(f"<iq type='get' id='fence' to='{server.domain}'>"
+                    "<ping xmlns='urn:xmpp:ping'/></iq>")
+        sender.read_until(r"id=['\"]fence['\"]")
+        server.terminate()
+        exit_code = server.wait_exit(timeout=SHUTDOWN_TIMEOUT_S * 3)
+    stuck.close()
+    assert exit_code == 0, f"kontalkd exited with {exit_code}\n{server.log_tail()}"

@@ -89,7 +89,6 @@ struct Server::Parts {
         externalWorkers(kExternalThreads),
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
-        shards(shardCount(config)),
         moduleServices{config.server.domain,
                        config.server.dataDir,
                        extensions,
@@ -100,11 +99,13 @@ struct Server::Parts {
                        externalWorkers,
                        shards,
                        serverKey},
-        modules(config.modules, config.sourceFile, moduleServices) {}
+        modules(config.modules, config.sourceFile, moduleServices),
+        shards(shardCount(config)) {}
 
   // Declaration order is destruction order reversed, and it matters: listeners go while their
-  // io_contexts still exist; the shards' io_contexts go next, destroying any stream still
-  // suspended on them while everything such a stream refers to (registries, router) is alive.
+  // io_contexts still exist; the shards' io_contexts go next, destroying anything still
+  // suspended on them while everything it refers to (registries, streams' services, modules,
+  // router) is alive.
   Config config;
   xmpp::Jid domain;
   std::unique_ptr<storage::Storage> storage;
@@ -116,12 +117,12 @@ struct Server::Parts {
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
-  core::ShardPool shards;
-  ModuleServices moduleServices;
+  ModuleServices moduleServices;  // refers to `shards`, only once they run
   ModuleSet modules;
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
+  core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 };
 
@@ -207,18 +208,26 @@ int Server::run() {
   while (openStreams() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (openStreams() > 0) spdlog::warn("{} stream(s) did not close in time", openStreams());
+  if (openStreams() > 0) {
+    // A peer that does not read keeps a closing stream's last bytes from leaving. The streams
+    // must be gone before the shards stop: a stream left suspended on a shard would be destroyed
+    // with it, after what it refers to.
+    spdlog::warn("{} stream(s) did not close in time; dropping their connections", openStreams());
+    for (auto& registry : p.registries) registry->abortAll();
+    const auto abortDeadline = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (openStreams() > 0 && std::chrono::steady_clock::now() < abortDeadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   // Sessions still waiting for a resumption end now, handing their unacknowledged stanzas to
   // offline storage (ARCHITECTURE.md §6).
   std::atomic<std::size_t> pendingEnds{0};
   for (auto& session : p.c2s->resumptions.all()) {
     ++pendingEnds;
-    asio::post(session->shard(), [session, &pendingEnds] {
-      session->end();
-      --pendingEnds;
-    });
+    session->endOnItsShard([&pendingEnds] { --pendingEnds; });
   }
-  while (pendingEnds > 0 && std::chrono::steady_clock::now() < deadline + kShutdownGrace) {
+  const auto endDeadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  while (pendingEnds > 0 && std::chrono::steady_clock::now() < endDeadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   p.shards.stop();

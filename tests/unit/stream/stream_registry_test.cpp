@@ -20,6 +20,7 @@ class FakeStream final : public RegisteredStream {
     closedWith = error.condition;
     registry_.remove(*this);
   }
+  void abort() override { registry_.remove(*this); }
 
   int ticks = 0;
   std::optional<xmpp::StreamErrorCondition> closedWith;
