@@ -24,4 +24,13 @@ namespace asio = boost::asio;
 template <typename T = void>
 using Awaitable = asio::awaitable<T>;
 using asio::use_awaitable;
+
+namespace core {
+// Lets everything else that is ready on the coroutine's executor run first (bounded work per
+// wake-up): the coroutine resumes after the handlers queued before it.
+inline Awaitable<void> yieldToOthers() {
+  auto executor = co_await asio::this_coro::executor;
+  co_await asio::post(executor, use_awaitable);
+}
+}  // namespace core
 }  // namespace kontalk

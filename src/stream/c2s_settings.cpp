@@ -99,6 +99,20 @@ const config::Section<LimitsSettings>& limitsOptions() {
                       "reading for a while (TCP pushes back, nothing is lost)");
         option.number("stanza_burst", &LimitsSettings::stanzaBurst, 1, 1e9,
                       "burst of stanzas allowed above the rate");
+        option.integer("unauthenticated_bytes_per_second",
+                       &LimitsSettings::unauthenticatedBytesPerSecond, std::size_t{1024},
+                       std::size_t{1} << 30,
+                       "sustained inbound bytes per connection before authentication, whitespace "
+                       "included; beyond it the server stops reading for a while");
+        option.integer("unauthenticated_byte_burst", &LimitsSettings::unauthenticatedByteBurst,
+                       std::size_t{4096}, std::size_t{1} << 30,
+                       "bytes allowed at once above that rate (a registration with its key)");
+        option.integer("bytes_per_second", &LimitsSettings::bytesPerSecond, std::size_t{1024},
+                       std::size_t{1} << 30,
+                       "sustained inbound bytes per authenticated connection, whitespace included");
+        option.integer("byte_burst", &LimitsSettings::byteBurst, std::size_t{4096},
+                       std::size_t{1} << 30,
+                       "bytes allowed at once above that rate; at least one maximal stanza");
         option.integer("max_connections", &LimitsSettings::maxConnections, std::size_t{1},
                        std::size_t{10'000'000},
                        "client connections per process; more are closed at accept");
@@ -109,6 +123,12 @@ const config::Section<LimitsSettings>& limitsOptions() {
                        std::size_t{65536}, std::size_t{1} << 32,
                        "bytes of stanzas sent and not acknowledged (XEP-0198) a session keeps; "
                        "beyond, as for [c2s] max_unacknowledged");
+      },
+      [](const LimitsSettings& limits) -> std::optional<std::string> {
+        if (limits.byteBurst < limits.maxStanzaBytes) {
+          return "byte_burst must be at least max_stanza_bytes (a stanza is read at once)";
+        }
+        return std::nullopt;
       });
   return section;
 }

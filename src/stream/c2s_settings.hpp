@@ -39,6 +39,13 @@ struct LimitsSettings : xml::ParserLimits {
   // Token bucket on inbound stanzas per connection: sustained rate and burst.
   double stanzasPerSecond = 200;
   double stanzaBurst = 400;
+  // Token buckets on inbound bytes per connection, whitespace included, before and after
+  // authentication. The authenticated burst lets one maximal stanza (a media message with its
+  // thumbnail) through at once.
+  std::size_t unauthenticatedBytesPerSecond = 32 * 1024;
+  std::size_t unauthenticatedByteBurst = 256 * 1024;
+  std::size_t bytesPerSecond = 256 * 1024;
+  std::size_t byteBurst = 1024 * 1024;
   std::size_t maxConnections = 100000;
   std::size_t maxOutboundQueueBytes = 4 * 1024 * 1024;  // a client not reading beyond this: close
   // Sent and not acknowledged (XEP-0198): kept for retransmission, bounded.

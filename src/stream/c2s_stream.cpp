@@ -86,6 +86,11 @@ C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::
       id_(base::randomAlphanumeric(16)),
       directTls_(directTls),
       inboundRate_(services.limits.stanzasPerSecond, services.limits.stanzaBurst, Clock::now()),
+      unauthenticatedBytes_(static_cast<double>(services.limits.unauthenticatedBytesPerSecond),
+                            static_cast<double>(services.limits.unauthenticatedByteBurst),
+                            Clock::now()),
+      authenticatedBytes_(static_cast<double>(services.limits.bytesPerSecond),
+                          static_cast<double>(services.limits.byteBurst), Clock::now()),
       created_(Clock::now()),
       lastRead_(created_),
       lastWrite_(created_) {}
@@ -109,9 +114,15 @@ Awaitable<void> C2sStream::run() {
     const auto result = co_await transport_.read(shardReadBuffer());
     if (result.status != net::TransportStatus::Ok) break;
     lastRead_ = Clock::now();
+    bytesSinceThrottle_ += result.bytes;
     parser_.feed(std::string_view(shardReadBuffer().data(), result.bytes));
     co_await processEvents();
-    if (!closing_) co_await throttle();
+    if (closing_) break;
+    co_await throttle();
+    // Bounded work per wake-up: a read that finds data completes without returning to the event
+    // loop, so a client that never stops sending (whitespace included) would keep the shard from
+    // serving anyone else. After each buffer the reader queues behind the shard's other work.
+    co_await core::yieldToOthers();
   }
   co_await flush();
   finish();
@@ -137,8 +148,15 @@ Awaitable<void> C2sStream::processEvents() {
 }
 
 Awaitable<void> C2sStream::throttle() {
-  const auto pause = inboundRate_.take(static_cast<double>(stanzasSinceThrottle_), Clock::now());
+  const auto now = Clock::now();
+  // Stanzas and bytes are limited apart: a client can cost the shard with many small stanzas or
+  // with bytes that are no stanza at all (whitespace, one huge element). Unauthenticated clients
+  // get a smaller byte allowance than authenticated ones (ARCHITECTURE.md §8).
+  auto& bytes = user_ ? authenticatedBytes_ : unauthenticatedBytes_;
+  const auto pause = std::max(inboundRate_.take(static_cast<double>(stanzasSinceThrottle_), now),
+                              bytes.take(static_cast<double>(bytesSinceThrottle_), now));
   stanzasSinceThrottle_ = 0;
+  bytesSinceThrottle_ = 0;
   if (pause == Clock::duration::zero()) co_return;
   // Not reading is the gentlest limit: TCP pushes back on the client, nothing is lost.
   spdlog::debug("c2s {}: inbound rate limit, pausing reads for {} ms", id_,

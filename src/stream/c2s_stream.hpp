@@ -154,7 +154,10 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   asio::steady_timer* flushWaiter_ = nullptr;
 
   net::TokenBucket inboundRate_;
+  net::TokenBucket unauthenticatedBytes_;
+  net::TokenBucket authenticatedBytes_;
   std::size_t stanzasSinceThrottle_ = 0;
+  std::size_t bytesSinceThrottle_ = 0;
   std::chrono::steady_clock::time_point created_;
   std::chrono::steady_clock::time_point lastRead_;
   std::chrono::steady_clock::time_point lastWrite_;
