@@ -101,7 +101,7 @@ SMACK_MECHANISM_PRIORITY = {
 # MessageCenterService.createPresence: the caps element the client adds to every presence.
 CAPS = f"<c xmlns='{NS_CAPS}' hash='sha-1' node='http://www.kontalk.org/' ver='none'/>"
 # R.string.text_encrypted, the body next to an encrypted payload.
-ENCRYPTED_BODY = "Encrypted message"
+ENCRYPTED_BODY = "(encrypted)"
 
 
 def q(name: str, namespace: str = NS_CLIENT) -> str:
@@ -407,28 +407,6 @@ class AndroidClient:
         except ConnectionClosed:
             return self.transcript[start:]
 
-    def drain(self, timeout: float = 0.0) -> None:
-        """Reads what already arrived (no waiting beyond `timeout`)."""
-        deadline = time.monotonic() + timeout
-        self.sock.settimeout(0.0)
-        try:
-            while True:
-                try:
-                    chunk = self.sock.recv(65536)
-                except (BlockingIOError, ssl.SSLWantReadError):
-                    if time.monotonic() >= deadline:
-                        return
-                    time.sleep(0.01)
-                    continue
-                if not chunk:
-                    self.closed_by_server = True
-                    return
-                self.transcript += chunk.decode("utf-8", errors="replace")
-                for element in self._parser.feed(chunk):
-                    self._dispatch(element)
-        finally:
-            self.sock.settimeout(READ_TIMEOUT_S)
-
     def index_of(self, element: ET.Element) -> int:
         return next(i for i, seen in enumerate(self.received) if seen is element)
 
@@ -443,6 +421,10 @@ class AndroidClient:
     def expect_all_acknowledged(self) -> None:
         """Smack's <r/> went out after our last counted stanza: the server's <a/> must reach
         everything we sent (the client marks messages sent on it, MessageAckListener)."""
+        assert self._since_ack_request == 0, (
+            f"{self.name}: no <r/> since the last {self._since_ack_request} stanza(s); "
+            "Smack would not ask for an acknowledgement yet"
+        )
         deadline = time.monotonic() + READ_TIMEOUT_S
         while not self.acks or self.acks[-1] != self.sent:
             self._pump(deadline, f"<a h='{self.sent}'/> (acks so far: {self.acks})")
@@ -454,21 +436,26 @@ class AndroidClient:
         assert self.account is not None
         return self.account.jid
 
-    def iq(self, type_: str, payload: str, to: str | None = None,
-           timeout: float = CLIENT_IQ_TIMEOUT_S) -> ET.Element:
-        """Sends an IQ as Smack writes it and returns the reply Smack would accept."""
+    def iq(self, type_: str, payload: str, to: str | None = None, *,
+           reply_filter: bool = True, timeout: float = CLIENT_IQ_TIMEOUT_S) -> ET.Element:
+        """Sends an IQ as Smack writes it and returns the reply Smack would accept.
+        `reply_filter`: the client waits through Smack's IQReplyFilter (sendIqWithReply,
+        sendIqRequestAsync, createStanzaCollectorAndSend(IQ)), which also checks the sender;
+        False where it listens with a bare StanzaIdFilter (disco listeners, registration)."""
         iq_id = self.new_id()
         to_attribute = f" to={quoteattr(to)}" if to else ""
         self.send_stanza(f"<iq{to_attribute} id='{iq_id}' type='{type_}'>{payload}</iq>")
-        return self.expect_reply(iq_id, to, timeout)
+        return self.expect_reply(iq_id, to, reply_filter=reply_filter, timeout=timeout)
 
-    def expect_reply(self, iq_id: str, to: str | None, timeout: float = CLIENT_IQ_TIMEOUT_S) -> ET.Element:
+    def expect_reply(self, iq_id: str, to: str | None, *, reply_filter: bool = True,
+                     timeout: float = CLIENT_IQ_TIMEOUT_S) -> ET.Element:
         reply = self.expect(
             lambda e: e.tag == q("iq") and e.get("id") == iq_id and e.get("type") in ("result", "error"),
             f"the reply to IQ {iq_id}",
             timeout,
         )
-        self._check_reply_sender(to, reply)
+        if reply_filter:
+            self._check_reply_sender(to, reply)
         return reply
 
     def _check_reply_sender(self, to: str | None, reply: ET.Element) -> None:
@@ -706,8 +693,8 @@ class AndroidClient:
             f"<iq to='{self.domain}' id='{items_id}' type='get'><query xmlns='{NS_DISCO_ITEMS}'/></iq>"
         )
         replies["roster"] = self.expect_reply(roster_id, None)
-        replies["disco#info"] = self.expect_reply(info_id, self.domain)
-        replies["disco#items"] = self.expect_reply(items_id, self.domain)
+        replies["disco#info"] = self.expect_reply(info_id, self.domain, reply_filter=False)
+        replies["disco#items"] = self.expect_reply(items_id, self.domain, reply_filter=False)
         assert self.features is not None
         if not foreground and self.features.find(q("csi", NS_CSI)) is not None:
             self.csi("inactive")
@@ -715,7 +702,7 @@ class AndroidClient:
         # DiscoverItemsListener: disco#info of every item of the domain.
         for item in replies["disco#items"].iter(q("item", NS_DISCO_ITEMS)):
             jid = item.get("jid")
-            reply = self.iq("get", f"<query xmlns='{NS_DISCO_INFO}'/>", to=jid)
+            reply = self.iq("get", f"<query xmlns='{NS_DISCO_INFO}'/>", to=jid, reply_filter=False)
             replies[f"disco#info {jid}"] = reply
         # The server's key, when the keyring lacks it (first login).
         replies["server key"] = self.iq("get", f"<pubkey xmlns='{NS_PUBKEY}'/>", to=self.domain)
@@ -774,8 +761,9 @@ def _form(form_type: str, fields: list[tuple[str, str, str, str | None]]) -> str
 
 
 def _registration_iq(client: AndroidClient, type_: str, query: str) -> ET.Element:
-    """A pre-authentication IQ: no SM yet, the reply from the domain."""
-    return client.iq(type_, f"<query xmlns='{NS_REGISTER}'>{query}</query>", to=client.domain)
+    """RegistrationService: createStanzaCollectorAndSend(new StanzaIdFilter(id), iq)."""
+    return client.iq(type_, f"<query xmlns='{NS_REGISTER}'>{query}</query>", to=client.domain,
+                     reply_filter=False)
 
 
 def register_android(

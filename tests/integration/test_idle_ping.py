@@ -54,7 +54,9 @@ async def test_idle_client_that_does_not_answer_the_ping_is_disconnected(make_se
     server = ping_server(make_server)
     account = certified_account(server, "+15555215554", tmp_path, android_style=False)
     phone = online(server, account, smack_mechanisms=False)
+    # A phone that lost coverage answers nothing: neither the ping nor a <r/> with it.
     phone.answer_pings = False
+    phone.answer_acks = False
     expect_ping(phone, "a ping after the stream went idle")
     closing = phone.expect_closed(PING_TIMEOUT_S + MARGIN_S)
     condition = stream_error_condition(closing)
