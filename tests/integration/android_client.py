@@ -220,6 +220,7 @@ class AndroidClient:
         self.transcript = ""
         self.closed_by_server = False
         self._finished = False  # closed or aborted by the test
+        self._closing = False  # </stream:stream> sent
         # XEP-0198 state (Smack: clientHandledStanzasCount, the unacknowledged queue).
         self.sm_enabled = False
         self.handled = 0  # stanzas received since <enabled/>
@@ -260,6 +261,8 @@ class AndroidClient:
         if self.sm_enabled:
             self.send_raw(f"<a xmlns='{NS_SM}' h='{self.handled}'/>")
         self.send_raw("</stream:stream>")
+        # Smack's writer is shut down now: nothing more goes out (no <a/>, no IQ answer).
+        self._closing = True
         deadline = time.monotonic() + READ_TIMEOUT_S
         try:
             while not self._parser.closed:
@@ -338,7 +341,7 @@ class AndroidClient:
         self.received.append(element)
         tag = element.tag
         if tag == q("r", NS_SM):
-            if self.answer_acks:
+            if self.answer_acks and not self._closing:
                 self.send_raw(f"<a xmlns='{NS_SM}' h='{self.handled}'/>")
             return
         if tag == q("a", NS_SM):
@@ -351,7 +354,7 @@ class AndroidClient:
             return
         if tag in (q("message"), q("presence"), q("iq")) and self.sm_enabled:
             self.handled += 1
-        if tag == q("iq") and self._answer_automatically(element):
+        if tag == q("iq") and not self._closing and self._answer_automatically(element):
             return
         self.inbox.append(element)
 

@@ -74,9 +74,9 @@ async def test_presence_answering_a_probe_carries_the_fingerprint(make_server, t
 
     # Bob comes back: his initial presence makes the server probe alice (RFC 6121 §4.3).
     bob_phone = online(server, bob, smack_mechanisms=False)
-    assert_print(bob_phone.presence_from(alice.jid, "alice's presence on bob's login"),
+    assert_print(bob_phone.presence_from(alice_phone.full_jid, "alice's presence on bob's login"),
                  alice.fingerprint, "the presence of an online contact at login")
-    assert_print(alice_phone.presence_from(bob.jid, "bob's presence on his login"),
+    assert_print(alice_phone.presence_from(bob_phone.full_jid, "bob's presence on his login"),
                  bob.fingerprint, "a contact's first presence after login")
     alice_phone.close_stream()
     bob_phone.close_stream()
@@ -112,14 +112,14 @@ async def test_new_fingerprint_appears_at_once_after_key_rollover(make_server, t
     certified = roll_over(alice_phone, public_binary(new_key), revoked(alice.key, alice.certified))
     new_fingerprint = fingerprint(new_key)
     alice_phone.close_stream()
-    assert_print(bob_phone.presence_from(alice.jid, "alice leaving after the rollover",
+    assert_print(bob_phone.presence_from(alice_phone.full_jid, "alice leaving after the rollover",
                                          type_="unavailable"),
                  new_fingerprint, "the first presence after the rollover")
 
     certificate = bridge_certificate(new_key, certified, tmp_path / "rolled")
     rolled = AndroidAccount(alice.phone, alice.jid, new_key, certified, certificate)
     restarted = online(server, rolled, smack_mechanisms=False)
-    assert_print(bob_phone.presence_from(alice.jid, "alice back with her new key"),
+    assert_print(bob_phone.presence_from(restarted.full_jid, "alice back with her new key"),
                  new_fingerprint, "the presence after logging in with the new key")
     restarted.close_stream()
     bob_phone.close_stream()
