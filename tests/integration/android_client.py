@@ -276,7 +276,14 @@ class AndroidClient:
         return f"{self._id_prefix}-{next(self._ids)}"
 
     def send_raw(self, text: str) -> None:
-        self.sock.sendall(text.encode())
+        try:
+            self.sock.sendall(text.encode())
+        except (OSError, ssl.SSLError) as error:
+            self.closed_by_server = True
+            raise ConnectionClosed(
+                f"{self.name}: the connection broke while sending ({error}); received:\n"
+                f"{self.transcript[-2000:]}\n{self.server.log_tail(10)}"
+            ) from None
 
     def send_stanza(self, text: str) -> None:
         """A stanza as Smack's writer sends it: counted for XEP-0198 and followed by <r/>
