@@ -120,6 +120,18 @@ enum class FeatureStage {
 // <active/>). Runs on the session's shard.
 using StreamElementHandler = std::function<void(const Session&, const xml::Element&)>;
 using SessionHandler = std::function<void(const Session&)>;
+// Blocking work for an account (its bare JID) that must be done before one of its sessions is
+// bound and can send its first stanza.
+using SessionPreparation = std::function<void(const xmpp::Jid& account)>;
+
+// An account's OpenPGP key changed (registration, key rollover): modules that keep a copy of it
+// follow at once (spec §5, §0: presence carries the current fingerprint).
+struct KeyChange {
+  xmpp::Jid account;  // bare JID
+  std::string fingerprint;
+  std::string keyBinary;  // the key block as stored, with the server's certification
+};
+using KeyChangeHandler = std::function<void(const KeyChange&)>;
 
 // An identity in disco#info (XEP-0030 §3.1).
 struct DiscoIdentity {
@@ -157,6 +169,14 @@ class ModuleHost {
   // forgot the session; its last presence state is still readable). Run on the session's shard.
   virtual void hookSessionBound(SessionHandler handler) = 0;
   virtual void hookSessionClosed(SessionHandler handler) = 0;
+  // Registers blocking work (storage) run on a worker before a resource of the account is bound:
+  // the bind answer, and so the client's first stanza, waits for it. For what stanza hooks need
+  // at once and cannot load without blocking (the key a presence hook attaches, spec §0).
+  virtual void prepareSessions(SessionPreparation work) = 0;
+  // Key changes: announceKeyChange() calls every handler registered with hookKeyChange(), on the
+  // announcing thread (handlers must be thread-safe and must not block).
+  virtual void hookKeyChange(KeyChangeHandler handler) = 0;
+  virtual void announceKeyChange(const KeyChange& change) = 0;
   virtual void handleStreamElement(std::string xmlns, std::string name,
                                    StreamElementHandler handler) = 0;
   virtual void addStreamFeature(FeatureStage stage, xml::Element feature) = 0;
@@ -173,6 +193,11 @@ class ModuleHost {
   // ToSession hooks; dropped when no such session is bound. For stanzas a module's ToSession
   // hook held back and now releases (CSI), which the other hooks already saw. Thread-safe.
   virtual void deliverHeld(const xmpp::Jid& session, xml::Element stanza) = 0;
+  // Delivers a presence addressed to a local account's bare JID to the account's available
+  // resources (RFC 6121 §8.5.2.1.2) as the router would after the ToAccount hooks, ToSession
+  // hooks included: for a ToAccount hook that held the presence back to keep it behind earlier
+  // stanzas of the same sender. Thread-safe.
+  virtual void deliverToResources(xml::Element presence) = 0;
   // The account's bound sessions as the router sees them now (each says whether it is
   // available). Thread-safe; the list is a snapshot.
   virtual std::vector<std::shared_ptr<const Session>> sessionsOf(

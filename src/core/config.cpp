@@ -157,6 +157,12 @@ void validate(const Config& config, const fs::path& file) {
   if (config.c2s.resourceConflict != "replace" && config.c2s.resourceConflict != "refuse") {
     fail("[c2s] resource_conflict must be \"replace\" or \"refuse\"");
   }
+  if (config.c2s.certificateLogin != "exclusive" && config.c2s.certificateLogin != "also") {
+    fail("[c2s] certificate_login must be \"exclusive\" or \"also\"");
+  }
+  if (config.tls.minVersion != "1.2" && config.tls.minVersion != "1.3") {
+    fail("[tls] min_version must be \"1.2\" or \"1.3\"");
+  }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.contains(config.log.level)) {
     fail("[log] level must be one of trace, debug, info, warn, error");
@@ -243,12 +249,15 @@ Config loadConfig(const fs::path& file) {
   c2s.readSeconds("resumption_timeout", config.c2s.resumptionTimeout);
   c2s.readSeconds("ack_timeout", config.c2s.ackTimeout);
   c2s.readSize("max_unacknowledged", config.c2s.maxUnacknowledged);
+  c2s.read("certificate_login", config.c2s.certificateLogin);
+  c2s.readSeconds("ping_timeout", config.c2s.pingTimeout);
   c2s.finish();
 
   SectionReader tls(root, "tls", file);
   std::string certificate, privateKey;
   tls.read("certificate", certificate);
   tls.read("private_key", privateKey);
+  tls.read("min_version", config.tls.minVersion);
   config.tls.certificate = certificate;
   config.tls.privateKey = privateKey;
   tls.finish();

@@ -42,8 +42,10 @@ struct C2sSection {
   // What happens when a client binds a resource that is in use: "replace" the older session
   // (RFC 6120 §7.7.2.2 "override") or "refuse" the new bind with <conflict/>.
   std::string resourceConflict = "replace";
-  // Nothing received for this long: close with <connection-timeout/>. Longer than the whitespace
-  // keepalive interval of common clients (slixmpp and Smack use 300 s).
+  // Nothing received for this long: an unauthenticated stream is closed with
+  // <connection-timeout/>, an authenticated one is pinged first (pingTimeout). Longer than the
+  // whitespace keepalive interval of common clients (slixmpp and Smack use 300 s); the Kontalk
+  // client sends no keepalives and pings only every 30 minutes, hence the ping.
   std::chrono::seconds idleTimeout{600};
   std::chrono::seconds authTimeout{60};        // no bound session within this: close
   std::chrono::seconds keepaliveInterval{90};  // whitespace sent after this much outbound silence
@@ -56,11 +58,21 @@ struct C2sSection {
   std::chrono::seconds resumptionTimeout{300};
   std::chrono::seconds ackTimeout{60};
   std::size_t maxUnacknowledged = 1000;
+  // Which SASL mechanisms a client that presented a TLS certificate is offered: "exclusive"
+  // offers EXTERNAL alone (the original server's behaviour: Smack ranks SCRAM-SHA-1 above
+  // EXTERNAL, so the Kontalk client, which has no password, must not be offered SCRAM), "also"
+  // offers EXTERNAL beside the password mechanisms. Clients without a certificate always get
+  // SCRAM/PLAIN.
+  std::string certificateLogin = "exclusive";
+  // An authenticated stream silent for idleTimeout is pinged (XEP-0199); it is closed when the
+  // ping brings nothing back within pingTimeout.
+  std::chrono::seconds pingTimeout{60};
 };
 
 struct TlsSection {
   std::filesystem::path certificate;  // PEM; generated (self-signed) when absent
   std::filesystem::path privateKey;   // PEM
+  std::string minVersion = "1.2";     // "1.2" or "1.3"
 };
 
 struct LimitsSection {

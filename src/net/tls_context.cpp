@@ -58,11 +58,13 @@ void addExtension(X509* cert, int nid, const char* value) {
 }  // namespace
 
 TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
-                                const std::filesystem::path& privateKey) {
+                                const std::filesystem::path& privateKey,
+                                TlsVersion minimumVersion) {
   TlsContext context(SSL_CTX_new(TLS_server_method()));
   if (!context) throw std::runtime_error("cannot create TLS context: " + openSslError());
   SSL_CTX* native = context.get();
-  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_min_proto_version(
+      native, minimumVersion == TlsVersion::Tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   // Idle connections should not pin 2 x 16 KiB of TLS buffers each (idle density matters).
   // Partial writes and moving buffers suit the transport's non-blocking write loop.
@@ -85,8 +87,15 @@ TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
                              openSslError());
   }
   // Request a certificate, do not require one, and accept whatever is presented: the decision
-  // is SASL's (spec §0, §2).
-  SSL_CTX_set_verify(native, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  // is SASL's (spec §0, §2). Accepting in the verify callback is not enough: X509_verify_cert
+  // still decodes every extension while it builds the chain, and the Android client's
+  // subjectAltName (Bouncy Castle's otherName without RFC 5280's [0] EXPLICIT wrapper) makes
+  // OpenSSL 3 queue "invalid certificate" errors that end the handshake. Replacing the whole
+  // verification keeps X509_verify_cert from running at all; the certificate is still kept as
+  // the peer certificate for SASL EXTERNAL.
+  SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_cert_verify_callback(
+      native, [](X509_STORE_CTX*, void*) { return 1; }, nullptr);
   // With peer verification on, OpenSSL refuses to resume sessions that lack an id context.
   static constexpr unsigned char kSessionContext[] = "kontalk-c2s";
   SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);

@@ -15,12 +15,16 @@ struct SslContextDeleter {
 };
 using TlsContext = std::unique_ptr<SSL_CTX, SslContextDeleter>;
 
-// A TLS 1.2+ server context with the given PEM certificate (chain) and key. It asks every client
-// for a certificate but accepts any, or none: Kontalk clients present self-signed "bridge"
-// certificates whose trust comes from PGP, checked later by SASL EXTERNAL, never by X.509
-// (spec §2). Throws std::runtime_error naming the file when loading fails (start-up error).
+enum class TlsVersion { Tls12, Tls13 };
+
+// A server context (TLS `minimumVersion` or newer) with the given PEM certificate (chain) and
+// key. It asks every client for a certificate but accepts any, or none, however malformed its
+// extensions: Kontalk clients present self-signed "bridge" certificates whose trust comes from
+// PGP, checked later by SASL EXTERNAL, never by X.509 (spec §2, ARCHITECTURE.md §8). Throws
+// std::runtime_error naming the file when loading fails (start-up error).
 TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
-                                const std::filesystem::path& privateKey);
+                                const std::filesystem::path& privateKey,
+                                TlsVersion minimumVersion = TlsVersion::Tls12);
 
 // Creates a self-signed certificate (EC P-256, SHA-256, 10 years, subjectAltName DNS:domain)
 // and its key, mode 0600, when either file is missing. Returns true if it generated them.

@@ -13,6 +13,13 @@ std::string describe(const asio::ip::tcp::socket& socket) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
+// SSL_get_error() reads the thread's error queue, which every connection of a shard shares: an
+// error left there by an earlier call (of any connection) would turn this call's harmless
+// "want read" into a fatal error. OpenSSL requires an empty queue before each I/O call.
+void clearSslErrors() {
+  ERR_clear_error();
+}
+
 std::string lastSslError() {
   const unsigned long code = ERR_get_error();
   ERR_clear_error();
@@ -48,6 +55,7 @@ Awaitable<ReadResult> Transport::read(std::span<char> buffer) {
     if (!socket_.is_open()) co_return ReadResult{TransportStatus::Closed, 0};
     if (ssl_) {
       std::size_t bytes = 0;
+      clearSslErrors();
       if (SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &bytes) == 1) {
         co_return ReadResult{TransportStatus::Ok, bytes};
       }
@@ -74,6 +82,7 @@ Awaitable<TransportStatus> Transport::write(std::string_view bytes) {
     if (!socket_.is_open()) co_return TransportStatus::Closed;
     if (ssl_) {
       std::size_t written = 0;
+      clearSslErrors();
       if (SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written) == 1) {
         bytes.remove_prefix(written);
         continue;
@@ -127,6 +136,7 @@ bool Transport::createSession(SSL_CTX* context) {
 
 Awaitable<bool> Transport::handshake(int (*step)(SSL*)) {
   for (;;) {
+    clearSslErrors();
     const int result = step(ssl_.get());
     if (result == 1) co_return true;
     const int error = SSL_get_error(ssl_.get(), result);
@@ -150,8 +160,9 @@ void Transport::close() {
   if (!socket_.is_open()) return;
   if (ssl_) {
     // Best effort: the peer may already be gone, and we do not wait for its close_notify.
+    clearSslErrors();
     SSL_shutdown(ssl_.get());
-    ERR_clear_error();
+    clearSslErrors();
   }
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

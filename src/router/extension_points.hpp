@@ -24,6 +24,8 @@ struct ExtensionPoints {
   std::map<api::StanzaHook, std::vector<OrderedStanzaHandler>> stanzaHooks;  // sorted by order
   std::vector<api::SessionHandler> sessionBound;
   std::vector<api::SessionHandler> sessionClosed;
+  std::vector<api::SessionPreparation> sessionPreparations;
+  std::vector<api::KeyChangeHandler> keyChanges;
   std::map<std::pair<std::string, std::string>, api::StreamElementHandler> streamElements;
   std::map<api::FeatureStage, std::vector<xml::Element>> streamFeatures;
   api::DeliveryJournal* journal = nullptr;  // provided by a module (offline), else none

@@ -213,9 +213,19 @@ void Router::routePresence(xml::Element&& stanza, const xmpp::Jid& from, const x
   // available resource (RFC 6121 §4.6) and probes go unanswered.
   if (consumedForAccount(stanza, from, to)) return;
   if (stanza.attribute("type") == "probe") return;
-  for (const auto& session : sessions_.sessionsOf(to)) {
+  deliverPresenceToResources(stanza, to);
+}
+
+void Router::deliverPresenceToResources(const xml::Element& stanza, const xmpp::Jid& account) {
+  for (const auto& session : sessions_.sessionsOf(account)) {
     if (session->isAvailable()) deliver(*session, stanza);
   }
+}
+
+void Router::deliverToResources(xml::Element presence) {
+  const auto to = xmpp::Jid::parse(presence.attribute("to"));
+  if (!to || !isLocalDomain(*to) || to->isDomain()) return;
+  deliverPresenceToResources(presence, to->bare());
 }
 
 void Router::broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from) {

@@ -35,6 +35,9 @@ class Router {
   // Hands `stanza` to the session bound to `jid` without the ToSession hooks (they ran when a
   // module held it back, see api::ModuleHost::deliverHeld); dropped when that session is gone.
   void deliverHeld(const xmpp::Jid& jid, xml::Element stanza);
+  // Delivers a presence to the available resources of the local account its 'to' names, after
+  // the ToAccount hooks (api::ModuleHost::deliverToResources).
+  void deliverToResources(xml::Element presence);
 
   // A session was bound / has ended. handleSessionClosed removes it from the directory and, if it
   // was available, tells the account's other resources it is now unavailable (RFC 6121 §4.5.2).
@@ -54,6 +57,8 @@ class Router {
   void dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                            api::IqScope scope);
   void broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from);
+  // RFC 6121 §8.5.2.1.2: a presence to an account goes to each of its available resources.
+  void deliverPresenceToResources(const xml::Element& stanza, const xmpp::Jid& account);
   // Delivers to the message's bare JID per RFC 6121 §8.5.2; returns false when no resource was
   // available. `journalId` as in deliver().
   bool deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJid,

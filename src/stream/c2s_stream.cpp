@@ -247,8 +247,7 @@ void C2sStream::sendFeatures() {
     }
     if (transport_.isTls() || !c2s.requireTls) {
       auto& mechanisms = features.addChild("mechanisms", ns::kSasl);
-      for (const auto& name :
-           offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal())) {
+      for (const auto& name : offeredSaslMechanisms(saslOfferContext())) {
         mechanisms.addChild("mechanism", ns::kSasl).addText(name);
       }
       addModuleFeatures(features, api::FeatureStage::BeforeAuthentication);
@@ -275,7 +274,7 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
     sendStreamManagementFailure("unexpected-request");  // XEP-0198 §3: only after binding
   } else if (user_ && element.is("iq", ns::kClient) && element.attribute("type") == "set" &&
              element.child("bind", ns::kBind) != nullptr) {
-    handleBind(element);
+    co_await handleBind(std::move(element));
   } else if (!user_ && element.is("iq", ns::kClient) &&
              (transport_.isTls() || !services_.config.c2s.requireTls)) {
     handlePreAuthIq(element);
@@ -343,8 +342,7 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
   }
   if (element.name() == "auth") {
     const std::string mechanism(element.attribute("mechanism"));
-    const auto offered =
-        offeredSaslMechanisms(transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal());
+    const auto offered = offeredSaslMechanisms(saslOfferContext());
     sasl_.reset();
     if (std::find(offered.begin(), offered.end(), mechanism) != offered.end()) {
       sasl_ = makeSaslMechanism(mechanism, services_.sasl,
@@ -392,7 +390,7 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
   co_return;
 }
 
-void C2sStream::handleBind(const xml::Element& iq) {
+Awaitable<void> C2sStream::handleBind(xml::Element iq) {
   const std::string requested = iq.child("bind", ns::kBind)->childText("resource", ns::kBind);
   std::string resource;
   if (requested.empty()) {
@@ -401,12 +399,21 @@ void C2sStream::handleBind(const xml::Element& iq) {
     resource = std::move(*prepared);
   } else {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
-    return;
+    co_return;
   }
   auto jid = xmpp::Jid::fromParts(*user_, services_.router.domain().domain(), resource);
   if (!jid) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
-    return;
+    co_return;
+  }
+  // What modules must know before the client's first stanza (api::ModuleHost::prepareSessions).
+  // The reader is suspended meanwhile, so nothing the client sends overtakes it.
+  if (const auto& preparations = services_.extensions.sessionPreparations; !preparations.empty()) {
+    const xmpp::Jid account = jid->bare();
+    co_await services_.sasl.workers.run([&preparations, &account] {
+      for (const auto& prepare : preparations) prepare(account);
+    });
+    if (closing_) co_return;
   }
   auto handle =
       std::make_shared<C2sSessionHandle>(*jid, clientInfo(), services_, registry_.shard());
@@ -414,12 +421,12 @@ void C2sStream::handleBind(const xml::Element& iq) {
   using Outcome = router::SessionDirectory::BindOutcome;
   if (bound.outcome == Outcome::Conflict) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::Conflict, "Resource in use."));
-    return;
+    co_return;
   }
   if (bound.outcome == Outcome::TooManySessions) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::ResourceConstraint,
                                     "Too many sessions for this account."));
-    return;
+    co_return;
   }
   if (bound.replaced) {
     spdlog::info("c2s {}: {} replaces an older session", id_, jid->toString());
@@ -460,6 +467,8 @@ void C2sStream::handleSessionStanza(xml::Element stanza) {
     close(*error);
     return;
   }
+  // The answer to the server's own idle ping ends here (the read already proved the client alive).
+  if (answersIdlePing(stanza)) return;
   // Legacy session establishment (RFC 3921 §3) is answered here: it is a no-op.
   if (stanza.name() == "iq" && stanza.attribute("type") == "set" &&
       stanza.child("session", ns::kSession) != nullptr) {
@@ -499,6 +508,12 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
 bool C2sStream::offersExternal() {
   return transport_.isTls() && services_.sasl.bridgeLogins != nullptr &&
          !clientInfo().certificateDer.empty();
+}
+
+SaslOfferContext C2sStream::saslOfferContext() {
+  const auto& c2s = services_.config.c2s;
+  return SaslOfferContext{transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal(),
+                          c2s.certificateLogin == "exclusive"};
 }
 
 const api::ClientInfo& C2sStream::clientInfo() {
@@ -659,14 +674,44 @@ void C2sStream::handleTick(Clock::time_point now) {
     spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
   } else if (now - lastRead_ > c2s.idleTimeout) {
-    spdlog::info("c2s {}: closing idle connection of {}", id_,
-                 session_ ? session_->jid().toString() : transport_.remoteAddress());
-    close(StreamError{StreamErrorCondition::ConnectionTimeout, "Idle for too long."});
+    handleIdle(now);
   } else if (headerSent_ && !writing_ && now - lastWrite_ > c2s.keepaliveInterval) {
     // RFC 6120 §4.6.1: whitespace keeps NAT mappings alive and reveals dead peers.
     sendRaw(" ");
     lastWrite_ = now;
   }
+}
+
+// A silent authenticated client may be perfectly alive: the Kontalk client sends no whitespace
+// keepalives and pings only every 30 minutes. Ask it (XEP-0199 §4.2) before giving up on it.
+void C2sStream::handleIdle(Clock::time_point now) {
+  const auto& c2s = services_.config.c2s;
+  // Whatever the client sent since the ping answered it (lastRead_ moved past the ping).
+  if (idlePing_ && lastRead_ >= idlePing_->sentAt) idlePing_.reset();
+  if (session_ && !idlePing_) {
+    idlePing_ = IdlePing{core::randomAlphanumeric(12), now};
+    xml::Element ping("iq", ns::kClient);
+    ping.setAttribute("type", "get");
+    ping.setAttribute("id", idlePing_->id);
+    ping.setAttribute("from", services_.router.domain().domain());
+    ping.setAttribute("to", session_->jid().toString());
+    ping.addChild("ping", ns::kPing);
+    spdlog::debug("c2s {}: {} is idle; pinging it", id_, session_->jid().toString());
+    sendStanza(ping);
+    return;
+  }
+  if (idlePing_ && now - idlePing_->sentAt <= c2s.pingTimeout) return;
+  spdlog::info("c2s {}: closing idle connection of {}", id_,
+               session_ ? session_->jid().toString() : transport_.remoteAddress());
+  close(StreamError{StreamErrorCondition::ConnectionTimeout, "Idle for too long."});
+}
+
+bool C2sStream::answersIdlePing(const xml::Element& stanza) const {
+  if (!idlePing_ || stanza.name() != "iq") return false;
+  const std::string_view type = stanza.attribute("type");
+  const std::string_view to = stanza.attribute("to");
+  return (type == "result" || type == "error") && stanza.attribute("id") == idlePing_->id &&
+         (to.empty() || to == services_.router.domain().domain());
 }
 
 void C2sStream::finish() {

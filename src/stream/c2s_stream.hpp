@@ -82,7 +82,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   Awaitable<void> handleStartTls();
   Awaitable<void> handleSaslStep(SaslStep step);
   Awaitable<void> handleSaslElement(const xml::Element& element);
-  void handleBind(const xml::Element& iq);
+  Awaitable<void> handleBind(xml::Element iq);
   void handleSessionStanza(xml::Element stanza);
   void handlePreAuthIq(const xml::Element& iq);
   // XEP-0198 elements of a bound session: <enable/>, <r/>, <a/>.
@@ -105,6 +105,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   const api::ClientInfo& clientInfo();
   // SASL EXTERNAL applies: TLS with a client certificate (spec §2, §3).
   bool offersExternal();
+  SaslOfferContext saslOfferContext();
   Awaitable<void> throttle();
 
   void sendHeader(std::string_view peerFrom);
@@ -117,6 +118,10 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   Awaitable<void> writeLoop(std::shared_ptr<C2sStream> keepAlive);
   Awaitable<void> flush();
   void finish();
+  // The stream read nothing for [c2s] idle_timeout: ping an authenticated client, close others
+  // and clients that do not answer within [c2s] ping_timeout.
+  void handleIdle(std::chrono::steady_clock::time_point now);
+  bool answersIdlePing(const xml::Element& stanza) const;
 
   C2sServices& services_;
   StreamRegistry& registry_;
@@ -153,6 +158,11 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   std::chrono::steady_clock::time_point lastRead_;
   std::chrono::steady_clock::time_point lastWrite_;
   std::chrono::steady_clock::time_point closingSince_;
+  struct IdlePing {
+    std::string id;
+    std::chrono::steady_clock::time_point sentAt;
+  };
+  std::optional<IdlePing> idlePing_;
 };
 
 }  // namespace kontalk::stream

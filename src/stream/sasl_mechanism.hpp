@@ -70,11 +70,23 @@ struct SaslServices {
   BridgeLogins* bridgeLogins = nullptr;
 };
 
-// Mechanisms offered on a stream, strongest first. PLAIN is offered only over TLS unless
-// `allowPlainWithoutTls` (loopback testing). EXTERNAL only over TLS when the client presented a
-// certificate (`clientCertificate`) and the server checks them (spec §3).
-std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls,
-                                               bool clientCertificate = false);
+// What decides the mechanisms offered on one stream.
+struct SaslOfferContext {
+  bool tls = false;
+  // PLAIN without TLS, for loopback testing only ([c2s] allow_plain_without_tls).
+  bool allowPlainWithoutTls = false;
+  // The client presented a TLS certificate and the server checks bridge certificates (spec §3).
+  bool clientCertificate = false;
+  // [c2s] certificate_login = "exclusive": a client with a certificate is offered EXTERNAL alone.
+  // Smack (the Kontalk clients' library) picks the offered mechanism it ranks highest, and it
+  // ranks SCRAM-SHA-1 above EXTERNAL; the client has no password, so offering SCRAM beside
+  // EXTERNAL makes it fail and retry forever (the original server offered EXTERNAL alone too).
+  bool certificateExclusive = true;
+};
+
+// Mechanisms offered on a stream, strongest first. PLAIN only over TLS unless
+// `allowPlainWithoutTls`; EXTERNAL only over TLS with a client certificate.
+std::vector<std::string> offeredSaslMechanisms(const SaslOfferContext& context);
 
 // A fresh exchange for `name`, or nullptr when the mechanism is unknown. The caller checks that
 // the mechanism was offered on its stream.

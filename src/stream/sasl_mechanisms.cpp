@@ -130,12 +130,13 @@ Awaitable<SaslStep> SingleMessageMechanism::respond(std::string response) {
   co_return co_await check(std::move(response));
 }
 
-std::vector<std::string> offeredSaslMechanisms(bool tls, bool allowPlainWithoutTls,
-                                               bool clientCertificate) {
+std::vector<std::string> offeredSaslMechanisms(const SaslOfferContext& context) {
+  const bool external = context.tls && context.clientCertificate;
+  if (external && context.certificateExclusive) return {"EXTERNAL"};
   std::vector<std::string> mechanisms;
-  if (tls && clientCertificate) mechanisms.emplace_back("EXTERNAL");
+  if (external) mechanisms.emplace_back("EXTERNAL");
   mechanisms.insert(mechanisms.end(), {"SCRAM-SHA-256", "SCRAM-SHA-1"});
-  if (tls || allowPlainWithoutTls) mechanisms.emplace_back("PLAIN");
+  if (context.tls || context.allowPlainWithoutTls) mechanisms.emplace_back("PLAIN");
   return mechanisms;
 }
 

@@ -110,8 +110,22 @@ async def test_external_is_offered_only_to_clients_with_a_certificate(server, cl
     assert "EXTERNAL" in certificate_client["feature_mechanisms"].mech_list
 
 
-async def test_password_login_works_while_presenting_a_certificate(server, clients, tmp_path):
-    # TLS accepts any certificate (spec §2); password accounts are unaffected by it.
+async def test_a_client_with_a_certificate_is_offered_only_external_by_default(
+    server, clients, tmp_path
+):
+    # Smack, the Kontalk clients' library, ranks SCRAM-SHA-1 above EXTERNAL: offered both, the
+    # client (which has no password) picks SCRAM and fails forever ([c2s] certificate_login).
+    _, _, certificate = certified_credential(server, tmp_path)
+    client = await certificate_login(server, clients, certificate)
+    assert client["feature_mechanisms"].mech_list == {"EXTERNAL"}
+
+
+async def test_password_login_while_presenting_a_certificate_needs_certificate_login_also(
+    make_server, clients, tmp_path
+):
+    # TLS accepts any certificate (spec §2); with certificate_login = "also" password accounts
+    # are unaffected by it.
+    server = make_server({"c2s": {"certificate_login": "also"}})
     jid = server.add_user("alice", PASSWORD)
     client = SlixClient(jid, PASSWORD, mechanism="SCRAM-SHA-256")
     client.certfile, client.keyfile = (str(p) for p in plain_certificate(tmp_path))
@@ -119,6 +133,7 @@ async def test_password_login_works_while_presenting_a_certificate(server, clien
     clients.slix_clients.append(client)
     await asyncio.wait_for(asyncio.shield(client.session_started), LOGIN_TIMEOUT_S)
     assert client.boundjid.bare == jid
+    assert {"EXTERNAL", "SCRAM-SHA-256"} <= set(client["feature_mechanisms"].mech_list)
 
 
 async def test_certificate_without_the_key_extension_is_refused(server, clients, tmp_path):

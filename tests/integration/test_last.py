@@ -85,8 +85,9 @@ async def test_subscriber_may_ask_others_may_not(server, clients):
     await eventual_status(bob, alice_jid, "")
 
 
-async def test_unknown_account_is_service_unavailable(server, clients):
+async def test_unknown_account_is_item_not_found(server, clients):
+    # The Kontalk clients prune a contact on item-not-found, and only on that (spec §7.8).
     alice, _ = await login(clients, server, server.add_user("alice", PASSWORD) + "/phone")
     with pytest.raises(IqError) as refused:
         await last_activity(alice, server.jid("nobody"))
-    assert refused.value.iq["error"]["condition"] == "service-unavailable"
+    assert refused.value.iq["error"]["condition"] == "item-not-found"

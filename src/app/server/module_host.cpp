@@ -53,6 +53,18 @@ void ServerModuleHost::hookSessionClosed(api::SessionHandler handler) {
   extensions_.sessionClosed.push_back(std::move(handler));
 }
 
+void ServerModuleHost::prepareSessions(api::SessionPreparation work) {
+  extensions_.sessionPreparations.push_back(std::move(work));
+}
+
+void ServerModuleHost::hookKeyChange(api::KeyChangeHandler handler) {
+  extensions_.keyChanges.push_back(std::move(handler));
+}
+
+void ServerModuleHost::announceKeyChange(const api::KeyChange& change) {
+  for (const auto& handler : extensions_.keyChanges) handler(change);
+}
+
 void ServerModuleHost::handleStreamElement(std::string xmlns, std::string name,
                                            api::StreamElementHandler handler) {
   auto key = std::make_pair(std::move(xmlns), std::move(name));
@@ -109,6 +121,10 @@ void ServerModuleHost::provideDeliveryJournal(api::DeliveryJournal& journal) {
 
 void ServerModuleHost::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
   router_.deliverHeld(session, std::move(stanza));
+}
+
+void ServerModuleHost::deliverToResources(xml::Element presence) {
+  router_.deliverToResources(std::move(presence));
 }
 
 std::vector<std::shared_ptr<const api::Session>> ServerModuleHost::sessionsOf(

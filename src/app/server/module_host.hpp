@@ -44,6 +44,9 @@ class ServerModuleHost final : public api::ModuleHost {
   void hookStanza(api::StanzaHook hook, int order, api::StanzaHandler handler) override;
   void hookSessionBound(api::SessionHandler handler) override;
   void hookSessionClosed(api::SessionHandler handler) override;
+  void prepareSessions(api::SessionPreparation work) override;
+  void hookKeyChange(api::KeyChangeHandler handler) override;
+  void announceKeyChange(const api::KeyChange& change) override;
   void handleStreamElement(std::string xmlns, std::string name,
                            api::StreamElementHandler handler) override;
   void addStreamFeature(api::FeatureStage stage, xml::Element feature) override;
@@ -51,6 +54,7 @@ class ServerModuleHost final : public api::ModuleHost {
   void sendRecorded(xml::Element message, api::JournalId id) override;
   void provideDeliveryJournal(api::DeliveryJournal& journal) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
+  void deliverToResources(xml::Element presence) override;
   std::vector<std::shared_ptr<const api::Session>> sessionsOf(
       const xmpp::Jid& bareJid) const override;
   storage::Storage& storage() override { return storage_; }

@@ -128,7 +128,9 @@ Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(c
     spdlog::warn("generated a self-signed TLS certificate for {} in {} (development only)",
                  p.config.server.domain, tlsConfig.certificate.string());
   }
-  p.tls = net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey);
+  p.tls = net::makeServerTlsContext(
+      tlsConfig.certificate, tlsConfig.privateKey,
+      tlsConfig.minVersion == "1.3" ? net::TlsVersion::Tls13 : net::TlsVersion::Tls12);
 
   for (auto& module : p.modules) {
     module->start(p.moduleHost);

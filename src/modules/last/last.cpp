@@ -104,8 +104,9 @@ class LastModule final : public api::Module {
       return;
     }
     if (!*found) {
-      // RFC 6121 §8.5.1: an IQ to an account that does not exist.
-      host_->replyError(request, StanzaError::of(StanzaErrorCondition::ServiceUnavailable));
+      // The Kontalk clients read item-not-found, and only that, as "this contact deleted its
+      // account" and prune it (spec §7.8; the original server answered so too).
+      host_->replyError(request, StanzaError::of(StanzaErrorCondition::ItemNotFound));
       return;
     }
     if (request.from.bare() != account && !subscribedTo(account, request.from.bare())) {

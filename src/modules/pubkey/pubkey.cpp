@@ -17,6 +17,13 @@ using pubkey::CachedKey;
 // Before the roster module (order 100), which copies the presence it broadcasts or routes: the
 // <pubkey/> added here must be in those copies (see modules/roster/roster_service.hpp).
 constexpr int kHookOrder = 90;
+// Accounts gone offline whose fingerprint stays known (about 100 bytes each).
+constexpr std::size_t kOfflineAccountsRemembered = 16384;
+
+bool isAvailabilityPresence(const xml::Element& stanza) {
+  const std::string_view type = stanza.attribute("type");
+  return stanza.name() == "presence" && (type.empty() || type == "unavailable");
+}
 
 class PubkeyModule final : public api::Module {
  public:
@@ -29,11 +36,23 @@ class PubkeyModule final : public api::Module {
                   [this](const api::IqRequest& request) { return serverKey(request); });
     host.handleIq(api::IqScope::Account, ns::kPubkey, api::IqType::Get,
                   [this](const api::IqRequest& request) { return accountKey(request); });
-    host.hookSessionBound([this](const api::Session& session) { loadKey(session); });
-    host.hookSessionClosed(
-        [this](const api::Session& session) { cache_.removeSession(session.jid().bareString()); });
+    host.prepareSessions([this](const xmpp::Jid& account) { loadKey(account); });
+    host.hookSessionBound(
+        [this](const api::Session& session) { cache_.markOnline(session.jid().bareString()); });
+    host.hookSessionClosed([this](const api::Session& session) {
+      // The router forgot this session already: whatever is left is another device.
+      if (host_->sessionsOf(session.jid().bare()).empty()) {
+        cache_.markOffline(session.jid().bareString());
+      }
+    });
+    host.hookKeyChange([this](const api::KeyChange& change) {
+      cache_.put(change.account.bareString(),
+                 CachedKey{change.fingerprint, core::base64Encode(change.keyBinary)});
+    });
     host.hookStanza(api::StanzaHook::FromClient, kHookOrder,
-                    [this](api::StanzaEvent& event) { return decoratePresence(event); });
+                    [this](api::StanzaEvent& event) { return decorateClientPresence(event); });
+    host.hookStanza(api::StanzaHook::ToSession, kHookOrder,
+                    [this](api::StanzaEvent& event) { return decorateServerPresence(event); });
   }
 
  private:
@@ -64,37 +83,59 @@ class PubkeyModule final : public api::Module {
     return HandlerResult::Handled;
   }
 
-  void loadKey(const api::Session& session) {
-    const std::string jid = session.jid().bareString();
-    cache_.addSession(jid);
-    host_->runBlocking([this, jid, user = session.jid()] {
-      auto key = host_->storage().keys().currentKey(user.local(), user.domain());
-      if (!key) {
-        spdlog::warn("pubkey: cannot load the key of {}: {}", jid, key.error().message);
-        return;
-      }
-      if (*key)
-        cache_.put(jid, CachedKey{(*key)->fingerprint, core::base64Encode((*key)->keyBinary)});
-    });
+  // On a worker, before the account's session is bound (prepareSessions): a new login may come
+  // with a new key (rollover at login, spec §3 step 5), so the key is read again every time.
+  void loadKey(const xmpp::Jid& account) {
+    auto key = host_->storage().keys().currentKey(account.local(), account.domain());
+    if (!key) {
+      spdlog::warn("pubkey: cannot load the key of {}: {}", account.bareString(),
+                   key.error().message);
+      return;
+    }
+    if (*key) {
+      cache_.put(account.bareString(),
+                 CachedKey{(*key)->fingerprint, core::base64Encode((*key)->keyBinary)});
+    }
   }
 
-  HandlerResult decoratePresence(api::StanzaEvent& event) {
+  // The client's own presence: what contacts see is what the server certified, so a client's
+  // <pubkey/> is replaced. Every available and unavailable presence carries the fingerprint
+  // (spec §0); a subscription request carries the whole key so the contact can verify it (§5).
+  HandlerResult decorateClientPresence(api::StanzaEvent& event) {
     xml::Element& stanza = event.stanza;
-    if (stanza.name() != "presence") return HandlerResult::Continue;
-    const std::string_view type = stanza.attribute("type");
-    const bool subscribe = type == "subscribe";
-    // Spec §0: every presence broadcast (available, no 'to') carries the fingerprint.
-    const bool broadcast = type.empty() && !stanza.hasAttribute("to");
-    if (!subscribe && !broadcast) return HandlerResult::Continue;
-    const auto key = cache_.find(event.from.bareString());
-    if (!key) return HandlerResult::Continue;
-    // A client's own <pubkey/> is replaced: what contacts see is what the server certified.
+    const bool subscribe = stanza.name() == "presence" && stanza.attribute("type") == "subscribe";
+    if (!subscribe && !isAvailabilityPresence(stanza)) return HandlerResult::Continue;
+    const std::string account = event.from.bareString();
     stanza.removeChildren("pubkey", ns::kPubkey);
-    auto& pubkey = stanza.addChild("pubkey", ns::kPubkey);
-    // Spec §5: a subscription request carries the whole key so the contact can verify it.
-    if (subscribe) pubkey.addChild("key", ns::kPubkey).addText(key->keyBase64);
-    pubkey.addChild("print", ns::kPubkey).addText(key->fingerprint);
+    if (subscribe) {
+      if (const auto key = cache_.onlineKey(account))
+        attach(stanza, key->fingerprint, key->keyBase64);
+    } else if (const auto fingerprint = cache_.fingerprint(account)) {
+      attach(stanza, *fingerprint, {});
+    }
     return HandlerResult::Continue;
+  }
+
+  // Presence the server sends on an account's behalf (unavailable when a connection drops, on
+  // unsubscription, probe answers) reaches contacts with the fingerprint too.
+  HandlerResult decorateServerPresence(api::StanzaEvent& event) {
+    xml::Element& stanza = event.stanza;
+    if (!isAvailabilityPresence(stanza) || stanza.firstChildIn(ns::kPubkey) != nullptr ||
+        event.from.domain() != host_->domain() || event.from.isDomain() ||
+        event.from.bare() == event.to.bare()) {
+      return HandlerResult::Continue;
+    }
+    if (const auto fingerprint = cache_.fingerprint(event.from.bareString())) {
+      attach(stanza, *fingerprint, {});
+    }
+    return HandlerResult::Continue;
+  }
+
+  static void attach(xml::Element& presence, const std::string& fingerprint,
+                     const std::string& keyBase64) {
+    auto& pubkey = presence.addChild("pubkey", ns::kPubkey);
+    if (!keyBase64.empty()) pubkey.addChild("key", ns::kPubkey).addText(keyBase64);
+    pubkey.addChild("print", ns::kPubkey).addText(fingerprint);
   }
 
   static xml::Element keyElement(std::string_view keyBinary) {
@@ -104,7 +145,7 @@ class PubkeyModule final : public api::Module {
   }
 
   api::ModuleHost* host_ = nullptr;
-  pubkey::KeyCache cache_;
+  pubkey::KeyCache cache_{kOfflineAccountsRemembered};
 };
 
 }  // namespace

@@ -33,19 +33,19 @@ std::string CodeProvider::makeCode() {
   return randomDigits(kCodeDigits);
 }
 
-tl::expected<std::string, std::string> CodeProvider::start(std::string_view domain,
-                                                           std::string_view phone) {
+StartOutcome CodeProvider::start(std::string_view domain, std::string_view phone) {
   std::string code = makeCode();
   if (auto delivered = deliver(domain, phone, code); !delivered) {
-    return tl::unexpected(delivered.error());
+    return tl::unexpected(std::move(delivered.error()));
   }
-  return code;
+  return VerificationStarted{std::move(code), std::nullopt};
 }
 
-bool CodeProvider::verify(std::string_view handle, std::string_view code) {
+CheckOutcome CodeProvider::check(std::string_view handle, std::string_view code) {
   // Constant time: the comparison must not tell an attacker how many leading digits are right.
-  return !handle.empty() && handle.size() == code.size() &&
-         CRYPTO_memcmp(handle.data(), code.data(), code.size()) == 0;
+  const bool right = !handle.empty() && handle.size() == code.size() &&
+                     CRYPTO_memcmp(handle.data(), code.data(), code.size()) == 0;
+  return right ? CodeCheck::Accepted : CodeCheck::WrongCode;
 }
 
 }  // namespace kontalk::modules::registration

@@ -12,19 +12,19 @@ class CodeProvider : public VerificationProvider {
  public:
   explicit CodeProvider(std::string senderId) : senderId_(std::move(senderId)) {}
 
-  std::string_view challengeType() const override { return "pin"; }
+  std::string_view challengeType() const override { return kChallengePin; }
   std::string_view senderId() const override { return senderId_; }
   std::string instructions(std::string_view phone) const override;
-  tl::expected<std::string, std::string> start(std::string_view domain,
-                                               std::string_view phone) override;
-  bool verify(std::string_view handle, std::string_view code) override;
+  StartOutcome start(std::string_view domain, std::string_view phone) override;
+  CheckOutcome check(std::string_view handle, std::string_view code) override;
 
  protected:
   // The code to send; a fresh random one unless a provider fixes it.
   virtual std::string makeCode();
-  // Gets `code` to the holder of `phone`; the error says why not (for the log).
-  virtual tl::expected<void, std::string> deliver(std::string_view domain, std::string_view phone,
-                                                  const std::string& code) = 0;
+  // Gets `code` to the holder of `phone`, or says why not.
+  virtual tl::expected<void, ProviderFailure> deliver(std::string_view domain,
+                                                      std::string_view phone,
+                                                      const std::string& code) = 0;
 
  private:
   std::string senderId_;

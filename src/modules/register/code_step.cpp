@@ -53,17 +53,15 @@ std::optional<pgp::PublicKey> submittedKey(const xmpp::DataForm& form,
 
 void Registration::confirmCode(const IqReply& reply, const xmpp::DataForm& form,
                                const std::string& certificateDer) {
-  const auto code = form.value("code");
-  if (!code || code->empty()) {
-    reply.error(stanzaError(StanzaErrorCondition::BadRequest, kPhoneOrCodeNeeded));
-    return;
-  }
-  if (code->size() > kMaxCodeLength) {
+  // Spec §4.5: for "callerid" the code step carries no code; whether one is needed is known only
+  // once the pending verification is found, so an absent code travels on as "".
+  const std::string code = form.value("code").value_or("");
+  if (code.size() > kMaxCodeLength) {
     spdlog::info("register: code refused: longer than {} characters", kMaxCodeLength);
     reply.error(stanzaError(StanzaErrorCondition::BadRequest, kInvalidCode));
     return;
   }
-  host_.runBlocking([this, reply, form, certificateDer, code = *code] {
+  host_.runBlocking([this, reply, form, certificateDer, code] {
     std::string why;
     const auto key = submittedKey(form, certificateDer, why);
     if (!key) {
@@ -112,7 +110,30 @@ void Registration::verifyAndCreateAccount(const IqReply& reply, const std::strin
   auto* provider = providers_.byName(pending->provider);
   if (provider == nullptr) return refuse("its provider is no longer configured");
   const xmpp::Jid user = xmpp::Jid::parse(pending->username + suffix).value_or(xmpp::Jid{});
-  if (!provider->verify(pending->handle, code)) {
+  if (code.empty() && provider->needsCode()) {
+    spdlog::info("register: code confirmation for {} refused: no code", user.toString());
+    reply.error(stanzaError(StanzaErrorCondition::BadRequest, kPhoneOrCodeNeeded));
+    return;
+  }
+  const auto checked = provider->check(pending->handle, code);
+  if (!checked) {
+    const auto& failure = checked.error();
+    if (failure.kind == ProviderFailure::Kind::Permanent) {
+      // The provider will not accept any code for this verification again.
+      (void)store.removeVerification(pending->username, domain);
+      return refuse("provider " + pending->provider + " ended the verification of " +
+                    user.toString() + ": " + failure.detail);
+    }
+    // Transient (or busy): the verification stays pending and the user may try again later; no
+    // attempt is counted.
+    spdlog::warn("register: provider {} could not check the code for {}: {}", pending->provider,
+                 user.toString(), failure.detail);
+    auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kProviderUnavailable);
+    error.type = xmpp::StanzaErrorType::Wait;
+    reply.error(error);
+    return;
+  }
+  if (*checked == CodeCheck::WrongCode) {
     auto attempts = store.recordFailedAttempt(pending->username, domain);
     if (attempts && *attempts >= kMaxFailedAttempts) {
       (void)store.removeVerification(pending->username, domain);
@@ -162,6 +183,7 @@ void Registration::certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& 
     reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
     return;
   }
+  host_.announceKeyChange(api::KeyChange{user.bare(), key.fingerprint(), *certified});
   reply.result(signedKeyQuery(*certified));
 }
 

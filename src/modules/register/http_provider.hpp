@@ -23,8 +23,7 @@ struct HttpProviderConfig {
   std::string senderId;
 };
 
-// Call curl_global_init once (initHttpProviders) before creating one, from the main thread.
-void initHttpProviders();
+// Call initHttpCalls() (http_call.hpp) once before creating one, from the main thread.
 std::unique_ptr<VerificationProvider> makeHttpProvider(HttpProviderConfig config);
 
 // The body for one message: `templateText` with each placeholder replaced by the escaped value.

@@ -21,13 +21,17 @@ class LogProvider final : public CodeProvider {
   }
 
  protected:
-  tl::expected<void, std::string> deliver(std::string_view domain, std::string_view phone,
-                                          const std::string& code) override {
+  // A file that cannot be written is the operator's problem, not the user's number's: a
+  // permanent failure (the fallback provider, if any, is tried).
+  tl::expected<void, ProviderFailure> deliver(std::string_view domain, std::string_view phone,
+                                              const std::string& code) override {
     spdlog::info("register: verification code for {} on {} is {}", phone, domain, code);
     std::error_code error;
     fs::create_directories(directory_, error);
-    if (error)
-      return tl::unexpected("cannot create " + directory_.string() + ": " + error.message());
+    if (error) {
+      return tl::unexpected(ProviderFailure::permanent("cannot create " + directory_.string() +
+                                                       ": " + error.message()));
+    }
     fs::permissions(directory_, fs::perms::owner_all, error);
     // Written beside and renamed into place, so that a reader never sees half a code. The phone
     // number is '+' and digits only (normalised), so it is a safe file name.
@@ -36,11 +40,16 @@ class LogProvider final : public CodeProvider {
     {
       std::ofstream file(partial, std::ios::trunc);
       file << code << '\n';
-      if (!file.flush()) return tl::unexpected("cannot write " + partial.string());
+      if (!file.flush()) {
+        return tl::unexpected(ProviderFailure::permanent("cannot write " + partial.string()));
+      }
     }
     fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write, error);
     fs::rename(partial, target, error);
-    if (error) return tl::unexpected("cannot write " + target.string() + ": " + error.message());
+    if (error) {
+      return tl::unexpected(
+          ProviderFailure::permanent("cannot write " + target.string() + ": " + error.message()));
+    }
     return {};
   }
 

@@ -24,6 +24,13 @@ VerificationProvider& chooseProvider(const ProviderSet& providers, const xmpp::D
   return providers.primary();
 }
 
+// Spec §0, §4.1: the Android client maps service-unavailable of type wait to "throttled".
+xmpp::StanzaError throttledError() {
+  auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kTooManyAttempts);
+  error.type = xmpp::StanzaErrorType::Wait;
+  return error;
+}
+
 }  // namespace
 
 void Registration::startVerification(const IqReply& reply, const xmpp::DataForm& form,
@@ -42,9 +49,7 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
   // Before any storage or provider work: throttling is what keeps a flood of requests cheap.
   if (const auto limit = throttle_.tryAttempt(address, *phone, ThrottleClock::now())) {
     spdlog::info("register: {} refused for {}: throttled by {}", address, *phone, *limit);
-    auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kTooManyAttempts);
-    error.type = xmpp::StanzaErrorType::Wait;  // the Android client maps this to "throttled"
-    reply.error(error);
+    reply.error(throttledError());
     return;
   }
   const bool force = isTrue(form.value("force"));
@@ -65,17 +70,26 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
       reply.error(error);
       return;
     }
-    // Spec §4.1: when a provider cannot start, the fallback is tried once.
+    // Spec §4.1: when a provider cannot start, the fallback is tried once; a provider that is
+    // busy with this number (spec §4.5) is a throttle, not a failure.
     VerificationProvider* used = &provider;
-    auto handle = used->start(domain, phone);
-    if (!handle && providers_.fallback() != nullptr && providers_.fallback() != used) {
+    auto started = used->start(domain, phone);
+    if (!started && started.error().kind != ProviderFailure::Kind::Busy &&
+        providers_.fallback() != nullptr && providers_.fallback() != used) {
       spdlog::warn("register: provider {} failed for {}: {}; trying {}", used->name(), phone,
-                   handle.error(), providers_.fallback()->name());
+                   started.error().detail, providers_.fallback()->name());
       used = providers_.fallback();
-      handle = used->start(domain, phone);
+      started = used->start(domain, phone);
     }
-    if (!handle) {
-      spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone, handle.error());
+    if (!started && started.error().kind == ProviderFailure::Kind::Busy) {
+      spdlog::info("register: {} refused for {}: provider {} is busy: {}", address, phone,
+                   used->name(), started.error().detail);
+      reply.error(throttledError());
+      return;
+    }
+    if (!started) {
+      spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone,
+                   started.error().detail);
       reply.error(stanzaError(StanzaErrorCondition::NotAcceptable, kUnableToVerify));
       return;
     }
@@ -84,7 +98,7 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     request.domain = domain;
     request.phone = phone;
     request.provider = std::string(used->name());
-    request.handle = std::move(*handle);
+    request.handle = std::move(started->handle);
     request.createdAt = core::unixNow();
     request.expiresAt = request.createdAt + config_.codeTtl.count();
     if (auto stored = host_.storage().registration().putVerification(request); !stored) {
@@ -95,8 +109,9 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     spdlog::info("register: verification of {} ({}) started with {}", phone, username,
                  used->name());
     const bool canFallback = providers_.fallback() != nullptr && providers_.fallback() != used;
-    reply.result(verificationStartedQuery(used->instructions(phone), used->senderId(),
-                                          used->challengeType(), canFallback));
+    const std::string sender = started->sender.value_or(std::string(used->senderId()));
+    reply.result(verificationStartedQuery(used->instructions(phone), sender, used->challengeType(),
+                                          canFallback));
   });
 }
 

@@ -2,8 +2,12 @@
 
 #include <stdexcept>
 
+#include "modules/register/checkmobi_provider.hpp"
 #include "modules/register/fixed_provider.hpp"
+#include "modules/register/http_call.hpp"
+#include "modules/register/http_provider.hpp"
 #include "modules/register/log_provider.hpp"
+#include "modules/register/verify_api_provider.hpp"
 
 namespace kontalk::modules::registration {
 namespace {
@@ -13,12 +17,19 @@ std::unique_ptr<VerificationProvider> makeProvider(const std::string& name,
                                                    const std::filesystem::path& dataDirectory) {
   if (name == "log") return makeLogProvider(dataDirectory / "verification", config.senderId);
   if (name == "fixed") return makeFixedProvider(config.fixedCode, config.senderId);
-  if (name == "http") {
-    initHttpProviders();
-    return makeHttpProvider(config.http);
+  initHttpCalls();
+  if (name == "http") return makeHttpProvider(config.http);
+  if (name == "vonage") return makeVerifyApiProvider(VerifyApiDialect::Vonage, config.vonage);
+  if (name == "jmp") return makeVerifyApiProvider(VerifyApiDialect::Jmp, config.jmp);
+  if (name == "checkmobi-missedcall") {
+    return makeCheckmobiProvider(CheckmobiMethod::ReverseCallerId, config.checkmobi);
   }
-  throw std::runtime_error("[modules.register] unknown provider \"" + name +
-                           "\" (known: log, fixed, http)");
+  if (name == "checkmobi-callerid") {
+    return makeCheckmobiProvider(CheckmobiMethod::CallerId, config.checkmobi);
+  }
+  throw std::runtime_error(
+      "[modules.register] unknown provider \"" + name +
+      "\" (known: log, fixed, http, vonage, jmp, checkmobi-missedcall, checkmobi-callerid)");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 namespace kontalk::modules::registration {
 namespace {
@@ -34,6 +36,17 @@ class Reader {
     if (value == "true") return true;
     if (value == "false") return false;
     throw std::runtime_error(bad(key, value, "true or false"));
+  }
+
+  // An http:// or https:// URL; a trailing '/' is dropped (paths are appended to it).
+  std::string url(std::string_view key, std::string_view fallback) const {
+    std::string value = text(key, fallback);
+    if (value.empty()) return value;
+    if (!value.starts_with("http://") && !value.starts_with("https://")) {
+      throw std::runtime_error(bad(key, value, "an http:// or https:// URL"));
+    }
+    while (value.ends_with('/')) value.pop_back();
+    return value;
   }
 
   AttemptLimit limit(std::string_view key, AttemptLimit fallback) const {
@@ -80,12 +93,41 @@ RegisterConfig RegisterConfig::read(const api::ModuleHost& host) {
   config.http.insecureTls = reader.flag("http_insecure_tls", false);
   config.http.senderId = config.senderId;
 
+  // Spec §4.5 Verify-API providers; the default URLs are the services' own.
+  for (auto [prefix, verify, defaultUrl] :
+       {std::tuple{"vonage", &config.vonage, "https://api.nexmo.com"},
+        std::tuple{"jmp", &config.jmp, "https://jvr.api.jmp.chat"}}) {
+    const std::string key(prefix);
+    verify->url = reader.url(key + "_url", defaultUrl);
+    verify->apiKey = reader.text(key + "_api_key", "");
+    verify->apiSecret = reader.text(key + "_api_secret", "");
+    verify->brand = reader.text(key + "_brand", "Kontalk");
+    verify->senderId = config.senderId;
+    verify->timeout = std::chrono::seconds(reader.number(key + "_timeout", 10, 1, 120));
+  }
+  config.checkmobi.url = reader.url("checkmobi_url", "https://api.checkmobi.com/v1");
+  config.checkmobi.apiKey = reader.text("checkmobi_api_key", "");
+  config.checkmobi.timeout = std::chrono::seconds(reader.number("checkmobi_timeout", 10, 1, 120));
+
   for (const auto& name : {config.provider, config.fallbackProvider}) {
-    if (name == "fixed" && config.fixedCode.empty()) {
-      throw std::runtime_error("[modules.register] provider \"fixed\" needs fixed_code");
+    const auto require = [&name](bool present, std::string_view option) {
+      if (!present) {
+        throw std::runtime_error("[modules.register] provider \"" + name + "\" needs " +
+                                 std::string(option));
+      }
+    };
+    if (name == "fixed") require(!config.fixedCode.empty(), "fixed_code");
+    if (name == "http") require(!config.http.url.empty(), "http_url");
+    for (const auto& [verifyName, verify] :
+         {std::pair{"vonage", &config.vonage}, std::pair{"jmp", &config.jmp}}) {
+      if (name != verifyName) continue;
+      require(!verify->url.empty(), name + "_url");
+      require(!verify->apiKey.empty() && !verify->apiSecret.empty(),
+              name + "_api_key and " + name + "_api_secret");
     }
-    if (name == "http" && config.http.url.empty()) {
-      throw std::runtime_error("[modules.register] provider \"http\" needs http_url");
+    if (name.starts_with("checkmobi-")) {
+      require(!config.checkmobi.url.empty(), "checkmobi_url");
+      require(!config.checkmobi.apiKey.empty(), "checkmobi_api_key");
     }
   }
   if (config.fixedCode.size() > 32) {

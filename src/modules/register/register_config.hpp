@@ -7,8 +7,10 @@
 #include <string>
 
 #include "api/module.hpp"
+#include "modules/register/checkmobi_provider.hpp"
 #include "modules/register/http_provider.hpp"
 #include "modules/register/throttle.hpp"
+#include "modules/register/verify_api_provider.hpp"
 
 namespace kontalk::modules::registration {
 
@@ -26,6 +28,9 @@ struct RegisterConfig {
   std::string senderId = "KONTALK";
   std::chrono::seconds privateKeyTtl{86400};
   HttpProviderConfig http;
+  VerifyApiConfig vonage;
+  VerifyApiConfig jmp;
+  CheckmobiConfig checkmobi;
 
   // Throws std::runtime_error naming the key when a value is malformed.
   static RegisterConfig read(const api::ModuleHost& host);

@@ -61,7 +61,7 @@ void Registration::answerGet(const IqReply& reply, const xml::Element& query) {
   if (const auto* account = query.child("account", kAccountNamespace)) {
     retrievePrivateKey(reply, *account);
   } else {
-    reply.result(instructionsQuery());
+    reply.result(instructionsQuery(config_.termsUrl));
   }
 }
 

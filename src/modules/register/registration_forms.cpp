@@ -50,7 +50,7 @@ std::optional<std::string> decodeBase64Field(std::string_view text, std::size_t 
   return decoded;
 }
 
-xml::Element instructionsQuery() {
+xml::Element instructionsQuery(std::string_view termsUrl) {
   xml::Element query("query", kRegisterNamespace);
   query.addChild("instructions", kRegisterNamespace)
       .addText("Enter your phone number to receive a verification code.");
@@ -58,6 +58,11 @@ xml::Element instructionsQuery() {
   form.type = "form";
   form.fields.push_back(formType(kRegisterNamespace));
   form.fields.push_back(xmpp::DataFormField{"phone", "text-single", "Phone number", {}});
+  if (!termsUrl.empty()) {
+    form.fields.push_back(
+        xmpp::DataFormField{"accept-terms", "boolean", "Accept terms of service?", {}});
+    form.fields.push_back(field("terms", "hidden", "", std::string(termsUrl)));
+  }
   query.addChild(form.toElement());
   return query;
 }

@@ -26,6 +26,10 @@ inline constexpr const char* kTermsNotAccepted = "Service terms were not accepte
 inline constexpr const char* kAlreadyRegistered = "Another user is registered with the same id.";
 inline constexpr const char* kTooManyAttempts = "Too many attempts.";
 inline constexpr const char* kUnableToVerify = "Unable to verify number.";
+// Not a wire text of the original server: the code step's answer when the provider that must
+// check the code cannot be reached (the client shows its own message for any error).
+inline constexpr const char* kProviderUnavailable =
+    "The verification service is unavailable; try again later.";
 inline constexpr const char* kInvalidCode = "Invalid verification code.";
 inline constexpr const char* kPhoneOrCodeNeeded =
     "Please provide either a phone number or a public key and a verification code.";
@@ -43,8 +47,10 @@ bool isTrue(const std::optional<std::string>& value);
 // or when the decoded bytes would exceed `maxBytes`.
 std::optional<std::string> decodeBase64Field(std::string_view text, std::size_t maxBytes);
 
-// Spec §4.4: a plain get returns what to submit.
-xml::Element instructionsQuery();
+// Spec §4.4: a plain get returns what to submit. With `termsUrl` (spec §4.1) the form also
+// carries an 'accept-terms' boolean and the URL in a hidden 'terms' field: the Android client
+// reads both from this reply only, and sends accept-terms only after it saw them.
+xml::Element instructionsQuery(std::string_view termsUrl);
 // Spec §4.1: the answer to a started verification.
 xml::Element verificationStartedQuery(std::string_view instructions, std::string_view senderId,
                                       std::string_view challenge, bool canFallback);

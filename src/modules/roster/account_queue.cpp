@@ -15,6 +15,14 @@ void AccountQueue::post(const std::string& account, std::function<void()> work) 
   if (idle) host_.runBlocking([this, account] { drain(account); });
 }
 
+bool AccountQueue::postIfBusy(const std::string& account, std::function<void()> work) {
+  std::lock_guard lock(mutex_);
+  const auto queue = pending_.find(account);
+  if (queue == pending_.end()) return false;  // present only while it has work
+  queue->second.push_back(std::move(work));
+  return true;
+}
+
 void AccountQueue::drain(const std::string& account) {
   for (;;) {
     std::function<void()> work;

@@ -22,6 +22,9 @@ class AccountQueue {
 
   // `account` is a bare JID string. `work` may post to any queue, its own included.
   void post(const std::string& account, std::function<void()> work);
+  // Queues `work` behind the account's pending work and returns true; returns false (and does
+  // nothing) when the account has none, so the caller acts at once.
+  bool postIfBusy(const std::string& account, std::function<void()> work);
 
  private:
   void drain(const std::string& account);

@@ -119,6 +119,16 @@ api::HandlerResult RosterService::handleToAccount(api::StanzaEvent& event) {
                 [this, owner, prober = event.from] { answerProbe(owner, prober); });
     return api::HandlerResult::Handled;
   }
+  if (type.empty() || type == "unavailable") {
+    // §3.1.5: a contact approving a subscription sends `subscribed`, then its presence. The
+    // `subscribed` waits in this account's queue for storage (and causes the roster push), so
+    // a presence arriving behind it must wait there too, or the user would see the contact
+    // online before the subscription exists.
+    const bool held = queue_.postIfBusy(owner.toString(), [this, copy = event.stanza]() mutable {
+      host_.deliverToResources(std::move(copy));
+    });
+    if (held) return api::HandlerResult::Handled;
+  }
   return api::HandlerResult::Continue;
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "modules/register/fixed_provider.hpp"
+#include "modules/register/http_call.hpp"
 #include "modules/register/http_provider.hpp"
 #include "modules/register/log_provider.hpp"
 
@@ -30,25 +31,27 @@ TEST(CodeProviderTest, FixedProviderIssuesAndChecksItsCode) {
   EXPECT_EQ(provider->name(), "fixed");
   EXPECT_EQ(provider->challengeType(), "pin");
   EXPECT_EQ(provider->senderId(), "KONTALK");
-  const auto handle = provider->start("example.org", "+15555215554");
-  ASSERT_TRUE(handle);
-  EXPECT_TRUE(provider->verify(*handle, "123456"));
-  EXPECT_FALSE(provider->verify(*handle, "123457"));
-  EXPECT_FALSE(provider->verify(*handle, "12345"));
-  EXPECT_FALSE(provider->verify(*handle, ""));
+  const auto started = provider->start("example.org", "+15555215554");
+  ASSERT_TRUE(started);
+  EXPECT_FALSE(started->sender);  // the configured sender id is shown
+  EXPECT_EQ(provider->check(started->handle, "123456"), CodeCheck::Accepted);
+  EXPECT_EQ(provider->check(started->handle, "123457"), CodeCheck::WrongCode);
+  EXPECT_EQ(provider->check(started->handle, "12345"), CodeCheck::WrongCode);
+  EXPECT_EQ(provider->check(started->handle, ""), CodeCheck::WrongCode);
+  EXPECT_TRUE(provider->needsCode());
 }
 
 TEST(CodeProviderTest, LogProviderWritesTheCodeFile) {
   const auto directory = std::filesystem::temp_directory_path() /
                          ("kontalk-log-provider-" + std::to_string(::getpid())) / "verification";
   auto provider = makeLogProvider(directory, "KONTALK");
-  const auto handle = provider->start("example.org", "+15555215554");
-  ASSERT_TRUE(handle) << handle.error();
+  const auto started = provider->start("example.org", "+15555215554");
+  ASSERT_TRUE(started) << started.error().detail;
   std::ifstream file(directory / "+15555215554");
   std::string code;
   file >> code;
-  EXPECT_EQ(code, *handle);
-  EXPECT_TRUE(provider->verify(*handle, code));
+  EXPECT_EQ(code, started->handle);
+  EXPECT_EQ(provider->check(started->handle, code), CodeCheck::Accepted);
   std::filesystem::remove_all(directory.parent_path());
 }
 
@@ -70,17 +73,19 @@ TEST(CodeProviderTest, HttpBodyEscapesForJson) {
             R"({"to":"+15555215554","from":"Say \"hi\"","code":"123456"})");
 }
 
-TEST(CodeProviderTest, HttpProviderReportsAnUnreachableGateway) {
-  initHttpProviders();
+TEST(CodeProviderTest, HttpProviderReportsAnUnreachableGatewayAsTransient) {
+  initHttpCalls();
   HttpProviderConfig config;
   config.url = "http://127.0.0.1:1/sms";  // nothing listens on port 1
   config.body = "{code}";
   config.contentType = "text/plain";
   config.timeout = std::chrono::seconds(5);
   auto provider = makeHttpProvider(config);
-  const auto handle = provider->start("example.org", "+15555215554");
-  ASSERT_FALSE(handle);
-  EXPECT_NE(handle.error().find("127.0.0.1:1"), std::string::npos) << handle.error();
+  const auto started = provider->start("example.org", "+15555215554");
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().kind, ProviderFailure::Kind::Transient);
+  EXPECT_NE(started.error().detail.find("127.0.0.1:1"), std::string::npos)
+      << started.error().detail;
 }
 
 }  // namespace

@@ -12,6 +12,16 @@ std::string fieldValue(const xml::Element& query, std::string_view var) {
   return form ? form->value(var).value_or("<none>") : "<bad form>";
 }
 
+std::string fieldType(const xml::Element& query, std::string_view var) {
+  const auto* x = query.child("x", xmpp::kDataFormsNamespace);
+  const auto form = x != nullptr ? xmpp::DataForm::parse(*x) : std::nullopt;
+  if (!form) return "<no form>";
+  for (const auto& field : form->fields) {
+    if (field.var == var) return field.type;
+  }
+  return "<none>";
+}
+
 TEST(RegistrationFormsTest, VerificationStartedCarriesSenderAndChallenge) {
   const auto query = verificationStartedQuery("Sent.", "KONTALK", "pin", true);
   EXPECT_TRUE(query.is("query", "jabber:iq:register"));
@@ -21,6 +31,20 @@ TEST(RegistrationFormsTest, VerificationStartedCarriesSenderAndChallenge) {
   EXPECT_EQ(fieldValue(query, "challenge"), "pin");
   EXPECT_EQ(fieldValue(query, "can-fallback"), "true");
   EXPECT_EQ(fieldValue(verificationStartedQuery("", "S", "pin", false), "can-fallback"), "<none>");
+}
+
+TEST(RegistrationFormsTest, InstructionsOfferTermsOnlyWhenConfigured) {
+  const auto plain = instructionsQuery("");
+  EXPECT_EQ(fieldValue(plain, "FORM_TYPE"), "jabber:iq:register");
+  EXPECT_EQ(fieldType(plain, "phone"), "text-single");
+  EXPECT_EQ(fieldType(plain, "accept-terms"), "<none>");
+  EXPECT_EQ(fieldType(plain, "terms"), "<none>");
+
+  // Spec §4.1: the Android client needs both fields to ask for acceptance.
+  const auto withTerms = instructionsQuery("https://example.net/terms");
+  EXPECT_EQ(fieldType(withTerms, "accept-terms"), "boolean");
+  EXPECT_EQ(fieldType(withTerms, "terms"), "hidden");
+  EXPECT_EQ(fieldValue(withTerms, "terms"), "https://example.net/terms");
 }
 
 TEST(RegistrationFormsTest, SignedKeyIsBase64InCodeForm) {
