@@ -44,6 +44,14 @@ class ServerKey;
 
 namespace kontalk::api {
 
+// What blocking work waits for. Each kind runs on its own bounded pool of threads, and logins
+// have a pool of their own: a slow SMS gateway or a slow disk never freezes logins, and a flood of
+// one kind cannot starve another (ARCHITECTURE.md §5).
+enum class WorkKind {
+  Storage,   // the database and local CPU work (PGP, hashing): milliseconds
+  External,  // another service over the network (HTTP APIs, push providers): up to its timeout
+};
+
 // An identity in disco#info (XEP-0030 §3.1).
 struct DiscoIdentity {
   std::string category;
@@ -120,8 +128,8 @@ class ModuleHost {
   // What every module advertised (sorted, unique features), for the disco module.
   virtual std::vector<std::string> discoFeatures(IqScope scope) const = 0;
   virtual std::vector<DiscoIdentity> discoIdentities(IqScope scope) const = 0;
-  // Runs blocking work (storage, crypto) on the worker pool.
-  virtual void runBlocking(std::function<void()> work) = 0;
+  // Runs blocking work on the pool for its kind.
+  virtual void runBlocking(std::function<void()> work, WorkKind kind = WorkKind::Storage) = 0;
 
   // Answers to an IQ request: on its stream for IqScope::Unauthenticated, else routed from the
   // addressee. Thread-safe (the request may be a copy kept for a worker).

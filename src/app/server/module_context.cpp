@@ -170,8 +170,9 @@ std::vector<api::DiscoIdentity> ModuleContext::discoIdentities(api::IqScope scop
   return identities;
 }
 
-void ModuleContext::runBlocking(std::function<void()> work) {
-  services_.workers.post(std::move(work));
+void ModuleContext::runBlocking(std::function<void()> work, api::WorkKind kind) {
+  (kind == api::WorkKind::External ? services_.externalWorkers : services_.workers)
+      .post(std::move(work));
 }
 
 }  // namespace kontalk::app

@@ -29,7 +29,8 @@ struct ModuleServices {
   router::Router& router;
   storage::Storage& storage;
   api::AccountDirectory& accounts;
-  core::WorkerPool& workers;
+  core::WorkerPool& workers;          // WorkKind::Storage
+  core::WorkerPool& externalWorkers;  // WorkKind::External
   core::ShardPool& shards;
   const pgp::ServerKey& serverKey;
 };
@@ -76,7 +77,7 @@ class ModuleContext final : public api::ModuleHost {
       const xmpp::Jid& bareJid) const override;
   std::vector<std::string> discoFeatures(api::IqScope scope) const override;
   std::vector<api::DiscoIdentity> discoIdentities(api::IqScope scope) const override;
-  void runBlocking(std::function<void()> work) override;
+  void runBlocking(std::function<void()> work, api::WorkKind kind) override;
 
  protected:
   void provideService(std::type_index type, void* service) override;

@@ -26,8 +26,13 @@ namespace fs = std::filesystem;
 
 // How long shutdown waits for streams to flush their closing bytes.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
-// Storage and password hashing threads; SQLite serialises writers anyway.
-constexpr unsigned kWorkerThreads = 4;
+// Blocking work runs on three pools so that one kind cannot starve another (ARCHITECTURE.md §5):
+// logins (account look-ups, password hashing, certificate checks, what a bind waits for), the
+// modules' storage and CPU work, and calls to external services (SMS gateways, push), which may
+// each wait for their timeout.
+constexpr unsigned kLoginThreads = 2;
+constexpr unsigned kStorageThreads = 4;
+constexpr unsigned kExternalThreads = 8;
 
 unsigned shardCount(const Config& config) {
   if (config.server.threads > 0) return config.server.threads;
@@ -95,19 +100,14 @@ struct Server::Parts {
         storage(openMigratedStorage(config)),
         serverKey(loadServerKey(config)),
         accounts(*storage),
-        workers(kWorkerThreads),
+        loginWorkers(kLoginThreads),
+        workers(kStorageThreads),
+        externalWorkers(kExternalThreads),
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
         shards(shardCount(config)),
-        moduleServices{config.server.domain,
-                       config.server.dataDir,
-                       extensions,
-                       router,
-                       *storage,
-                       accounts,
-                       workers,
-                       shards,
-                       serverKey},
+        moduleServices{config.server.domain, config.server.dataDir, extensions, router, *storage,
+                       accounts, workers, externalWorkers, shards, serverKey},
         modules(config.modules, config.sourceFile, moduleServices) {}
 
   // Declaration order is destruction order reversed, and it matters: listeners go while their
@@ -230,6 +230,8 @@ int Server::run() {
   p.shards.join();
   // Modules flush what must survive (the delivery journal) while workers still run.
   p.modules.stopAll();
+  p.loginWorkers.join();
+  p.externalWorkers.join();
   p.workers.join();
   p.storage->flush();
   spdlog::info("shutdown complete");
