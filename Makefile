@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 
-.PHONY: run test build deps unit integration format clean
+.PHONY: run test build deps unit integration format config-docs clean
 
 run: build
 	$(BUILD_DIR)/src/kontalkd --config config/kontalkd.dev.toml
@@ -26,6 +26,10 @@ unit: build
 
 integration: build
 	KONTALK_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest tests/integration
+
+# Regenerates docs/configuration.md's tables and config/kontalkd.example.toml from the options.
+config-docs: build
+	scripts/config-docs $(BUILD_DIR)/src/kontalkd --write
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

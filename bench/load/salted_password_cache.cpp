@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::bench {
 
@@ -18,8 +18,8 @@ tl::expected<SaltedPasswordCache, std::string> SaltedPasswordCache::load(const s
     std::string username, salt, salted;
     std::uint32_t iterations = 0;
     fields >> username >> iterations >> salt >> salted;
-    auto saltBytes = core::base64Decode(salt);
-    auto saltedBytes = core::base64Decode(salted);
+    auto saltBytes = base::base64Decode(salt);
+    auto saltedBytes = base::base64Decode(salted);
     if (!fields || iterations == 0 || !saltBytes || !saltedBytes) {
       return tl::unexpected(path + ":" + std::to_string(number) + ": malformed line");
     }

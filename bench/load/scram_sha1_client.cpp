@@ -1,6 +1,6 @@
 #include "scram_sha1_client.hpp"
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "stream/sasl/saslprep.hpp"
 #include "stream/sasl/scram_crypto.hpp"
 #include "stream/sasl/scram_message.hpp"
@@ -20,7 +20,7 @@ ScramSha1Client::ScramSha1Client(std::string username, std::string password,
     : username_(std::move(username)), password_(std::move(password)), cache_(cache) {}
 
 std::string ScramSha1Client::clientFirst() {
-  clientNonce_ = core::randomAlphanumeric(kClientNonceLength);
+  clientNonce_ = base::randomAlphanumeric(kClientNonceLength);
   clientFirstBare_ = "n=" + sasl::encodeSaslname(username_) + ",r=" + clientNonce_;
   return std::string(kGs2Header) + clientFirstBare_;
 }
@@ -38,7 +38,7 @@ std::optional<std::string> ScramSha1Client::handleServerFirst(std::string_view m
     error = "SCRAM nonce mismatch";
     return std::nullopt;
   }
-  const auto salt = core::base64Decode((*attributes)[1].value);
+  const auto salt = base::base64Decode((*attributes)[1].value);
   const auto iterations = sasl::parseIterationCount((*attributes)[2].value, kMaxIterations);
   if (!salt || salt->empty() || !iterations) {
     error = "bad SCRAM salt or iteration count";
@@ -58,21 +58,21 @@ std::optional<std::string> ScramSha1Client::handleServerFirst(std::string_view m
   const std::string clientKey = sasl::hmac(kHash, salted, "Client Key");
   const std::string storedKey = sasl::digest(kHash, clientKey);
   const std::string withoutProof =
-      "c=" + core::base64Encode(kGs2Header) + ",r=" + std::string(nonce);
+      "c=" + base::base64Encode(kGs2Header) + ",r=" + std::string(nonce);
   const std::string authMessage =
       clientFirstBare_ + "," + std::string(message) + "," + withoutProof;
   const std::string clientProof =
       sasl::xorBytes(clientKey, sasl::hmac(kHash, storedKey, authMessage));
   expectedServerSignature_ =
       sasl::hmac(kHash, sasl::hmac(kHash, salted, "Server Key"), authMessage);
-  return withoutProof + ",p=" + core::base64Encode(clientProof);
+  return withoutProof + ",p=" + base::base64Encode(clientProof);
 }
 
 bool ScramSha1Client::verifyServerFinal(std::string_view message) const {
   if (expectedServerSignature_.empty()) return false;
   const auto attributes = sasl::parseScramAttributes(message);
   if (!attributes || attributes->empty() || attributes->front().name != 'v') return false;
-  const auto signature = core::base64Decode(attributes->front().value);
+  const auto signature = base::base64Decode(attributes->front().value);
   return signature && sasl::constantTimeEquals(*signature, expectedServerSignature_);
 }
 

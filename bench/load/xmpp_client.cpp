@@ -4,8 +4,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "base/encoding.hpp"
 #include "connect.hpp"
-#include "core/encoding.hpp"
 #include "scram_sha1_client.hpp"
 #include "xml/serializer.hpp"
 
@@ -40,7 +40,7 @@ bool hasMechanism(const xml::Element& mechanisms, std::string_view name) {
 std::string saslElement(std::string_view name, std::string_view mechanism, std::string_view data) {
   std::string out = "<" + std::string(name) + " xmlns='" + std::string(kSaslNs) + "'";
   if (!mechanism.empty()) out += " mechanism='" + std::string(mechanism) + "'";
-  out += ">" + (data.empty() ? std::string("=") : core::base64Encode(data)) + "</" +
+  out += ">" + (data.empty() ? std::string("=") : base::base64Encode(data)) + "</" +
          std::string(name) + ">";
   return out;
 }
@@ -193,7 +193,7 @@ Awaitable<tl::expected<void, std::string>> XmppClient::authenticate(const xml::E
     if (reply->is("failure", kSaslNs)) {
       co_return tl::unexpected("login failed: " + conditionOf(*reply));
     }
-    const auto data = core::base64Decode(reply->text());
+    const auto data = base::base64Decode(reply->text());
     if (reply->is("challenge", kSaslNs) && options.mechanism == Mechanism::ScramSha1) {
       std::string error;
       const auto response = data ? scram.handleServerFirst(*data, error) : std::nullopt;

@@ -5,10 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/config/config.hpp"
 #include "app/ctl/commands.hpp"
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
-#include "core/config.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"kontalkctl — manage a Kontalk server"};
@@ -37,11 +37,11 @@ int main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
   CLI11_PARSE(cli, argc, argv);
 
-  kontalk::core::Config config;
+  kontalk::app::Config config;
   try {
     config =
-        configFile.empty() ? kontalk::core::defaultConfig() : kontalk::core::loadConfig(configFile);
-  } catch (const kontalk::core::ConfigError& e) {
+        configFile.empty() ? kontalk::app::defaultConfig() : kontalk::app::loadConfig(configFile);
+  } catch (const kontalk::config::ConfigError& e) {
     std::cerr << "kontalkctl: " << e.what() << "\n";
     return 2;
   }

@@ -6,10 +6,23 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/config/config.hpp"
+#include "app/server/module_set.hpp"
 #include "app/server/server.hpp"
-#include "core/config.hpp"
+#include "config/reference.hpp"
 #include "core/logging.hpp"
 #include "core/process_limits.hpp"
+
+namespace {
+
+// Every section this build knows: the core's, then each module's.
+std::vector<kontalk::config::SectionReference> configurationReference() {
+  auto sections = kontalk::app::coreReference();
+  for (auto& section : kontalk::app::moduleReference()) sections.push_back(std::move(section));
+  return sections;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App cli{"kontalkd — Kontalk XMPP server"};
@@ -20,14 +33,27 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   bool checkOnly = false;
   cli.add_flag("--check-config", checkOnly, "validate the configuration and exit");
+  bool printReference = false;
+  cli.add_flag("--config-reference", printReference,
+               "print every setting of this build as Markdown tables and exit");
+  bool printExample = false;
+  cli.add_flag("--example-config", printExample,
+               "print a configuration file with every setting at its default and exit");
   cli.set_version_flag("--version", KONTALK_VERSION);
   CLI11_PARSE(cli, argc, argv);
 
-  kontalk::core::Config config;
+  if (printReference || printExample) {
+    const auto sections = configurationReference();
+    fmt::print("{}", printReference ? kontalk::config::markdownReference(sections)
+                                    : kontalk::config::exampleFile(sections));
+    return 0;
+  }
+  kontalk::app::Config config;
   try {
     config =
-        configFile.empty() ? kontalk::core::defaultConfig() : kontalk::core::loadConfig(configFile);
-  } catch (const kontalk::core::ConfigError& e) {
+        configFile.empty() ? kontalk::app::defaultConfig() : kontalk::app::loadConfig(configFile);
+    kontalk::app::checkModuleSettings(config.modules, config.sourceFile);
+  } catch (const kontalk::config::ConfigError& e) {
     fmt::print(stderr, "kontalkd: {}\n", e.what());
     return 2;
   }

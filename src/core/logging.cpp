@@ -6,7 +6,7 @@
 
 namespace kontalk::core {
 
-void configureLogging(const LogSection& log) {
+void configureLogging(const LogSettings& log) {
   std::shared_ptr<spdlog::logger> logger;
   if (log.file.empty()) {
     logger = spdlog::stderr_logger_mt("kontalk");

@@ -3,6 +3,15 @@
 #include <spdlog/spdlog.h>
 
 namespace kontalk::core {
+namespace {
+
+thread_local bool tShardThread = false;
+
+}  // namespace
+
+bool ShardPool::onShardThread() {
+  return tShardThread;
+}
 
 ShardPool::ShardPool(unsigned shardCount) {
   shards_.reserve(shardCount);
@@ -25,6 +34,7 @@ void ShardPool::start() {
   for (std::size_t i = 0; i < shards_.size(); ++i) {
     workGuards_.emplace_back(shards_[i]->get_executor());
     threads_.emplace_back([this, i] {
+      tShardThread = true;
       try {
         shards_[i]->run();
       } catch (const std::exception& e) {

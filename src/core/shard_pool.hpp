@@ -22,6 +22,10 @@ class ShardPool {
   asio::io_context& shard(std::size_t index) { return *shards_[index]; }
   // Round-robin choice for a new connection. Thread-safe.
   asio::io_context& next();
+  // The shard for work keyed by `hash`: work posted with the same key runs in posting order.
+  asio::io_context& shardFor(std::size_t hash) { return *shards_[hash % shards_.size()]; }
+  // Whether the calling thread runs one of the shards (of any pool).
+  static bool onShardThread();
 
   // Starts one thread per shard; the loops run until stop().
   void start();

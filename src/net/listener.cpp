@@ -7,7 +7,7 @@
 namespace kontalk::net {
 
 Listener::Listener(asio::io_context& acceptShard, core::ShardPool& shards,
-                   const core::ListenAddress& address, AcceptHandler onAccepted)
+                   const ListenAddress& address, AcceptHandler onAccepted)
     : acceptShard_(acceptShard),
       shards_(shards),
       acceptor_(acceptShard),

@@ -10,8 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "core/asio.hpp"
-#include "core/config.hpp"
 #include "core/shard_pool.hpp"
+#include "net/listen_address.hpp"
 
 namespace kontalk::net {
 
@@ -22,8 +22,8 @@ class Listener {
 
   // Binds and listens (throws std::runtime_error naming the address when that fails: a start-up
   // error). The acceptor itself runs on `acceptShard`.
-  Listener(asio::io_context& acceptShard, core::ShardPool& shards,
-           const core::ListenAddress& address, AcceptHandler onAccepted);
+  Listener(asio::io_context& acceptShard, core::ShardPool& shards, const ListenAddress& address,
+           AcceptHandler onAccepted);
 
   void start();
   // Stops accepting; thread-safe (posts to the accepting shard). isStopped() turns true once the

@@ -8,14 +8,14 @@
 
 #include <openssl/ssl.h>
 
+#include "net/tls_settings.hpp"
+
 namespace kontalk::net {
 
 struct SslContextDeleter {
   void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
 };
 using TlsContext = std::unique_ptr<SSL_CTX, SslContextDeleter>;
-
-enum class TlsVersion { Tls12, Tls13 };
 
 // A server context (TLS `minimumVersion` or newer) with the given PEM certificate (chain) and
 // key. It asks every client for a certificate but accepts any, or none, however malformed its

@@ -1,22 +1,18 @@
 #pragma once
-// Results of the OpenPGP layer: a value or an Error whose message says what failed, for logs.
-// Peers never see these messages.
+// The OpenPGP layer reports failures in the server's one status vocabulary (base/status.hpp).
+// Almost all of them are about the key or signature given (InvalidArgument: permanent); a
+// failing library call that is not about its input is Internal. Messages say what failed, for
+// logs; peers never see them.
 
 #include <string>
 
-#include <tl/expected.hpp>
+#include "base/status.hpp"
 
 namespace kontalk::pgp {
 
-struct Error {
-  std::string message;
-};
-
-template <typename T>
-using Result = tl::expected<T, Error>;
-
-inline tl::unexpected<Error> fail(std::string message) {
-  return tl::unexpected<Error>(Error{std::move(message)});
+// The input (a key, a signature, a certificate) fails a check or cannot be read.
+inline tl::unexpected<Status> fail(std::string message) {
+  return failure(StatusCode::InvalidArgument, std::move(message));
 }
 
 }  // namespace kontalk::pgp

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "pgp/certification.hpp"
 #include "pgp/packets.hpp"
 #include "pgp/rnp_handles.hpp"
@@ -197,7 +197,7 @@ Result<std::string> ServerKey::certify(const PublicKey& userKey, const std::stri
   if (!packets || packets->empty()) return fail("OpenPGP: key lost its packets");
   auto signature = makeUserIdCertification(material_->secret.get(), material_->publicKeyBody,
                                            packets->front().body, target->text,
-                                           static_cast<std::uint32_t>(core::unixNow()));
+                                           static_cast<std::uint32_t>(base::unixNow()));
   if (!signature) return tl::unexpected(signature.error());
   return insertUserIdSignature(userKey.binary(), target->text, *signature);
 }

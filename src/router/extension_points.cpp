@@ -1,5 +1,7 @@
 #include "router/extension_points.hpp"
 
+#include <algorithm>
+
 namespace kontalk::router {
 
 api::HandlerResult ExtensionPoints::run(api::StanzaHook hook, api::StanzaEvent& event) const {
@@ -9,6 +11,39 @@ api::HandlerResult ExtensionPoints::run(api::StanzaHook hook, api::StanzaEvent& 
     if (entry.handler(event) == api::HandlerResult::Handled) return api::HandlerResult::Handled;
   }
   return api::HandlerResult::Continue;
+}
+
+void ExtensionPoints::notify(api::SessionEvent event, const api::Session& session) const {
+  const auto handlers = sessionHandlers.find(event);
+  if (handlers == sessionHandlers.end()) return;
+  for (const auto& entry : handlers->second) entry.value(session);
+}
+
+const api::IqHandler* ExtensionPoints::findIq(api::IqScope scope, const std::string& xmlns,
+                                              api::IqType type) const {
+  const auto found = iq.find(IqKey{scope, xmlns, type});
+  return found == iq.end() ? nullptr : &found->second.value;
+}
+
+void* ExtensionPoints::findService(std::type_index type) const {
+  const auto found = services.find(type);
+  return found == services.end() ? nullptr : found->second.value;
+}
+
+void ExtensionPoints::removeOwner(std::string_view owner) {
+  const auto ownedBy = [owner](const auto& entry) { return entry.owner == owner; };
+  const auto mapOwnedBy = [owner](const auto& entry) { return entry.second.owner == owner; };
+  std::erase_if(iq, mapOwnedBy);
+  for (auto& [hook, handlers] : stanzaHooks) std::erase_if(handlers, ownedBy);
+  for (auto& [event, handlers] : sessionHandlers) std::erase_if(handlers, ownedBy);
+  std::erase_if(streamElements, mapOwnedBy);
+  for (auto& [stage, features] : streamFeatures) std::erase_if(features, ownedBy);
+  std::erase_if(keyChanges, ownedBy);
+  for (auto& [scope, features] : discoFeatures) std::erase_if(features, ownedBy);
+  for (auto& [scope, identities] : discoIdentities) std::erase_if(identities, ownedBy);
+  const auto journalEntry = services.find(typeid(api::DeliveryJournal));
+  if (journalEntry != services.end() && journalEntry->second.owner == owner) journal = nullptr;
+  std::erase_if(services, mapOwnedBy);
 }
 
 }  // namespace kontalk::router

@@ -5,7 +5,8 @@
 
 #include <atomic>
 
-#include "api/module.hpp"
+#include "api/delivery_journal.hpp"
+#include "api/session.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stream_error.hpp"

@@ -68,7 +68,7 @@ void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, c
 }
 
 void Router::handleSessionBound(const LocalSession& session) {
-  for (const auto& handler : extensions_.sessionBound) handler(session);
+  extensions_.notify(api::SessionEvent::Bound, session);
 }
 
 void Router::route(xml::Element stanza, api::JournalId journalId) {
@@ -134,7 +134,7 @@ void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& fr
   }
   const xml::Element& payload = *payloads.front();
   const auto type = stanza.attribute("type") == "get" ? api::IqType::Get : api::IqType::Set;
-  if (const auto* handler = extensions_.iq.find(scope, payload.xmlns(), type)) {
+  if (const auto* handler = extensions_.findIq(scope, payload.xmlns(), type)) {
     if ((*handler)(api::IqRequest{stanza, payload, from, to}) == api::HandlerResult::Handled)
       return;
   }
@@ -255,7 +255,7 @@ void Router::handleSessionClosed(const std::shared_ptr<LocalSession>& session) {
     }
   }
   // The session keeps its last presence state so that hooks can tell how it left.
-  for (const auto& handler : extensions_.sessionClosed) handler(*session);
+  extensions_.notify(api::SessionEvent::Closed, *session);
 }
 
 void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, std::string text) {

@@ -9,23 +9,34 @@
 #include <vector>
 
 #include "storage/result.hpp"
-#include "stream/sasl/scram.hpp"
 
 namespace kontalk::storage {
+
+enum class ScramHash { Sha1, Sha256 };
+
+// SCRAM credentials for one hash function (RFC 5802 §3): never the password, only what proves
+// knowledge of it. Computed and checked by stream/sasl.
+struct ScramCredentials {
+  ScramHash hash = ScramHash::Sha256;
+  std::string salt;  // raw bytes
+  std::uint32_t iterations = 0;
+  std::string storedKey;  // raw bytes: H(ClientKey)
+  std::string serverKey;  // raw bytes: HMAC(SaltedPassword, "Server Key")
+};
 
 struct Account {
   std::string username;  // nodeprep'd localpart
   std::string domain;    // nameprep'd domain
   // Password credentials, absent for accounts that log in with certificates only.
-  std::optional<sasl::ScramCredentials> scramSha1;
-  std::optional<sasl::ScramCredentials> scramSha256;
+  std::optional<ScramCredentials> scramSha1;
+  std::optional<ScramCredentials> scramSha256;
   std::int64_t createdAt = 0;  // unix seconds; create() stores the current time when 0
 };
 
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
-  // Fails with StorageErrorKind::Conflict if the account exists. Each credentials slot must hold
+  // Fails with StatusCode::AlreadyExists if the account exists. Each credentials slot must hold
   // credentials of its own hash (scramSha1 -> ScramHash::Sha1), else a Backend error.
   virtual Result<void> create(const Account& account) = 0;
   virtual Result<std::optional<Account>> find(const std::string& username,

@@ -1,22 +1,6 @@
 #pragma once
-#include <string>
+// Stores report failures in the server's one status vocabulary (base/status.hpp): NotFound and
+// AlreadyExists for what a caller asked about, Unavailable for a database that cannot serve now
+// (locked, disk full, I/O error, read-only: transient), DataLoss for one it cannot read.
 
-#include <tl/expected.hpp>
-
-namespace kontalk::storage {
-
-enum class StorageErrorKind { NotFound, Conflict, Backend };
-
-struct StorageError {
-  StorageErrorKind kind;
-  std::string message;  // for logs; never sent to peers
-};
-
-template <typename T>
-using Result = tl::expected<T, StorageError>;
-
-inline tl::unexpected<StorageError> fail(StorageErrorKind kind, std::string message) {
-  return tl::unexpected<StorageError>(StorageError{kind, std::move(message)});
-}
-
-}  // namespace kontalk::storage
+#include "base/status.hpp"

@@ -14,18 +14,10 @@
 #include "storage/registration_store.hpp"
 #include "storage/result.hpp"
 #include "storage/roster_store.hpp"
+#include "storage/storage_settings.hpp"
 #include "storage/vcard_store.hpp"
 
 namespace kontalk::storage {
-
-struct StorageConfig {
-  std::string backend = "sqlite";  // "sqlite" (postgres later)
-  std::string path;                // SQLite database file
-  // SQLite PRAGMA synchronous: "full" (default) makes every commit survive power loss, which the
-  // reliability contract (ARCHITECTURE.md §6) needs; "normal" survives a crash of the process
-  // but may lose the last commits on power loss, for deployments that accept that.
-  std::string synchronous = "full";
-};
 
 // Thread-safe: the stores it hands out may be used from several worker threads at once. The
 // stores live as long as the Storage.
@@ -47,10 +39,5 @@ class Storage {
   // Makes all committed data durable (used at shutdown).
   virtual void flush() = 0;
 };
-
-// Opens the backend named in config. Does not migrate; callers decide (kontalkd migrates at start,
-// kontalkctl on `migrate`). Fails with a Backend error when the backend is unknown or unreachable,
-// or when the database was migrated by a newer build (its schema is unknown to this one).
-Result<std::unique_ptr<Storage>> openStorage(const StorageConfig& config);
 
 }  // namespace kontalk::storage

@@ -6,17 +6,18 @@
 
 #include <openssl/ssl.h>
 
-#include "core/config.hpp"
 #include "router/extension_points.hpp"
 #include "router/router.hpp"
 #include "router/session_directory.hpp"
+#include "stream/c2s_settings.hpp"
 #include "stream/resumption_registry.hpp"
 #include "stream/sasl_mechanism.hpp"
 
 namespace kontalk::stream {
 
 struct C2sServices {
-  const core::Config& config;
+  const C2sSettings& c2s;
+  const LimitsSettings& limits;
   SSL_CTX* tls;
   router::Router& router;
   router::SessionDirectory& sessions;

@@ -51,7 +51,7 @@ void C2sSessionHandle::receive(xml::Element stanza, api::JournalId journalId) {
   if (detached_ && streamManagement_.enabled()) {
     // Kept for the resumption, which retransmits everything unacknowledged.
     streamManagement_.recordOutbound(std::move(stanza), journalId);
-    if (streamManagement_.unacknowledged().size() > services_.config.c2s.maxUnacknowledged) {
+    if (streamManagement_.unacknowledged().size() > services_.c2s.maxUnacknowledged) {
       spdlog::info("c2s: detached session {} queued too much; ending it", jid().toString());
       end();
     }

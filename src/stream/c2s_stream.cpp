@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/inbound_stanza.hpp"
 #include "xml/serializer.hpp"
@@ -41,7 +41,7 @@ StreamErrorCondition toStreamCondition(xml::ParseError error) {
 
 xml::Element saslElement(std::string name, std::string_view data = {}) {
   xml::Element element(std::move(name), ns::kSasl);
-  if (!data.empty()) element.addText(core::base64Encode(data));
+  if (!data.empty()) element.addText(base::base64Encode(data));
   return element;
 }
 
@@ -64,9 +64,9 @@ void C2sStream::start(C2sServices& services, StreamRegistry& registry, asio::ip:
                       bool directTls) {
   const std::size_t connections = services.connections.fetch_add(1) + 1;
   auto stream = std::make_shared<C2sStream>(services, registry, std::move(socket), directTls);
-  if (connections > services.config.limits.maxConnections) {
+  if (connections > services.limits.maxConnections) {
     spdlog::warn("c2s: refusing {}: {} connections is the configured maximum",
-                 stream->transport_.remoteAddress(), services.config.limits.maxConnections);
+                 stream->transport_.remoteAddress(), services.limits.maxConnections);
     stream->finish();
     return;
   }
@@ -80,11 +80,10 @@ C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::
     : services_(services),
       registry_(registry),
       transport_(std::move(socket)),
-      parser_(*this, services.config.limits.parser),
-      id_(core::randomAlphanumeric(16)),
+      parser_(*this, services.limits.parser()),
+      id_(base::randomAlphanumeric(16)),
       directTls_(directTls),
-      inboundRate_(services.config.limits.stanzasPerSecond, services.config.limits.stanzaBurst,
-                   Clock::now()),
+      inboundRate_(services.limits.stanzasPerSecond, services.limits.stanzaBurst, Clock::now()),
       created_(Clock::now()),
       lastRead_(created_),
       lastWrite_(created_) {}
@@ -215,7 +214,7 @@ void C2sStream::handleOpen(const xml::Element& header) {
 void C2sStream::sendHeader(std::string_view peerFrom) {
   if (headerSent_) return;
   headerSent_ = true;
-  id_ = core::randomAlphanumeric(16);
+  id_ = base::randomAlphanumeric(16);
   std::string header =
       "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
       "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' xml:lang='en' id='";
@@ -234,11 +233,11 @@ void C2sStream::addModuleFeatures(xml::Element& features, api::FeatureStage stag
   const auto& registered = services_.extensions.streamFeatures;
   const auto found = registered.find(stage);
   if (found == registered.end()) return;
-  for (const auto& feature : found->second) features.addChild(feature);
+  for (const auto& feature : found->second) features.addChild(feature.value);
 }
 
 void C2sStream::sendFeatures() {
-  const auto& c2s = services_.config.c2s;
+  const auto& c2s = services_.c2s;
   xml::Element features("features", ns::kStreams);
   if (!user_) {
     if (!transport_.isTls()) {
@@ -276,7 +275,7 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
              element.child("bind", ns::kBind) != nullptr) {
     co_await handleBind(std::move(element));
   } else if (!user_ && element.is("iq", ns::kClient) &&
-             (transport_.isTls() || !services_.config.c2s.requireTls)) {
+             (transport_.isTls() || !services_.c2s.requireTls)) {
     handlePreAuthIq(element);
   } else if (user_ && element.is("iq", ns::kClient)) {
     // RFC 6120 §7.1: nothing but binding before a resource is bound.
@@ -313,7 +312,7 @@ Awaitable<void> C2sStream::handleStartTls() {
 }
 
 Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
-  const auto& c2s = services_.config.c2s;
+  const auto& c2s = services_.c2s;
   if (element.name() == "abort") {
     sasl_.reset();
     sendStanza(saslFailure("aborted"));
@@ -333,7 +332,7 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
   if (text == "=") {
     payload = std::string();
   } else if (!text.empty()) {
-    payload = core::base64Decode(text);
+    payload = base::base64Decode(text);
     if (!payload) {
       sasl_.reset();
       sendStanza(saslFailure("incorrect-encoding"));
@@ -377,11 +376,13 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
       break;
     case SaslStep::Kind::Failure:
       sasl_.reset();
-      ++authFailures_;
-      spdlog::info("c2s {}: authentication from {} failed ({}): {}", id_,
-                   transport_.remoteAddress(), step.failureCondition, step.logReason);
+      // The server's own trouble (storage) is not a guess by the client: it does not count.
+      if (!step.isTemporaryFailure()) ++authFailures_;
+      spdlog::log(step.isTemporaryFailure() ? spdlog::level::warn : spdlog::level::info,
+                  "c2s {}: authentication from {} failed ({}): {}", id_, transport_.remoteAddress(),
+                  step.failureCondition, step.logReason);
       sendStanza(saslFailure(step.failureCondition));
-      if (authFailures_ >= services_.config.c2s.maxAuthFailures) {
+      if (authFailures_ >= services_.c2s.maxAuthFailures) {
         close(StreamError{StreamErrorCondition::PolicyViolation,
                           "Too many authentication failures."});
       }
@@ -394,7 +395,7 @@ Awaitable<void> C2sStream::handleBind(xml::Element iq) {
   const std::string requested = iq.child("bind", ns::kBind)->childText("resource", ns::kBind);
   std::string resource;
   if (requested.empty()) {
-    resource = core::randomAlphanumeric(12);
+    resource = base::randomAlphanumeric(12);
   } else if (auto prepared = xmpp::resourceprep(requested)) {
     resource = std::move(*prepared);
   } else {
@@ -406,17 +407,16 @@ Awaitable<void> C2sStream::handleBind(xml::Element iq) {
     sendIqError(iq, StanzaError::of(StanzaErrorCondition::BadRequest, "Invalid resource."));
     co_return;
   }
-  // What modules must know before the client's first stanza (api::ModuleHost::prepareSessions).
-  // The reader is suspended meanwhile, so nothing the client sends overtakes it.
-  if (const auto& preparations = services_.extensions.sessionPreparations; !preparations.empty()) {
-    const xmpp::Jid account = jid->bare();
-    co_await services_.sasl.workers.run([&preparations, &account] {
-      for (const auto& prepare : preparations) prepare(account);
-    });
-    if (closing_) co_return;
-  }
   auto handle =
       std::make_shared<C2sSessionHandle>(*jid, clientInfo(), services_, registry_.shard());
+  // What modules must know before the client's first stanza (api::SessionEvent::Preparing). The
+  // reader is suspended meanwhile, so nothing the client sends overtakes it.
+  const auto& extensions = services_.extensions;
+  if (extensions.sessionHandlers.contains(api::SessionEvent::Preparing)) {
+    co_await services_.sasl.workers.run(
+        [&extensions, &handle] { extensions.notify(api::SessionEvent::Preparing, *handle); });
+    if (closing_) co_return;
+  }
   auto bound = services_.sessions.bind(handle);
   using Outcome = router::SessionDirectory::BindOutcome;
   if (bound.outcome == Outcome::Conflict) {
@@ -451,7 +451,7 @@ void C2sStream::handleSessionStanza(xml::Element stanza) {
     const auto& handlers = services_.extensions.streamElements;
     const auto handler = handlers.find({stanza.xmlns(), stanza.name()});
     if (handler != handlers.end()) {
-      handler->second(*session_, stanza);
+      handler->second.value(*session_, stanza);
       return;
     }
   }
@@ -487,10 +487,10 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
     }
     return;
   }
-  const auto& handlers = services_.extensions.preAuthIq;
-  const auto handler = handlers.find(
-      {payloads.front()->xmlns(), type == "get" ? api::IqType::Get : api::IqType::Set});
-  if (handler != handlers.end()) {
+  const auto* handler =
+      services_.extensions.findIq(api::IqScope::Unauthenticated, payloads.front()->xmlns(),
+                                  type == "get" ? api::IqType::Get : api::IqType::Set);
+  if (handler != nullptr) {
     // Replies may come later, from a worker thread: post them to this stream if it still lives.
     api::StreamReply reply = [weak = weak_from_this(),
                               &shard = registry_.shard()](xml::Element stanza) {
@@ -498,22 +498,27 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
         if (auto stream = weak.lock()) stream->sendStanza(stanza);
       });
     };
-    const api::PreAuthIqRequest request{iq, *payloads.front(), clientInfo(), std::move(reply)};
-    if (handler->second(request) == api::HandlerResult::Handled) return;
+    const api::IqRequest request{iq,
+                                 *payloads.front(),
+                                 xmpp::Jid{},
+                                 services_.router.domain(),
+                                 &clientInfo(),
+                                 std::move(reply)};
+    if ((*handler)(request) == api::HandlerResult::Handled) return;
   }
   sendIqError(iq, StanzaError::of(StanzaErrorCondition::ServiceUnavailable));
 }
 
 // Before TLS there is no certificate yet, and clientInfo() must not be built too early.
 bool C2sStream::offersExternal() {
-  return transport_.isTls() && services_.sasl.bridgeLogins != nullptr &&
+  return transport_.isTls() && services_.sasl.certificateLogin != nullptr &&
          !clientInfo().certificateDer.empty();
 }
 
 SaslOfferContext C2sStream::saslOfferContext() {
-  const auto& c2s = services_.config.c2s;
+  const auto& c2s = services_.c2s;
   return SaslOfferContext{transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal(),
-                          c2s.certificateLogin == "exclusive"};
+                          c2s.certificateLogin == CertificateLogin::Exclusive};
 }
 
 const api::ClientInfo& C2sStream::clientInfo() {
@@ -559,7 +564,7 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
        stanza.firstChildIn(ns::kReceipts) != nullptr)) {
     requestAcknowledgement();
   }
-  if (outbox_.size() > services_.config.limits.maxOutboundQueueBytes) {
+  if (outbox_.size() > services_.limits.maxOutboundQueueBytes) {
     spdlog::warn("c2s {}: {} does not read its stream; closing", id_,
                  session_ ? session_->jid().toString() : transport_.remoteAddress());
     close(StreamError{StreamErrorCondition::PolicyViolation, "Outbound queue overflow."});
@@ -659,7 +664,7 @@ void C2sStream::abandon() {
 }
 
 void C2sStream::handleTick(Clock::time_point now) {
-  const auto& c2s = services_.config.c2s;
+  const auto& c2s = services_.c2s;
   if (closing_) {
     if (now - closingSince_ > kCloseGrace) transport_.close();
     return;
@@ -685,11 +690,11 @@ void C2sStream::handleTick(Clock::time_point now) {
 // A silent authenticated client may be perfectly alive: the Kontalk client sends no whitespace
 // keepalives and pings only every 30 minutes. Ask it (XEP-0199 §4.2) before giving up on it.
 void C2sStream::handleIdle(Clock::time_point now) {
-  const auto& c2s = services_.config.c2s;
+  const auto& c2s = services_.c2s;
   // Whatever the client sent since the ping answered it (lastRead_ moved past the ping).
   if (idlePing_ && lastRead_ >= idlePing_->sentAt) idlePing_.reset();
   if (session_ && !idlePing_) {
-    idlePing_ = IdlePing{core::randomAlphanumeric(12), now};
+    idlePing_ = IdlePing{base::randomAlphanumeric(12), now};
     xml::Element ping("iq", ns::kClient);
     ping.setAttribute("type", "get");
     ping.setAttribute("id", idlePing_->id);
@@ -721,7 +726,7 @@ void C2sStream::finish() {
   if (session_) {
     const auto& streamManagement = session_->streamManagement();
     if (streamManagement.resumable() && sessionOutlivesConnection_) {
-      session_->detach(services_.config.c2s.resumptionTimeout);
+      session_->detach(services_.c2s.resumptionTimeout);
     } else {
       spdlog::debug("c2s {}: session {} ended", id_, session_->jid().toString());
       session_->end();

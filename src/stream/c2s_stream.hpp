@@ -20,7 +20,6 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "core/config.hpp"
 #include "net/token_bucket.hpp"
 #include "net/transport.hpp"
 #include "router/router.hpp"

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
 #include "xml/serializer.hpp"
@@ -58,11 +58,11 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
     streamManagement.enable(resumable);
     xml::Element enabled("enabled", ns::kStreamManagement);
     if (resumable) {
-      session_->setResumptionId(core::randomAlphanumeric(24));
+      session_->setResumptionId(base::randomAlphanumeric(24));
       services_.resumptions.add(session_->resumptionId(), session_);
       enabled.setAttribute("id", session_->resumptionId());
       enabled.setAttribute("resume", "true");
-      enabled.setAttribute("max", std::to_string(services_.config.c2s.resumptionTimeout.count()));
+      enabled.setAttribute("max", std::to_string(services_.c2s.resumptionTimeout.count()));
     }
     sendStanza(enabled);
     return;

@@ -11,13 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "api/certificate_login.hpp"
 #include "core/asio.hpp"
 #include "core/worker_pool.hpp"
 #include "storage/account_store.hpp"
 
 namespace kontalk::stream {
-
-class BridgeLogins;
 
 struct SaslStep {
   enum class Kind { Challenge, Success, Failure };
@@ -35,6 +34,16 @@ struct SaslStep {
   }
   static SaslStep failure(std::string condition, std::string reason) {
     return {Kind::Failure, {}, {}, std::move(condition), std::move(reason)};
+  }
+  // A failure of the server, not of the client's credentials: <temporary-auth-failure/> when it
+  // is transient (RFC 6120 §6.5.13: the client retries later; the Kontalk client gives up after
+  // repeated not-authorized), else <not-authorized/>.
+  static SaslStep failure(const Status& status, std::string_view what) {
+    return failure(status.isTransient() ? "temporary-auth-failure" : "not-authorized",
+                   std::string(what) + ": " + status.describe());
+  }
+  bool isTemporaryFailure() const {
+    return kind == Kind::Failure && failureCondition == "temporary-auth-failure";
   }
 };
 
@@ -66,8 +75,9 @@ struct SaslServices {
   storage::AccountStore& accounts;
   core::WorkerPool& workers;
   std::string domain;
-  // Kontalk certificate login (SASL EXTERNAL, spec §3); EXTERNAL is never offered without it.
-  BridgeLogins* bridgeLogins = nullptr;
+  // Kontalk certificate login (SASL EXTERNAL, spec §3), a module's service; EXTERNAL is never
+  // offered without it.
+  api::CertificateLogin* certificateLogin = nullptr;
 };
 
 // What decides the mechanisms offered on one stream.

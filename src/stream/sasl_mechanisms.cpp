@@ -1,8 +1,8 @@
 #include <spdlog/spdlog.h>
 
+#include "base/unix_time.hpp"
 #include "stream/sasl/plain.hpp"
 #include "stream/sasl/scram.hpp"
-#include "stream/sasl_external.hpp"
 #include "stream/sasl_mechanism.hpp"
 #include "xmpp/jid.hpp"
 
@@ -11,19 +11,14 @@ namespace {
 
 using sasl::ScramHash;
 
-// Loads the account of a (SASLprep'd) username on the worker pool. nullopt for unknown users,
-// names that are not valid localparts, and storage failures (logged).
-Awaitable<std::optional<storage::Account>> findAccount(const SaslServices& services,
-                                                       const std::string& username) {
+// Loads the account of a (SASLprep'd) username on the worker pool: nullopt for unknown users and
+// names that are not valid localparts, a failure when storage failed (logged by the caller).
+Awaitable<Result<std::optional<storage::Account>>> findAccount(const SaslServices& services,
+                                                               const std::string& username) {
   auto local = xmpp::nodeprep(username);
   if (!local) co_return std::nullopt;
-  auto result = co_await services.workers.run(
+  co_return co_await services.workers.run(
       [&services, &local] { return services.accounts.find(*local, services.domain); });
-  if (!result) {
-    spdlog::error("sasl: account look-up for {} failed: {}", *local, result.error().message);
-    co_return std::nullopt;
-  }
-  co_return std::move(*result);
 }
 
 std::string scramFailureCondition(sasl::ScramServerExchange::Error error) {
@@ -71,7 +66,9 @@ class ScramMechanism final : public SaslMechanism {
     if (auto* error = std::get_if<sasl::ScramServerExchange::Error>(&result)) {
       co_return SaslStep::failure(scramFailureCondition(*error), "bad client-first-message");
     }
-    account_ = co_await findAccount(services_, std::get<std::string>(result));
+    auto found = co_await findAccount(services_, std::get<std::string>(result));
+    if (!found) co_return SaslStep::failure(found.error(), "account look-up");
+    account_ = std::move(*found);
     std::optional<sasl::ScramCredentials> credentials;
     if (account_) {
       credentials = hash_ == ScramHash::Sha1 ? account_->scramSha1 : account_->scramSha256;
@@ -98,7 +95,9 @@ class PlainMechanism final : public SingleMessageMechanism {
   Awaitable<SaslStep> check(std::string message) override {
     auto credentials = sasl::parsePlainMessage(message);
     if (!credentials) co_return SaslStep::failure("malformed-request", "bad PLAIN message");
-    auto account = co_await findAccount(services_, credentials->username);
+    auto found = co_await findAccount(services_, credentials->username);
+    if (!found) co_return SaslStep::failure(found.error(), "account look-up");
+    const auto& account = *found;
     if (!account) co_return SaslStep::failure("not-authorized", "unknown user");
     // RFC 6120 §6.3.8: an authzid, if given, must name the account being authenticated.
     if (!credentials->authzid.empty() &&
@@ -115,6 +114,31 @@ class PlainMechanism final : public SingleMessageMechanism {
   }
 
   const SaslServices& services_;
+};
+
+// SASL EXTERNAL with a Kontalk bridge certificate (spec §3); the policy is the providing
+// module's (api::CertificateLogin).
+class ExternalMechanism final : public SingleMessageMechanism {
+ public:
+  ExternalMechanism(const SaslServices& services, std::string certificateDer)
+      : services_(services), certificateDer_(std::move(certificateDer)) {}
+
+ private:
+  Awaitable<SaslStep> check(std::string authzid) override {
+    auto* logins = services_.certificateLogin;
+    auto result = co_await services_.workers.run(
+        [logins, this] { return logins->authenticate(certificateDer_, base::unixNow()); });
+    if (!result) co_return SaslStep::failure(result.error(), "EXTERNAL");
+    // Spec §3, RFC 6120 §6.3.8: an authzid may only name the JID the certificate proves.
+    if (!authzid.empty() && authzid != *result + "@" + services_.domain) {
+      co_return SaslStep::failure("not-authorized",
+                                  "EXTERNAL: authzid " + authzid + " is not the certified JID");
+    }
+    co_return SaslStep::success(*result);
+  }
+
+  const SaslServices& services_;
+  std::string certificateDer_;
 };
 
 }  // namespace
@@ -146,8 +170,8 @@ std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
   if (name == "SCRAM-SHA-256") return std::make_unique<ScramMechanism>(ScramHash::Sha256, services);
   if (name == "SCRAM-SHA-1") return std::make_unique<ScramMechanism>(ScramHash::Sha1, services);
   if (name == "PLAIN") return std::make_unique<PlainMechanism>(services);
-  if (name == "EXTERNAL" && services.bridgeLogins != nullptr && !clientCertificateDer.empty()) {
-    return makeExternalMechanism(services, std::string(clientCertificateDer));
+  if (name == "EXTERNAL" && services.certificateLogin != nullptr && !clientCertificateDer.empty()) {
+    return std::make_unique<ExternalMechanism>(services, std::string(clientCertificateDer));
   }
   return nullptr;
 }

@@ -69,6 +69,13 @@ StanzaError StanzaError::of(StanzaErrorCondition condition, std::string text) {
   return StanzaError{condition, info(condition).defaultType, std::move(text)};
 }
 
+StanzaError StanzaError::serverFailure(const Status& status) {
+  if (status.is(StatusCode::Overloaded)) return of(StanzaErrorCondition::ResourceConstraint);
+  StanzaError error = of(StanzaErrorCondition::InternalServerError);
+  error.type = status.isTransient() ? StanzaErrorType::Wait : StanzaErrorType::Cancel;
+  return error;
+}
+
 xml::Element StanzaError::toElement() const {
   xml::Element error("error", ns::kClient);
   error.setAttribute("type", std::string(typeName(type)));

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.hpp"
 #include "xml/element.hpp"
 
 namespace kontalk::xmpp {
@@ -43,6 +44,11 @@ struct StanzaError {
 
   // The condition with the type RFC 6120 §8.3.3 recommends for it.
   static StanzaError of(StanzaErrorCondition condition, std::string text = {});
+  // What a peer is told when the server itself failed (storage, a provider): type `wait` for a
+  // transient failure, so the client retries (resource-constraint when overloaded, else
+  // internal-server-error); internal-server-error `cancel` for a permanent one. The status's
+  // message stays in the log: it never reaches the peer.
+  static StanzaError serverFailure(const Status& status);
   xml::Element toElement() const;  // <error type='…'><condition/><text/></error>
 };
 

@@ -5,7 +5,7 @@
 #include <istream>
 #include <ostream>
 
-#include "storage/storage.hpp"
+#include "storage/backends/open_storage.hpp"
 #include "stream/sasl/scram.hpp"
 #include "xmpp/jid.hpp"
 
@@ -17,7 +17,7 @@ constexpr std::size_t kMaxPasswordBytes = 1024;
 // Opens storage for user commands. A brand-new database is migrated on the spot, so that users
 // can be created before the first start; an existing one is migrated only by `migrate` or by the
 // server, because a running server of an older version may still be using it.
-std::unique_ptr<storage::Storage> openForUserCommands(const core::Config& config,
+std::unique_ptr<storage::Storage> openForUserCommands(const app::Config& config,
                                                       std::ostream& err) {
   std::filesystem::create_directories(config.server.dataDir);
   auto opened = storage::openStorage(config.storage);
@@ -40,7 +40,7 @@ std::unique_ptr<storage::Storage> openForUserCommands(const core::Config& config
 }
 
 // The account's localpart, when `text` is a bare JID of the configured domain.
-std::optional<std::string> localpartIn(const core::Config& config, const std::string& text,
+std::optional<std::string> localpartIn(const app::Config& config, const std::string& text,
                                        std::ostream& err) {
   auto jid = xmpp::Jid::parse(text);
   auto domain = xmpp::Jid::parse(config.server.domain);
@@ -59,7 +59,7 @@ std::optional<std::string> localpartIn(const core::Config& config, const std::st
 
 }  // namespace
 
-int addUser(const core::Config& config, const std::string& jidText, std::istream& passwordInput,
+int addUser(const app::Config& config, const std::string& jidText, std::istream& passwordInput,
             std::ostream& out, std::ostream& err) {
   auto local = localpartIn(config, jidText, err);
   if (!local) return 2;
@@ -87,7 +87,7 @@ int addUser(const core::Config& config, const std::string& jidText, std::istream
                           .count();
   auto created = storage->accounts().create(account);
   if (!created) {
-    if (created.error().kind == storage::StorageErrorKind::Conflict) {
+    if (created.error().code == StatusCode::AlreadyExists) {
       err << "kontalkctl: " << jidText << " already exists\n";
     } else {
       err << "kontalkctl: cannot add " << jidText << ": " << created.error().message << "\n";
@@ -98,7 +98,7 @@ int addUser(const core::Config& config, const std::string& jidText, std::istream
   return 0;
 }
 
-int removeUser(const core::Config& config, const std::string& jidText, std::ostream& out,
+int removeUser(const app::Config& config, const std::string& jidText, std::ostream& out,
                std::ostream& err) {
   auto local = localpartIn(config, jidText, err);
   if (!local) return 2;
@@ -107,7 +107,7 @@ int removeUser(const core::Config& config, const std::string& jidText, std::ostr
   const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
   auto removed = storage->accounts().remove(*local, domain);
   if (!removed) {
-    if (removed.error().kind == storage::StorageErrorKind::NotFound) {
+    if (removed.error().code == StatusCode::NotFound) {
       err << "kontalkctl: " << jidText << " does not exist\n";
     } else {
       err << "kontalkctl: cannot remove " << jidText << ": " << removed.error().message << "\n";
@@ -118,7 +118,7 @@ int removeUser(const core::Config& config, const std::string& jidText, std::ostr
   return 0;
 }
 
-int listUsers(const core::Config& config, std::ostream& out, std::ostream& err) {
+int listUsers(const app::Config& config, std::ostream& out, std::ostream& err) {
   auto storage = openForUserCommands(config, err);
   if (!storage) return 2;
   const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
@@ -131,7 +131,7 @@ int listUsers(const core::Config& config, std::ostream& out, std::ostream& err) 
   return 0;
 }
 
-int migrate(const core::Config& config, std::ostream& out, std::ostream& err) {
+int migrate(const app::Config& config, std::ostream& out, std::ostream& err) {
   std::filesystem::create_directories(config.server.dataDir);
   auto opened = storage::openStorage(config.storage);
   if (!opened) {

@@ -5,16 +5,16 @@
 #include <iosfwd>
 #include <string>
 
-#include "core/config.hpp"
+#include "app/config/config.hpp"
 
 namespace kontalk::ctl {
 
 // Exit codes: 0 success, 1 the operation failed (e.g. the user exists), 2 bad usage or setup.
-int addUser(const core::Config& config, const std::string& jid, std::istream& passwordInput,
+int addUser(const app::Config& config, const std::string& jid, std::istream& passwordInput,
             std::ostream& out, std::ostream& err);
-int removeUser(const core::Config& config, const std::string& jid, std::ostream& out,
+int removeUser(const app::Config& config, const std::string& jid, std::ostream& out,
                std::ostream& err);
-int listUsers(const core::Config& config, std::ostream& out, std::ostream& err);
-int migrate(const core::Config& config, std::ostream& out, std::ostream& err);
+int listUsers(const app::Config& config, std::ostream& out, std::ostream& err);
+int migrate(const app::Config& config, std::ostream& out, std::ostream& err);
 
 }  // namespace kontalk::ctl

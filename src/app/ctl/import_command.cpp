@@ -8,23 +8,23 @@
 #include <sstream>
 #include <vector>
 
-#include "core/encoding.hpp"
-#include "storage/storage.hpp"
+#include "base/encoding.hpp"
+#include "storage/backends/open_storage.hpp"
 #include "xmpp/jid.hpp"
 
 namespace kontalk::ctl {
 namespace {
 
 // "SCRAM-SHA-1$4096:c2FsdA==$c3RvcmVk:c2VydmVy" (RFC 5803 §3).
-std::optional<sasl::ScramCredentials> parseRfc5803(std::string_view text) {
-  sasl::ScramCredentials credentials;
+std::optional<storage::ScramCredentials> parseRfc5803(std::string_view text) {
+  storage::ScramCredentials credentials;
   const auto dollar = text.find('$');
   if (dollar == std::string_view::npos) return std::nullopt;
   const auto scheme = text.substr(0, dollar);
   if (scheme == "SCRAM-SHA-1") {
-    credentials.hash = sasl::ScramHash::Sha1;
+    credentials.hash = storage::ScramHash::Sha1;
   } else if (scheme == "SCRAM-SHA-256") {
-    credentials.hash = sasl::ScramHash::Sha256;
+    credentials.hash = storage::ScramHash::Sha256;
   } else {
     return std::nullopt;
   }
@@ -43,10 +43,10 @@ std::optional<sasl::ScramCredentials> parseRfc5803(std::string_view text) {
     if (c < '0' || c > '9' || iterations > 100'000'000) return std::nullopt;
     iterations = iterations * 10 + static_cast<std::uint32_t>(c - '0');
   }
-  auto salt = core::base64Decode(head.substr(headColon + 1));
-  auto storedKey = core::base64Decode(tail.substr(0, tailColon));
-  auto serverKey = core::base64Decode(tail.substr(tailColon + 1));
-  const std::size_t keySize = credentials.hash == sasl::ScramHash::Sha1 ? 20 : 32;
+  auto salt = base::base64Decode(head.substr(headColon + 1));
+  auto storedKey = base::base64Decode(tail.substr(0, tailColon));
+  auto serverKey = base::base64Decode(tail.substr(tailColon + 1));
+  const std::size_t keySize = credentials.hash == storage::ScramHash::Sha1 ? 20 : 32;
   if (iterations == 0 || !salt || salt->empty() || !storedKey || !serverKey ||
       storedKey->size() != keySize || serverKey->size() != keySize) {
     return std::nullopt;
@@ -76,7 +76,7 @@ std::variant<storage::Account, std::string> parseLine(const std::string& line,
     auto credentials = parseRfc5803(field);
     if (!credentials) return "malformed RFC 5803 credentials \"" + field + "\"";
     auto& slot =
-        credentials->hash == sasl::ScramHash::Sha1 ? account.scramSha1 : account.scramSha256;
+        credentials->hash == storage::ScramHash::Sha1 ? account.scramSha1 : account.scramSha256;
     if (slot) return std::string("two credentials for the same hash");
     slot = std::move(*credentials);
   }
@@ -86,7 +86,7 @@ std::variant<storage::Account, std::string> parseLine(const std::string& line,
 
 }  // namespace
 
-int importUsers(const core::Config& config, const std::string& file, std::ostream& out,
+int importUsers(const app::Config& config, const std::string& file, std::ostream& out,
                 std::ostream& err) {
   auto domain = xmpp::Jid::parse(config.server.domain);
   std::ifstream input(file);
@@ -134,8 +134,8 @@ int importUsers(const core::Config& config, const std::string& file, std::ostrea
     if (auto created = storage.accounts().create(account); !created) {
       ++failed;
       err << "kontalkctl: cannot add " << account.username << "@" << account.domain << ": "
-          << (created.error().kind == storage::StorageErrorKind::Conflict ? "already exists"
-                                                                          : created.error().message)
+          << (created.error().code == StatusCode::AlreadyExists ? "already exists"
+                                                                : created.error().message)
           << "\n";
       continue;
     }

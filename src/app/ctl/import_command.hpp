@@ -12,13 +12,13 @@
 #include <iosfwd>
 #include <string>
 
-#include "core/config.hpp"
+#include "app/config/config.hpp"
 
 namespace kontalk::ctl {
 
 // Exit codes as the other commands: 0 all imported, 1 some accounts failed (existing ones are
 // reported and skipped), 2 bad usage, unreadable file or malformed line (nothing imported then).
-int importUsers(const core::Config& config, const std::string& file, std::ostream& out,
+int importUsers(const app::Config& config, const std::string& file, std::ostream& out,
                 std::ostream& err);
 
 }  // namespace kontalk::ctl

@@ -6,7 +6,7 @@
 
 namespace kontalk::ctl {
 
-int generateServerKey(const core::Config& config, std::ostream& out, std::ostream& err) {
+int generateServerKey(const app::Config& config, std::ostream& out, std::ostream& err) {
   const auto& file = config.server.pgpKey;
   if (auto generated = pgp::ServerKey::generate(file, config.server.domain); !generated) {
     err << "kontalkctl: " << generated.error().message << "\n";
@@ -21,7 +21,7 @@ int generateServerKey(const core::Config& config, std::ostream& out, std::ostrea
   return 0;
 }
 
-int showServerKey(const core::Config& config, std::ostream& out, std::ostream& err) {
+int showServerKey(const app::Config& config, std::ostream& out, std::ostream& err) {
   auto key = pgp::ServerKey::load(config.server.pgpKey);
   if (!key) {
     err << "kontalkctl: " << key.error().message << "\n";

@@ -4,13 +4,13 @@
 
 #include <iosfwd>
 
-#include "core/config.hpp"
+#include "app/config/config.hpp"
 
 namespace kontalk::ctl {
 
 // Creates the key (user id naming the domain); refuses to replace an existing one.
-int generateServerKey(const core::Config& config, std::ostream& out, std::ostream& err);
+int generateServerKey(const app::Config& config, std::ostream& out, std::ostream& err);
 // Prints the fingerprint and the ASCII-armored public key.
-int showServerKey(const core::Config& config, std::ostream& out, std::ostream& err);
+int showServerKey(const app::Config& config, std::ostream& out, std::ostream& err);
 
 }  // namespace kontalk::ctl

@@ -6,18 +6,18 @@
 #include <boost/asio/signal_set.hpp>
 #include <thread>
 
-#include "app/server/module_host.hpp"
-#include "app/server/module_list.hpp"
+#include "app/server/account_directory.hpp"
+#include "app/server/module_context.hpp"
+#include "app/server/module_set.hpp"
 #include "core/shard_pool.hpp"
 #include "core/worker_pool.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
-#include "storage/storage.hpp"
+#include "storage/backends/open_storage.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
-#include "stream/sasl_external.hpp"
 
 namespace kontalk::app {
 namespace {
@@ -26,10 +26,15 @@ namespace fs = std::filesystem;
 
 // How long shutdown waits for streams to flush their closing bytes.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
-// Storage and password hashing threads; SQLite serialises writers anyway.
-constexpr unsigned kWorkerThreads = 4;
+// Blocking work runs on three pools so that one kind cannot starve another (ARCHITECTURE.md §5):
+// logins (account look-ups, password hashing, certificate checks, what a bind waits for), the
+// modules' storage and CPU work, and calls to external services (SMS gateways, push), which may
+// each wait for their timeout.
+constexpr unsigned kLoginThreads = 2;
+constexpr unsigned kStorageThreads = 4;
+constexpr unsigned kExternalThreads = 8;
 
-unsigned shardCount(const core::Config& config) {
+unsigned shardCount(const Config& config) {
   if (config.server.threads > 0) return config.server.threads;
   return std::max(1u, std::thread::hardware_concurrency());
 }
@@ -41,7 +46,7 @@ xmpp::Jid domainJid(const std::string& domain) {
 }
 
 // The data directory holds keys and the database: only the server's user may enter it.
-std::unique_ptr<storage::Storage> openMigratedStorage(const core::Config& config) {
+std::unique_ptr<storage::Storage> openMigratedStorage(const Config& config) {
   fs::create_directories(config.server.dataDir);
   fs::permissions(config.server.dataDir, fs::perms::owner_all, fs::perm_options::replace);
   auto opened = storage::openStorage(config.storage);
@@ -55,7 +60,7 @@ std::unique_ptr<storage::Storage> openMigratedStorage(const core::Config& config
 // The server's OpenPGP key (spec §1). Like the TLS certificate, a missing key is generated, so
 // that a development server starts without setup; production creates it with
 // `kontalkctl key generate` beforehand.
-pgp::ServerKey loadServerKey(const core::Config& config) {
+pgp::ServerKey loadServerKey(const Config& config) {
   const auto& file = config.server.pgpKey;
   if (!fs::exists(file)) {
     if (auto generated = pgp::ServerKey::generate(file, config.server.domain); !generated) {
@@ -69,58 +74,64 @@ pgp::ServerKey loadServerKey(const core::Config& config) {
   return std::move(*key);
 }
 
-Awaitable<void> runPeriodically(asio::io_context& shard, ServerModuleHost::PeriodicTask task) {
+// A module's periodic task, on shard 0 (api::ModuleHost::onInterval). A task that throws is a
+// bug: it is logged and the task keeps its schedule.
+Awaitable<void> runPeriodically(asio::io_context& shard, PeriodicTask task) {
   asio::steady_timer timer(shard);
   for (;;) {
     timer.expires_after(task.interval);
     boost::system::error_code error;
     co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
     if (error) co_return;
-    task.task();
+    try {
+      task.task();
+    } catch (const std::exception& e) {
+      spdlog::error("module {}: periodic task failed: {}", task.owner, e.what());
+    }
   }
 }
 
 }  // namespace
 
 struct Server::Parts {
-  explicit Parts(core::Config configuration)
+  explicit Parts(Config configuration)
       : config(std::move(configuration)),
         domain(domainJid(config.server.domain)),
         storage(openMigratedStorage(config)),
         serverKey(loadServerKey(config)),
-        bridgeLogins(serverKey, storage->accounts(), storage->keys(), config.server.domain),
-        workers(kWorkerThreads),
-        sessions(config.c2s.resourceConflict == "refuse"
-                     ? router::ResourceConflictPolicy::RefuseNewer
-                     : router::ResourceConflictPolicy::ReplaceOlder,
-                 config.c2s.maxSessionsPerUser),
+        accounts(*storage),
+        loginWorkers(kLoginThreads),
+        workers(kStorageThreads),
+        externalWorkers(kExternalThreads),
+        sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
-        moduleHost(config, extensions, router, *storage, workers, serverKey),
-        modules(makeModules()),
-        shards(shardCount(config)) {}
+        shards(shardCount(config)),
+        moduleServices{config.server.domain, config.server.dataDir, extensions, router, *storage,
+                       accounts, workers, externalWorkers, shards, serverKey},
+        modules(config.modules, config.sourceFile, moduleServices) {}
 
   // Declaration order is destruction order reversed, and it matters: listeners go while their
   // io_contexts still exist; the shards' io_contexts go next, destroying any stream still
   // suspended on them while everything such a stream refers to (registries, router) is alive.
-  core::Config config;
+  Config config;
   xmpp::Jid domain;
   std::unique_ptr<storage::Storage> storage;
   pgp::ServerKey serverKey;
-  stream::BridgeLogins bridgeLogins;
+  StorageAccountDirectory accounts;
   core::WorkerPool workers;
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
-  ServerModuleHost moduleHost;
-  std::vector<std::unique_ptr<api::Module>> modules;
+  core::ShardPool shards;
+  ModuleServices moduleServices;
+  ModuleSet modules;
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
-  core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 };
 
-Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
+Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
   auto& p = *parts_;
   const auto& tlsConfig = p.config.tls;
   if (net::ensureSelfSignedCertificate(tlsConfig.certificate, tlsConfig.privateKey,
@@ -128,22 +139,19 @@ Server::Server(core::Config config) : parts_(std::make_unique<Parts>(std::move(c
     spdlog::warn("generated a self-signed TLS certificate for {} in {} (development only)",
                  p.config.server.domain, tlsConfig.certificate.string());
   }
-  p.tls = net::makeServerTlsContext(
-      tlsConfig.certificate, tlsConfig.privateKey,
-      tlsConfig.minVersion == "1.3" ? net::TlsVersion::Tls13 : net::TlsVersion::Tls12);
+  p.tls =
+      net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey, tlsConfig.minVersion);
 
-  for (auto& module : p.modules) {
-    module->start(p.moduleHost);
-    spdlog::debug("module {} started", module->name());
-  }
-
+  p.modules.startAll();
   p.c2s.reset(new stream::C2sServices{
-      p.config, p.tls.get(), p.router, p.sessions, p.extensions,
-      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain(), &p.bridgeLogins}});
+      p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
+      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain(),
+                           static_cast<api::CertificateLogin*>(
+                               p.extensions.findService(typeid(api::CertificateLogin)))}});
   for (std::size_t i = 0; i < p.shards.size(); ++i) {
     p.registries.push_back(std::make_unique<stream::StreamRegistry>(p.shards.shard(i)));
   }
-  auto addListeners = [&](const std::vector<core::ListenAddress>& addresses, bool directTls) {
+  auto addListeners = [&](const std::vector<net::ListenAddress>& addresses, bool directTls) {
     for (const auto& address : addresses) {
       p.listeners.push_back(std::make_unique<net::Listener>(
           p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
@@ -168,7 +176,7 @@ int Server::run() {
   auto& p = *parts_;
   for (auto& registry : p.registries) registry->start();
   for (auto& listener : p.listeners) listener->start();
-  for (const auto& task : p.moduleHost.periodicTasks()) {
+  for (const auto& task : p.modules.periodicTasks()) {
     asio::co_spawn(p.shards.shard(0), runPeriodically(p.shards.shard(0), task), asio::detached);
   }
   p.shards.start();
@@ -221,7 +229,9 @@ int Server::run() {
   p.shards.stop();
   p.shards.join();
   // Modules flush what must survive (the delivery journal) while workers still run.
-  for (auto& module : p.modules) module->stop();
+  p.modules.stopAll();
+  p.loginWorkers.join();
+  p.externalWorkers.join();
   p.workers.join();
   p.storage->flush();
   spdlog::info("shutdown complete");

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/config.hpp"
+#include "app/config/config.hpp"
 
 namespace kontalk::app {
 
@@ -13,7 +13,7 @@ class Server {
  public:
   // Prepares everything that can fail at start-up (data directory, TLS material, storage and its
   // migrations, listeners); throws std::runtime_error with a message for the operator.
-  explicit Server(core::Config config);
+  explicit Server(app::Config config);
   ~Server();
 
   // Serves until SIGINT or SIGTERM; returns the process exit code.

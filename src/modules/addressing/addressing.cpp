@@ -1,8 +1,7 @@
-#include "modules/addressing/addressing.hpp"
-
-#include <charconv>
-#include <stdexcept>
+#include <cstddef>
 #include <string>
+
+#include "api/module_descriptor.hpp"
 
 #include "modules/addressing/multicast.hpp"
 #include "xmpp/namespaces.hpp"
@@ -16,31 +15,43 @@ using api::HandlerResult;
 constexpr std::string_view kMulticastLocalpart = "multicast";
 constexpr int kHookOrder = 200;
 
-std::size_t parseMaxAddresses(const std::string& text) {
-  std::size_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value == 0) {
-    throw std::runtime_error(
-        "[modules.addressing] max_addresses must be a positive integer, not '" + text + "'");
-  }
-  return value;
+struct AddressingSettings {
+  // XEP-0033 §8 suggests a limit between 20 and 100, but Kontalk groups are larger and the
+  // original server had none (spec §8.1): the default covers real groups, and each address
+  // costs one routed copy of a stanza the limits already bound.
+  std::size_t maxAddresses = 500;
+};
+
+const config::Section<AddressingSettings>& addressingOptions() {
+  static const config::Section<AddressingSettings> section(
+      "modules.addressing",
+      "Extended stanza addressing (XEP-0033) at the domain and at `multicast@DOMAIN`, where the "
+      "Kontalk clients send group messages.",
+      [](config::SectionBuilder<AddressingSettings>& option) {
+        option.integer("max_addresses", &AddressingSettings::maxAddresses, std::size_t{1},
+                       std::size_t{100'000},
+                       "<address/> elements in one message; more are refused with "
+                       "not-acceptable. XEP-0033 §8 suggests 20..100, but a Kontalk group "
+                       "message carries one address per member and the original server had no "
+                       "limit. The trade-off: one message costs up to this many routed copies, "
+                       "so a sender can multiply its traffic by this factor within its inbound "
+                       "rate limit");
+      });
+  return section;
 }
 
 class AddressingModule final : public api::Module {
  public:
-  std::string_view name() const override { return "addressing"; }
+  explicit AddressingModule(const AddressingSettings& settings)
+      : maxAddresses_(settings.maxAddresses) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    // XEP-0033 §8 suggests a limit between 20 and 100, but Kontalk groups are larger and the
-    // original server had none (spec §8.1): the default covers real groups, and each address
-    // costs one routed copy of a stanza the limits already bound (see docs/configuration.md).
-    maxAddresses_ = parseMaxAddresses(host.configString("addressing", "max_addresses", "500"));
-    host.addDiscoFeature(api::IqScope::Server, ns::kAddress);
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kAddress);
     // On the client's own stanzas, before routing: the router treats multicast@DOMAIN as an
     // account and drops messages to the domain (RFC 6120 §10.4), neither of which expands.
-    host.hookStanza(api::StanzaHook::FromClient, kHookOrder,
-                    [this](api::StanzaEvent& event) { return handleFromClient(event); });
+    host.onStanza(api::StanzaHook::FromClient, kHookOrder,
+                  [this](api::StanzaEvent& event) { return handleFromClient(event); });
   }
 
  private:
@@ -75,13 +86,13 @@ class AddressingModule final : public api::Module {
   }
 
   api::ModuleHost* host_ = nullptr;
-  std::size_t maxAddresses_ = 0;
+  const std::size_t maxAddresses_;
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<AddressingModule>(
+    "addressing", "Extended stanza addressing (XEP-0033), multicast@DOMAIN", {},
+    addressingOptions()));
 
-std::unique_ptr<api::Module> makeAddressingModule() {
-  return std::make_unique<AddressingModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

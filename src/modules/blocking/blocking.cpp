@@ -1,4 +1,4 @@
-#include "modules/blocking/blocking.hpp"
+#include "api/module_descriptor.hpp"
 
 #include <atomic>
 #include <future>
@@ -9,7 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/serial_worker.hpp"
+#include "api/ordered_work.hpp"
 #include "modules/blocking/block_items.hpp"
 #include "modules/blocking/block_lists.hpp"
 #include "modules/blocking/blocking_settings.hpp"
@@ -25,36 +25,36 @@ using blocking::Verdict;
 using xmpp::StanzaError;
 using xmpp::StanzaErrorCondition;
 
-// Before the roster (100) and CSI: a blocked stanza must not reach or leave anything else.
-constexpr int kFilterOrder = 50;
+// Before carbons (50), the roster (100) and CSI: a blocked stanza must not reach or leave
+// anything else (a refused message gets no sent carbon either).
+constexpr int kFilterOrder = 40;
 
 class BlockingModule final : public api::Module {
  public:
-  std::string_view name() const override { return "blocking"; }
+  explicit BlockingModule(const blocking::BlockingSettings& settings) : settings_(settings) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    settings_ = blocking::readBlockingSettings(host);
-    editor_ = std::make_unique<api::SerialWorker>(host);
+    editor_ = std::make_unique<api::OrderedWork>(host);
     loadBlockLists();
-    host.addDiscoFeature(api::IqScope::Server, ns::kBlocking);
-    host.handleIq(api::IqScope::Account, ns::kBlocking, api::IqType::Get,
-                  [this](const api::IqRequest& request) { return handleGet(request); });
-    host.handleIq(api::IqScope::Account, ns::kBlocking, api::IqType::Set,
-                  [this](const api::IqRequest& request) { return handleSet(request); });
-    host.hookStanza(api::StanzaHook::FromClient, kFilterOrder, [this](api::StanzaEvent& event) {
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kBlocking);
+    host.onIq(api::IqScope::Account, ns::kBlocking, api::IqType::Get,
+              [this](const api::IqRequest& request) { return handleGet(request); });
+    host.onIq(api::IqScope::Account, ns::kBlocking, api::IqType::Set,
+              [this](const api::IqRequest& request) { return handleSet(request); });
+    host.onStanza(api::StanzaHook::FromClient, kFilterOrder, [this](api::StanzaEvent& event) {
       return enforce(
           blocking::filterFromClient(lists_, event.stanza, event.from, event.to, host_->domain()),
           event.stanza);
     });
     for (auto hook : {api::StanzaHook::ToAccount, api::StanzaHook::ToSession}) {
-      host.hookStanza(hook, kFilterOrder, [this](api::StanzaEvent& event) {
+      host.onStanza(hook, kFilterOrder, [this](api::StanzaEvent& event) {
         return enforce(blocking::filterToRecipient(lists_, event.stanza, event.from, event.to,
                                                    host_->domain()),
                        event.stanza);
       });
     }
-    host.hookSessionClosed([this](const api::Session& session) {
+    host.onSession(api::SessionEvent::Closed, [this](const api::Session& session) {
       std::lock_guard lock(mutex_);
       listeners_.erase(session.jid().toString());
     });
@@ -65,7 +65,7 @@ class BlockingModule final : public api::Module {
   // and stanzas to accounts without any session (offline storage, subscriptions) are checked
   // too. Storage is still only touched on a worker; start() waits for it.
   void loadBlockLists() {
-    std::promise<storage::Result<std::vector<storage::BlockEntry>>> loaded;
+    std::promise<Result<std::vector<storage::BlockEntry>>> loaded;
     auto entries = loaded.get_future();
     host_->runBlocking(
         [this, &loaded] { loaded.set_value(host_->storage().blocking().all(host_->domain())); });
@@ -154,15 +154,15 @@ class BlockingModule final : public api::Module {
       return;
     }
     // Edits apply in the order the client sent them.
-    editor_->post([this, request = OwnedRequest(request), jids = std::move(jids)] {
-      const auto& owner = request.to;
+    editor_->post(account, [this, kept = api::KeptIqRequest(request), jids = std::move(jids)] {
+      const auto job = kept.request();
+      const auto& owner = job.to;
       if (auto stored = host_->storage().blocking().block(owner.local(), owner.domain(), jids);
           !stored) {
-        failed(request, stored.error());
-        return;
+        return host_->replyFailure(job, stored.error(), "block list of " + owner.toString());
       }
       lists_.add(owner.bareString(), jids);
-      reply(request);
+      host_->replyResult(job);
       push(owner, "block", jids);
       sendUnavailableTo(owner, jids);
     });
@@ -170,54 +170,25 @@ class BlockingModule final : public api::Module {
 
   void unblock(const api::IqRequest& request, std::vector<std::string> jids) {
     // Edits apply in the order the client sent them.
-    editor_->post([this, request = OwnedRequest(request), jids = std::move(jids)] {
-      const auto& owner = request.to;
+    editor_->post(request.to.bareString(), [this, kept = api::KeptIqRequest(request),
+                                            jids = std::move(jids)] {
+      const auto job = kept.request();
+      const auto& owner = job.to;
       auto& store = host_->storage().blocking();
       // XEP-0191 §3.4: an unblock without items unblocks everything.
       auto stored = jids.empty() ? store.unblockAll(owner.local(), owner.domain())
                                  : store.unblock(owner.local(), owner.domain(), jids);
       if (!stored) {
-        failed(request, stored.error());
-        return;
+        return host_->replyFailure(job, stored.error(), "block list of " + owner.toString());
       }
       if (jids.empty()) {
         lists_.clear(owner.bareString());
       } else {
         lists_.remove(owner.bareString(), jids);
       }
-      reply(request);
+      host_->replyResult(job);
       push(owner, "unblock", jids);
     });
-  }
-
-  // What a worker needs of a request once the stanza it referred to is gone.
-  struct OwnedRequest {
-    explicit OwnedRequest(const api::IqRequest& request)
-        : id(request.stanza.attribute("id")), from(request.from), to(request.to) {}
-    std::string id;
-    xmpp::Jid from;
-    xmpp::Jid to;
-  };
-
-  void reply(const OwnedRequest& request) {
-    xml::Element result("iq", ns::kClient);
-    result.setAttribute("type", "result");
-    result.setAttribute("id", request.id);
-    result.setAttribute("from", request.to.toString());
-    result.setAttribute("to", request.from.toString());
-    host_->send(std::move(result));
-  }
-
-  void failed(const OwnedRequest& request, const storage::StorageError& error) {
-    spdlog::error("blocking: cannot change the block list of {}: {}", request.to.toString(),
-                  error.message);
-    xml::Element iq("iq", ns::kClient);
-    iq.setAttribute("type", "set");
-    iq.setAttribute("id", request.id);
-    iq.setAttribute("from", request.from.toString());
-    iq.setAttribute("to", request.to.toString());
-    host_->send(
-        xmpp::makeErrorReply(iq, StanzaError::of(StanzaErrorCondition::InternalServerError)));
   }
 
   // XEP-0191 §3.3, §3.4: every resource of the account that asked for the list learns of the
@@ -261,16 +232,15 @@ class BlockingModule final : public api::Module {
   api::ModuleHost* host_ = nullptr;
   blocking::BlockingSettings settings_;
   BlockLists lists_;
-  std::unique_ptr<api::SerialWorker> editor_;
+  std::unique_ptr<api::OrderedWork> editor_;  // by account: edits apply in the order sent
   std::mutex mutex_;
   std::set<std::string> listeners_;  // full JIDs of sessions that requested the block list
   std::atomic<std::uint64_t> pushCounter_{0};
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<BlockingModule>(
+    "blocking", "Blocking (XEP-0191)", {}, blocking::blockingOptions()));
 
-std::unique_ptr<api::Module> makeBlockingModule() {
-  return std::make_unique<BlockingModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

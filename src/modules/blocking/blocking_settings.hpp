@@ -1,9 +1,9 @@
 #pragma once
-// [modules.blocking] settings, read once at start.
+// [modules.blocking] (XEP-0191): options declared once (config/section.hpp).
 
 #include <cstddef>
 
-#include "api/module.hpp"
+#include "config/section.hpp"
 
 namespace kontalk::modules::blocking {
 
@@ -12,7 +12,6 @@ struct BlockingSettings {
   std::size_t maxItemsPerRequest = 100;  // <item/>s in one block or unblock request
 };
 
-// Throws std::runtime_error on values that are not positive integers (start-up misconfiguration).
-BlockingSettings readBlockingSettings(const api::ModuleHost& host);
+const config::Section<BlockingSettings>& blockingOptions();
 
 }  // namespace kontalk::modules::blocking

@@ -1,4 +1,4 @@
-#include "modules/carbons/carbons.hpp"
+#include "api/module_descriptor.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -15,7 +15,8 @@ namespace {
 using api::HandlerResult;
 using carbons::CarbonDirection;
 
-// Sent carbons before the multicast service consumes a group message (addressing: 200).
+// Sent carbons after blocking (40) refused what it refuses, and before the multicast service
+// consumes a group message (addressing: 200).
 constexpr int kFromClientOrder = 50;
 // Last, so that a module that consumes the message for the account (blocking, ...) runs first.
 constexpr int kToAccountOrder = 1000;
@@ -24,26 +25,24 @@ constexpr int kToSessionOrder = 500;
 
 class CarbonsModule final : public api::Module {
  public:
-  std::string_view name() const override { return "carbons"; }
-
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    host.addDiscoFeature(api::IqScope::Server, ns::kCarbons);
-    host.handleIq(api::IqScope::Account, ns::kCarbons, api::IqType::Set,
-                  [this](const api::IqRequest& request) { return handleToggle(request); });
-    host.hookStanza(api::StanzaHook::FromClient, kFromClientOrder,
-                    [this](api::StanzaEvent& event) { return handleFromClient(event); });
-    host.hookStanza(api::StanzaHook::ToAccount, kToAccountOrder,
-                    [this](api::StanzaEvent& event) { return handleToAccount(event); });
-    host.hookStanza(api::StanzaHook::ToSession, kToSessionOrder,
-                    [this](api::StanzaEvent& event) { return handleToSession(event); });
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kCarbons);
+    host.onIq(api::IqScope::Account, ns::kCarbons, api::IqType::Set,
+              [this](const api::IqRequest& request) { return handleToggle(request); });
+    host.onStanza(api::StanzaHook::FromClient, kFromClientOrder,
+                  [this](api::StanzaEvent& event) { return handleFromClient(event); });
+    host.onStanza(api::StanzaHook::ToAccount, kToAccountOrder,
+                  [this](api::StanzaEvent& event) { return handleToAccount(event); });
+    host.onStanza(api::StanzaHook::ToSession, kToSessionOrder,
+                  [this](api::StanzaEvent& event) { return handleToSession(event); });
     // Carbons are per session (XEP-0280 §4): off for a new session, forgotten with a closed one.
     const auto forget = [this](const api::Session& session) {
       std::lock_guard lock(mutex_);
       enabled_.erase(session.jid().toString());
     };
-    host.hookSessionBound(forget);
-    host.hookSessionClosed(forget);
+    host.onSession(api::SessionEvent::Bound, forget);
+    host.onSession(api::SessionEvent::Closed, forget);
   }
 
  private:
@@ -146,10 +145,9 @@ class CarbonsModule final : public api::Module {
   std::unordered_set<std::string> enabled_;  // full JIDs of sessions with carbons enabled
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(
+    api::describeModule<CarbonsModule>("carbons", "Message carbons (XEP-0280)", {}));
 
-std::unique_ptr<api::Module> makeCarbonsModule() {
-  return std::make_unique<CarbonsModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

@@ -1,12 +1,10 @@
-#include "modules/csi/csi.hpp"
-
-#include <charconv>
+#include <cstddef>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "api/module_descriptor.hpp"
 #include "modules/csi/csi_policy.hpp"
 #include "modules/csi/held_stanzas.hpp"
 #include "xmpp/namespaces.hpp"
@@ -23,35 +21,42 @@ using csi::HeldStanzas;
 // it arrives, and what they let through is held; release skips the hooks.
 constexpr int kHookOrder = 900;
 
-std::size_t parseLimit(const std::string& text) {
-  std::size_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value == 0) {
-    throw std::runtime_error("[modules.csi] max_held must be a positive integer, not '" + text +
-                             "'");
-  }
-  return value;
+struct CsiSettings {
+  // Presence is naturally bounded by the roster, chat states by the contacts that type; the cap
+  // bounds both against a huge roster or many resources of one contact.
+  std::size_t maxHeld = 1000;
+};
+
+const config::Section<CsiSettings>& csiOptions() {
+  static const config::Section<CsiSettings> section(
+      "modules.csi",
+      "Client state indication (XEP-0352): while a client is inactive, presence (the newest per "
+      "contact) and chat states wait; messages with a body go at once.",
+      [](config::SectionBuilder<CsiSettings>& option) {
+        option.integer("max_held", &CsiSettings::maxHeld, std::size_t{1}, std::size_t{100'000},
+                       "presence updates and chat states held for one inactive session; when "
+                       "exceeded, all of them are delivered at once");
+      });
+  return section;
 }
 
 class CsiModule final : public api::Module {
  public:
-  std::string_view name() const override { return "csi"; }
+  explicit CsiModule(const CsiSettings& settings) : maxHeld_(settings.maxHeld) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    // Presence is naturally bounded by the roster, chat states by the contacts that type; the
-    // cap bounds both against a huge roster or many resources of one contact.
-    maxHeld_ = parseLimit(host.configString("csi", "max_held", "1000"));
     // XEP-0352 §2: offered after authentication; the nonzas have no reply (§3).
-    host.addStreamFeature(api::FeatureStage::AfterAuthentication, xml::Element("csi", ns::kCsi));
-    host.handleStreamElement(
+    host.advertiseStreamFeature(api::FeatureStage::AfterAuthentication,
+                                xml::Element("csi", ns::kCsi));
+    host.onStreamElement(
         ns::kCsi, "inactive",
         [this](const api::Session& session, const xml::Element&) { markInactive(session.jid()); });
-    host.handleStreamElement(
+    host.onStreamElement(
         ns::kCsi, "active",
         [this](const api::Session& session, const xml::Element&) { markActive(session.jid()); });
-    host.hookStanza(api::StanzaHook::ToSession, kHookOrder,
-                    [this](api::StanzaEvent& event) { return handleToSession(event); });
+    host.onStanza(api::StanzaHook::ToSession, kHookOrder,
+                  [this](api::StanzaEvent& event) { return handleToSession(event); });
     // XEP-0352 §3: a new session starts active, also one that replaced a session of the same
     // full JID. A closed session's held stanzas are dropped with it: presence and chat states
     // for a session that is gone mean nothing.
@@ -59,8 +64,8 @@ class CsiModule final : public api::Module {
       std::lock_guard lock(mutex_);
       inactive_.erase(session.jid().toString());
     };
-    host.hookSessionBound(forget);
-    host.hookSessionClosed(forget);
+    host.onSession(api::SessionEvent::Bound, forget);
+    host.onSession(api::SessionEvent::Closed, forget);
   }
 
  private:
@@ -114,16 +119,15 @@ class CsiModule final : public api::Module {
   }
 
   api::ModuleHost* host_ = nullptr;
-  std::size_t maxHeld_ = 0;
+  const std::size_t maxHeld_;
   std::mutex mutex_;
   // Sessions that said <inactive/>, by full JID, with what is held for them.
   std::unordered_map<std::string, HeldStanzas> inactive_;
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(
+    api::describeModule<CsiModule>("csi", "Client state indication (XEP-0352)", {}, csiOptions()));
 
-std::unique_ptr<api::Module> makeCsiModule() {
-  return std::make_unique<CsiModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

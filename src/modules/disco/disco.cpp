@@ -1,4 +1,4 @@
-#include "modules/disco/disco.hpp"
+#include "api/module_descriptor.hpp"
 
 #include "xmpp/namespaces.hpp"
 
@@ -11,20 +11,18 @@ using api::IqScope;
 
 class DiscoModule final : public api::Module {
  public:
-  std::string_view name() const override { return "disco"; }
-
   void start(api::ModuleHost& host) override {
     host_ = &host;
     for (auto scope : {IqScope::Server, IqScope::Account}) {
-      host.addDiscoFeature(scope, ns::kDiscoInfo);
-      host.addDiscoFeature(scope, ns::kDiscoItems);
-      host.handleIq(scope, ns::kDiscoInfo, api::IqType::Get,
-                    [this, scope](const IqRequest& request) { return info(request, scope); });
-      host.handleIq(scope, ns::kDiscoItems, api::IqType::Get,
-                    [this](const IqRequest& request) { return items(request); });
+      host.advertiseDiscoFeature(scope, ns::kDiscoInfo);
+      host.advertiseDiscoFeature(scope, ns::kDiscoItems);
+      host.onIq(scope, ns::kDiscoInfo, api::IqType::Get,
+                [this, scope](const IqRequest& request) { return info(request, scope); });
+      host.onIq(scope, ns::kDiscoItems, api::IqType::Get,
+                [this](const IqRequest& request) { return items(request); });
     }
-    host.addDiscoIdentity(IqScope::Server, {"server", "im", "Kontalk"});
-    host.addDiscoIdentity(IqScope::Account, {"account", "registered", ""});
+    host.advertiseDiscoIdentity(IqScope::Server, {"server", "im", "Kontalk"});
+    host.advertiseDiscoIdentity(IqScope::Account, {"account", "registered", ""});
   }
 
  private:
@@ -61,10 +59,9 @@ class DiscoModule final : public api::Module {
   api::ModuleHost* host_ = nullptr;
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<DiscoModule>(
+    "disco", "Service discovery (XEP-0030): what every module advertised", {}));
 
-std::unique_ptr<api::Module> makeDiscoModule() {
-  return std::make_unique<DiscoModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

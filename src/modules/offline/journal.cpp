@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/message_type.hpp"
@@ -63,8 +63,8 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, const xml::Element& me
                                          storage::OfflineMessage{
                                              0,
                                              xml::serialize(message, ns::kClient),
-                                             core::unixSeconds(now),
-                                             core::unixSeconds(now + settings_.expiry),
+                                             base::unixSeconds(now),
+                                             base::unixSeconds(now + settings_.expiry),
                                          },
                                          maxMessages},
                   std::move(outcome)};
@@ -101,8 +101,8 @@ void Journal::release(api::JournalId id) {
   inFlight_.erase(id);
 }
 
-storage::Result<std::vector<storage::OfflineMessage>> Journal::claimStored(
-    const std::function<storage::Result<std::vector<storage::OfflineMessage>>()>& read) {
+Result<std::vector<storage::OfflineMessage>> Journal::claimStored(
+    const std::function<Result<std::vector<storage::OfflineMessage>>()>& read) {
   {
     std::lock_guard lock(mutex_);
     ++readers_;

@@ -68,8 +68,8 @@ class Journal final : public api::DeliveryJournal {
   void release(api::JournalId id);
   // Reads stored messages with `read` (a blocking storage call) and keeps those no session holds
   // and none acknowledged, also while the read ran; they count as held from here on.
-  storage::Result<std::vector<storage::OfflineMessage>> claimStored(
-      const std::function<storage::Result<std::vector<storage::OfflineMessage>>()>& read);
+  Result<std::vector<storage::OfflineMessage>> claimStored(
+      const std::function<Result<std::vector<storage::OfflineMessage>>()>& read);
   // Blocks until everything queued before the call is durable (for worker threads).
   void waitDurable();
   // Writes what is queued and stops the writer (shutdown). Idempotent.

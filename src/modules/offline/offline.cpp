@@ -1,4 +1,4 @@
-#include "modules/offline/offline.hpp"
+#include "api/module_descriptor.hpp"
 
 #include <chrono>
 #include <future>
@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/offline/journal.hpp"
 #include "modules/offline/offline_delivery.hpp"
 #include "modules/offline/offline_settings.hpp"
@@ -29,22 +29,21 @@ constexpr auto kPurgeInterval = std::chrono::hours(1);
 
 class OfflineModule final : public api::Module {
  public:
-  std::string_view name() const override { return "offline"; }
+  explicit OfflineModule(const OfflineSettings& settings) : settings_(settings) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    settings_ = offline::readOfflineSettings(host);
     journal_ = std::make_unique<Journal>(
         host.storage().offline(), Journal::Settings{settings_.expiry, settings_.durableDelivery},
         highestStoredId());
-    host.provideDeliveryJournal(*journal_);
+    host.provide<api::DeliveryJournal>(*journal_);
     delivery_ = std::make_unique<OfflineDelivery>(host, *journal_);
-    host.addDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
-    host.hookStanza(api::StanzaHook::Undeliverable, 100,
-                    [this](api::StanzaEvent& event) { return handleUndeliverable(event); });
-    host.hookStanza(api::StanzaHook::FromClient, kInitialPresenceOrder,
-                    [this](api::StanzaEvent& event) { return handleClientStanza(event); });
-    host.every(kPurgeInterval, [this] { purgeExpired(); });
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
+    host.onStanza(api::StanzaHook::Undeliverable, 100,
+                  [this](api::StanzaEvent& event) { return handleUndeliverable(event); });
+    host.onStanza(api::StanzaHook::FromClient, kInitialPresenceOrder,
+                  [this](api::StanzaEvent& event) { return handleClientStanza(event); });
+    host.onInterval(kPurgeInterval, [this] { purgeExpired(); });
   }
 
   void stop() override { journal_->stop(); }
@@ -52,7 +51,7 @@ class OfflineModule final : public api::Module {
  private:
   // Storage is touched on a worker only; start() waits for it.
   std::int64_t highestStoredId() {
-    std::promise<storage::Result<std::int64_t>> read;
+    std::promise<Result<std::int64_t>> read;
     auto highest = read.get_future();
     host_->runBlocking([this, &read] { read.set_value(host_->storage().offline().highestId()); });
     auto id = highest.get();
@@ -130,7 +129,7 @@ class OfflineModule final : public api::Module {
 
   void purgeExpired() {
     host_->runBlocking([this] {
-      const auto now = core::unixSeconds(std::chrono::system_clock::now());
+      const auto now = base::unixSeconds(std::chrono::system_clock::now());
       auto purged = host_->storage().offline().purgeExpired(now);
       if (!purged) {
         spdlog::error("offline: purging expired messages failed: {}", purged.error().message);
@@ -141,15 +140,15 @@ class OfflineModule final : public api::Module {
   }
 
   api::ModuleHost* host_ = nullptr;
-  OfflineSettings settings_;
+  const OfflineSettings settings_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<OfflineDelivery> delivery_;
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<OfflineModule>(
+    "offline", "Offline messages (XEP-0160) and the delivery journal", {},
+    offline::offlineOptions()));
 
-std::unique_ptr<api::Module> makeOfflineModule() {
-  return std::make_unique<OfflineModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "storage/storage.hpp"
 #include "xml/element_text.hpp"
@@ -54,7 +54,7 @@ bool OfflineDelivery::sendBatch(const xmpp::Jid& target, std::int64_t& cursor) {
   std::size_t read = 0;
   auto claimed = journal_.claimStored([&] {
     auto pending = host_.storage().offline().pending(target.local(), target.domain(),
-                                                     core::unixNow(), cursor, kBatchSize);
+                                                     base::unixNow(), cursor, kBatchSize);
     if (pending && !pending->empty()) {
       lastRead = pending->back().id;
       read = pending->size();
@@ -77,7 +77,7 @@ bool OfflineDelivery::sendBatch(const xmpp::Jid& target, std::int64_t& cursor) {
       journal_.settle({&id, 1});
       continue;
     }
-    stampDelay(*stanza, host_.domain(), core::fromUnixSeconds(message.storedAt));
+    stampDelay(*stanza, host_.domain(), base::fromUnixSeconds(message.storedAt));
     // Addressed to the session chosen for delivery; should it be gone by now, the router hands
     // the message back (Undeliverable) and it waits for the next session.
     stanza->setAttribute("to", target.toString());

@@ -1,4 +1,4 @@
-#include "modules/ping/ping.hpp"
+#include "api/module_descriptor.hpp"
 
 #include "xmpp/namespaces.hpp"
 
@@ -7,15 +7,13 @@ namespace {
 
 class PingModule final : public api::Module {
  public:
-  std::string_view name() const override { return "ping"; }
-
   void start(api::ModuleHost& host) override {
-    host.addDiscoFeature(api::IqScope::Server, ns::kPing);
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kPing);
     // XEP-0199 §4.2: the server answers c2s pings (to = domain). Pings to an account's bare JID
     // are answered by the server on the account's behalf (RFC 6121 §8.5.1 lets it), which also
     // tells a client that the account exists and the server is reachable.
     for (auto scope : {api::IqScope::Server, api::IqScope::Account}) {
-      host.handleIq(scope, ns::kPing, api::IqType::Get, [&host](const api::IqRequest& request) {
+      host.onIq(scope, ns::kPing, api::IqType::Get, [&host](const api::IqRequest& request) {
         host.replyResult(request);
         return api::HandlerResult::Handled;
       });
@@ -23,10 +21,9 @@ class PingModule final : public api::Module {
   }
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(
+    api::describeModule<PingModule>("ping", "XMPP ping (XEP-0199) answered by the server", {}));
 
-std::unique_ptr<api::Module> makePingModule() {
-  return std::make_unique<PingModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

@@ -1,11 +1,10 @@
-#include "modules/pubkey/pubkey.hpp"
+#include "api/module_descriptor.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "modules/pubkey/key_cache.hpp"
 #include "pgp/server_key.hpp"
-#include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules {
@@ -27,32 +26,32 @@ bool isAvailabilityPresence(const xml::Element& stanza) {
 
 class PubkeyModule final : public api::Module {
  public:
-  std::string_view name() const override { return "pubkey"; }
-
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    host.addDiscoFeature(api::IqScope::Server, ns::kPubkey);
-    host.handleIq(api::IqScope::Server, ns::kPubkey, api::IqType::Get,
-                  [this](const api::IqRequest& request) { return serverKey(request); });
-    host.handleIq(api::IqScope::Account, ns::kPubkey, api::IqType::Get,
-                  [this](const api::IqRequest& request) { return accountKey(request); });
-    host.prepareSessions([this](const xmpp::Jid& account) { loadKey(account); });
-    host.hookSessionBound(
-        [this](const api::Session& session) { cache_.markOnline(session.jid().bareString()); });
-    host.hookSessionClosed([this](const api::Session& session) {
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kPubkey);
+    host.onIq(api::IqScope::Server, ns::kPubkey, api::IqType::Get,
+              [this](const api::IqRequest& request) { return serverKey(request); });
+    host.onIq(api::IqScope::Account, ns::kPubkey, api::IqType::Get,
+              [this](const api::IqRequest& request) { return accountKey(request); });
+    host.onSession(api::SessionEvent::Preparing,
+                   [this](const api::Session& session) { loadKey(session.jid().bare()); });
+    host.onSession(api::SessionEvent::Bound, [this](const api::Session& session) {
+      cache_.markOnline(session.jid().bareString());
+    });
+    host.onSession(api::SessionEvent::Closed, [this](const api::Session& session) {
       // The router forgot this session already: whatever is left is another device.
       if (host_->sessionsOf(session.jid().bare()).empty()) {
         cache_.markOffline(session.jid().bareString());
       }
     });
-    host.hookKeyChange([this](const api::KeyChange& change) {
+    host.onKeyChange([this](const api::KeyChange& change) {
       cache_.put(change.account.bareString(),
-                 CachedKey{change.fingerprint, core::base64Encode(change.keyBinary)});
+                 CachedKey{change.fingerprint, base::base64Encode(change.keyBinary)});
     });
-    host.hookStanza(api::StanzaHook::FromClient, kHookOrder,
-                    [this](api::StanzaEvent& event) { return decorateClientPresence(event); });
-    host.hookStanza(api::StanzaHook::ToSession, kHookOrder,
-                    [this](api::StanzaEvent& event) { return decorateServerPresence(event); });
+    host.onStanza(api::StanzaHook::FromClient, kHookOrder,
+                  [this](api::StanzaEvent& event) { return decorateClientPresence(event); });
+    host.onStanza(api::StanzaHook::ToSession, kHookOrder,
+                  [this](api::StanzaEvent& event) { return decorateServerPresence(event); });
   }
 
  private:
@@ -63,30 +62,24 @@ class PubkeyModule final : public api::Module {
 
   // Spec §5: answered by the server for the account, whether or not the user is online.
   HandlerResult accountKey(const api::IqRequest& request) {
-    const xml::Element stanza = request.stanza;
-    const xmpp::Jid from = request.from;
-    const xmpp::Jid to = request.to;
-    host_->runBlocking([this, stanza, from, to] {
-      const api::IqRequest copy{stanza, *stanza.firstChildIn(ns::kPubkey), from, to};
-      auto key = host_->storage().keys().currentKey(to.local(), to.domain());
+    host_->runBlocking([this, kept = api::KeptIqRequest(request)] {
+      const auto job = kept.request();
+      auto key = host_->accounts().currentKey(job.to);
       if (!key) {
-        spdlog::error("pubkey: key look-up for {} failed: {}", to.bareString(),
-                      key.error().message);
-        host_->replyError(copy,
-                          xmpp::StanzaError::of(xmpp::StanzaErrorCondition::InternalServerError));
+        host_->replyFailure(job, key.error(), "key look-up for " + job.to.bareString());
       } else if (!*key) {
-        host_->replyError(copy, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+        host_->replyError(job, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
       } else {
-        host_->replyResult(copy, keyElement((*key)->keyBinary));
+        host_->replyResult(job, keyElement((*key)->keyBinary));
       }
     });
     return HandlerResult::Handled;
   }
 
-  // On a worker, before the account's session is bound (prepareSessions): a new login may come
-  // with a new key (rollover at login, spec §3 step 5), so the key is read again every time.
+  // On a worker, before the account's session is bound (SessionEvent::Preparing): a new login may
+  // come with a new key (rollover at login, spec §3 step 5), so the key is read again every time.
   void loadKey(const xmpp::Jid& account) {
-    auto key = host_->storage().keys().currentKey(account.local(), account.domain());
+    auto key = host_->accounts().currentKey(account);
     if (!key) {
       spdlog::warn("pubkey: cannot load the key of {}: {}", account.bareString(),
                    key.error().message);
@@ -94,7 +87,7 @@ class PubkeyModule final : public api::Module {
     }
     if (*key) {
       cache_.put(account.bareString(),
-                 CachedKey{(*key)->fingerprint, core::base64Encode((*key)->keyBinary)});
+                 CachedKey{(*key)->fingerprint, base::base64Encode((*key)->keyBinary)});
     }
   }
 
@@ -140,7 +133,7 @@ class PubkeyModule final : public api::Module {
 
   static xml::Element keyElement(std::string_view keyBinary) {
     xml::Element element("pubkey", ns::kPubkey);
-    element.addText(core::base64Encode(keyBinary));
+    element.addText(base::base64Encode(keyBinary));
     return element;
   }
 
@@ -148,10 +141,10 @@ class PubkeyModule final : public api::Module {
   pubkey::KeyCache cache_{kOfflineAccountsRemembered};
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<PubkeyModule>(
+    "pubkey", "Public keys (spec §5): key fetch, keys in subscriptions, fingerprints in presence",
+    {}));
 
-std::unique_ptr<api::Module> makePubkeyModule() {
-  return std::make_unique<PubkeyModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

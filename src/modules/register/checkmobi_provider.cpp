@@ -33,7 +33,7 @@ HttpRequest withHeaders(const CheckmobiConfig& config, HttpRequest request) {
 
 // The JSON answer of a 2xx, or the failure: no usable answer, or a 4xx/5xx (Checkmobi then says
 // why in "error").
-tl::expected<JsonAnswer, ProviderFailure> readAnswer(const HttpResponse& response) {
+Result<JsonAnswer> readAnswer(const HttpResponse& response) {
   auto answer = JsonAnswer::parse(response.body);
   if (!isSuccess(response.status)) {
     const std::string why = answer ? answer->text("error").value_or("") : "";
@@ -41,7 +41,7 @@ tl::expected<JsonAnswer, ProviderFailure> readAnswer(const HttpResponse& respons
         response.status, fmt::format("checkmobi answered HTTP {} {}", response.status, why)));
   }
   if (!answer) {
-    return tl::unexpected(ProviderFailure::permanent("checkmobi answered no JSON object"));
+    return tl::unexpected(providerRefused("checkmobi answered no JSON object"));
   }
   return std::move(*answer);
 }
@@ -73,7 +73,7 @@ class CheckmobiProvider final : public VerificationProvider {
   StartOutcome start(std::string_view, std::string_view phone) override {
     auto response =
         performHttp(checkmobiStartRequest(method_, config_, phone), {config_.timeout, false});
-    if (!response) return tl::unexpected(ProviderFailure::transient(std::move(response.error())));
+    if (!response) return tl::unexpected(std::move(response.error()));
     auto outcome = checkmobiStartOutcome(method_, *response);
     if (outcome) spdlog::info("register: {} started validation {}", name(), outcome->handle);
     return outcome;
@@ -83,7 +83,7 @@ class CheckmobiProvider final : public VerificationProvider {
     const auto request = checkmobiCheckRequest(method_, config_, handle, code);
     if (!request) return CodeCheck::WrongCode;
     auto response = performHttp(*request, {config_.timeout, false});
-    if (!response) return tl::unexpected(ProviderFailure::transient(std::move(response.error())));
+    if (!response) return tl::unexpected(std::move(response.error()));
     return checkmobiCheckOutcome(*response);
   }
 
@@ -133,13 +133,12 @@ StartOutcome checkmobiStartOutcome(CheckmobiMethod method, const HttpResponse& r
   if (!answer) return tl::unexpected(std::move(answer.error()));
   auto id = answer->text("id");
   if (!id || !isUsableRequestId(*id)) {
-    return tl::unexpected(ProviderFailure::permanent("checkmobi answered no usable id"));
+    return tl::unexpected(providerRefused("checkmobi answered no usable id"));
   }
   if (method == CheckmobiMethod::CallerId) {
     auto number = answer->text("dialing_number");
     if (!number || !isNumberText(*number)) {
-      return tl::unexpected(
-          ProviderFailure::permanent("checkmobi answered no usable dialing_number"));
+      return tl::unexpected(providerRefused("checkmobi answered no usable dialing_number"));
     }
     return VerificationStarted{std::move(*id), std::move(*number)};
   }
@@ -147,7 +146,7 @@ StartOutcome checkmobiStartOutcome(CheckmobiMethod method, const HttpResponse& r
   // how many digits to ask for.
   std::string prefix = answer->text("cli_prefix").value_or("");
   if (!prefix.empty() && !isNumberText(prefix)) {
-    return tl::unexpected(ProviderFailure::permanent("checkmobi answered a malformed cli_prefix"));
+    return tl::unexpected(providerRefused("checkmobi answered a malformed cli_prefix"));
   }
   return VerificationStarted{std::move(*id), prefix + std::string(kMissedCallDigits, '?')};
 }
@@ -157,7 +156,7 @@ CheckOutcome checkmobiCheckOutcome(const HttpResponse& response) {
   if (!answer) return tl::unexpected(std::move(answer.error()));
   const auto validated = answer->flag("validated");
   if (!validated) {
-    return tl::unexpected(ProviderFailure::permanent("checkmobi answered no \"validated\""));
+    return tl::unexpected(providerRefused("checkmobi answered no \"validated\""));
   }
   return *validated ? CodeCheck::Accepted : CodeCheck::WrongCode;
 }

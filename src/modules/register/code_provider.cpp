@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::modules::registration {
 namespace {
@@ -17,7 +17,7 @@ std::string randomDigits(std::size_t digits) {
   std::string code;
   while (code.size() < digits) {
     // Rejection sampling: bytes >= 250 would make 0..5 likelier than 6..9.
-    for (const char byte : core::randomBytes(digits)) {
+    for (const char byte : base::randomBytes(digits)) {
       const auto value = static_cast<unsigned char>(byte);
       if (value < 250 && code.size() < digits) code.push_back(static_cast<char>('0' + value % 10));
     }

@@ -22,9 +22,8 @@ class CodeProvider : public VerificationProvider {
   // The code to send; a fresh random one unless a provider fixes it.
   virtual std::string makeCode();
   // Gets `code` to the holder of `phone`, or says why not.
-  virtual tl::expected<void, ProviderFailure> deliver(std::string_view domain,
-                                                      std::string_view phone,
-                                                      const std::string& code) = 0;
+  virtual Result<void> deliver(std::string_view domain, std::string_view phone,
+                               const std::string& code) = 0;
 
  private:
   std::string senderId_;

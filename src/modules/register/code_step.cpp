@@ -1,7 +1,7 @@
 // Spec §4.2: the client confirms the code with the key it will log in with.
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "pgp/bridge_certificate.hpp"
@@ -33,8 +33,8 @@ std::optional<pgp::PublicKey> submittedKey(const xmpp::DataForm& form,
   std::optional<pgp::PublicKey> fromField;
   if (const auto field = form.value("publickey")) {
     const auto binary = decodeBase64Field(*field, pgp::PublicKey::kMaxKeySize);
-    auto key = binary ? pgp::PublicKey::parse(*binary)
-                      : pgp::Result<pgp::PublicKey>(pgp::fail("not base64"));
+    auto key =
+        binary ? pgp::PublicKey::parse(*binary) : Result<pgp::PublicKey>(pgp::fail("not base64"));
     if (!key) {
       why = "publickey field: " + key.error().message;
       return std::nullopt;
@@ -71,7 +71,7 @@ void Registration::confirmCode(const IqReply& reply, const xmpp::DataForm& form,
                               why.starts_with("no ") ? kPhoneOrCodeNeeded : kInvalidPublicKey));
       return;
     }
-    if (key->isRevoked() || key->isExpired(core::unixNow())) {
+    if (key->isRevoked() || key->isExpired(base::unixNow())) {
       spdlog::info("register: code confirmation refused: key {} is revoked or expired",
                    key->fingerprint());
       reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
@@ -95,10 +95,9 @@ void Registration::verifyAndCreateAccount(const IqReply& reply, const std::strin
   for (const auto& userId : key.userIds()) {
     if (!userId.email.ends_with(suffix)) continue;
     const std::string username = userId.email.substr(0, userId.email.size() - suffix.size());
-    auto found = store.findVerification(username, domain, core::unixNow());
+    auto found = store.findVerification(username, domain, base::unixNow());
     if (!found) {
-      spdlog::error("register: verification look-up failed: {}", found.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(found.error(), "verification look-up");
       return;
     }
     if (*found) {
@@ -117,17 +116,17 @@ void Registration::verifyAndCreateAccount(const IqReply& reply, const std::strin
   }
   const auto checked = provider->check(pending->handle, code);
   if (!checked) {
-    const auto& failure = checked.error();
-    if (failure.kind == ProviderFailure::Kind::Permanent) {
+    const Status& failure = checked.error();
+    if (!failure.isTransient()) {
       // The provider will not accept any code for this verification again.
       (void)store.removeVerification(pending->username, domain);
       return refuse("provider " + pending->provider + " ended the verification of " +
-                    user.toString() + ": " + failure.detail);
+                    user.toString() + ": " + failure.message);
     }
     // Transient (or busy): the verification stays pending and the user may try again later; no
     // attempt is counted.
     spdlog::warn("register: provider {} could not check the code for {}: {}", pending->provider,
-                 user.toString(), failure.detail);
+                 user.toString(), failure.message);
     auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kProviderUnavailable);
     error.type = xmpp::StanzaErrorType::Wait;
     reply.error(error);
@@ -148,18 +147,15 @@ void Registration::verifyAndCreateAccount(const IqReply& reply, const std::strin
   // Forced re-registration (spec §4.1 force): the old account and all it owns go.
   auto& accounts = host_.storage().accounts();
   if (auto removed = accounts.remove(pending->username, domain);
-      !removed && removed.error().kind != storage::StorageErrorKind::NotFound) {
-    spdlog::error("register: cannot remove old account {}: {}", user.toString(),
-                  removed.error().message);
-    reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      !removed && removed.error().code != StatusCode::NotFound) {
+    reply.failure(removed.error(), "removing the old account " + user.toString());
     return;
   }
   storage::Account account;
   account.username = pending->username;
   account.domain = domain;
   if (auto created = accounts.create(account); !created) {
-    spdlog::error("register: cannot create {}: {}", user.toString(), created.error().message);
-    reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+    reply.failure(created.error(), "creating " + user.toString());
     return;
   }
   spdlog::info("register: {} ({}) registered with key {}", user.toString(), pending->phone,
@@ -176,11 +172,10 @@ void Registration::certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& 
     reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
     return;
   }
-  storage::StoredKey stored{key.fingerprint(), *certified, core::unixNow()};
+  storage::StoredKey stored{key.fingerprint(), *certified, base::unixNow()};
   if (auto saved = host_.storage().keys().setCurrentKey(user.local(), user.domain(), stored);
       !saved) {
-    spdlog::error("register: cannot store key of {}: {}", user.bareString(), saved.error().message);
-    reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+    reply.failure(saved.error(), "storing the key of " + user.bareString());
     return;
   }
   host_.announceKeyChange(api::KeyChange{user.bare(), key.fingerprint(), *certified});

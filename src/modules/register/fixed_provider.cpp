@@ -19,8 +19,8 @@ class FixedProvider final : public CodeProvider {
  protected:
   std::string makeCode() override { return code_; }
 
-  tl::expected<void, ProviderFailure> deliver(std::string_view domain, std::string_view phone,
-                                              const std::string&) override {
+  Result<void> deliver(std::string_view domain, std::string_view phone,
+                       const std::string&) override {
     spdlog::info("register: fixed verification code issued for {} on {}", phone, domain);
     return {};
   }

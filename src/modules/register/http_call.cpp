@@ -34,10 +34,9 @@ void initHttpCalls() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-tl::expected<HttpResponse, std::string> performHttp(const HttpRequest& request,
-                                                    const HttpOptions& options) {
+Result<HttpResponse> performHttp(const HttpRequest& request, const HttpOptions& options) {
   std::unique_ptr<CURL, EasyCleanup> curl(curl_easy_init());
-  if (!curl) return tl::unexpected(std::string("curl_easy_init failed"));
+  if (!curl) return failure(StatusCode::Internal, "curl_easy_init failed");
   curl_slist* headers = nullptr;
   for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
   std::unique_ptr<curl_slist, ListCleanup> headerList(headers);
@@ -64,7 +63,9 @@ tl::expected<HttpResponse, std::string> performHttp(const HttpRequest& request,
   }
   const CURLcode result = curl_easy_perform(handle);
   if (result != CURLE_OK) {
-    return tl::unexpected(
+    // No complete answer: the service may answer later (or another one now).
+    return failure(
+        result == CURLE_OPERATION_TIMEDOUT ? StatusCode::Timeout : StatusCode::Unavailable,
         fmt::format("{} failed: {}", describeRequest(request),
                     errorText[0] != '\0' ? errorText : curl_easy_strerror(result)));
   }
@@ -76,9 +77,9 @@ bool isSuccess(long status) {
   return status >= 200 && status <= 299;
 }
 
-ProviderFailure statusFailure(long status, std::string detail) {
-  return status >= 500 && status <= 599 ? ProviderFailure::transient(std::move(detail))
-                                        : ProviderFailure::permanent(std::move(detail));
+Status statusFailure(long status, std::string detail) {
+  return status >= 500 && status <= 599 ? providerUnavailable(std::move(detail))
+                                        : providerRefused(std::move(detail));
 }
 
 std::string percentEncode(std::string_view value) {

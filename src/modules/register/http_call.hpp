@@ -43,15 +43,14 @@ struct HttpOptions {
 
 void initHttpCalls();
 
-// Performs `request`. The error (for the log) says why no complete answer arrived: connection
-// refused, timeout, TLS failure, an answer longer than kMaxResponseBytes. Any HTTP status is an
-// answer.
-tl::expected<HttpResponse, std::string> performHttp(const HttpRequest& request,
-                                                    const HttpOptions& options);
+// Performs `request`. Fails (transient: Unavailable, or Timeout) when no complete answer
+// arrived: connection refused, timeout, TLS failure, an answer longer than kMaxResponseBytes; the
+// message says which, for the log. Any HTTP status is an answer.
+Result<HttpResponse> performHttp(const HttpRequest& request, const HttpOptions& options);
 
 // How a service that answered `status` outside 2xx failed (ARCHITECTURE.md §10): 5xx is
 // transient (try again, or elsewhere), like no answer at all; 4xx and the rest permanent.
-ProviderFailure statusFailure(long status, std::string detail);
+Status statusFailure(long status, std::string detail);
 bool isSuccess(long status);
 
 // RFC 3986 percent-encoding of everything but unreserved characters, for query strings and

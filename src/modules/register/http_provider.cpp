@@ -40,8 +40,7 @@ class HttpProvider final : public CodeProvider {
 
  protected:
   // A gateway's answer is only looked at for its status.
-  tl::expected<void, ProviderFailure> deliver(std::string_view, std::string_view phone,
-                                              const std::string& code) override {
+  Result<void> deliver(std::string_view, std::string_view phone, const std::string& code) override {
     HttpRequest request;
     request.method = HttpRequest::Method::Post;
     request.url = config_.url;
@@ -51,7 +50,7 @@ class HttpProvider final : public CodeProvider {
     }
     request.body = renderBody(config_, phone, code);
     auto response = performHttp(request, {config_.timeout, config_.insecureTls});
-    if (!response) return tl::unexpected(ProviderFailure::transient(std::move(response.error())));
+    if (!response) return tl::unexpected(std::move(response.error()));
     if (!isSuccess(response->status)) {
       return tl::unexpected(
           statusFailure(response->status,

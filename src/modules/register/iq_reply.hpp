@@ -1,11 +1,14 @@
 #pragma once
 // The answer to one registration IQ, usable after the handler returned (from a worker): it keeps
-// a copy of the request and how to send on its stream or through the router. Copyable.
+// a copy of the request and answers through the host (on the client's stream before
+// authentication, routed after it; always from the server's domain, spec §0: the Android client
+// rejects a phone-step reply without one). Copyable.
 
-#include <functional>
 #include <optional>
-#include <string>
+#include <string_view>
 
+#include "api/iq.hpp"
+#include "api/module_host.hpp"
 #include "xml/element.hpp"
 #include "xmpp/stanza_error.hpp"
 
@@ -13,18 +16,20 @@ namespace kontalk::modules::registration {
 
 class IqReply {
  public:
-  // `from` is the address the answer comes from (the server's domain, spec §0: the Android
-  // client rejects a phone-step reply without one).
-  IqReply(xml::Element request, std::string from, std::function<void(xml::Element)> send)
-      : request_(std::move(request)), from_(std::move(from)), send_(std::move(send)) {}
+  IqReply(api::ModuleHost& host, const api::IqRequest& request) : host_(&host), request_(request) {}
 
-  void result(std::optional<xml::Element> payload) const;
-  void error(const xmpp::StanzaError& error) const;
+  void result(std::optional<xml::Element> payload) const {
+    host_->replyResult(request_.request(), std::move(payload));
+  }
+  void error(const xmpp::StanzaError& error) const { host_->replyError(request_.request(), error); }
+  // The server failed `what` (storage, a provider): logged, answered `wait` when transient.
+  void failure(const Status& status, std::string_view what) const {
+    host_->replyFailure(request_.request(), status, what);
+  }
 
  private:
-  xml::Element request_;
-  std::string from_;
-  std::function<void(xml::Element)> send_;
+  api::ModuleHost* host_;
+  api::KeptIqRequest request_;
 };
 
 }  // namespace kontalk::modules::registration

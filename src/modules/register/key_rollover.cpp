@@ -1,7 +1,7 @@
 // Spec §4.3: an authenticated user replaces its key, proving the old one is revoked.
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "storage/storage.hpp"
@@ -42,8 +42,7 @@ void Registration::rollOverKey(const IqReply& reply, const xmpp::DataForm& form,
     const std::string jid = user.bareString();
     auto current = host_.storage().keys().currentKey(user.local(), user.domain());
     if (!current) {
-      spdlog::error("register: key look-up for {} failed: {}", jid, current.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(current.error(), "key look-up for " + jid);
       return;
     }
     std::string why;
@@ -60,7 +59,7 @@ void Registration::rollOverKey(const IqReply& reply, const xmpp::DataForm& form,
       }
     }
     const auto key = parseKeyField(form, "publickey", why);
-    if (!key || !namesUser(*key, jid) || key->isRevoked() || key->isExpired(core::unixNow())) {
+    if (!key || !namesUser(*key, jid) || key->isRevoked() || key->isExpired(base::unixNow())) {
       spdlog::info("register: key rollover of {} refused: {}", jid,
                    !key ? why : "new key does not name the user or is revoked or expired");
       reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));

@@ -23,14 +23,14 @@ class LogProvider final : public CodeProvider {
  protected:
   // A file that cannot be written is the operator's problem, not the user's number's: a
   // permanent failure (the fallback provider, if any, is tried).
-  tl::expected<void, ProviderFailure> deliver(std::string_view domain, std::string_view phone,
-                                              const std::string& code) override {
+  Result<void> deliver(std::string_view domain, std::string_view phone,
+                       const std::string& code) override {
     spdlog::info("register: verification code for {} on {} is {}", phone, domain, code);
     std::error_code error;
     fs::create_directories(directory_, error);
     if (error) {
-      return tl::unexpected(ProviderFailure::permanent("cannot create " + directory_.string() +
-                                                       ": " + error.message()));
+      return tl::unexpected(
+          providerRefused("cannot create " + directory_.string() + ": " + error.message()));
     }
     fs::permissions(directory_, fs::perms::owner_all, error);
     // Written beside and renamed into place, so that a reader never sees half a code. The phone
@@ -41,14 +41,14 @@ class LogProvider final : public CodeProvider {
       std::ofstream file(partial, std::ios::trunc);
       file << code << '\n';
       if (!file.flush()) {
-        return tl::unexpected(ProviderFailure::permanent("cannot write " + partial.string()));
+        return tl::unexpected(providerRefused("cannot write " + partial.string()));
       }
     }
     fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write, error);
     fs::rename(partial, target, error);
     if (error) {
       return tl::unexpected(
-          ProviderFailure::permanent("cannot write " + target.string() + ": " + error.message()));
+          providerRefused("cannot write " + target.string() + ": " + error.message()));
     }
     return {};
   }

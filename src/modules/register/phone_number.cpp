@@ -2,7 +2,7 @@
 
 #include <openssl/sha.h>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::modules::registration {
 namespace {
@@ -44,7 +44,7 @@ std::optional<std::string> normalizePhoneNumber(std::string_view input) {
 std::string usernameForPhoneNumber(std::string_view e164) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(e164.data()), e164.size(), digest);
-  return core::hexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return base::hexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace kontalk::modules::registration

@@ -1,7 +1,7 @@
 // Spec §4.1: a client asks for a verification of its phone number.
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/register/phone_number.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
@@ -59,8 +59,7 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     const std::string& domain = host_.domain();
     auto existing = host_.storage().accounts().find(username, domain);
     if (!existing) {
-      spdlog::error("register: account look-up failed: {}", existing.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(existing.error(), "account look-up");
       return;
     }
     if (existing->has_value() && !force) {
@@ -74,22 +73,22 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     // busy with this number (spec §4.5) is a throttle, not a failure.
     VerificationProvider* used = &provider;
     auto started = used->start(domain, phone);
-    if (!started && started.error().kind != ProviderFailure::Kind::Busy &&
+    if (!started && !started.error().is(StatusCode::Overloaded) &&
         providers_.fallback() != nullptr && providers_.fallback() != used) {
       spdlog::warn("register: provider {} failed for {}: {}; trying {}", used->name(), phone,
-                   started.error().detail, providers_.fallback()->name());
+                   started.error().message, providers_.fallback()->name());
       used = providers_.fallback();
       started = used->start(domain, phone);
     }
-    if (!started && started.error().kind == ProviderFailure::Kind::Busy) {
+    if (!started && started.error().is(StatusCode::Overloaded)) {
       spdlog::info("register: {} refused for {}: provider {} is busy: {}", address, phone,
-                   used->name(), started.error().detail);
+                   used->name(), started.error().message);
       reply.error(throttledError());
       return;
     }
     if (!started) {
       spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone,
-                   started.error().detail);
+                   started.error().message);
       reply.error(stanzaError(StanzaErrorCondition::NotAcceptable, kUnableToVerify));
       return;
     }
@@ -99,11 +98,10 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     request.phone = phone;
     request.provider = std::string(used->name());
     request.handle = std::move(started->handle);
-    request.createdAt = core::unixNow();
+    request.createdAt = base::unixNow();
     request.expiresAt = request.createdAt + config_.codeTtl.count();
     if (auto stored = host_.storage().registration().putVerification(request); !stored) {
-      spdlog::error("register: cannot store verification: {}", stored.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(stored.error(), "storing the verification");
       return;
     }
     spdlog::info("register: verification of {} ({}) started with {}", phone, username,

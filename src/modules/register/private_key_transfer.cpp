@@ -2,7 +2,7 @@
 // token, and a new device fetches it with the token.
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/register/code_provider.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
@@ -39,7 +39,7 @@ void Registration::uploadPrivateKey(const IqReply& reply, const xmpp::DataForm& 
     transfer.username = user.local();
     transfer.domain = user.domain();
     transfer.privateKey = privateKey;
-    transfer.expiresAt = core::unixNow() + config_.privateKeyTtl.count();
+    transfer.expiresAt = base::unixNow() + config_.privateKeyTtl.count();
     for (int attempt = 0; attempt < kTokenTries; ++attempt) {
       transfer.token = randomDigits(kTokenDigits);
       auto stored = host_.storage().registration().putPrivateKey(transfer);
@@ -48,13 +48,13 @@ void Registration::uploadPrivateKey(const IqReply& reply, const xmpp::DataForm& 
         reply.result(privateKeyTokenQuery(transfer.token));
         return;
       }
-      if (stored.error().kind != storage::StorageErrorKind::Conflict) {
-        spdlog::error("register: cannot store private key of {}: {}", user.bareString(),
-                      stored.error().message);
-        break;
+      if (!stored.error().is(StatusCode::AlreadyExists)) {
+        return reply.failure(stored.error(), "storing the private key of " + user.bareString());
       }
     }
-    reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+    // Random 40-digit tokens do not collide kTokenTries times in a row.
+    reply.failure(Status{StatusCode::Internal, "no free private key token"},
+                  "storing the private key of " + user.bareString());
   });
 }
 
@@ -68,10 +68,9 @@ void Registration::retrievePrivateKey(const IqReply& reply, const xml::Element& 
     return;
   }
   host_.runBlocking([this, reply, token] {
-    auto taken = host_.storage().registration().takePrivateKey(token, core::unixNow());
+    auto taken = host_.storage().registration().takePrivateKey(token, base::unixNow());
     if (!taken) {
-      spdlog::error("register: private key look-up failed: {}", taken.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(taken.error(), "private key look-up");
       return;
     }
     if (!*taken) {
@@ -82,8 +81,7 @@ void Registration::retrievePrivateKey(const IqReply& reply, const xml::Element& 
     const auto& transfer = **taken;
     auto publicKey = host_.storage().keys().currentKey(transfer.username, transfer.domain);
     if (!publicKey) {
-      spdlog::error("register: key look-up failed: {}", publicKey.error().message);
-      reply.error(xmpp::StanzaError::of(StanzaErrorCondition::InternalServerError));
+      reply.failure(publicKey.error(), "key look-up");
       return;
     }
     spdlog::info("register: private key of {}@{} retrieved", transfer.username, transfer.domain);

@@ -13,33 +13,30 @@ namespace kontalk::modules::registration {
 namespace {
 
 std::unique_ptr<VerificationProvider> makeProvider(const std::string& name,
-                                                   const RegisterConfig& config,
+                                                   const RegisterSettings& config,
                                                    const std::filesystem::path& dataDirectory) {
   if (name == "log") return makeLogProvider(dataDirectory / "verification", config.senderId);
   if (name == "fixed") return makeFixedProvider(config.fixedCode, config.senderId);
   initHttpCalls();
-  if (name == "http") return makeHttpProvider(config.http);
-  if (name == "vonage") return makeVerifyApiProvider(VerifyApiDialect::Vonage, config.vonage);
-  if (name == "jmp") return makeVerifyApiProvider(VerifyApiDialect::Jmp, config.jmp);
+  if (name == "http") return makeHttpProvider(config.http());
+  if (name == "vonage") return makeVerifyApiProvider(VerifyApiDialect::Vonage, config.vonage());
+  if (name == "jmp") return makeVerifyApiProvider(VerifyApiDialect::Jmp, config.jmp());
   if (name == "checkmobi-missedcall") {
-    return makeCheckmobiProvider(CheckmobiMethod::ReverseCallerId, config.checkmobi);
+    return makeCheckmobiProvider(CheckmobiMethod::ReverseCallerId, config.checkmobi());
   }
   if (name == "checkmobi-callerid") {
-    return makeCheckmobiProvider(CheckmobiMethod::CallerId, config.checkmobi);
+    return makeCheckmobiProvider(CheckmobiMethod::CallerId, config.checkmobi());
   }
-  throw std::runtime_error(
-      "[modules.register] unknown provider \"" + name +
-      "\" (known: log, fixed, http, vonage, jmp, checkmobi-missedcall, checkmobi-callerid)");
+  // The options table admits only the names above (register_settings.cpp).
+  throw std::logic_error("register: no provider named \"" + name + "\"");
 }
 
 }  // namespace
 
-ProviderSet::ProviderSet(const RegisterConfig& config, const std::filesystem::path& dataDirectory) {
+ProviderSet::ProviderSet(const RegisterSettings& config,
+                         const std::filesystem::path& dataDirectory) {
   providers_.push_back(makeProvider(config.provider, config, dataDirectory));
   if (!config.fallbackProvider.empty()) {
-    if (config.fallbackProvider == config.provider) {
-      throw std::runtime_error("[modules.register] fallback_provider equals provider");
-    }
     providers_.push_back(makeProvider(config.fallbackProvider, config, dataDirectory));
     fallback_ = providers_.back().get();
   }

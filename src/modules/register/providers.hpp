@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "modules/register/register_config.hpp"
+#include "modules/register/register_settings.hpp"
 #include "modules/register/verification_provider.hpp"
 
 namespace kontalk::modules::registration {
@@ -16,7 +16,7 @@ namespace kontalk::modules::registration {
 class ProviderSet {
  public:
   // Throws std::runtime_error for an unknown provider name.
-  ProviderSet(const RegisterConfig& config, const std::filesystem::path& dataDirectory);
+  ProviderSet(const RegisterSettings& config, const std::filesystem::path& dataDirectory);
 
   VerificationProvider& primary() const { return *providers_.front(); }
   VerificationProvider* fallback() const { return fallback_; }

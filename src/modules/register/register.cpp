@@ -1,5 +1,6 @@
-#include "modules/register/register.hpp"
-
+#include "api/certificate_login.hpp"
+#include "api/module_descriptor.hpp"
+#include "modules/register/certificate_login.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 
@@ -13,37 +14,38 @@ constexpr std::chrono::seconds kPurgeInterval{60};
 
 class RegisterModule final : public api::Module {
  public:
-  std::string_view name() const override { return "register"; }
+  explicit RegisterModule(registration::RegisterSettings settings)
+      : settings_(std::move(settings)) {}
 
   void start(api::ModuleHost& host) override {
-    registration_ = std::make_unique<registration::Registration>(
-        host, registration::RegisterConfig::read(host));
+    registration_ = std::make_unique<registration::Registration>(host, settings_);
+    logins_ = std::make_unique<registration::CertificateLogins>(host);
+    host.provide<api::CertificateLogin>(*logins_);
     auto* service = registration_.get();
     // Spec §4: offered to unauthenticated streams (XEP-0077 §4) and in disco#info.
-    host.addStreamFeature(api::FeatureStage::BeforeAuthentication,
-                          xml::Element("register", registration::kRegisterFeatureNamespace));
-    host.addDiscoFeature(api::IqScope::Server, kRegisterNamespace);
-    host.handlePreAuthIq(kRegisterNamespace, api::IqType::Set, [service](const auto& request) {
-      return service->handlePreAuthSet(request);
-    });
-    host.handlePreAuthIq(kRegisterNamespace, api::IqType::Get, [service](const auto& request) {
-      return service->handlePreAuthGet(request);
-    });
-    host.handleIq(api::IqScope::Server, kRegisterNamespace, api::IqType::Set,
-                  [service](const auto& request) { return service->handleSet(request); });
-    host.handleIq(api::IqScope::Server, kRegisterNamespace, api::IqType::Get,
-                  [service](const auto& request) { return service->handleGet(request); });
-    host.every(kPurgeInterval, [service] { service->purge(); });
+    host.advertiseStreamFeature(api::FeatureStage::BeforeAuthentication,
+                                xml::Element("register", registration::kRegisterFeatureNamespace));
+    host.advertiseDiscoFeature(api::IqScope::Server, kRegisterNamespace);
+    host.onIq(api::IqScope::Unauthenticated, kRegisterNamespace, api::IqType::Set,
+              [service](const auto& request) { return service->handlePreAuthSet(request); });
+    host.onIq(api::IqScope::Unauthenticated, kRegisterNamespace, api::IqType::Get,
+              [service](const auto& request) { return service->handlePreAuthGet(request); });
+    host.onIq(api::IqScope::Server, kRegisterNamespace, api::IqType::Set,
+              [service](const auto& request) { return service->handleSet(request); });
+    host.onIq(api::IqScope::Server, kRegisterNamespace, api::IqType::Get,
+              [service](const auto& request) { return service->handleGet(request); });
+    host.onInterval(kPurgeInterval, [service] { service->purge(); });
   }
 
  private:
+  const registration::RegisterSettings settings_;
   std::unique_ptr<registration::Registration> registration_;
+  std::unique_ptr<registration::CertificateLogins> logins_;
 };
 
+const api::ModuleRegistration kRegistration(api::describeModule<RegisterModule>(
+    "register", "Kontalk registration (spec §4) and certificate login (SASL EXTERNAL, spec §3)", {},
+    registration::registerOptions()));
+
 }  // namespace
-
-std::unique_ptr<api::Module> makeRegisterModule() {
-  return std::make_unique<RegisterModule>();
-}
-
 }  // namespace kontalk::modules

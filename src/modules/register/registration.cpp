@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "storage/storage.hpp"
 
@@ -10,35 +10,34 @@ namespace kontalk::modules::registration {
 
 using xmpp::StanzaErrorCondition;
 
-Registration::Registration(api::ModuleHost& host, RegisterConfig config)
+Registration::Registration(api::ModuleHost& host, RegisterSettings config)
     : host_(host),
       config_(std::move(config)),
       providers_(config_, host.dataDirectory()),
       throttle_(config_.throttleAddress, config_.throttlePhone, config_.throttlePrefix,
                 config_.prefixDigits) {}
 
-api::HandlerResult Registration::handlePreAuthSet(const api::PreAuthIqRequest& request) {
-  // Copies: the request lives only as long as this call, the reply outlives it.
-  const IqReply reply(request.stanza, host_.domain(), request.reply);
+api::HandlerResult Registration::handlePreAuthSet(const api::IqRequest& request) {
+  // A copy: the request lives only as long as this call, the reply outlives it.
+  const IqReply reply(host_, request);
   const auto form = submittedForm(request.payload);
   if (form && form->value("phone")) {
-    startVerification(reply, *form, addressWithoutPort(request.client.remoteAddress));
+    startVerification(reply, *form, addressWithoutPort(request.client->remoteAddress));
   } else if (form && (form->value("FORM_TYPE") == kCodeFormType || form->value("code"))) {
-    confirmCode(reply, *form, request.client.certificateDer);
+    confirmCode(reply, *form, request.client->certificateDer);
   } else {
     reply.error(stanzaError(StanzaErrorCondition::BadRequest, kPhoneOrCodeNeeded));
   }
   return api::HandlerResult::Handled;
 }
 
-api::HandlerResult Registration::handlePreAuthGet(const api::PreAuthIqRequest& request) {
-  answerGet(IqReply(request.stanza, host_.domain(), request.reply), request.payload);
+api::HandlerResult Registration::handlePreAuthGet(const api::IqRequest& request) {
+  answerGet(IqReply(host_, request), request.payload);
   return api::HandlerResult::Handled;
 }
 
 api::HandlerResult Registration::handleSet(const api::IqRequest& request) {
-  const IqReply reply(request.stanza, request.to.toString(),
-                      [this](xml::Element stanza) { host_.send(std::move(stanza)); });
+  const IqReply reply(host_, request);
   const auto form = submittedForm(request.payload);
   if (form && form->value("FORM_TYPE") == kPrivateKeyFormType) {
     uploadPrivateKey(reply, *form, request.from.bare());
@@ -51,9 +50,7 @@ api::HandlerResult Registration::handleSet(const api::IqRequest& request) {
 }
 
 api::HandlerResult Registration::handleGet(const api::IqRequest& request) {
-  answerGet(IqReply(request.stanza, request.to.toString(),
-                    [this](xml::Element stanza) { host_.send(std::move(stanza)); }),
-            request.payload);
+  answerGet(IqReply(host_, request), request.payload);
   return api::HandlerResult::Handled;
 }
 
@@ -69,7 +66,7 @@ void Registration::purge() {
   throttle_.purge(ThrottleClock::now());
   host_.runBlocking([this] {
     auto& store = host_.storage().registration();
-    const auto now = core::unixNow();
+    const auto now = base::unixNow();
     auto verifications = store.purgeExpiredVerifications(now);
     auto transfers = store.purgeExpiredPrivateKeys(now);
     if (!verifications || !transfers) {

@@ -9,7 +9,7 @@
 #include "api/module.hpp"
 #include "modules/register/iq_reply.hpp"
 #include "modules/register/providers.hpp"
-#include "modules/register/register_config.hpp"
+#include "modules/register/register_settings.hpp"
 #include "modules/register/throttle.hpp"
 #include "pgp/public_key.hpp"
 #include "xmpp/data_form.hpp"
@@ -18,10 +18,10 @@ namespace kontalk::modules::registration {
 
 class Registration {
  public:
-  Registration(api::ModuleHost& host, RegisterConfig config);
+  Registration(api::ModuleHost& host, RegisterSettings config);
 
-  api::HandlerResult handlePreAuthSet(const api::PreAuthIqRequest& request);
-  api::HandlerResult handlePreAuthGet(const api::PreAuthIqRequest& request);
+  api::HandlerResult handlePreAuthSet(const api::IqRequest& request);
+  api::HandlerResult handlePreAuthGet(const api::IqRequest& request);
   api::HandlerResult handleSet(const api::IqRequest& request);
   api::HandlerResult handleGet(const api::IqRequest& request);
   // Drops expired verifications, transfers and throttle entries (called periodically).
@@ -53,7 +53,7 @@ class Registration {
   void certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& key, const xmpp::Jid& user);
 
   api::ModuleHost& host_;
-  RegisterConfig config_;
+  RegisterSettings config_;
   ProviderSet providers_;
   Throttle throttle_;
 };

@@ -1,6 +1,6 @@
 #include "modules/register/registration_forms.hpp"
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::modules::registration {
 namespace {
@@ -45,7 +45,7 @@ std::optional<std::string> decodeBase64Field(std::string_view text, std::size_t 
   for (const char c : text) {
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact.push_back(c);
   }
-  auto decoded = core::base64Decode(compact);
+  auto decoded = base::base64Decode(compact);
   if (!decoded || decoded->size() > maxBytes) return std::nullopt;
   return decoded;
 }
@@ -87,7 +87,7 @@ xml::Element signedKeyQuery(std::string_view keyBinary) {
   form.type = "form";
   form.fields.push_back(formType(kCodeFormType));
   form.fields.push_back(
-      field("publickey", "text-single", "Signed public key", core::base64Encode(keyBinary)));
+      field("publickey", "text-single", "Signed public key", base::base64Encode(keyBinary)));
   return queryWith(std::move(form));
 }
 
@@ -103,8 +103,8 @@ xml::Element privateKeyQuery(std::string_view privateKey, std::string_view publi
   xml::Element query("query", kRegisterNamespace);
   auto& transfer =
       query.addChild("account", kAccountNamespace).addChild("privatekey", kAccountNamespace);
-  transfer.addChild("private", kAccountNamespace).addText(core::base64Encode(privateKey));
-  transfer.addChild("public", kAccountNamespace).addText(core::base64Encode(publicKey));
+  transfer.addChild("private", kAccountNamespace).addText(base::base64Encode(privateKey));
+  transfer.addChild("public", kAccountNamespace).addText(base::base64Encode(publicKey));
   return query;
 }
 

@@ -13,37 +13,29 @@
 #include <string>
 #include <string_view>
 
-#include <tl/expected.hpp>
+#include "base/status.hpp"
 
 namespace kontalk::modules::registration {
 
-// Why a provider could not do what was asked.
-struct ProviderFailure {
-  enum class Kind {
-    // The provider could not be asked or could not answer now: network error, timeout, HTTP 5xx,
-    // the provider's own overload. Phone step: try the fallback provider (spec §4.1). Code step:
-    // the verification stays pending and the client is told to wait.
-    Transient,
-    // The provider refused the request: a number it cannot reach, bad credentials, an unknown or
-    // finished verification, an answer we cannot read. Phone step: try the fallback provider.
-    // Code step: the verification is over; the user must start again.
-    Permanent,
-    // The provider already runs a verification for this number (JMP's "concurrent request"):
-    // the client must wait, like a throttled one (spec §4.5); no fallback.
-    Busy,
-  };
-
-  Kind kind;
-  std::string detail;  // for the server log only
-
-  static ProviderFailure transient(std::string detail) {
-    return {Kind::Transient, std::move(detail)};
-  }
-  static ProviderFailure permanent(std::string detail) {
-    return {Kind::Permanent, std::move(detail)};
-  }
-  static ProviderFailure busy(std::string detail) { return {Kind::Busy, std::move(detail)}; }
-};
+// Provider failures are the server's Status (base/status.hpp), and the phone and code steps act
+// on their code:
+//  - transient (Unavailable, Timeout: no answer, a network error, HTTP 5xx, the provider's own
+//    overload): the phone step tries the fallback provider (spec §4.1); the code step keeps the
+//    verification pending and tells the client to wait;
+//  - Overloaded: the provider already runs a verification for this number (JMP's "concurrent
+//    request"): the client must wait like a throttled one (spec §4.5), no fallback;
+//  - permanent (the provider refused: a number it cannot reach, bad credentials, an unknown or
+//    finished verification, an answer we cannot read): the phone step tries the fallback; the
+//    code step ends the verification.
+inline Status providerUnavailable(std::string detail) {
+  return Status{StatusCode::Unavailable, std::move(detail)};
+}
+inline Status providerRefused(std::string detail) {
+  return Status{StatusCode::InvalidArgument, std::move(detail)};
+}
+inline Status providerBusy(std::string detail) {
+  return Status{StatusCode::Overloaded, std::move(detail)};
+}
 
 // A verification the provider has started.
 struct VerificationStarted {
@@ -64,8 +56,8 @@ enum class CodeCheck {
   WrongCode,
 };
 
-using StartOutcome = tl::expected<VerificationStarted, ProviderFailure>;
-using CheckOutcome = tl::expected<CodeCheck, ProviderFailure>;
+using StartOutcome = Result<VerificationStarted>;
+using CheckOutcome = Result<CodeCheck>;
 
 // Whether `id`, a request id a provider's service answered, is fit to be stored as a handle and
 // sent back: 1 to 128 visible ASCII characters.

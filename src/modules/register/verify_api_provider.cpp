@@ -50,8 +50,8 @@ HttpRequest makeRequest(VerifyApiDialect dialect, const VerifyApiConfig& config,
 // The status the service answered, or the failure when there is none to read. 5xx is transient
 // whatever the body says; a 4xx with a status in its body is judged by that status (the JMP
 // client reads error bodies as results).
-tl::expected<std::pair<std::int64_t, JsonAnswer>, ProviderFailure> readStatus(
-    VerifyApiDialect dialect, const HttpResponse& response) {
+Result<std::pair<std::int64_t, JsonAnswer>> readStatus(VerifyApiDialect dialect,
+                                                       const HttpResponse& response) {
   const std::string answered =
       fmt::format("{} answered HTTP {}", dialectName(dialect), response.status);
   if (response.status >= 500) return tl::unexpected(statusFailure(response.status, answered));
@@ -59,19 +59,18 @@ tl::expected<std::pair<std::int64_t, JsonAnswer>, ProviderFailure> readStatus(
   const auto status = answer ? answer->integer("status") : std::nullopt;
   if (!status) {
     // Not 5xx: a permanent failure whether or not the HTTP status says so.
-    return tl::unexpected(ProviderFailure::permanent(answered + " without a status"));
+    return tl::unexpected(providerRefused(answered + " without a status"));
   }
   return std::pair{*status, std::move(*answer)};
 }
 
-ProviderFailure statusError(VerifyApiDialect dialect, std::int64_t status,
-                            const JsonAnswer& answer) {
+Status statusError(VerifyApiDialect dialect, std::int64_t status, const JsonAnswer& answer) {
   std::string detail = fmt::format("{} status {}: {}", dialectName(dialect), status,
                                    answer.text("error_text").value_or("(no error_text)"));
   if (status == kStatusThrottled || status == internalErrorStatus(dialect)) {
-    return ProviderFailure::transient(std::move(detail));
+    return providerUnavailable(std::move(detail));
   }
-  return ProviderFailure::permanent(std::move(detail));
+  return providerRefused(std::move(detail));
 }
 
 class VerifyApiProvider final : public VerificationProvider {
@@ -89,7 +88,7 @@ class VerifyApiProvider final : public VerificationProvider {
   StartOutcome start(std::string_view, std::string_view phone) override {
     const HttpRequest request = verifyApiStartRequest(dialect_, config_, phone);
     auto response = performHttp(request, {config_.timeout, false});
-    if (!response) return tl::unexpected(ProviderFailure::transient(std::move(response.error())));
+    if (!response) return tl::unexpected(std::move(response.error()));
     auto outcome = verifyApiStartOutcome(dialect_, *response);
     if (outcome) spdlog::info("register: {} started verification {}", name(), outcome->handle);
     return outcome;
@@ -100,7 +99,7 @@ class VerifyApiProvider final : public VerificationProvider {
     if (code.empty()) return CodeCheck::WrongCode;
     const HttpRequest request = verifyApiCheckRequest(dialect_, config_, handle, code);
     auto response = performHttp(request, {config_.timeout, false});
-    if (!response) return tl::unexpected(ProviderFailure::transient(std::move(response.error())));
+    if (!response) return tl::unexpected(std::move(response.error()));
     return verifyApiCheckOutcome(dialect_, *response);
   }
 
@@ -148,7 +147,7 @@ StartOutcome verifyApiStartOutcome(VerifyApiDialect dialect, const HttpResponse&
   if (code == kStatusOk) {
     auto id = answer.text("request_id");
     if (!id || !isUsableRequestId(*id)) {
-      return tl::unexpected(ProviderFailure::permanent(
+      return tl::unexpected(providerRefused(
           fmt::format("{} answered status 0 without a usable request_id", dialectName(dialect))));
     }
     return VerificationStarted{std::move(*id), std::nullopt};
@@ -156,7 +155,7 @@ StartOutcome verifyApiStartOutcome(VerifyApiDialect dialect, const HttpResponse&
   // Spec §4.5: JMP's "concurrent request" is a throttle; for Vonage it is one more error
   // (the original server fell back on it).
   if (dialect == VerifyApiDialect::Jmp && code == kStatusConcurrentRequest) {
-    return tl::unexpected(ProviderFailure::busy(fmt::format(
+    return tl::unexpected(providerBusy(fmt::format(
         "jmp status 10: {}", answer.text("error_text").value_or("concurrent request"))));
   }
   return tl::unexpected(statusError(dialect, code, answer));

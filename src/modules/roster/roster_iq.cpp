@@ -19,6 +19,12 @@ void reply(api::ModuleHost& host, const xml::Element& stanza, const xmpp::Jid& r
   host.replyResult(api::IqRequest{stanza, stanza, requester, account}, std::move(payload));
 }
 
+void replyFailure(api::ModuleHost& host, const xml::Element& stanza, const xmpp::Jid& requester,
+                  const Status& status, const std::string& what) {
+  host.replyFailure(api::IqRequest{stanza, stanza, requester, requester.bare()}, status,
+                    what + " of " + requester.bareString());
+}
+
 void replyError(api::ModuleHost& host, const xml::Element& stanza, const xmpp::Jid& requester,
                 StanzaErrorCondition condition, std::string text = {}) {
   const xmpp::Jid account = requester.bare();
@@ -33,6 +39,12 @@ xml::Element rosterQuery(std::int64_t version) {
 }
 
 }  // namespace
+
+Result<bool> RosterService::seesPresenceOf(const xmpp::Jid& contact, const xmpp::Jid& account) {
+  auto item = store().item(account.local(), account.domain(), contact.bareString());
+  if (!item) return tl::unexpected(item.error());
+  return *item && (*item)->subscriptionFrom;
+}
 
 storage::RosterStore& RosterService::store() {
   return host_.storage().rosters();
@@ -60,9 +72,7 @@ void RosterService::answerRosterGet(const xml::Element& stanza, const xmpp::Jid&
   const xmpp::Jid owner = requester.bare();
   auto version = store().version(owner.local(), owner.domain());
   if (!version) {
-    spdlog::error("roster: reading the version of {}: {}", owner.toString(),
-                  version.error().message);
-    replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+    replyFailure(host_, stanza, requester, version.error(), "reading the roster version");
     return;
   }
   // §2.6.3: the client's copy is current: an empty result, changes (none) come as pushes.
@@ -72,8 +82,7 @@ void RosterService::answerRosterGet(const xml::Element& stanza, const xmpp::Jid&
   }
   auto items = store().items(owner.local(), owner.domain());
   if (!items) {
-    spdlog::error("roster: reading the roster of {}: {}", owner.toString(), items.error().message);
-    replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+    replyFailure(host_, stanza, requester, items.error(), "reading the roster");
     return;
   }
   // Without history, any other version gets the whole roster (§2.6.3 allows it).
@@ -108,15 +117,13 @@ void RosterService::applyRosterSet(const xml::Element& stanza, const xmpp::Jid& 
   const xmpp::Jid owner = requester.bare();
   auto existing = store().item(owner.local(), owner.domain(), set.contact.toString());
   if (!existing) {
-    spdlog::error("roster: reading {}'s item: {}", owner.toString(), existing.error().message);
-    replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+    replyFailure(host_, stanza, requester, existing.error(), "reading an item");
     return;
   }
   if (!*existing) {
     auto count = store().itemCount(owner.local(), owner.domain());
     if (!count) {
-      spdlog::error("roster: counting {}'s items: {}", owner.toString(), count.error().message);
-      replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+      replyFailure(host_, stanza, requester, count.error(), "counting the items");
       return;
     }
     if (static_cast<std::size_t>(*count) >= limits_.maxItems) {
@@ -133,8 +140,7 @@ void RosterService::applyRosterSet(const xml::Element& stanza, const xmpp::Jid& 
   item.groups = std::move(set.groups);
   auto version = store().putItem(owner.local(), owner.domain(), item);
   if (!version) {
-    spdlog::error("roster: writing {}'s item: {}", owner.toString(), version.error().message);
-    replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+    replyFailure(host_, stanza, requester, version.error(), "writing an item");
     return;
   }
   reply(host_, stanza, requester, std::nullopt);
@@ -147,8 +153,8 @@ void RosterService::removeItem(const xml::Element& stanza, const xmpp::Jid& requ
   auto existing = store().item(owner.local(), owner.domain(), contact.toString());
   auto pending = store().pendingSubscription(owner.local(), owner.domain(), contact.toString());
   if (!existing || !pending) {
-    spdlog::error("roster: reading {}'s item {}", owner.toString(), contact.toString());
-    replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+    replyFailure(host_, stanza, requester, !existing ? existing.error() : pending.error(),
+                 "reading the item " + contact.toString());
     return;
   }
   // §2.5.3: removing an item that is not there.
@@ -163,8 +169,7 @@ void RosterService::removeItem(const xml::Element& stanza, const xmpp::Jid& requ
   if (*existing) {
     auto removed = store().removeItem(owner.local(), owner.domain(), contact.toString());
     if (!removed) {
-      spdlog::error("roster: removing {}'s item: {}", owner.toString(), removed.error().message);
-      replyError(host_, stanza, requester, StanzaErrorCondition::InternalServerError);
+      replyFailure(host_, stanza, requester, removed.error(), "removing an item");
       return;
     }
     version = *removed;

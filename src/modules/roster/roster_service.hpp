@@ -7,7 +7,7 @@
 //    the last unavailable presence (§4), in presence.cpp.
 //
 // Threading: the handle* methods run on shards and never block; everything that reads or
-// writes storage is posted to the owning account's AccountQueue (one account's roster changes
+// writes storage is posted to the owning account's OrderedWork queue (one account's roster changes
 // in order, one at a time) and sends its results with host.send().
 //
 // Hook order: this module hooks FromClient and ToAccount at order 100 (kHookOrder). A module
@@ -21,7 +21,8 @@
 #include <string>
 
 #include "api/module.hpp"
-#include "modules/roster/account_queue.hpp"
+#include "api/ordered_work.hpp"
+#include "api/roster_queries.hpp"
 #include "modules/roster/presence_registry.hpp"
 #include "modules/roster/roster_items.hpp"
 #include "modules/roster/subscription_state.hpp"
@@ -31,7 +32,7 @@ namespace kontalk::modules::roster {
 
 inline constexpr int kHookOrder = 100;
 
-class RosterService {
+class RosterService final : public api::RosterQueries {
  public:
   RosterService(api::ModuleHost& host, RosterLimits limits, std::size_t maxDirectedPerSession);
 
@@ -41,6 +42,9 @@ class RosterService {
   api::HandlerResult handleRosterSet(const api::IqRequest& request);
   void handleSessionBound(const api::Session& session);
   void handleSessionClosed(const api::Session& session);
+
+  // api::RosterQueries, for other modules (blocks on storage).
+  Result<bool> seesPresenceOf(const xmpp::Jid& contact, const xmpp::Jid& account) override;
 
  private:
   // roster_iq.cpp
@@ -85,7 +89,7 @@ class RosterService {
   api::ModuleHost& host_;
   RosterLimits limits_;
   PresenceRegistry registry_;
-  AccountQueue queue_;
+  api::OrderedWork queue_;
   std::atomic<std::uint64_t> nextPushId_{1};
 };
 

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "modules/roster/roster_service.hpp"
 #include "storage/storage.hpp"
 #include "xml/element_text.hpp"
@@ -71,7 +71,7 @@ void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& co
 
 void RosterService::processInbound(const xmpp::Jid& owner, const xmpp::Jid& contact,
                                    SubscriptionStanza kind, xml::Element stanza) {
-  auto account = host_.storage().accounts().find(owner.local(), owner.domain());
+  auto account = host_.accounts().find(owner);
   if (!account) {
     spdlog::error("roster: looking up {}: {}", owner.toString(), account.error().message);
     return;
@@ -111,7 +111,7 @@ bool RosterService::commitState(const xmpp::Jid& owner, const xmpp::Jid& contact
   } else if (!before.pendingIn && after.pendingIn && request != nullptr) {
     // §3.1.3: kept until the user answers, and delivered again at each login until then.
     storage::PendingSubscription pending{contact.toString(), xml::serialize(*request, ns::kClient),
-                                         core::unixNow()};
+                                         base::unixNow()};
     if (auto stored = store().putPendingSubscription(username, domain, pending); !stored) {
       spdlog::error("roster: {}: {}", owner.toString(), stored.error().message);
       return false;

@@ -1,4 +1,4 @@
-#include "modules/time/time.hpp"
+#include "api/module_descriptor.hpp"
 
 #include <chrono>
 
@@ -10,26 +10,23 @@ namespace {
 
 class TimeModule final : public api::Module {
  public:
-  std::string_view name() const override { return "time"; }
-
   void start(api::ModuleHost& host) override {
-    host.addDiscoFeature(api::IqScope::Server, ns::kTime);
-    host.handleIq(api::IqScope::Server, ns::kTime, api::IqType::Get,
-                  [&host](const api::IqRequest& request) {
-                    xml::Element time("time", ns::kTime);
-                    time.addChild("tzo", ns::kTime).addText("+00:00");
-                    time.addChild("utc", ns::kTime)
-                        .addText(xmpp::formatDateTime(std::chrono::system_clock::now()));
-                    host.replyResult(request, std::move(time));
-                    return api::HandlerResult::Handled;
-                  });
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kTime);
+    host.onIq(api::IqScope::Server, ns::kTime, api::IqType::Get,
+              [&host](const api::IqRequest& request) {
+                xml::Element time("time", ns::kTime);
+                time.addChild("tzo", ns::kTime).addText("+00:00");
+                time.addChild("utc", ns::kTime)
+                    .addText(xmpp::formatDateTime(std::chrono::system_clock::now()));
+                host.replyResult(request, std::move(time));
+                return api::HandlerResult::Handled;
+              });
   }
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(
+    api::describeModule<TimeModule>("time", "Entity time (XEP-0202) of the server", {}));
 
-std::unique_ptr<api::Module> makeTimeModule() {
-  return std::make_unique<TimeModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

@@ -1,11 +1,10 @@
-#include "modules/vcard/vcard.hpp"
-
-#include <charconv>
-#include <stdexcept>
+#include <cstddef>
 #include <string>
 
 #include <spdlog/spdlog.h>
 
+#include "api/module_descriptor.hpp"
+#include "api/ordered_work.hpp"
 #include "modules/vcard/stored_vcard.hpp"
 #include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
@@ -17,56 +16,44 @@ using api::HandlerResult;
 using xmpp::StanzaError;
 using xmpp::StanzaErrorCondition;
 
-std::size_t parseMaxBytes(const std::string& text) {
-  std::size_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value == 0) {
-    throw std::runtime_error("[modules.vcard] max_bytes must be a positive integer, not '" + text +
-                             "'");
-  }
-  return value;
-}
-
-// An IQ request kept beyond its handler, for the reply after blocking work.
-struct PendingRequest {
-  xml::Element stanza;
-  xmpp::Jid from;
-  xmpp::Jid to;
-
-  explicit PendingRequest(const api::IqRequest& request)
-      : stanza(request.stanza), from(request.from), to(request.to) {}
-  api::IqRequest request() const {
-    return api::IqRequest{stanza, *stanza.childElements().front(), from, to};
-  }
+struct VcardSettings {
+  std::size_t maxBytes = 65536;
 };
+
+const config::Section<VcardSettings>& vcardOptions() {
+  static const config::Section<VcardSettings> section(
+      "modules.vcard", "vCards (XEP-0054), stored for each account.",
+      [](config::SectionBuilder<VcardSettings>& option) {
+        option.integer("max_bytes", &VcardSettings::maxBytes, std::size_t{1}, std::size_t{16} << 20,
+                       "a larger serialized <vCard/> is refused with not-acceptable");
+      });
+  return section;
+}
 
 class VcardModule final : public api::Module {
  public:
-  std::string_view name() const override { return "vcard"; }
+  explicit VcardModule(const VcardSettings& settings) : maxBytes_(settings.maxBytes) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    maxBytes_ = parseMaxBytes(host.configString("vcard", "max_bytes", "65536"));
-    host.addDiscoFeature(api::IqScope::Server, ns::kVcard);
-    host.handleIq(api::IqScope::Account, ns::kVcard, api::IqType::Get,
-                  [this](const api::IqRequest& request) { return handleGet(request); });
-    host.handleIq(api::IqScope::Account, ns::kVcard, api::IqType::Set,
-                  [this](const api::IqRequest& request) { return handleSet(request); });
+    saves_ = std::make_unique<api::OrderedWork>(host);
+    host.advertiseDiscoFeature(api::IqScope::Server, ns::kVcard);
+    host.onIq(api::IqScope::Account, ns::kVcard, api::IqType::Get,
+              [this](const api::IqRequest& request) { return handleGet(request); });
+    host.onIq(api::IqScope::Account, ns::kVcard, api::IqType::Set,
+              [this](const api::IqRequest& request) { return handleSet(request); });
   }
 
  private:
   // XEP-0054 §3.1: the server answers for the account; an account without a vCard has an empty
   // one. A JID with no account is service-unavailable (RFC 6121 §8.5.1).
   HandlerResult handleGet(const api::IqRequest& request) {
-    host_->runBlocking([this, pending = PendingRequest(request)] {
-      const auto job = pending.request();
+    host_->runBlocking([this, kept = api::KeptIqRequest(request)] {
+      const auto job = kept.request();
       auto& storage = host_->storage();
       auto stored = storage.vcards().find(job.to.local(), job.to.domain());
-      if (!stored) {
-        spdlog::error("vcard: reading {}: {}", job.to.bareString(), stored.error().message);
-        host_->replyError(job, StanzaError::of(StanzaErrorCondition::InternalServerError));
-        return;
-      }
+      if (!stored)
+        return host_->replyFailure(job, stored.error(), "vCard of " + job.to.bareString());
       if (*stored) {
         if (auto vcard = vcard::parseStoredVcard(**stored)) {
           host_->replyResult(job, std::move(*vcard));
@@ -74,7 +61,7 @@ class VcardModule final : public api::Module {
         }
         spdlog::error("vcard: the stored vCard of {} is not XML", job.to.bareString());
       } else {
-        auto account = storage.accounts().find(job.to.local(), job.to.domain());
+        auto account = host_->accounts().find(job.to);
         if (account && !*account) {
           host_->replyError(job, StanzaError::of(StanzaErrorCondition::ServiceUnavailable));
           return;
@@ -103,28 +90,28 @@ class VcardModule final : public api::Module {
                                    "The vCard exceeds " + std::to_string(maxBytes_) + " bytes."));
       return HandlerResult::Handled;
     }
-    host_->runBlocking(
-        [this, pending = PendingRequest(request), serialized = std::move(serialized)] {
-          const auto job = pending.request();
-          auto saved = host_->storage().vcards().save(job.to.local(), job.to.domain(), serialized);
-          if (!saved) {
-            spdlog::error("vcard: saving {}: {}", job.to.bareString(), saved.error().message);
-            host_->replyError(job, StanzaError::of(StanzaErrorCondition::InternalServerError));
-            return;
-          }
-          host_->replyResult(job);
-        });
+    // One account's sets apply in the order it sent them.
+    saves_->post(request.to.bareString(), [this, kept = api::KeptIqRequest(request),
+                                           serialized = std::move(serialized)] {
+      const auto job = kept.request();
+      auto saved = host_->storage().vcards().save(job.to.local(), job.to.domain(), serialized);
+      if (!saved) {
+        return host_->replyFailure(job, saved.error(), "vCard of " + job.to.bareString());
+      }
+      host_->replyResult(job);
+    });
     return HandlerResult::Handled;
   }
 
   api::ModuleHost* host_ = nullptr;
-  std::size_t maxBytes_ = 0;
+  const std::size_t maxBytes_;
+  std::unique_ptr<api::OrderedWork> saves_;  // by account
 };
 
-}  // namespace
+const api::ModuleRegistration kRegistration(api::describeModule<VcardModule>("vcard",
+                                                                             "vCards (XEP-0054)",
+                                                                             {}, vcardOptions()));
 
-std::unique_ptr<api::Module> makeVcardModule() {
-  return std::make_unique<VcardModule>();
-}
+}  // namespace
 
 }  // namespace kontalk::modules

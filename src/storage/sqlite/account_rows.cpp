@@ -15,7 +15,7 @@ Result<void> requireAccount(Database& database, const std::string& username,
                             const std::string& domain) {
   auto exists = accountExists(database, username, domain);
   if (!exists) return tl::unexpected(exists.error());
-  if (!*exists) return fail(StorageErrorKind::NotFound, "no account " + username + "@" + domain);
+  if (!*exists) return failure(StatusCode::NotFound, "no account " + username + "@" + domain);
   return {};
 }
 

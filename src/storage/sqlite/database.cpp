@@ -8,12 +8,40 @@ namespace kontalk::storage::sqlite {
 
 namespace {
 
-StorageError backendError(sqlite3* connection, std::string_view what) {
+// What an SQLite result code means for the caller (base/status.hpp). A database that is busy,
+// full, read-only or failing I/O may serve again later (the operator frees disk space, the lock
+// goes): transient. Corruption stays: permanent. A constraint is the caller's conflict.
+StatusCode statusOf(int code) {
+  switch (code & 0xff) {  // the primary code of an extended one
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+      return StatusCode::Unavailable;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return StatusCode::DataLoss;
+    case SQLITE_CONSTRAINT:
+      return StatusCode::AlreadyExists;
+    default:
+      return StatusCode::Internal;
+  }
+}
+
+Status backendError(sqlite3* connection, std::string_view what) {
   std::string message = "sqlite: ";
   message += what;
   message += ": ";
-  message += connection != nullptr ? sqlite3_errmsg(connection) : "out of memory";
-  return StorageError{StorageErrorKind::Backend, std::move(message)};
+  if (connection == nullptr) {
+    message += "out of memory";
+    return Status{StatusCode::Unavailable, std::move(message)};
+  }
+  message += sqlite3_errmsg(connection);
+  return Status{statusOf(sqlite3_extended_errcode(connection)), std::move(message)};
 }
 
 }  // namespace
@@ -53,7 +81,7 @@ void Statement::bindBlob(int index, std::string_view value) {
 }
 
 Result<bool> Statement::step() {
-  if (!bindError_.empty()) return fail(StorageErrorKind::Backend, bindError_);
+  if (!bindError_.empty()) return failure(StatusCode::Internal, bindError_);
   switch (sqlite3_step(statement_.get())) {
     case SQLITE_ROW:
       return true;
@@ -67,7 +95,7 @@ Result<bool> Statement::step() {
 Result<void> Statement::run() {
   auto row = step();
   if (!row) return tl::unexpected(row.error());
-  if (*row) return fail(StorageErrorKind::Backend, "sqlite: statement unexpectedly returned rows");
+  if (*row) return failure(StatusCode::Internal, "sqlite: statement unexpectedly returned rows");
   return {};
 }
 
@@ -110,14 +138,14 @@ Result<Database> Database::open(const std::string& path) {
   return database;
 }
 
-Result<void> Database::failure(std::string_view what) const {
+Result<void> Database::lastError(std::string_view what) const {
   return tl::unexpected(backendError(connection_.get(), what));
 }
 
 Result<void> Database::execute(std::string_view sql) {
   const std::string terminated(sql);  // sqlite3_exec wants a NUL-terminated string
   if (sqlite3_exec(connection_.get(), terminated.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return failure(terminated);
+    return lastError(terminated);
   }
   return {};
 }
@@ -129,10 +157,10 @@ Result<Statement> Database::prepare(std::string_view sql) {
       sqlite3_prepare_v2(connection_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
   Statement statement(connection_.get(), raw);
   if (code != SQLITE_OK) return tl::unexpected(backendError(connection_.get(), sql));
-  if (raw == nullptr) return fail(StorageErrorKind::Backend, "sqlite: empty statement");
+  if (raw == nullptr) return failure(StatusCode::Internal, "sqlite: empty statement");
   const std::string_view rest(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
   if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
-    return fail(StorageErrorKind::Backend, "sqlite: more than one statement in prepare()");
+    return failure(StatusCode::Internal, "sqlite: more than one statement in prepare()");
   }
   return statement;
 }

@@ -70,7 +70,8 @@ class Database {
     void operator()(sqlite3* connection) const;
   };
   explicit Database(sqlite3* connection) : connection_(connection) {}
-  Result<void> failure(std::string_view what) const;
+  // The connection's last error, with `what` was being done.
+  Result<void> lastError(std::string_view what) const;
 
   std::unique_ptr<sqlite3, Closer> connection_;
 };

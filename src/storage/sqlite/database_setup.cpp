@@ -25,17 +25,17 @@ Result<void> prepareDatabaseFile(const std::string& path) {
     std::error_code error;
     std::filesystem::create_directories(file.parent_path(), error);
     if (error) {
-      return fail(StorageErrorKind::Backend, "sqlite: cannot create directory " +
-                                                 file.parent_path().string() + ": " +
-                                                 error.message());
+      return failure(StatusCode::Unavailable, "sqlite: cannot create directory " +
+                                                  file.parent_path().string() + ": " +
+                                                  error.message());
     }
   }
   const int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (descriptor >= 0) {
     ::close(descriptor);
   } else if (errno != EEXIST) {
-    return fail(StorageErrorKind::Backend,
-                "sqlite: cannot create " + path + ": " + std::strerror(errno));
+    return failure(StatusCode::Unavailable,
+                   "sqlite: cannot create " + path + ": " + std::strerror(errno));
   }
   return {};
 }
@@ -43,13 +43,15 @@ Result<void> prepareDatabaseFile(const std::string& path) {
 }  // namespace
 
 Result<Database> openDatabaseFile(const std::string& path, const std::string& synchronous) {
-  if (path.empty()) return fail(StorageErrorKind::Backend, "sqlite: no database path configured");
+  if (path.empty())
+    return failure(StatusCode::InvalidArgument, "sqlite: no database path configured");
   // FULL syncs the WAL at every commit, so an acknowledged write survives power loss; NORMAL
   // survives a crash of the process but may lose the last commits on power loss
   // (https://sqlite.org/pragma.html#pragma_synchronous).
   if (synchronous != "full" && synchronous != "normal") {
-    return fail(StorageErrorKind::Backend,
-                "sqlite: synchronous must be \"full\" or \"normal\", not \"" + synchronous + "\"");
+    return failure(
+        StatusCode::InvalidArgument,
+        "sqlite: synchronous must be \"full\" or \"normal\", not \"" + synchronous + "\"");
   }
   if (auto prepared = prepareDatabaseFile(path); !prepared) {
     return tl::unexpected(prepared.error());
@@ -70,7 +72,7 @@ Result<Database> openDatabaseFile(const std::string& path, const std::string& sy
   auto row = journalMode->step();
   if (!row) return tl::unexpected(row.error());
   if (!*row || journalMode->columnText(0) != "wal") {
-    return fail(StorageErrorKind::Backend, "sqlite: cannot enable WAL journal mode for " + path);
+    return failure(StatusCode::Unavailable, "sqlite: cannot enable WAL journal mode for " + path);
   }
   const std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=" + synchronous;
   if (auto configured = database->execute(pragmas); !configured) {

@@ -1,6 +1,6 @@
 #include "storage/sqlite/migrations.hpp"
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 
 #include <array>
 #include <chrono>
@@ -202,15 +202,14 @@ Result<bool> applyIfMissing(Database& database, const Migration& migration) {
   if (*applied) return false;
   for (const std::string_view statement : migration.statements) {
     if (auto done = database.execute(statement); !done) {
-      return fail(StorageErrorKind::Backend, "migration " + std::to_string(migration.version) +
-                                                 " failed: " + done.error().message);
+      return failure(done.error(), "migration " + std::to_string(migration.version));
     }
   }
   auto record =
       database.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
   if (!record) return tl::unexpected(record.error());
   record->bindInt64(1, migration.version);
-  record->bindInt64(2, core::unixNow());
+  record->bindInt64(2, base::unixNow());
   if (auto recorded = record->run(); !recorded) return tl::unexpected(recorded.error());
   if (auto committed = transaction->commit(); !committed) {
     return tl::unexpected(committed.error());
@@ -247,10 +246,10 @@ Result<void> checkSchemaNotNewer(Database& database) {
   auto applied = appliedSchemaVersion(database);
   if (!applied) return tl::unexpected(applied.error());
   if (*applied > latestSchemaVersion()) {
-    return fail(StorageErrorKind::Backend,
-                "sqlite: database schema version " + std::to_string(*applied) +
-                    " is newer than this build supports (" + std::to_string(latestSchemaVersion()) +
-                    "); upgrade kontalk-server");
+    return failure(StatusCode::Unsupported,
+                   "sqlite: database schema version " + std::to_string(*applied) +
+                       " is newer than this build supports (" +
+                       std::to_string(latestSchemaVersion()) + "); upgrade kontalk-server");
   }
   return {};
 }

@@ -1,6 +1,6 @@
 #include "storage/sqlite/sqlite_account_store.hpp"
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 
 #include <chrono>
 
@@ -13,7 +13,7 @@ constexpr std::string_view kSha1 = "SHA-1";
 constexpr std::string_view kSha256 = "SHA-256";
 
 Result<void> insertCredentials(Database& database, const Account& account, std::string_view hash,
-                               const sasl::ScramCredentials& credentials) {
+                               const ScramCredentials& credentials) {
   auto insert = database.prepare(
       "INSERT INTO account_credentials "
       "(domain, username, hash, salt, iterations, stored_key, server_key) "
@@ -32,11 +32,12 @@ Result<void> insertCredentials(Database& database, const Account& account, std::
 // Writes the account's credentials slots. A slot holding credentials of the other hash is a
 // caller bug that would make every later login fail, so it is refused rather than stored.
 Result<void> insertAllCredentials(Database& database, const Account& account) {
-  if (account.scramSha1 && account.scramSha1->hash != sasl::ScramHash::Sha1) {
-    return fail(StorageErrorKind::Backend, "accounts: scramSha1 holds non-SHA-1 credentials");
+  if (account.scramSha1 && account.scramSha1->hash != ScramHash::Sha1) {
+    return failure(StatusCode::InvalidArgument, "accounts: scramSha1 holds non-SHA-1 credentials");
   }
-  if (account.scramSha256 && account.scramSha256->hash != sasl::ScramHash::Sha256) {
-    return fail(StorageErrorKind::Backend, "accounts: scramSha256 holds non-SHA-256 credentials");
+  if (account.scramSha256 && account.scramSha256->hash != ScramHash::Sha256) {
+    return failure(StatusCode::InvalidArgument,
+                   "accounts: scramSha256 holds non-SHA-256 credentials");
   }
   if (account.scramSha1) {
     if (auto done = insertCredentials(database, account, kSha1, *account.scramSha1); !done) {
@@ -62,17 +63,17 @@ Result<void> readCredentials(Database& database, Account& account) {
     auto row = select->step();
     if (!row) return tl::unexpected(row.error());
     if (!*row) return {};
-    sasl::ScramCredentials credentials;
+    ScramCredentials credentials;
     credentials.salt = select->columnBlob(1);
     credentials.iterations = static_cast<std::uint32_t>(select->columnInt64(2));
     credentials.storedKey = select->columnBlob(3);
     credentials.serverKey = select->columnBlob(4);
     const std::string hash = select->columnText(0);
     if (hash == kSha1) {
-      credentials.hash = sasl::ScramHash::Sha1;
+      credentials.hash = ScramHash::Sha1;
       account.scramSha1 = std::move(credentials);
     } else if (hash == kSha256) {
-      credentials.hash = sasl::ScramHash::Sha256;
+      credentials.hash = ScramHash::Sha256;
       account.scramSha256 = std::move(credentials);
     }
     // Other hash names can only come from a newer build; this one cannot use them.
@@ -91,11 +92,11 @@ Result<void> SqliteAccountStore::create(const Account& account) {
     if (!insert) return tl::unexpected(insert.error());
     insert->bindText(1, account.domain);
     insert->bindText(2, account.username);
-    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : core::unixNow());
+    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : base::unixNow());
     if (auto done = insert->run(); !done) return done;
     if (database.changes() == 0) {
-      return fail(StorageErrorKind::Conflict,
-                  "accounts: " + account.username + "@" + account.domain + " exists");
+      return failure(StatusCode::AlreadyExists,
+                     "accounts: " + account.username + "@" + account.domain + " exists");
     }
     if (auto done = insertAllCredentials(database, account); !done) return done;
     return transaction->commit();
@@ -135,8 +136,8 @@ Result<void> SqliteAccountStore::setCredentials(const Account& account) {
     auto found = exists->step();
     if (!found) return tl::unexpected(found.error());
     if (!*found) {
-      return fail(StorageErrorKind::NotFound,
-                  "accounts: no account " + account.username + "@" + account.domain);
+      return failure(StatusCode::NotFound,
+                     "accounts: no account " + account.username + "@" + account.domain);
     }
     auto clear =
         database.prepare("DELETE FROM account_credentials WHERE domain = ? AND username = ?");
@@ -158,7 +159,7 @@ Result<void> SqliteAccountStore::remove(const std::string& username, const std::
     remove->bindText(2, username);
     if (auto done = remove->run(); !done) return done;
     if (database.changes() == 0) {
-      return fail(StorageErrorKind::NotFound, "accounts: no account " + username + "@" + domain);
+      return failure(StatusCode::NotFound, "accounts: no account " + username + "@" + domain);
     }
     return {};
   });

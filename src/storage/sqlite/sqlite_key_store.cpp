@@ -1,6 +1,6 @@
 #include "storage/sqlite/sqlite_key_store.hpp"
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 
 #include <chrono>
 
@@ -29,7 +29,7 @@ Result<void> SqliteKeyStore::setCurrentKey(const std::string& username, const st
     auto found = exists->step();
     if (!found) return tl::unexpected(found.error());
     if (!*found)
-      return fail(StorageErrorKind::NotFound, "keys: no account " + username + "@" + domain);
+      return failure(StatusCode::NotFound, "keys: no account " + username + "@" + domain);
 
     // A newer copy of the same key (e.g. with the server's certification) replaces the older.
     auto store = database.prepare(
@@ -39,7 +39,7 @@ Result<void> SqliteKeyStore::setCurrentKey(const std::string& username, const st
     if (!store) return tl::unexpected(store.error());
     store->bindText(1, key.fingerprint);
     store->bindBlob(2, key.keyBinary);
-    store->bindInt64(3, key.storedAt != 0 ? key.storedAt : core::unixNow());
+    store->bindInt64(3, key.storedAt != 0 ? key.storedAt : base::unixNow());
     if (auto done = store->run(); !done) return done;
 
     auto current = database.prepare(

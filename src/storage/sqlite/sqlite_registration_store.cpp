@@ -120,8 +120,8 @@ Result<void> SqliteRegistrationStore::putPrivateKey(const PrivateKeyTransfer& tr
     auto found = exists->step();
     if (!found) return tl::unexpected(found.error());
     if (!*found) {
-      return fail(StorageErrorKind::NotFound,
-                  "private keys: no account " + transfer.username + "@" + transfer.domain);
+      return failure(StatusCode::NotFound,
+                     "private keys: no account " + transfer.username + "@" + transfer.domain);
     }
     auto insert = database.prepare(
         "INSERT INTO private_key_transfers (token, domain, username, private_key, expires_at) "
@@ -134,7 +134,7 @@ Result<void> SqliteRegistrationStore::putPrivateKey(const PrivateKeyTransfer& tr
     insert->bindInt64(5, transfer.expiresAt);
     if (auto done = insert->run(); !done) return done;
     if (database.changes() == 0) {
-      return fail(StorageErrorKind::Conflict, "private keys: token exists");
+      return failure(StatusCode::AlreadyExists, "private keys: token exists");
     }
     return transaction->commit();
   });

@@ -111,7 +111,7 @@ Result<std::int64_t> bumpVersion(Database& database, const std::string& username
   if (!upsert) return tl::unexpected(upsert.error());
   auto row = upsert->step();
   if (!row) return tl::unexpected(row.error());
-  if (!*row) return fail(StorageErrorKind::Backend, "roster: version upsert returned no row");
+  if (!*row) return failure(StatusCode::Internal, "roster: version upsert returned no row");
   const std::int64_t version = upsert->columnInt64(0);
   // Finish the statement so that the write is complete before the transaction commits.
   if (auto finished = upsert->step(); !finished) return tl::unexpected(finished.error());
@@ -241,7 +241,7 @@ Result<std::int64_t> SqliteRosterStore::removeItem(const std::string& username,
     if (!remove) return tl::unexpected(remove.error());
     if (auto done = remove->run(); !done) return tl::unexpected(done.error());
     if (database.changes() == 0) {
-      return fail(StorageErrorKind::NotFound, "roster: no item " + contact);
+      return failure(StatusCode::NotFound, "roster: no item " + contact);
     }
     return commitNewVersion(database, *transaction, username, domain);
   });

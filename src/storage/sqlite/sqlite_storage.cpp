@@ -5,7 +5,7 @@
 
 namespace kontalk::storage::sqlite {
 
-Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const StorageConfig& config) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const StorageSettings& config) {
   auto database = openDatabaseFile(config.path, config.synchronous);
   if (!database) return tl::unexpected(database.error());
   // Refused at open, not only at migrate: a build that does not know the schema must not read

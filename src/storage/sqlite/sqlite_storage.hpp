@@ -21,7 +21,7 @@ namespace kontalk::storage::sqlite {
 class SqliteStorage final : public Storage {
  public:
   // Opens config.path (see database_setup.hpp) and refuses a schema newer than this build.
-  static Result<std::unique_ptr<SqliteStorage>> open(const StorageConfig& config);
+  static Result<std::unique_ptr<SqliteStorage>> open(const StorageSettings& config);
 
   explicit SqliteStorage(Database database)
       : database_(std::move(database)),

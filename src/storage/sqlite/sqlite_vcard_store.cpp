@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "core/unix_time.hpp"
+#include "base/unix_time.hpp"
 #include "storage/sqlite/account_rows.hpp"
 
 namespace kontalk::storage::sqlite {
@@ -23,7 +23,7 @@ Result<void> SqliteVcardStore::save(const std::string& username, const std::stri
     upsert->bindText(1, domain);
     upsert->bindText(2, username);
     upsert->bindText(3, vcardXml);
-    upsert->bindInt64(4, core::unixNow());
+    upsert->bindInt64(4, base::unixNow());
     if (auto done = upsert->run(); !done) return done;
     return transaction->commit();
   });

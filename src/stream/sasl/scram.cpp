@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "stream/sasl/saslprep.hpp"
 #include "stream/sasl/scram_crypto.hpp"
 #include "stream/sasl/scram_message.hpp"
@@ -17,7 +17,7 @@ constexpr std::size_t kServerNonceLength = 24;
 // that repeated attempts for the same name see the same salt (a changing salt would reveal that
 // the account does not exist) while nobody can predict it.
 const std::string& processSecret() {
-  static const std::string secret = core::randomBytes(32);
+  static const std::string secret = base::randomBytes(32);
   return secret;
 }
 
@@ -48,7 +48,7 @@ ScramCredentials credentialsFromSaltedPassword(ScramHash hash, std::string_view 
 
 std::optional<ScramCredentials> deriveScramCredentials(ScramHash hash, std::string_view password,
                                                        std::uint32_t iterations) {
-  return deriveScramCredentials(hash, password, core::randomBytes(kSaltBytes), iterations);
+  return deriveScramCredentials(hash, password, base::randomBytes(kSaltBytes), iterations);
 }
 
 std::optional<ScramCredentials> deriveScramCredentials(ScramHash hash, std::string_view password,
@@ -127,9 +127,9 @@ std::string ScramServerExchange::serverFirst(const std::optional<ScramCredential
                credentials->storedKey.size() == digestSize(hash_) &&
                credentials->serverKey.size() == digestSize(hash_);
   credentials_ = knownUser_ ? *credentials : fakeCredentials(hash_, username_);
-  if (serverNonce_.empty()) serverNonce_ = core::randomAlphanumeric(kServerNonceLength);
+  if (serverNonce_.empty()) serverNonce_ = base::randomAlphanumeric(kServerNonceLength);
   serverFirst_ = "r=" + clientNonce_ + serverNonce_ +
-                 ",s=" + core::base64Encode(credentials_.salt) +
+                 ",s=" + base::base64Encode(credentials_.salt) +
                  ",i=" + std::to_string(credentials_.iterations);
   state_ = State::ExpectClientFinal;
   return serverFirst_;
@@ -146,8 +146,8 @@ std::variant<std::string, ScramServerExchange::Error> ScramServerExchange::handl
       (*attributes)[1].name != 'r' || attributes->back().name != 'p') {
     return Error::MalformedRequest;
   }
-  const auto channelBinding = core::base64Decode((*attributes)[0].value);
-  const auto proof = core::base64Decode(attributes->back().value);
+  const auto channelBinding = base::base64Decode((*attributes)[0].value);
+  const auto proof = base::base64Decode(attributes->back().value);
   if (!channelBinding || !proof) return Error::MalformedRequest;
   // Without channel binding, c= carries exactly the gs2 header of the first message (§7), which
   // stops an attacker from downgrading a "y" client's first message to "n".
@@ -164,7 +164,7 @@ std::variant<std::string, ScramServerExchange::Error> ScramServerExchange::handl
   const std::string clientKey = xorBytes(*proof, clientSignature);
   const bool proofMatches = constantTimeEquals(digest(hash_, clientKey), credentials_.storedKey);
   if (!proofMatches || !knownUser_) return Error::NotAuthorized;
-  return "v=" + core::base64Encode(hmac(hash_, credentials_.serverKey, authMessage));
+  return "v=" + base::base64Encode(hmac(hash_, credentials_.serverKey, authMessage));
 }
 
 }  // namespace kontalk::sasl

@@ -11,22 +11,17 @@
 #include <string_view>
 #include <variant>
 
-namespace kontalk::sasl {
+#include "storage/account_store.hpp"
 
-enum class ScramHash { Sha1, Sha256 };
+namespace kontalk::sasl {
 
 // Iteration count for new credentials; also what an unknown user's fake challenge announces, so
 // that the count does not tell accounts apart.
 inline constexpr std::uint32_t kDefaultScramIterations = 10000;
 
-// What the account store keeps for one hash function.
-struct ScramCredentials {
-  ScramHash hash = ScramHash::Sha256;
-  std::string salt;  // raw bytes
-  std::uint32_t iterations = 0;
-  std::string storedKey;  // raw bytes: H(ClientKey)
-  std::string serverKey;  // raw bytes: HMAC(SaltedPassword, "Server Key")
-};
+// The account store keeps ScramCredentials (storage/account_store.hpp); this is their SASL side.
+using storage::ScramCredentials;
+using storage::ScramHash;
 
 // Derives credentials from a password with a fresh random 16-byte salt. nullopt when SASLprep
 // rejects the password (such a password can never authenticate). Costly by design (PBKDF2): call

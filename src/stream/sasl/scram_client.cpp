@@ -1,6 +1,6 @@
 #include "stream/sasl/scram_client.hpp"
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 #include "stream/sasl/saslprep.hpp"
 #include "stream/sasl/scram_crypto.hpp"
 #include "stream/sasl/scram_message.hpp"
@@ -19,7 +19,7 @@ ScramClient::ScramClient(ScramHash hash) : hash_(hash) {}
 std::optional<std::string> ScramClient::clientFirst(std::string_view username) {
   const auto prepared = saslprep(username);
   if (!prepared) return std::nullopt;
-  if (clientNonce_.empty()) clientNonce_ = core::randomAlphanumeric(kClientNonceLength);
+  if (clientNonce_.empty()) clientNonce_ = base::randomAlphanumeric(kClientNonceLength);
   clientFirstBare_ = "n=" + encodeSaslname(*prepared) + ",r=" + clientNonce_;
   return std::string(kGs2Header) + clientFirstBare_;
 }
@@ -40,7 +40,7 @@ std::variant<std::string, ScramClient::Error> ScramClient::handleServerFirst(
   if (!nonce.starts_with(clientNonce_) || nonce.size() == clientNonce_.size()) {
     return Error::NonceMismatch;
   }
-  const auto salt = core::base64Decode((*attributes)[1].value);
+  const auto salt = base::base64Decode((*attributes)[1].value);
   if (!salt || salt->empty()) return Error::MalformedChallenge;
   const auto iterations = parseIterationCount((*attributes)[2].value, kMaxIterations);
   if (!iterations) return Error::BadIterationCount;
@@ -51,12 +51,12 @@ std::variant<std::string, ScramClient::Error> ScramClient::handleServerFirst(
   const std::string clientKey = hmac(hash_, salted, "Client Key");
   const std::string storedKey = digest(hash_, clientKey);
   const std::string withoutProof =
-      "c=" + core::base64Encode(kGs2Header) + ",r=" + std::string(nonce);
+      "c=" + base::base64Encode(kGs2Header) + ",r=" + std::string(nonce);
   const std::string authMessage =
       clientFirstBare_ + "," + std::string(message) + "," + withoutProof;
   const std::string clientProof = xorBytes(clientKey, hmac(hash_, storedKey, authMessage));
   expectedServerSignature_ = hmac(hash_, hmac(hash_, salted, "Server Key"), authMessage);
-  return withoutProof + ",p=" + core::base64Encode(clientProof);
+  return withoutProof + ",p=" + base::base64Encode(clientProof);
 }
 
 bool ScramClient::verifyServerFinal(std::string_view message) const {
@@ -64,7 +64,7 @@ bool ScramClient::verifyServerFinal(std::string_view message) const {
   // server-final-message = (server-error / verifier) ["," extensions]; "e=" means failure.
   const auto attributes = parseScramAttributes(message);
   if (!attributes || attributes->front().name != 'v') return false;
-  const auto signature = core::base64Decode(attributes->front().value);
+  const auto signature = base::base64Decode(attributes->front().value);
   return signature && constantTimeEquals(*signature, expectedServerSignature_);
 }
 

@@ -48,7 +48,7 @@ TEST(DatabaseSetupTest, RefusesUnknownSynchronousAndEmptyPath) {
   testing::TemporaryDirectory directory;
   auto off = openDatabaseFile((directory.path() / "off.db").string(), "off");
   ASSERT_FALSE(off);
-  EXPECT_EQ(off.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(off.error().code, StatusCode::InvalidArgument);
   EXPECT_NE(off.error().message.find("off"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(directory.path() / "off.db"));
   EXPECT_FALSE(openDatabaseFile("", "full"));
@@ -60,7 +60,7 @@ TEST(DatabaseSetupTest, FailsWhenTheDirectoryCannotBeCreated) {
   ASSERT_TRUE(Database::open(blocker.string()));  // a file where a directory should be
   auto database = openDatabaseFile((blocker / "kontalk.db").string(), "full");
   ASSERT_FALSE(database);
-  EXPECT_EQ(database.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(database.error().code, StatusCode::Unavailable);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ TEST_F(DatabaseTest, BindErrorIsReportedByStep) {
   insert->bindText(2, "no such parameter");
   auto ran = insert->run();
   ASSERT_FALSE(ran);
-  EXPECT_EQ(ran.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(ran.error().code, StatusCode::Internal);
   EXPECT_EQ(countItems(), 0);
 }
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "storage/storage.hpp"
+#include "storage/backends/open_storage.hpp"
 #include "temporary_directory.hpp"
 
 namespace kontalk::storage::testing {
@@ -53,11 +53,11 @@ class MigratedStorageTest : public ::testing::Test {
   }
 
   Storage& storage() { return *storage_; }
-  const StorageConfig& config() const { return config_; }
+  const StorageSettings& config() const { return config_; }
 
  private:
   TemporaryDirectory directory_;
-  StorageConfig config_;
+  StorageSettings config_;
   std::unique_ptr<Storage> storage_;
 };
 

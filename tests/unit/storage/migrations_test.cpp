@@ -69,7 +69,7 @@ TEST_F(MigrationsTest, AFailingMigrationLeavesNoTrace) {
   ASSERT_TRUE(database_->execute("CREATE TABLE account_credentials (x INTEGER)"));
   auto result = applyPendingMigrations(*database_);
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(result.error().code, StatusCode::Internal);
   EXPECT_EQ(appliedSchemaVersion(*database_).value(), 0);
   EXPECT_FALSE(database_->prepare("SELECT 1 FROM accounts"));
 }
@@ -85,11 +85,11 @@ TEST_F(MigrationsTest, RefusesASchemaFromANewerBuild) {
 
   auto checked = checkSchemaNotNewer(*database_);
   ASSERT_FALSE(checked);
-  EXPECT_EQ(checked.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(checked.error().code, StatusCode::Unsupported);
   EXPECT_NE(checked.error().message.find("newer"), std::string::npos);
   auto migrated = applyPendingMigrations(*database_);
   ASSERT_FALSE(migrated);
-  EXPECT_EQ(migrated.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(migrated.error().code, StatusCode::Unsupported);
 }
 
 }  // namespace

@@ -10,9 +10,6 @@
 namespace kontalk::storage::sqlite {
 namespace {
 
-using sasl::ScramCredentials;
-using sasl::ScramHash;
-
 // Credentials with binary fields: every field contains NUL and high bytes, and `seed` makes
 // the values of different calls differ.
 ScramCredentials credentials(ScramHash hash, char seed) {
@@ -104,7 +101,7 @@ TEST_F(SqliteAccountStoreTest, CreatingAnExistingAccountIsAConflict) {
   second.scramSha256 = credentials(ScramHash::Sha256, 'z');
   auto created = accounts().create(second);
   ASSERT_FALSE(created);
-  EXPECT_EQ(created.error().kind, StorageErrorKind::Conflict);
+  EXPECT_EQ(created.error().code, StatusCode::AlreadyExists);
   expectSameCredentials(accounts().find("alice", "example.org").value()->scramSha256,
                         first.scramSha256);
   // The same username in another domain is another account.
@@ -116,7 +113,7 @@ TEST_F(SqliteAccountStoreTest, CredentialsInTheWrongSlotAreRefusedWithoutAnAccou
   mixed.scramSha1 = credentials(ScramHash::Sha256, 'a');
   auto created = accounts().create(mixed);
   ASSERT_FALSE(created);
-  EXPECT_EQ(created.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(created.error().code, StatusCode::InvalidArgument);
   EXPECT_FALSE(accounts().find("alice", "example.org").value());
 }
 
@@ -141,7 +138,7 @@ TEST_F(SqliteAccountStoreTest, SetCredentialsOfAMissingAccountIsNotFound) {
   ghost.scramSha256 = credentials(ScramHash::Sha256, 'g');
   auto updated = accounts().setCredentials(ghost);
   ASSERT_FALSE(updated);
-  EXPECT_EQ(updated.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(updated.error().code, StatusCode::NotFound);
   EXPECT_EQ(credentialRows(), 0);
 }
 
@@ -165,7 +162,7 @@ TEST_F(SqliteAccountStoreTest, RemoveTakesTheCredentialsAlong) {
 TEST_F(SqliteAccountStoreTest, RemovingAMissingAccountIsNotFound) {
   auto removed = accounts().remove("ghost", "example.org");
   ASSERT_FALSE(removed);
-  EXPECT_EQ(removed.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(removed.error().code, StatusCode::NotFound);
 }
 
 TEST_F(SqliteAccountStoreTest, ListIsSortedAndPerDomain) {
@@ -194,7 +191,7 @@ TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
           if (!accounts().create(user)) ++failures[static_cast<std::size_t>(thread)];
           // Every thread also races for one shared name: exactly one may win.
           auto shared = accounts().create(account("shared" + std::to_string(i)));
-          if (!shared && shared.error().kind == StorageErrorKind::Conflict) {
+          if (!shared && shared.error().code == StatusCode::AlreadyExists) {
             ++conflicts[static_cast<std::size_t>(thread)];
           }
         }

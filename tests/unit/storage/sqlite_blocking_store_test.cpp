@@ -59,7 +59,7 @@ TEST_F(SqliteBlockingStoreTest, AllListsEveryAccountOfTheDomain) {
 TEST_F(SqliteBlockingStoreTest, BlockForUnknownAccountIsNotFoundAndStoresNothing) {
   auto blocked = blocking().block("carol", "example.org", {"x@example.net"});
   ASSERT_FALSE(blocked);
-  EXPECT_EQ(blocked.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(blocked.error().code, StatusCode::NotFound);
   EXPECT_TRUE(blocking().all("example.org").value().empty());
 }
 

@@ -69,7 +69,7 @@ TEST_F(SqliteKeyStoreTest, UnknownFingerprintIsAbsent) {
 TEST_F(SqliteKeyStoreTest, SetCurrentKeyOfUnknownAccountIsNotFound) {
   auto result = keys().setCurrentKey("bob", "example.net", {kFingerprintA, keyBytes('1'), 1000});
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(result.error().code, StatusCode::NotFound);
 }
 
 TEST_F(SqliteKeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyring) {

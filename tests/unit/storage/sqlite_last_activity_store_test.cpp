@@ -35,7 +35,7 @@ TEST_F(SqliteLastActivityStoreTest, RecordReplacesThePreviousOne) {
 TEST_F(SqliteLastActivityStoreTest, UnknownAccountIsNotFound) {
   auto recorded = last().record("bob", "example.org", {100, ""});
   ASSERT_FALSE(recorded);
-  EXPECT_EQ(recorded.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(recorded.error().code, StatusCode::NotFound);
   EXPECT_FALSE(last().find("bob", "example.org").value());
 }
 

@@ -113,12 +113,12 @@ TEST_F(SqliteRegistrationStoreTest, ExpiredPrivateKeyIsNotReturned) {
 TEST_F(SqliteRegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
   auto missing = store().putPrivateKey(transfer("0123", "nobody"));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(missing.error().code, StatusCode::NotFound);
   ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   auto twice = store().putPrivateKey(transfer("0123"));
   ASSERT_FALSE(twice);
-  EXPECT_EQ(twice.error().kind, StorageErrorKind::Conflict);
+  EXPECT_EQ(twice.error().code, StatusCode::AlreadyExists);
 }
 
 TEST_F(SqliteRegistrationStoreTest, PrivateKeysGoWithTheirAccount) {

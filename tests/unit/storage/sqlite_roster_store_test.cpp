@@ -51,7 +51,7 @@ TEST_F(SqliteRosterStoreTest, RemoveItem) {
   EXPECT_FALSE(rosters().item("alice", "example.org", "carol@example.org").value());
   auto again = rosters().removeItem("alice", "example.org", "carol@example.org");
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(again.error().code, StatusCode::NotFound);
 }
 
 TEST_F(SqliteRosterStoreTest, PendingSubscriptions) {

@@ -36,7 +36,7 @@ TEST_F(SqliteVcardStoreTest, SaveReplacesTheAccountsVcard) {
 TEST_F(SqliteVcardStoreTest, SaveForMissingAccountIsNotFound) {
   auto saved = store().save("nobody", "example.org", "<vCard xmlns='vcard-temp'/>");
   ASSERT_FALSE(saved);
-  EXPECT_EQ(saved.error().kind, StorageErrorKind::NotFound);
+  EXPECT_EQ(saved.error().code, StatusCode::NotFound);
 }
 
 TEST_F(SqliteVcardStoreTest, RemovingTheAccountRemovesItsVcard) {

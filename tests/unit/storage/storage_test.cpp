@@ -1,4 +1,4 @@
-#include "storage/storage.hpp"
+#include "storage/backends/open_storage.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +12,8 @@ namespace {
 
 class StorageTest : public ::testing::Test {
  protected:
-  StorageConfig config() const {
-    StorageConfig config;
+  StorageSettings config() const {
+    StorageSettings config;
     config.path = (directory_.path() / "data" / "kontalk.db").string();
     return config;
   }
@@ -27,12 +27,12 @@ class StorageTest : public ::testing::Test {
   testing::TemporaryDirectory directory_;
 };
 
-TEST_F(StorageTest, UnknownBackendIsABackendErrorNamingIt) {
-  StorageConfig unknown = config();
+TEST_F(StorageTest, UnknownBackendIsUnsupportedAndNamed) {
+  StorageSettings unknown = config();
   unknown.backend = "mongodb";
   auto storage = openStorage(unknown);
   ASSERT_FALSE(storage);
-  EXPECT_EQ(storage.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(storage.error().code, StatusCode::Unsupported);
   EXPECT_NE(storage.error().message.find("mongodb"), std::string::npos);
 }
 
@@ -96,7 +96,7 @@ TEST_F(StorageTest, RefusesADatabaseFromANewerBuild) {
   }
   auto storage = openStorage(config());
   ASSERT_FALSE(storage);
-  EXPECT_EQ(storage.error().kind, StorageErrorKind::Backend);
+  EXPECT_EQ(storage.error().code, StatusCode::Unsupported);
   EXPECT_NE(storage.error().message.find("newer"), std::string::npos);
 }
 

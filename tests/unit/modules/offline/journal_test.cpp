@@ -46,7 +46,7 @@ class JournalTest : public storage::testing::MigratedStorageTest {
 
   std::vector<storage::OfflineMessage> claim() {
     auto claimed = journal_->claimStored(
-        [this]() -> storage::Result<std::vector<storage::OfflineMessage>> { return stored(); });
+        [this]() -> Result<std::vector<storage::OfflineMessage>> { return stored(); });
     EXPECT_TRUE(claimed);
     return *claimed;
   }

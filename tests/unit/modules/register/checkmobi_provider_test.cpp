@@ -9,7 +9,7 @@
 namespace kontalk::modules::registration {
 namespace {
 
-using Kind = ProviderFailure::Kind;
+using Kind = StatusCode;
 
 CheckmobiConfig config() {
   return CheckmobiConfig{"http://127.0.0.1:8080/v1", "secret-key", std::chrono::seconds(5)};
@@ -72,7 +72,7 @@ TEST(CheckmobiProviderTest, MissedCallStartShowsThePrefixAndHidesTheSecretDigits
   const auto started = checkmobiStartOutcome(
       CheckmobiMethod::ReverseCallerId,
       answer(200, R"({"id":"ABC-123","type":"reverse_cli","cli_prefix":"+39-0612"})"));
-  ASSERT_TRUE(started) << started.error().detail;
+  ASSERT_TRUE(started) << started.error().message;
   EXPECT_EQ(started->handle, "ABC-123");
   EXPECT_EQ(started->sender, "+39-0612????");
 
@@ -84,21 +84,21 @@ TEST(CheckmobiProviderTest, MissedCallStartShowsThePrefixAndHidesTheSecretDigits
   const auto badPrefix = checkmobiStartOutcome(
       CheckmobiMethod::ReverseCallerId, answer(200, R"({"id":"ABC","cli_prefix":"<b>1</b>"})"));
   ASSERT_FALSE(badPrefix);
-  EXPECT_EQ(badPrefix.error().kind, Kind::Permanent);
+  EXPECT_EQ(badPrefix.error().code, Kind::InvalidArgument);
 }
 
 TEST(CheckmobiProviderTest, CallerIdStartShowsTheNumberToCall) {
   const auto started = checkmobiStartOutcome(
       CheckmobiMethod::CallerId,
       answer(200, R"({"id":"XYZ","type":"cli","dialing_number":"+442038085855"})"));
-  ASSERT_TRUE(started) << started.error().detail;
+  ASSERT_TRUE(started) << started.error().message;
   EXPECT_EQ(started->handle, "XYZ");
   EXPECT_EQ(started->sender, "+442038085855");
 
   const auto missing =
       checkmobiStartOutcome(CheckmobiMethod::CallerId, answer(200, R"({"id":"XYZ"})"));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().kind, Kind::Permanent);
+  EXPECT_EQ(missing.error().code, Kind::InvalidArgument);
 }
 
 TEST(CheckmobiProviderTest, StartFailuresAreClassified) {
@@ -106,15 +106,15 @@ TEST(CheckmobiProviderTest, StartFailuresAreClassified) {
     const auto outcome =
         checkmobiStartOutcome(CheckmobiMethod::ReverseCallerId, answer(http, std::move(body)));
     EXPECT_FALSE(outcome);
-    return outcome ? Kind::Permanent : outcome.error().kind;
+    return outcome ? Kind::InvalidArgument : outcome.error().code;
   };
-  EXPECT_EQ(kind(500, ""), Kind::Transient);
-  EXPECT_EQ(kind(503, R"({"code":1,"error":"down"})"), Kind::Transient);
-  EXPECT_EQ(kind(400, R"({"code":6,"error":"Invalid phone number"})"), Kind::Permanent);
-  EXPECT_EQ(kind(401, ""), Kind::Permanent);
-  EXPECT_EQ(kind(200, "not json"), Kind::Permanent);
-  EXPECT_EQ(kind(200, R"({"cli_prefix":"+39"})"), Kind::Permanent);  // no id
-  EXPECT_EQ(kind(200, R"({"id":7})"), Kind::Permanent);              // id not a string
+  EXPECT_EQ(kind(500, ""), Kind::Unavailable);
+  EXPECT_EQ(kind(503, R"({"code":1,"error":"down"})"), Kind::Unavailable);
+  EXPECT_EQ(kind(400, R"({"code":6,"error":"Invalid phone number"})"), Kind::InvalidArgument);
+  EXPECT_EQ(kind(401, ""), Kind::InvalidArgument);
+  EXPECT_EQ(kind(200, "not json"), Kind::InvalidArgument);
+  EXPECT_EQ(kind(200, R"({"cli_prefix":"+39"})"), Kind::InvalidArgument);  // no id
+  EXPECT_EQ(kind(200, R"({"id":7})"), Kind::InvalidArgument);              // id not a string
 }
 
 TEST(CheckmobiProviderTest, CheckAnswersAreClassified) {
@@ -123,14 +123,14 @@ TEST(CheckmobiProviderTest, CheckAnswersAreClassified) {
   EXPECT_EQ(checkmobiCheckOutcome(answer(200, R"({"validated":false})")), CodeCheck::WrongCode);
   const auto down = checkmobiCheckOutcome(answer(500, ""));
   ASSERT_FALSE(down);
-  EXPECT_EQ(down.error().kind, Kind::Transient);
+  EXPECT_EQ(down.error().code, Kind::Unavailable);
   const auto unknown = checkmobiCheckOutcome(answer(404, R"({"code":3,"error":"Invalid id"})"));
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(unknown.error().kind, Kind::Permanent);
-  EXPECT_NE(unknown.error().detail.find("Invalid id"), std::string::npos);
+  EXPECT_EQ(unknown.error().code, Kind::InvalidArgument);
+  EXPECT_NE(unknown.error().message.find("Invalid id"), std::string::npos);
   const auto unreadable = checkmobiCheckOutcome(answer(200, R"({"validated":"yes"})"));
   ASSERT_FALSE(unreadable);
-  EXPECT_EQ(unreadable.error().kind, Kind::Permanent);
+  EXPECT_EQ(unreadable.error().code, Kind::InvalidArgument);
 }
 
 TEST(CheckmobiProviderTest, ProvidersNameTheirChallenges) {

@@ -46,7 +46,7 @@ TEST(CodeProviderTest, LogProviderWritesTheCodeFile) {
                          ("kontalk-log-provider-" + std::to_string(::getpid())) / "verification";
   auto provider = makeLogProvider(directory, "KONTALK");
   const auto started = provider->start("example.org", "+15555215554");
-  ASSERT_TRUE(started) << started.error().detail;
+  ASSERT_TRUE(started) << started.error().message;
   std::ifstream file(directory / "+15555215554");
   std::string code;
   file >> code;
@@ -83,9 +83,9 @@ TEST(CodeProviderTest, HttpProviderReportsAnUnreachableGatewayAsTransient) {
   auto provider = makeHttpProvider(config);
   const auto started = provider->start("example.org", "+15555215554");
   ASSERT_FALSE(started);
-  EXPECT_EQ(started.error().kind, ProviderFailure::Kind::Transient);
-  EXPECT_NE(started.error().detail.find("127.0.0.1:1"), std::string::npos)
-      << started.error().detail;
+  EXPECT_TRUE(started.error().isTransient());
+  EXPECT_NE(started.error().message.find("127.0.0.1:1"), std::string::npos)
+      << started.error().message;
 }
 
 }  // namespace

@@ -17,11 +17,11 @@ TEST(HttpCallTest, FormEncodingJoinsEncodedPairs) {
 }
 
 TEST(HttpCallTest, StatusFailuresAreTransientOnlyForServerErrors) {
-  EXPECT_EQ(statusFailure(500, "x").kind, ProviderFailure::Kind::Transient);
-  EXPECT_EQ(statusFailure(503, "x").kind, ProviderFailure::Kind::Transient);
-  EXPECT_EQ(statusFailure(400, "x").kind, ProviderFailure::Kind::Permanent);
-  EXPECT_EQ(statusFailure(401, "x").kind, ProviderFailure::Kind::Permanent);
-  EXPECT_EQ(statusFailure(302, "x").kind, ProviderFailure::Kind::Permanent);
+  EXPECT_EQ(statusFailure(500, "x").code, StatusCode::Unavailable);
+  EXPECT_EQ(statusFailure(503, "x").code, StatusCode::Unavailable);
+  EXPECT_EQ(statusFailure(400, "x").code, StatusCode::InvalidArgument);
+  EXPECT_EQ(statusFailure(401, "x").code, StatusCode::InvalidArgument);
+  EXPECT_EQ(statusFailure(302, "x").code, StatusCode::InvalidArgument);
   EXPECT_TRUE(isSuccess(200));
   EXPECT_TRUE(isSuccess(204));
   EXPECT_FALSE(isSuccess(302));
@@ -42,9 +42,11 @@ TEST(HttpCallTest, ConnectionRefusedIsAnErrorNotAnAnswer) {
   request.url = "http://127.0.0.1:1/verify?api_secret=s";  // nothing listens on port 1
   const auto response = performHttp(request, {std::chrono::seconds(5), false});
   ASSERT_FALSE(response);
-  EXPECT_NE(response.error().find("GET http://127.0.0.1:1/verify"), std::string::npos)
-      << response.error();
-  EXPECT_EQ(response.error().find("api_secret"), std::string::npos) << response.error();
+  EXPECT_TRUE(response.error().isTransient());
+  EXPECT_NE(response.error().message.find("GET http://127.0.0.1:1/verify"), std::string::npos)
+      << response.error().message;
+  EXPECT_EQ(response.error().message.find("api_secret"), std::string::npos)
+      << response.error().message;
 }
 
 }  // namespace

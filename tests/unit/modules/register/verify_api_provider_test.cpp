@@ -7,7 +7,7 @@
 namespace kontalk::modules::registration {
 namespace {
 
-using Kind = ProviderFailure::Kind;
+using Kind = StatusCode;
 
 VerifyApiConfig config() {
   VerifyApiConfig c;
@@ -65,7 +65,7 @@ TEST(VerifyApiProviderTest, StartedAnswerGivesTheRequestId) {
     for (const auto* body : {R"({"request_id":"abcdef0123456789","status":"0"})",
                              R"({"request_id":"abcdef0123456789","status":0})"}) {
       const auto started = verifyApiStartOutcome(dialect, answer(200, body));
-      ASSERT_TRUE(started) << started.error().detail;
+      ASSERT_TRUE(started) << started.error().message;
       EXPECT_EQ(started->handle, "abcdef0123456789");
       EXPECT_FALSE(started->sender);
     }
@@ -76,37 +76,39 @@ TEST(VerifyApiProviderTest, StartFailuresAreClassified) {
   const auto kind = [](VerifyApiDialect dialect, long http, std::string body) {
     const auto outcome = verifyApiStartOutcome(dialect, answer(http, std::move(body)));
     EXPECT_FALSE(outcome);
-    return outcome ? Kind::Permanent : outcome.error().kind;
+    return outcome ? Kind::InvalidArgument : outcome.error().code;
   };
   const auto vonage = VerifyApiDialect::Vonage;
   const auto jmp = VerifyApiDialect::Jmp;
   // Server errors and the services' own overload: transient (the fallback is tried).
-  EXPECT_EQ(kind(vonage, 500, "oops"), Kind::Transient);
-  EXPECT_EQ(kind(jmp, 503, R"({"status":"0","request_id":"x"})"), Kind::Transient);
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"1","error_text":"Throttled"})"), Kind::Transient);
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"5","error_text":"Internal Error"})"), Kind::Transient);
-  EXPECT_EQ(kind(jmp, 200, R"({"status":"2"})"), Kind::Transient);
+  EXPECT_EQ(kind(vonage, 500, "oops"), Kind::Unavailable);
+  EXPECT_EQ(kind(jmp, 503, R"({"status":"0","request_id":"x"})"), Kind::Unavailable);
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"1","error_text":"Throttled"})"), Kind::Unavailable);
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"5","error_text":"Internal Error"})"),
+            Kind::Unavailable);
+  EXPECT_EQ(kind(jmp, 200, R"({"status":"2"})"), Kind::Unavailable);
   // Spec §4.5: JMP's concurrent request is a throttle; Vonage's is just a failure.
-  EXPECT_EQ(kind(jmp, 200, R"({"status":"10","error_text":"Concurrent"})"), Kind::Busy);
-  EXPECT_EQ(kind(jmp, 400, R"({"status":10})"), Kind::Busy);  // JMP error bodies count
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"10"})"), Kind::Permanent);
+  EXPECT_EQ(kind(jmp, 200, R"({"status":"10","error_text":"Concurrent"})"), Kind::Overloaded);
+  EXPECT_EQ(kind(jmp, 400, R"({"status":10})"), Kind::Overloaded);  // JMP error bodies count
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"10"})"), Kind::InvalidArgument);
   // Refusals and answers we cannot read.
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"3","error_text":"Invalid value"})"), Kind::Permanent);
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"0"})"), Kind::Permanent);  // no request_id
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"0","request_id":""})"), Kind::Permanent);
-  EXPECT_EQ(kind(vonage, 200, R"({"status":"0","request_id":"a\nb"})"), Kind::Permanent);
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"3","error_text":"Invalid value"})"),
+            Kind::InvalidArgument);
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"0"})"), Kind::InvalidArgument);  // no request_id
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"0","request_id":""})"), Kind::InvalidArgument);
+  EXPECT_EQ(kind(vonage, 200, R"({"status":"0","request_id":"a\nb"})"), Kind::InvalidArgument);
   EXPECT_EQ(kind(vonage, 200, R"({"status":"0","request_id":")" + std::string(129, 'a') + "\"}"),
-            Kind::Permanent);
-  EXPECT_EQ(kind(jmp, 200, "not json"), Kind::Permanent);
-  EXPECT_EQ(kind(jmp, 401, "Unauthorized"), Kind::Permanent);
+            Kind::InvalidArgument);
+  EXPECT_EQ(kind(jmp, 200, "not json"), Kind::InvalidArgument);
+  EXPECT_EQ(kind(jmp, 401, "Unauthorized"), Kind::InvalidArgument);
 }
 
 TEST(VerifyApiProviderTest, StatusErrorTextReachesTheLog) {
   const auto outcome = verifyApiStartOutcome(
       VerifyApiDialect::Vonage, answer(200, R"({"status":"15","error_text":"Unsupported"})"));
   ASSERT_FALSE(outcome);
-  EXPECT_NE(outcome.error().detail.find("status 15: Unsupported"), std::string::npos)
-      << outcome.error().detail;
+  EXPECT_NE(outcome.error().message.find("status 15: Unsupported"), std::string::npos)
+      << outcome.error().message;
 }
 
 TEST(VerifyApiProviderTest, CheckAnswersAreClassified) {
@@ -117,12 +119,12 @@ TEST(VerifyApiProviderTest, CheckAnswersAreClassified) {
               CodeCheck::WrongCode);
     const auto down = verifyApiCheckOutcome(dialect, answer(502, ""));
     ASSERT_FALSE(down);
-    EXPECT_EQ(down.error().kind, Kind::Transient);
+    EXPECT_EQ(down.error().code, Kind::Unavailable);
     // Too many wrong codes (17) or no such request (101): the verification is over.
     for (const auto* body : {R"({"status":"17"})", R"({"status":"101"})", R"({"status":"6"})"}) {
       const auto over = verifyApiCheckOutcome(dialect, answer(200, body));
       ASSERT_FALSE(over) << body;
-      EXPECT_EQ(over.error().kind, Kind::Permanent) << body;
+      EXPECT_EQ(over.error().code, Kind::InvalidArgument) << body;
     }
   }
 }

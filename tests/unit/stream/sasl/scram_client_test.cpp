@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::sasl {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "core/encoding.hpp"
+#include "base/encoding.hpp"
 
 namespace kontalk::sasl {
 namespace {
@@ -45,7 +45,7 @@ const RfcExample kSha256Example{
 
 ScramCredentials pencil(const RfcExample& example) {
   auto credentials =
-      deriveScramCredentials(example.hash, "pencil", *core::base64Decode(example.salt), 4096);
+      deriveScramCredentials(example.hash, "pencil", *base::base64Decode(example.salt), 4096);
   EXPECT_TRUE(credentials.has_value());
   return *credentials;
 }
@@ -85,7 +85,7 @@ TEST_P(ScramRfcExampleTest, RejectsOtherPassword) {
   ASSERT_TRUE(
       std::holds_alternative<std::string>(exchange.handleClientFirst(GetParam().clientFirst)));
   const auto other = deriveScramCredentials(GetParam().hash, "pencil2",
-                                            *core::base64Decode(GetParam().salt), 4096);
+                                            *base::base64Decode(GetParam().salt), 4096);
   exchange.serverFirst(other);
   EXPECT_EQ(std::get<Error>(exchange.handleClientFinal(GetParam().clientFinal)),
             Error::NotAuthorized);

@@ -1,0 +1,106 @@
+#include "app/config/config.hpp"
+
+#include <set>
+
+#include "config/document.hpp"
+
+namespace kontalk::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kModulesSection = "modules";
+
+std::vector<std::string> moduleNames(const config::Value& value, const std::string& file) {
+  std::vector<std::string> names;
+  const auto* array = value.array();
+  for (const auto& name : array != nullptr ? *array : config::Value::Array{}) {
+    if (name.string() == nullptr) break;
+    names.push_back(*name.string());
+  }
+  if (array == nullptr || names.size() != array->size()) {
+    config::throwConfigError(file, value.line, kModulesSection, "enabled",
+                             "must be an array of module names");
+  }
+  return names;
+}
+
+// [modules]: `enabled`, and one table per module (read later by the module's own options).
+ModulesSettings readModules(const config::Value* value, const std::string& file) {
+  ModulesSettings modules;
+  if (value == nullptr) return modules;
+  const auto* table = value->table();
+  if (table == nullptr)
+    config::throwConfigError(file, value->line, kModulesSection, "", "must be a table");
+  for (const auto& [key, entry] : *table) {
+    if (key == "enabled") {
+      modules.enabled = moduleNames(entry, file);
+      modules.enabledLine = entry.line;
+    } else if (entry.table() != nullptr) {
+      modules.sections.emplace(key, entry);
+    } else {
+      config::throwConfigError(file, entry.line, kModulesSection, key,
+                               "is not a known setting (known: enabled, and one [modules.NAME] "
+                               "table per module)");
+    }
+  }
+  return modules;
+}
+
+void resolvePaths(Config& config, const fs::path& configDir) {
+  auto& dataDir = config.server.dataDir;
+  if (dataDir.is_relative()) dataDir = configDir / dataDir;
+  for (fs::path* path : {&config.tls.certificate, &config.tls.privateKey, &config.server.pgpKey}) {
+    if (path->is_relative()) *path = dataDir / *path;
+  }
+  if (fs::path database = config.storage.path; database.is_relative()) {
+    config.storage.path = (dataDir / database).string();
+  }
+  if (!config.log.file.empty() && fs::path(config.log.file).is_relative()) {
+    config.log.file = (configDir / config.log.file).string();
+  }
+}
+
+const config::Value* section(const config::Value::Table& root, std::string_view name) {
+  const auto found = root.find(name);
+  return found == root.end() ? nullptr : &found->second;
+}
+
+}  // namespace
+
+Config loadConfig(const fs::path& file) {
+  const config::Document document = config::loadDocument(file);
+  const auto& root = *document.root.table();
+  static const std::set<std::string, std::less<>> kSections = {
+      "server", "c2s", "tls", "storage", "limits", "log", kModulesSection};
+  for (const auto& [name, value] : root) {
+    if (!kSections.contains(name)) {
+      config::throwConfigError(document.file, value.line, name, "", "is not a known section");
+    }
+  }
+  Config config;
+  config.sourceFile = document.file;
+  config.server = core::serverOptions().read(section(root, "server"), document.file);
+  config.c2s = stream::c2sOptions().read(section(root, "c2s"), document.file);
+  config.tls = net::tlsOptions().read(section(root, "tls"), document.file);
+  config.storage = storage::storageOptions().read(section(root, "storage"), document.file);
+  config.limits = stream::limitsOptions().read(section(root, "limits"), document.file);
+  config.log = core::logOptions().read(section(root, "log"), document.file);
+  config.modules = readModules(section(root, kModulesSection), document.file);
+  resolvePaths(config, fs::absolute(file).parent_path());
+  return config;
+}
+
+Config defaultConfig() {
+  Config config;
+  resolvePaths(config, fs::current_path());
+  return config;
+}
+
+std::vector<config::SectionReference> coreReference() {
+  return {core::serverOptions().reference(),   stream::c2sOptions().reference(),
+          net::tlsOptions().reference(),       storage::storageOptions().reference(),
+          stream::limitsOptions().reference(), core::logOptions().reference()};
+}
+
+}  // namespace kontalk::app

@@ -1,0 +1,178 @@
+#include "app/server/module_context.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace kontalk::app {
+
+ModuleContext::ModuleContext(std::string moduleName, ModuleServices& services)
+    : name_(std::move(moduleName)), services_(services) {}
+
+void ModuleContext::checkRegistering(std::string_view what) const {
+  if (!registering_) {
+    throw std::logic_error("module " + name_ + " registered " + std::string(what) +
+                           " outside its start()");
+  }
+}
+
+void ModuleContext::onIq(api::IqScope scope, std::string xmlns, api::IqType type,
+                         api::IqHandler handler) {
+  checkRegistering("an IQ handler");
+  auto& table = services_.extensions.iq;
+  router::ExtensionPoints::IqKey key{scope, xmlns, type};
+  if (const auto existing = table.find(key); existing != table.end()) {
+    throw std::logic_error("modules " + existing->second.owner + " and " + name_ +
+                           " both handle IQs in namespace " + xmlns);
+  }
+  table.emplace(std::move(key),
+                router::ExtensionPoints::Owned<api::IqHandler>{name_, std::move(handler)});
+}
+
+void ModuleContext::onStanza(api::StanzaHook point, int order, api::StanzaHandler handler) {
+  checkRegistering("a stanza hook");
+  auto& handlers = services_.extensions.stanzaHooks[point];
+  // Two modules at one order would run in whichever order they started: a hidden dependency.
+  // Orders are unique per hook point (docs/architecture.md lists them).
+  for (const auto& entry : handlers) {
+    if (entry.order == order && entry.owner != name_) {
+      throw std::logic_error("modules " + entry.owner + " and " + name_ +
+                             " hook the same point at order " + std::to_string(order));
+    }
+  }
+  const auto position =
+      std::upper_bound(handlers.begin(), handlers.end(), order,
+                       [](int value, const auto& entry) { return value < entry.order; });
+  handlers.insert(position, {name_, order, std::move(handler)});
+}
+
+void ModuleContext::onSession(api::SessionEvent event, api::SessionHandler handler) {
+  checkRegistering("a session handler");
+  services_.extensions.sessionHandlers[event].push_back({name_, std::move(handler)});
+}
+
+void ModuleContext::onStreamElement(std::string xmlns, std::string name,
+                                    api::StreamElementHandler handler) {
+  checkRegistering("a stream element handler");
+  auto key = std::make_pair(std::move(xmlns), std::move(name));
+  auto& handlers = services_.extensions.streamElements;
+  if (const auto existing = handlers.find(key); existing != handlers.end()) {
+    throw std::logic_error("modules " + existing->second.owner + " and " + name_ +
+                           " both handle the stream element " + key.second);
+  }
+  handlers.emplace(std::move(key), router::ExtensionPoints::Owned<api::StreamElementHandler>{
+                                       name_, std::move(handler)});
+}
+
+void ModuleContext::onKeyChange(api::KeyChangeHandler handler) {
+  checkRegistering("a key change handler");
+  services_.extensions.keyChanges.push_back({name_, std::move(handler)});
+}
+
+void ModuleContext::onInterval(std::chrono::seconds interval, std::function<void()> task) {
+  checkRegistering("a periodic task");
+  periodicTasks_.push_back({name_, interval, std::move(task)});
+}
+
+void ModuleContext::advertiseStreamFeature(api::FeatureStage stage, xml::Element feature) {
+  checkRegistering("a stream feature");
+  services_.extensions.streamFeatures[stage].push_back({name_, std::move(feature)});
+}
+
+void ModuleContext::advertiseDiscoFeature(api::IqScope scope, std::string var) {
+  checkRegistering("a disco feature");
+  services_.extensions.discoFeatures[scope].push_back({name_, std::move(var)});
+}
+
+void ModuleContext::advertiseDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) {
+  checkRegistering("a disco identity");
+  services_.extensions.discoIdentities[scope].push_back({name_, std::move(identity)});
+}
+
+void ModuleContext::provideService(std::type_index type, void* service) {
+  checkRegistering("a service");
+  auto& services = services_.extensions.services;
+  if (const auto existing = services.find(type); existing != services.end()) {
+    throw std::logic_error("modules " + existing->second.owner + " and " + name_ +
+                           " both provide " + type.name());
+  }
+  services.emplace(type, router::ExtensionPoints::Owned<void*>{name_, service});
+  if (type == typeid(api::DeliveryJournal)) {
+    services_.extensions.journal = static_cast<api::DeliveryJournal*>(service);
+  }
+}
+
+void* ModuleContext::findService(std::type_index type) const {
+  return services_.extensions.findService(type);
+}
+
+void ModuleContext::onShard(const std::string& key, std::function<void()> work) {
+  if (core::ShardPool::onShardThread()) {
+    work();
+    return;
+  }
+  asio::post(services_.shards.shardFor(std::hash<std::string>{}(key)), std::move(work));
+}
+
+void ModuleContext::send(xml::Element stanza) {
+  const std::string key(stanza.attribute("to"));
+  onShard(key, [&router = services_.router, stanza = std::move(stanza)]() mutable {
+    router.route(std::move(stanza));
+  });
+}
+
+void ModuleContext::sendRecorded(xml::Element message, api::JournalId id) {
+  const std::string key(message.attribute("to"));
+  onShard(key, [&router = services_.router, message = std::move(message), id]() mutable {
+    router.route(std::move(message), id);
+  });
+}
+
+void ModuleContext::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
+  onShard(session.toString(),
+          [&router = services_.router, session, stanza = std::move(stanza)]() mutable {
+            router.deliverHeld(session, std::move(stanza));
+          });
+}
+
+void ModuleContext::deliverToResources(xml::Element presence) {
+  const std::string key(presence.attribute("to"));
+  onShard(key, [&router = services_.router, presence = std::move(presence)]() mutable {
+    router.deliverToResources(std::move(presence));
+  });
+}
+
+void ModuleContext::announceKeyChange(const api::KeyChange& change) {
+  for (const auto& handler : services_.extensions.keyChanges) handler.value(change);
+}
+
+std::vector<std::shared_ptr<const api::Session>> ModuleContext::sessionsOf(
+    const xmpp::Jid& bareJid) const {
+  auto sessions = services_.router.sessions().sessionsOf(bareJid);
+  return {sessions.begin(), sessions.end()};
+}
+
+std::vector<std::string> ModuleContext::discoFeatures(api::IqScope scope) const {
+  std::set<std::string> unique;
+  if (const auto found = services_.extensions.discoFeatures.find(scope);
+      found != services_.extensions.discoFeatures.end()) {
+    for (const auto& feature : found->second) unique.insert(feature.value);
+  }
+  return {unique.begin(), unique.end()};
+}
+
+std::vector<api::DiscoIdentity> ModuleContext::discoIdentities(api::IqScope scope) const {
+  std::vector<api::DiscoIdentity> identities;
+  if (const auto found = services_.extensions.discoIdentities.find(scope);
+      found != services_.extensions.discoIdentities.end()) {
+    for (const auto& identity : found->second) identities.push_back(identity.value);
+  }
+  return identities;
+}
+
+void ModuleContext::runBlocking(std::function<void()> work, api::WorkKind kind) {
+  (kind == api::WorkKind::External ? services_.externalWorkers : services_.workers)
+      .post(std::move(work));
+}
+
+}  // namespace kontalk::app

@@ -1,0 +1,139 @@
+#include "app/server/module_set.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "api/module_descriptor.hpp"
+
+namespace kontalk::app {
+namespace {
+
+using api::ModuleDescriptor;
+using api::ModuleRegistry;
+
+std::string knownModules() {
+  std::string names;
+  for (const auto& descriptor : ModuleRegistry::instance().all()) {
+    names += (names.empty() ? "" : ", ") + descriptor.name;
+  }
+  return names;
+}
+
+const ModuleDescriptor& descriptorOf(const std::string& name, const std::string& file, int line,
+                                     const std::string& where) {
+  const auto* descriptor = ModuleRegistry::instance().find(name);
+  if (descriptor == nullptr) {
+    config::throwConfigError(
+        file, line, where, "",
+        "names the unknown module \"" + name + "\" (known: " + knownModules() + ")");
+  }
+  return *descriptor;
+}
+
+// The enabled modules in start order: each after what it requires, otherwise by name. Checks
+// names, requirements and every [modules.NAME] table.
+std::vector<const ModuleDescriptor*> resolve(const ModulesSettings& settings,
+                                             const std::string& file) {
+  for (const auto& [name, table] : settings.sections) {
+    descriptorOf(name, file, table.line, "modules." + name).validate(&table, file);
+  }
+  std::set<std::string> enabled;
+  if (settings.enabled) {
+    for (const auto& name : *settings.enabled) {
+      (void)descriptorOf(name, file, settings.enabledLine, "modules");
+      enabled.insert(name);
+    }
+  } else {
+    for (const auto& descriptor : ModuleRegistry::instance().all()) enabled.insert(descriptor.name);
+  }
+  std::vector<const ModuleDescriptor*> ordered;
+  std::set<std::string> placed;
+  std::set<std::string> visiting;  // a requirement cycle is a build error, caught here
+  std::function<void(const std::string&)> place = [&](const std::string& name) {
+    if (placed.contains(name)) return;
+    const auto& descriptor = *ModuleRegistry::instance().find(name);
+    if (!visiting.insert(name).second) {
+      throw config::ConfigError("modules " + name + " require each other");
+    }
+    for (const auto& required : descriptor.dependencies) {
+      if (!enabled.contains(required)) {
+        config::throwConfigError(
+            file, settings.enabledLine, "modules", "enabled",
+            "leaves out \"" + required + "\", which module \"" + name + "\" requires");
+      }
+      place(required);
+    }
+    placed.insert(name);
+    ordered.push_back(&descriptor);
+  };
+  for (const auto& name : enabled) place(name);
+  return ordered;
+}
+
+const config::Value* sectionOf(const ModulesSettings& settings, const std::string& name) {
+  const auto found = settings.sections.find(name);
+  return found == settings.sections.end() ? nullptr : &found->second;
+}
+
+}  // namespace
+
+ModuleSet::ModuleSet(const ModulesSettings& settings, const std::string& configFile,
+                     ModuleServices& services)
+    : services_(services) {
+  for (const auto* descriptor : resolve(settings, configFile)) {
+    modules_.push_back(Entry{descriptor->create(sectionOf(settings, descriptor->name), configFile),
+                             std::make_unique<ModuleContext>(descriptor->name, services), false});
+  }
+}
+
+ModuleSet::~ModuleSet() = default;
+
+void ModuleSet::startAll() {
+  for (auto& entry : modules_) {
+    entry.module->start(*entry.context);
+    entry.context->closeRegistration();
+    entry.started = true;
+    spdlog::debug("module {} started", entry.context->moduleName());
+  }
+}
+
+void ModuleSet::stopAll() {
+  for (auto entry = modules_.rbegin(); entry != modules_.rend(); ++entry) {
+    if (!entry->started) continue;
+    entry->module->stop();
+    services_.extensions.removeOwner(entry->context->moduleName());
+    entry->started = false;
+  }
+}
+
+std::vector<PeriodicTask> ModuleSet::periodicTasks() const {
+  std::vector<PeriodicTask> tasks;
+  for (const auto& entry : modules_) {
+    const auto& registered = entry.context->periodicTasks();
+    tasks.insert(tasks.end(), registered.begin(), registered.end());
+  }
+  return tasks;
+}
+
+std::vector<std::string> ModuleSet::names() const {
+  std::vector<std::string> names;
+  for (const auto& entry : modules_) names.push_back(entry.context->moduleName());
+  return names;
+}
+
+void checkModuleSettings(const ModulesSettings& settings, const std::string& configFile) {
+  (void)resolve(settings, configFile);
+}
+
+std::vector<config::SectionReference> moduleReference() {
+  std::vector<config::SectionReference> references;
+  for (const auto& descriptor : ModuleRegistry::instance().all()) {
+    references.push_back(descriptor.reference());
+  }
+  return references;
+}
+
+}  // namespace kontalk::app

@@ -1,0 +1,53 @@
+#pragma once
+// The modules this server runs: chosen by [modules] enabled (default: every registered module),
+// checked (unknown names, missing requirements, bad options: start-up errors naming file, line
+// and key), created from their options and started in dependency order (a module after the
+// modules it requires; otherwise by name), stopped in reverse order with their registrations
+// undone.
+//
+// Threading: construct, startAll() and stopAll() on the main thread; stopAll() only after the
+// shards stopped (nothing may run a handler while registrations are undone).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/module.hpp"
+#include "app/config/config.hpp"
+#include "app/server/module_context.hpp"
+#include "config/section.hpp"
+
+namespace kontalk::app {
+
+class ModuleSet {
+ public:
+  // Throws config::ConfigError for a bad [modules] section.
+  ModuleSet(const ModulesSettings& settings, const std::string& configFile,
+            ModuleServices& services);
+  ~ModuleSet();
+
+  void startAll();
+  void stopAll();
+  // What started modules registered with onInterval().
+  std::vector<PeriodicTask> periodicTasks() const;
+  // Started modules, in start order.
+  std::vector<std::string> names() const;
+
+ private:
+  struct Entry {
+    std::unique_ptr<api::Module> module;
+    std::unique_ptr<ModuleContext> context;
+    bool started = false;
+  };
+  ModuleServices& services_;
+  std::vector<Entry> modules_;
+};
+
+// Checks [modules] without creating or starting anything (kontalkd --check-config): the names,
+// the requirements and every [modules.NAME] table. Throws config::ConfigError.
+void checkModuleSettings(const ModulesSettings& settings, const std::string& configFile);
+
+// The options of every registered module, by name (the configuration reference).
+std::vector<config::SectionReference> moduleReference();
+
+}  // namespace kontalk::app

@@ -1,0 +1,28 @@
+#pragma once
+// [server] and [log]: what the process is and where it keeps its data and log (options declared
+// once, config/section.hpp; docs/configuration.md is generated from the tables).
+
+#include <filesystem>
+#include <string>
+
+#include "config/section.hpp"
+
+namespace kontalk::core {
+
+struct ServerSettings {
+  std::string domain = "localhost";
+  std::filesystem::path dataDir = "var";
+  unsigned threads = 0;  // 0 = one shard per core
+  // The server's OpenPGP secret key (spec §1); generated on first start when absent.
+  std::filesystem::path pgpKey = "pgp/server-key.sec";
+};
+
+struct LogSettings {
+  std::string level = "info";
+  std::string file;  // empty: standard error
+};
+
+const config::Section<ServerSettings>& serverOptions();
+const config::Section<LogSettings>& logOptions();
+
+}  // namespace kontalk::core

@@ -1,0 +1,21 @@
+#pragma once
+// [tls]: the server's certificate and the TLS versions it accepts (options declared once,
+// config/section.hpp).
+
+#include <filesystem>
+
+#include "config/section.hpp"
+
+namespace kontalk::net {
+
+enum class TlsVersion { Tls12, Tls13 };
+
+struct TlsSettings {
+  std::filesystem::path certificate = "tls/certificate.pem";  // generated (self-signed) if absent
+  std::filesystem::path privateKey = "tls/private-key.pem";
+  TlsVersion minVersion = TlsVersion::Tls12;
+};
+
+const config::Section<TlsSettings>& tlsOptions();
+
+}  // namespace kontalk::net
