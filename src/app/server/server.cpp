@@ -118,7 +118,9 @@ struct Server::Parts {
   std::unique_ptr<storage::Storage> storage;
   pgp::ServerKey serverKey;
   StorageAccountDirectory accounts;
+  core::WorkerPool loginWorkers;
   core::WorkerPool workers;
+  core::WorkerPool externalWorkers;
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
