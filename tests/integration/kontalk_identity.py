@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pgpy
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pgpy.constants import (
     CompressionAlgorithm,
     HashAlgorithm,
@@ -33,6 +33,8 @@ from pgpy.constants import (
     SignatureType,
     SymmetricKeyAlgorithm,
 )
+
+import x509_der as der
 
 # Spec §2: the extension that carries the OpenPGP key block.
 BRIDGE_OID = "2.25.49058212633447845622587297037800555803"
@@ -164,6 +166,105 @@ def bridge_certificate(
          "-set_serial", "1", "-days", "1", "-sha256", "-out", str(certificate_path)],
         check=True, capture_output=True, timeout=OPENSSL_TIMEOUT_S,
     )
+    return certificate_path, key_path
+
+
+# Object identifiers of X509Bridge.createCertificate (RFC 5280 §4.2.1, Netscape's extension).
+_SHA1_WITH_RSA = "1.2.840.113549.1.1.5"
+_ORGANIZATION = "2.5.4.10"
+_COMMON_NAME = "2.5.4.3"
+_BASIC_CONSTRAINTS = "2.5.29.19"
+_KEY_USAGE = "2.5.29.15"
+_NETSCAPE_CERT_TYPE = "2.16.840.1.113730.1.1"
+_SUBJECT_KEY_IDENTIFIER = "2.5.29.14"
+_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"
+_SUBJECT_ALT_NAME = "2.5.29.17"
+_XMPP_ADDR = "1.3.6.1.5.5.7.8.5"
+# KeyUsage digitalSignature | nonRepudiation | keyEncipherment | keyAgreement | keyCertSign.
+_ANDROID_KEY_USAGE = 0xEC
+# NetscapeCertType sslClient | smime.
+_ANDROID_NETSCAPE_TYPE = 0xA0
+
+
+def _extension(oid: str, value: bytes, *, critical: bool = False) -> bytes:
+    """RFC 5280 Extension; DER leaves out critical = FALSE (the default)."""
+    flag = der.boolean(True) if critical else b""
+    return der.sequence(der.oid(oid), flag, der.octet_string(value))
+
+
+def _android_name(key: pgpy.PGPKey) -> bytes:
+    """O=OpenPGP to X.509 Bridge, then one CN per user id, whole (UTF8String, as BCStyle)."""
+    rdns = [der.set_of(der.sequence(der.oid(_ORGANIZATION), der.utf8_string("OpenPGP to X.509 Bridge")))]
+    for uid in key.userids:
+        rdns.append(der.set_of(der.sequence(der.oid(_COMMON_NAME), der.utf8_string(uid.userid))))
+    return der.sequence(*rdns)
+
+
+def _xmpp_addr_other_name(jid: str) -> bytes:
+    """Bouncy Castle's GeneralName(otherName, DLSequence(OID, UTF8String)) as the Android client
+    builds it (XmppAddrIdentifier): [0] IMPLICIT over the sequence, so `A0 { 06 OID 0C jid }`,
+    without the [0] EXPLICIT around the value that RFC 5280 §4.2.1.6 / RFC 6120 §13.7.1.4 ask
+    for. OpenSSL cannot parse this name; the server must not fail the handshake over it."""
+    return der.context(0, der.oid(_XMPP_ADDR) + der.utf8_string(jid))
+
+
+def android_bridge_certificate(
+    key: pgpy.PGPKey, key_block: bytes, directory: Path, *, name: str = "android"
+) -> tuple[Path, Path]:
+    """The bridge certificate exactly as the Android client's X509Bridge.createCertificate
+    makes it (spec §2): SHA1withRSA self-signature by the PGP primary key, serial 1,
+    notBefore = key creation time = notAfter for a key that never expires (creation + lifetime
+    otherwise), subject = issuer, basicConstraints CA critical, keyUsage 0xEC critical, Netscape
+    cert type sslClient|smime, subject and authority key identifiers, an xmppAddr otherName per
+    user id email, and the extension carrying `key_block` (the whole public keyring) as a BIT
+    STRING. Returns (certificate PEM, private key PEM) for TLS."""
+    directory.mkdir(parents=True, exist_ok=True)
+    private = rsa_private_key(key)
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    # RFC 5280 §4.2.1.2 method (1), as JcaX509ExtensionUtils: SHA-1 of the subjectPublicKey
+    # bits, which for RSA are the PKCS#1 RSAPublicKey.
+    rsa_public_key = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.PKCS1
+    )
+    key_id = hashlib.sha1(rsa_public_key).digest()
+    primary = key.pubkey
+    not_before = primary.created
+    lifetime = primary.expires_at
+    not_after = lifetime if lifetime is not None else not_before
+    name_der = _android_name(key)
+    algorithm = der.sequence(der.oid(_SHA1_WITH_RSA), der.null())
+    emails = [uid.email for uid in key.userids if uid.email]
+    extensions = [
+        _extension(_BASIC_CONSTRAINTS, der.sequence(der.boolean(True)), critical=True),
+        _extension(_KEY_USAGE, der.named_bits(_ANDROID_KEY_USAGE), critical=True),
+        _extension(_NETSCAPE_CERT_TYPE, der.named_bits(_ANDROID_NETSCAPE_TYPE)),
+        _extension(_SUBJECT_KEY_IDENTIFIER, der.octet_string(key_id)),
+        _extension(_AUTHORITY_KEY_IDENTIFIER, der.sequence(der.context(0, key_id, constructed=False))),
+    ]
+    if emails:
+        extensions.append(
+            _extension(_SUBJECT_ALT_NAME, der.sequence(*(_xmpp_addr_other_name(e) for e in emails)))
+        )
+    extensions.append(_extension(BRIDGE_OID, der.bit_string(key_block)))
+    tbs = der.sequence(
+        der.explicit(0, der.integer(2)),  # v3
+        der.integer(1),
+        algorithm,
+        name_der,
+        der.sequence(der.time(not_before), der.time(not_after)),
+        name_der,
+        spki,
+        der.explicit(3, der.sequence(*extensions)),
+    )
+    signature = private.sign(tbs, padding.PKCS1v15(), hashes.SHA1())
+    certificate = der.sequence(tbs, algorithm, der.bit_string(signature))
+    certificate_path = directory / f"{name}-cert.pem"
+    certificate_path.write_text(der.pem("CERTIFICATE", certificate))
+    key_path = directory / f"{name}-key.pem"
+    key_path.write_bytes(_private_key_pem(private))
+    key_path.chmod(0o600)
     return certificate_path, key_path
 
 

@@ -93,10 +93,17 @@ def to_toml(config: dict[str, dict[str, Any]]) -> str:
 def merge_config(
     base: dict[str, dict[str, Any]], overrides: dict[str, dict[str, Any]] | None
 ) -> dict[str, dict[str, Any]]:
+    """`overrides` on top of `base`; an override of None removes the key, so that the
+    server's own default applies (e.g. {"limits": {"max_stanza_bytes": None}})."""
     merged = {section: dict(keys) for section, keys in base.items()}
     for section, keys in (overrides or {}).items():
-        merged.setdefault(section, {}).update(keys)
-    return merged
+        target = merged.setdefault(section, {})
+        for key, value in keys.items():
+            if value is None:
+                target.pop(key, None)
+            else:
+                target[key] = value
+    return {section: keys for section, keys in merged.items() if keys}
 
 
 class KontalkServer:
