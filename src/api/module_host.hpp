@@ -119,7 +119,8 @@ class ModuleHost {
   // Delivers a presence addressed to a local account's bare JID to the account's available
   // resources (RFC 6121 §8.5.2.1.2) as the router would after the ToAccount hooks, ToSession
   // hooks included: for a ToAccount hook that held the presence back to keep it behind earlier
-  // stanzas of the same sender.
+  // stanzas of the same sender. Always queued behind what was already sent for the account
+  // (also by workers), never delivered inline.
   virtual void deliverToResources(xml::Element presence) = 0;
   virtual void announceKeyChange(const KeyChange& change) = 0;
   // The account's bound sessions as the router sees them now (a snapshot).

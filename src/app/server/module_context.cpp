@@ -106,40 +106,57 @@ void* ModuleContext::findService(std::type_index type) const {
   return services_.extensions.findService(type);
 }
 
-void ModuleContext::onShard(const std::string& key, std::function<void()> work) {
+namespace {
+
+// The account an address belongs to: work for one account keeps its order whatever resource it
+// names (a roster push to alice/phone and a presence to alice must not overtake each other).
+std::string accountOf(std::string_view address) {
+  return std::string(address.substr(0, address.find('/')));
+}
+
+}  // namespace
+
+asio::io_context& ModuleContext::shardOf(const std::string& account) {
+  return services_.shards.shardFor(std::hash<std::string>{}(account));
+}
+
+void ModuleContext::onShard(const std::string& account, std::function<void()> work) {
   if (core::ShardPool::onShardThread()) {
     work();
     return;
   }
-  asio::post(services_.shards.shardFor(std::hash<std::string>{}(key)), std::move(work));
+  asio::post(shardOf(account), std::move(work));
 }
 
 void ModuleContext::send(xml::Element stanza) {
-  const std::string key(stanza.attribute("to"));
-  onShard(key, [&router = services_.router, stanza = std::move(stanza)]() mutable {
+  const std::string account = accountOf(stanza.attribute("to"));
+  onShard(account, [&router = services_.router, stanza = std::move(stanza)]() mutable {
     router.route(std::move(stanza));
   });
 }
 
 void ModuleContext::sendRecorded(xml::Element message, api::JournalId id) {
-  const std::string key(message.attribute("to"));
-  onShard(key, [&router = services_.router, message = std::move(message), id]() mutable {
+  const std::string account = accountOf(message.attribute("to"));
+  onShard(account, [&router = services_.router, message = std::move(message), id]() mutable {
     router.route(std::move(message), id);
   });
 }
 
 void ModuleContext::deliverHeld(const xmpp::Jid& session, xml::Element stanza) {
-  onShard(session.toString(),
+  onShard(session.bareString(),
           [&router = services_.router, session, stanza = std::move(stanza)]() mutable {
             router.deliverHeld(session, std::move(stanza));
           });
 }
 
 void ModuleContext::deliverToResources(xml::Element presence) {
-  const std::string key(presence.attribute("to"));
-  onShard(key, [&router = services_.router, presence = std::move(presence)]() mutable {
-    router.deliverToResources(std::move(presence));
-  });
+  // Always queued, also from a shard: behind everything already posted for the account (what a
+  // module's worker sent for it just before, e.g. the roster push of a subscription, api doc).
+  const std::string account = accountOf(presence.attribute("to"));
+  asio::post(shardOf(account),
+             [&router = services_.router, presence = std::move(presence)]() mutable {
+               router.deliverToResources(std::move(presence));
+             });
 }
 
 void ModuleContext::announceKeyChange(const api::KeyChange& change) {

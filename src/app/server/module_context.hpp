@@ -86,9 +86,10 @@ class ModuleContext final : public api::ModuleHost {
  private:
   // Throws std::logic_error outside Module::start().
   void checkRegistering(std::string_view what) const;
-  // Runs `work` now when on a shard, else posts it to the shard `key` hashes to, so that work
-  // for one address keeps its order.
-  void onShard(const std::string& key, std::function<void()> work);
+  // Runs `work` now when on a shard, else posts it to the account's shard, so that work a
+  // worker asks for one account keeps its order.
+  void onShard(const std::string& account, std::function<void()> work);
+  asio::io_context& shardOf(const std::string& account);
 
   std::string name_;
   ModuleServices& services_;

@@ -121,13 +121,14 @@ api::HandlerResult RosterService::handleToAccount(api::StanzaEvent& event) {
   }
   if (type.empty() || type == "unavailable") {
     // §3.1.5: a contact approving a subscription sends `subscribed`, then its presence. The
-    // `subscribed` waits in this account's queue for storage (and causes the roster push), so
-    // a presence arriving behind it must wait there too, or the user would see the contact
-    // online before the subscription exists.
-    const bool held = queue_.postIfBusy(owner.toString(), [this, copy = event.stanza]() mutable {
+    // `subscribed` waits in this account's queue for storage and then causes the roster push,
+    // so a presence arriving behind it must come after both: it waits in the queue while that
+    // has work, else it is queued behind what the work already sent (deliverToResources).
+    auto deliver = [this, copy = event.stanza]() mutable {
       host_.deliverToResources(std::move(copy));
-    });
-    if (held) return api::HandlerResult::Handled;
+    };
+    if (!queue_.postIfBusy(owner.toString(), deliver)) deliver();
+    return api::HandlerResult::Handled;
   }
   return api::HandlerResult::Continue;
 }
