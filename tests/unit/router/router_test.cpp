@@ -156,6 +156,19 @@ TEST_F(RouterTest, MessageToABareJidGoesToTheHighestNonNegativePriority) {
   EXPECT_TRUE(unavailable->take().empty());
 }
 
+// RFC 6121 §8.5.2.1.1: resources of negative priority never get messages to the bare JID; with
+// only those, the account has no available resource (§8.5.2.2).
+TEST_F(RouterTest, OnlyNegativePriorityResourcesAreNoAvailableResource) {
+  auto negative = bind("alice@example.org/negative", true, -1);
+  router_.route(
+      stanza("<message from='bob@example.org/pc' to='alice@example.org' "
+             "type='chat'><body>hi</body></message>"));
+  EXPECT_TRUE(negative->take().empty());
+  const auto bounced = bob_->take();
+  ASSERT_EQ(bounced.size(), 1u);
+  EXPECT_EQ(errorCondition(bounced[0]), "service-unavailable");
+}
+
 // RFC 6121 §8.5.2.1.1: a headline goes to every available resource of non-negative priority.
 TEST_F(RouterTest, HeadlineToABareJidGoesToAllAvailableResources) {
   auto high = bind("alice@example.org/high", true, 5);

@@ -5,8 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
+#include <deque>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -118,25 +119,33 @@ TEST(SessionDirectoryTest, SessionsOfIsASnapshot) {
 }
 
 // Shards bind and unbind concurrently (ARCHITECTURE.md §5). Several threads bind, replace and
-// unbind sessions of a few accounts that share resources; afterwards every bound session was
-// either replaced (handed to exactly one binder) or unbound exactly once, nothing is left, and
-// no snapshot ever showed two sessions of one full JID or more than the limit.
+// unbind sessions of two accounts that share resources, over the limit. Afterwards every bound
+// session left the directory exactly once: replaced (handed to one binder) or unbound by its
+// owner, never both (a replaced session's unbind must not remove its successor); nothing is
+// left; no snapshot ever showed two sessions of one full JID or more than the limit.
 TEST(SessionDirectoryTest, ConcurrentBindsAndUnbindsKeepTheInvariants) {
   constexpr int kThreads = 4;
   constexpr int kRounds = 3000;
   constexpr std::size_t kLimit = 3;
   SessionDirectory directory(ResourceConflictPolicy::ReplaceOlder, kLimit);
-  std::atomic<int> bound{0};
-  std::atomic<int> replaced{0};
-  std::atomic<int> unbound{0};
-  std::atomic<int> refused{0};
-  std::atomic<int> violations{0};
+  // Each thread writes its own; the sessions stay alive so that their addresses are unique.
+  struct Outcome {
+    std::vector<std::shared_ptr<LocalSession>> bound;
+    std::vector<std::shared_ptr<LocalSession>> replaced;  // returned by this thread's binds
+    std::vector<const LocalSession*> unbound;             // its own, unbound successfully
+    int refused = 0;
+    int violations = 0;
+  };
+  std::vector<Outcome> outcomes(kThreads);
 
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::vector<std::shared_ptr<LocalSession>> mine;
+    threads.emplace_back([&directory, &outcome = outcomes[t], t] {
+      std::deque<std::shared_ptr<LocalSession>> mine;  // still bound, as far as we know
+      const auto unbind = [&](const std::shared_ptr<LocalSession>& each) {
+        if (directory.unbind(*each)) outcome.unbound.push_back(each.get());
+      };
       for (int round = 0; round < kRounds; ++round) {
         const int pick = (round * 7 + t * 13) % 16;
         const std::string account = "user" + std::to_string(pick % 2) + "@example.org";
@@ -144,37 +153,51 @@ TEST(SessionDirectoryTest, ConcurrentBindsAndUnbindsKeepTheInvariants) {
         auto fresh = session(full);
         const auto result = directory.bind(fresh);
         if (result.outcome == BindOutcome::Bound) {
-          ++bound;
+          outcome.bound.push_back(fresh);
           mine.push_back(fresh);
-          if (result.replaced) ++replaced;
+          if (result.replaced) outcome.replaced.push_back(result.replaced);
         } else {
-          ++refused;
+          ++outcome.refused;
         }
         const auto snapshot = directory.sessionsOf(parseJid(account));
         std::set<std::string> resources;
         for (const auto& each : snapshot) resources.insert(each->jid().resource());
-        if (snapshot.size() > kLimit || resources.size() != snapshot.size()) ++violations;
+        if (snapshot.size() > kLimit || resources.size() != snapshot.size()) ++outcome.violations;
         if (auto found = directory.find(parseJid(full)); found && found->jid() != parseJid(full)) {
-          ++violations;
+          ++outcome.violations;
         }
-        // Unbind an older session of ours now and then, possibly one already replaced.
+        // Now and then our oldest session ends, possibly one replaced meanwhile.
         if (round % 3 == 2 && !mine.empty()) {
-          if (directory.unbind(*mine.front())) ++unbound;
-          mine.erase(mine.begin());
+          unbind(mine.front());
+          mine.pop_front();
         }
       }
-      for (const auto& each : mine) {
-        if (directory.unbind(*each)) ++unbound;
-      }
+      for (const auto& each : mine) unbind(each);
     });
   }
   for (auto& thread : threads) thread.join();
   const auto elapsed = std::chrono::steady_clock::now() - started;
 
-  EXPECT_EQ(violations.load(), 0);
-  EXPECT_EQ(bound.load(), replaced.load() + unbound.load());
-  EXPECT_EQ(bound.load() + refused.load(), kThreads * kRounds);
-  EXPECT_GT(replaced.load(), 0);  // the threads did contend for the same resources
+  std::map<const LocalSession*, int> departures;
+  std::size_t bound = 0;
+  std::size_t replaced = 0;
+  int refused = 0;
+  for (const auto& outcome : outcomes) {
+    EXPECT_EQ(outcome.violations, 0);
+    for (const auto& each : outcome.replaced) ++departures[each.get()];
+    for (const auto* each : outcome.unbound) ++departures[each];
+    bound += outcome.bound.size();
+    replaced += outcome.replaced.size();
+    refused += outcome.refused;
+  }
+  int wrongDepartures = 0;
+  for (const auto& outcome : outcomes) {
+    for (const auto& each : outcome.bound) wrongDepartures += departures[each.get()] != 1;
+  }
+  EXPECT_EQ(wrongDepartures, 0);
+  EXPECT_EQ(bound + refused, static_cast<std::size_t>(kThreads * kRounds));
+  EXPECT_GT(replaced, 0u);  // the threads did contend for the same full JIDs
+  EXPECT_GT(refused, 0);    // and for the limit
   EXPECT_EQ(directory.size(), 0u);
   for (const char* account : {"user0@example.org", "user1@example.org"}) {
     EXPECT_TRUE(directory.sessionsOf(parseJid(account)).empty());
