@@ -4,8 +4,9 @@
 // registrations.
 //
 // The modules here are test-only, registered in this executable under names starting with
-// "test-" (no feature module is linked into app_tests). ModuleSet's default is every registered
-// module, and two of these conflict on purpose: tests name the modules they enable.
+// "test-", beside three feature modules linked into app_tests (ping, pubkey, version).
+// ModuleSet's default is every registered module, and two test modules conflict on purpose:
+// tests name the modules they enable.
 
 #include "app/server/module_set.hpp"
 
@@ -338,6 +339,22 @@ TEST_F(ModuleSetTest, StoppingUndoesEveryRegistrationOfTheStoppedModulesOnly) {
   EXPECT_EQ(registrationsOf(extensions_, "test-bystander"), 0u);
   EXPECT_TRUE(extensions_.iq.empty());
   EXPECT_TRUE(extensions_.services.empty());
+}
+
+// The same for feature modules as they are: ping, version and pubkey (linked into this test)
+// leave nothing behind.
+TEST_F(ModuleSetTest, StoppingRealModulesLeavesNothingBehind) {
+  auto set = started({"ping", "pubkey", "version"});
+  EXPECT_NE(extensions_.findIq(IqScope::Server, ns::kPing, api::IqType::Get), nullptr);
+  EXPECT_NE(extensions_.findIq(IqScope::Account, ns::kPubkey, api::IqType::Get), nullptr);
+  EXPECT_NE(extensions_.findIq(IqScope::Server, ns::kVersion, api::IqType::Get), nullptr);
+  EXPECT_EQ(extensions_.stanzaHooks[StanzaHook::ToSession].size(), 1u);
+  EXPECT_EQ(extensions_.sessionHandlers[api::SessionEvent::Preparing].size(), 1u);
+  set->stopAll();
+  for (const char* name : {"ping", "pubkey", "version"}) {
+    EXPECT_EQ(registrationsOf(extensions_, name), 0u) << name;
+  }
+  EXPECT_TRUE(extensions_.iq.empty());
 }
 
 // One handler per (scope, namespace, type): a second is a start-up error naming both modules.
