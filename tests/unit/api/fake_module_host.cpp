@@ -49,9 +49,7 @@ std::filesystem::path writeTestServerKey(const std::filesystem::path& directory,
 }
 
 FakeModuleHost::FakeModuleHost(std::string domain, std::string moduleName)
-    : domain_(std::move(domain)),
-      moduleName_(std::move(moduleName)),
-      dataDirectory_(directory_.path()) {}
+    : domain_(std::move(domain)), moduleName_(std::move(moduleName)) {}
 
 FakeModuleHost::~FakeModuleHost() = default;
 

@@ -12,11 +12,12 @@
 //   auto replies = host.takeSent();
 //
 // Blocking work is queued, not run inline: runBlocking() only appends to a queue that the test
-// drains with runPendingWork(). That is what the real host does (the work runs later, on a
-// worker), so a module that keeps a reference to a request past its handler, or answers before
-// its work ran, fails here as it would in the server: deliverIq() destroys its copy of the
-// request before it returns. It also lets a test look at the state between the handler and
-// the work. The contract of api/module_host.hpp is enforced where the fake can see it:
+// drains with runPendingWork(). In the server the work also runs later, on a worker, after the
+// handler returned and the request is gone; inline work would hide a module that keeps a
+// reference to the request instead of an api::KeptIqRequest. Here deliverIq() destroys its copy
+// of the request before it returns, so such a module reads freed memory as it would in the
+// server (a sanitizer build reports it). A test also sees the state between the handler and its
+// work (e.g. that nothing was answered before the storage look-up). The contract of api/module_host.hpp is enforced where the fake can see it:
 // registration only until start() returned, storage() and accounts() only inside blocking work
 // or a Preparing handler (std::logic_error otherwise). Tests set up data with database().
 //
@@ -161,12 +162,12 @@ class FakeModuleHost final : public ModuleHost {
   // ---- test set-up -------------------------------------------------------------------------
   // The storage for the test's own set-up and checks, without the worker-only rule.
   storage::Storage& database();
-  void setDataDirectory(std::filesystem::path directory) { dataDirectory_ = std::move(directory); }
 
   // ---- api::ModuleHost ---------------------------------------------------------------------
   const std::string& moduleName() const override { return moduleName_; }
   const std::string& domain() const override { return domain_; }
-  const std::filesystem::path& dataDirectory() const override { return dataDirectory_; }
+  // The temporary directory (the SQLite file and the test server key live there too).
+  const std::filesystem::path& dataDirectory() const override { return directory_.path(); }
   storage::Storage& storage() override;
   AccountDirectory& accounts() override;
   // Generated on first use (writeTestServerKey).
@@ -208,7 +209,6 @@ class FakeModuleHost final : public ModuleHost {
   std::string domain_;
   std::string moduleName_;
   storage::testing::TemporaryDirectory directory_;
-  std::filesystem::path dataDirectory_;
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<AccountDirectory> accounts_;
   mutable std::unique_ptr<pgp::ServerKey> serverKey_;
