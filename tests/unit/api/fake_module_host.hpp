@@ -17,9 +17,11 @@
 // reference to the request instead of an api::KeptIqRequest. Here deliverIq() destroys its copy
 // of the request before it returns, so such a module reads freed memory as it would in the
 // server (a sanitizer build reports it). A test also sees the state between the handler and its
-// work (e.g. that nothing was answered before the storage look-up). The contract of api/module_host.hpp is enforced where the fake can see it:
-// registration only until start() returned, storage() and accounts() only inside blocking work
-// or a Preparing handler (std::logic_error otherwise). Tests set up data with database().
+// work (e.g. that nothing was answered before the storage look-up).
+//
+// The contract of api/module_host.hpp is enforced where the fake can see it: registration only
+// until start() returned, storage() and accounts() only inside blocking work or a Preparing
+// handler (std::logic_error otherwise). Tests set up data with database().
 //
 // Storage is a real, migrated SQLite file in a temporary directory (created on first use), and
 // accounts() is the server's own AccountDirectory over it.
