@@ -112,6 +112,8 @@ void ModuleSet::stopAll() {
 std::vector<PeriodicTask> ModuleSet::periodicTasks() const {
   std::vector<PeriodicTask> tasks;
   for (const auto& entry : modules_) {
+    // A stopped module's registrations are undone (ARCHITECTURE.md §4): its tasks too.
+    if (!entry.started) continue;
     const auto& registered = entry.context->periodicTasks();
     tasks.insert(tasks.end(), registered.begin(), registered.end());
   }
