@@ -2,6 +2,7 @@
 // The Kontalk bridge certificate (spec §2): a self-signed X.509 certificate whose public key is
 // the user's OpenPGP primary key and whose extension carries the OpenPGP key block.
 
+#include <string>
 #include <string_view>
 
 #include "pgp/public_key.hpp"
@@ -14,5 +15,10 @@ namespace kontalk::pgp {
 // key (spec §3 steps 1–2). X.509 validity, signature and chain are ignored on purpose (spec §2):
 // trust comes from the server's certification only. Errors name the failed check.
 Result<PublicKey> keyFromBridgeCertificate(std::string_view certificateDer);
+
+// Step 1 alone: the OpenPGP key block of the extension, unparsed and unchecked (for
+// readKeyClaims; trust nothing in it before keyFromBridgeCertificate). No signature is checked:
+// a DER parse and a copy.
+Result<std::string> keyBlockOfBridgeCertificate(std::string_view certificateDer);
 
 }  // namespace kontalk::pgp

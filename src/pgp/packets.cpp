@@ -60,6 +60,20 @@ Result<std::vector<Packet>> split(std::string_view data) {
   return packets;
 }
 
+KeyExtent firstKeyExtent(const std::vector<Packet>& packets) {
+  KeyExtent extent{packets.size(), packets.size()};
+  for (std::size_t index = 1; index < packets.size(); ++index) {
+    const int tag = packets[index].tag;
+    if (tag == kPublicKey || tag == kSecretKey) {
+      extent.end = index;
+      break;
+    }
+    if (tag == kPublicSubkey && extent.subkeys == packets.size()) extent.subkeys = index;
+  }
+  if (extent.subkeys > extent.end) extent.subkeys = extent.end;
+  return extent;
+}
+
 std::string frame(int tag, std::string_view body) {
   std::string out;
   out.push_back(static_cast<char>(0xC0 | tag));

@@ -18,6 +18,7 @@ inline constexpr int kSignature = 2;
 inline constexpr int kSecretKey = 5;
 inline constexpr int kPublicKey = 6;
 inline constexpr int kUserId = 13;
+inline constexpr int kPublicSubkey = 14;
 
 struct Packet {
   int tag = 0;
@@ -28,6 +29,15 @@ struct Packet {
 // Splits `data` into packets. Partial body lengths (§4.2.2.4) and indeterminate old-format
 // lengths are refused: key material never uses them.
 Result<std::vector<Packet>> split(std::string_view data);
+
+// The first transferable key of `packets` (§11.1), which start with its primary key packet: its
+// packets are [0, end), where the next primary key (public or secret) begins, and its subkeys
+// begin at `subkeys` (== end without subkeys). User ids and their signatures precede `subkeys`.
+struct KeyExtent {
+  std::size_t subkeys = 0;
+  std::size_t end = 0;
+};
+KeyExtent firstKeyExtent(const std::vector<Packet>& packets);
 
 // A new-format packet (§4.2.2) with `tag` around `body`.
 std::string frame(int tag, std::string_view body);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "pgp/armor.hpp"
 #include "pgp/packets.hpp"
 #include "pgp/rnp_handles.hpp"
 #include "pgp/rsa_key.hpp"
@@ -22,68 +23,44 @@ std::string emailOf(std::string_view text) {
   return email;
 }
 
-bool isArmored(std::string_view data) {
-  return data.find("-----BEGIN PGP") != std::string_view::npos;
-}
-
-Result<std::string> dearmor(std::string_view armored) {
-  rnp_input_t rawInput = nullptr;
-  if (rnp_input_from_memory(&rawInput, reinterpret_cast<const std::uint8_t*>(armored.data()),
-                            armored.size(), false) != RNP_SUCCESS) {
-    return fail("OpenPGP: cannot read armored key");
-  }
-  rnp::Input input(rawInput);
-  rnp_output_t rawOutput = nullptr;
-  if (rnp_output_to_memory(&rawOutput, 0) != RNP_SUCCESS)
-    return fail("librnp: cannot allocate output");
-  rnp::Output output(rawOutput);
-  if (rnp_dearmor(input.get(), output.get()) != RNP_SUCCESS)
-    return fail("OpenPGP: bad ASCII armor");
-  std::uint8_t* data = nullptr;
-  std::size_t size = 0;
-  if (rnp_output_memory_get_buf(output.get(), &data, &size, false) != RNP_SUCCESS) {
-    return fail("librnp: cannot read dearmored key");
-  }
-  return std::string(reinterpret_cast<const char*>(data), size);
-}
-
 }  // namespace
+
+UserId UserId::fromText(std::string_view text) {
+  return UserId{std::string(text), emailOf(text)};
+}
 
 Result<PublicKey> PublicKey::parse(std::string_view input) {
   if (input.size() > kMaxKeySize)
     return fail("OpenPGP: key larger than " + std::to_string(kMaxKeySize) + " bytes");
-  std::string binary;
-  if (isArmored(input)) {
-    auto dearmored = dearmor(input);
-    if (!dearmored) return tl::unexpected(dearmored.error());
-    binary = std::move(*dearmored);
-  } else {
-    binary.assign(input);
-  }
+  auto dearmored = armor::binaryPackets(input);
+  if (!dearmored) return tl::unexpected(dearmored.error());
+  const std::string& binary = *dearmored;
   auto packets = packets::split(binary);
   if (!packets) return tl::unexpected(packets.error());
   if (packets->empty() || packets->front().tag != packets::kPublicKey) {
     return fail("OpenPGP: not a transferable public key");
   }
   // The first key only: its packets run up to the next primary key (RFC 4880 §11.1).
-  std::size_t end = 1;
-  while (end < packets->size() && (*packets)[end].tag != packets::kPublicKey &&
-         (*packets)[end].tag != packets::kSecretKey) {
-    ++end;
-  }
-  const auto& last = (*packets)[end - 1].whole;
-  const std::size_t keyLength = static_cast<std::size_t>(last.data() + last.size() - binary.data());
+  const auto extent = packets::firstKeyExtent(*packets);
+  const auto endOf = [&](std::size_t count) {
+    const auto& last = (*packets)[count - 1].whole;
+    return static_cast<std::size_t>(last.data() + last.size() - binary.data());
+  };
   if (packets->front().body.empty() || packets->front().body.front() != 4) {
     return fail("OpenPGP: only v4 keys are supported");
   }
 
   PublicKey key;
   key.fingerprint_ = packets::upperHex(packets::fingerprintV4(packets->front().body));
-  key.binary_ = binary.substr(0, keyLength);
+  key.binary_ = binary.substr(0, endOf(extent.end));
+  key.primaryLength_ = endOf(extent.subkeys);
 
   auto ffi = rnp::makeFfi();
   if (!ffi) return tl::unexpected(ffi.error());
-  if (auto imported = rnp::importKeys(ffi->get(), key.binary_, false); !imported) {
+  // Without the subkeys: the Android client's signing subkey carries a primary key binding
+  // signature (RFC 4880 §5.2.1, 0x19) that librnp finds wrong ("wrong lbits", written to stderr
+  // by Debian's librnp whatever rnp_ffi_set_log_fd says); nothing here depends on subkeys.
+  if (auto imported = rnp::importKeys(ffi->get(), key.withoutSubkeys(), false); !imported) {
     return tl::unexpected(imported.error());
   }
   auto handle = rnp::locateByFingerprint(ffi->get(), key.fingerprint_);
@@ -106,8 +83,7 @@ Result<PublicKey> PublicKey::parse(std::string_view input) {
     auto text = rnp::string([&](char** out) { return rnp_key_get_uid_at(handle->get(), i, out); },
                             "user id");
     if (!text) return tl::unexpected(text.error());
-    UserId uid{*text, emailOf(*text)};
-    key.userIds_.push_back(std::move(uid));
+    key.userIds_.push_back(UserId::fromText(*text));
   }
   return key;
 }

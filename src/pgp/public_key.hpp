@@ -19,6 +19,9 @@ namespace kontalk::pgp {
 struct UserId {
   std::string text;   // the whole user id, e.g. "Alice <4bdd...@example.net>"
   std::string email;  // the part inside <...>, lowercase; empty when there is none
+
+  // The user id whose text is `text` (RFC 4880 §5.11, by convention an RFC 2822 name-addr).
+  static UserId fromText(std::string_view text);
 };
 
 class PublicKey {
@@ -38,6 +41,12 @@ class PublicKey {
   bool isExpired(std::int64_t now) const { return expirationTime_ && *expirationTime_ <= now; }
   const std::vector<UserId>& userIds() const { return userIds_; }
   const std::string& binary() const { return binary_; }  // the whole key, binary packets
+  // The primary key with its user ids, revocations and their signatures: binary() without the
+  // subkeys. What librnp is given to check: the server judges only the primary key and its
+  // user ids (spec §3, §4), never subkeys, so their signatures are never verified.
+  std::string_view withoutSubkeys() const {
+    return std::string_view(binary_).substr(0, primaryLength_);
+  }
 
   // The RSA primary key as DER SubjectPublicKeyInfo, to compare with an X.509 certificate's key
   // (spec §3 step 2). Fails for non-RSA primary keys.
@@ -45,6 +54,7 @@ class PublicKey {
 
  private:
   std::string binary_;
+  std::size_t primaryLength_ = 0;
   std::string fingerprint_;
   std::int64_t creationTime_ = 0;
   std::optional<std::int64_t> expirationTime_;

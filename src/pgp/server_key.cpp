@@ -210,7 +210,8 @@ Result<std::string> ServerKey::certifiedJid(const PublicKey& userKey,
   if (auto imported = rnp::importKeys(ffi->get(), publicKeyBinary(), false); !imported) {
     return tl::unexpected(imported.error());
   }
-  if (auto imported = rnp::importKeys(ffi->get(), userKey.binary(), false); !imported) {
+  // Subkeys are never judged (see PublicKey::withoutSubkeys).
+  if (auto imported = rnp::importKeys(ffi->get(), userKey.withoutSubkeys(), false); !imported) {
     return tl::unexpected(imported.error());
   }
   auto key = rnp::locateByFingerprint(ffi->get(), userKey.fingerprint());

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/key_store.hpp"
 #include "storage/result.hpp"
 
 namespace kontalk::storage {
@@ -45,6 +46,11 @@ class AccountStore {
   virtual Result<void> setCredentials(const Account& account) = 0;
   // Removes the account and its credentials; NotFound when there was none.
   virtual Result<void> remove(const std::string& username, const std::string& domain) = 0;
+  // Registration (spec §4.2): removes the account named by `account` with everything it owns,
+  // if there is one (forced re-registration), creates `account` and makes `currentKey` its key
+  // (as KeyStore::setCurrentKey), all in one transaction: whatever fails or crashes on the way,
+  // either the old account is intact or the new one exists with its key.
+  virtual Result<void> replace(const Account& account, const StoredKey& currentKey) = 0;
   virtual Result<std::vector<std::string>> list(
       const std::string& domain) = 0;  // usernames, sorted
 };

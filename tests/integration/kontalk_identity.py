@@ -18,7 +18,9 @@ Everything is synchronous and bounded (the openssl call has a timeout).
 from __future__ import annotations
 
 import hashlib
+import struct
 import subprocess
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -111,6 +113,76 @@ def revoked(key: pgpy.PGPKey, key_block: bytes | None = None) -> bytes:
     public, _ = pgpy.PGPKey.from_blob(key_block if key_block is not None else public_binary(key))
     public |= key.revoke(public)
     return bytes(public)
+
+
+def _packets(block: bytes) -> list[tuple[int, bytes, bytes]]:
+    """(tag, body, whole packet) of each packet of a binary key block (RFC 4880 §4.2); pgpy
+    writes definite lengths only."""
+    packets = []
+    offset = 0
+    while offset < len(block):
+        header = block[offset]
+        if header & 0x40:  # new format (§4.2.2)
+            tag = header & 0x3F
+            first = block[offset + 1]
+            if first < 192:
+                length, header_length = first, 2
+            elif first < 224:
+                length, header_length = ((first - 192) << 8) + block[offset + 2] + 192, 3
+            else:
+                length, header_length = struct.unpack(">I", block[offset + 2 : offset + 6])[0], 6
+        else:  # old format (§4.2.1)
+            tag = (header >> 2) & 0x0F
+            header_length = {0: 2, 1: 3, 2: 5}[header & 0x03]
+            length = int.from_bytes(block[offset + 1 : offset + header_length], "big")
+        end = offset + header_length + length
+        packets.append((tag, block[offset + header_length : end], block[offset:end]))
+        offset = end
+    return packets
+
+
+def _packet(tag: int, body: bytes) -> bytes:
+    """A new-format packet with a five-octet length (§4.2.2.3)."""
+    return bytes([0xC0 | tag, 0xFF]) + struct.pack(">I", len(body)) + body
+
+
+def _mpi(value: bytes) -> bytes:
+    value = value.lstrip(b"\0")
+    return struct.pack(">H", (len(value) - 1) * 8 + value[0].bit_length()) + value
+
+
+def padded_key_block(key: pgpy.PGPKey, size: int) -> bytes:
+    """The public key of `key` grown to at least `size` bytes with extra user ids, each with a
+    valid self-certification (0x13, SHA-256), before the subkeys: a key that is expensive to
+    check (one RSA verification per user id), as an attacker would send it. The key's own user
+    id stays first. Built by hand because pgpy's add_uid takes minutes for hundreds of ids."""
+    packets = _packets(public_binary(key))
+    primary = packets[0][1]
+    key_prefix = b"\x99" + struct.pack(">H", len(primary)) + primary
+    key_fingerprint = hashlib.sha1(key_prefix).digest()
+    signer = rsa_private_key(key)
+    extra = b""
+    total = sum(len(whole) for _, _, whole in packets)
+    number = 0
+    while total + len(extra) < size:
+        uid = f"Padding user id {number} <padding{number}@example.invalid>".encode()
+        number += 1
+        # §5.2.3: creation time (2) and issuer fingerprint (33) hashed, issuer key id (16) not.
+        hashed = bytes([5, 2]) + struct.pack(">I", int(time.time()))
+        hashed += bytes([22, 33, 4]) + key_fingerprint
+        head = bytes([4, 0x13, 1, 8]) + struct.pack(">H", len(hashed)) + hashed
+        # §5.2.4: key, user id (0xB4 framing), the signature's hashed part and its trailer.
+        signed = key_prefix + b"\xb4" + struct.pack(">I", len(uid)) + uid + head
+        signed += b"\x04\xff" + struct.pack(">I", len(head))
+        signature = signer.sign(signed, padding.PKCS1v15(), hashes.SHA256())
+        unhashed = bytes([9, 16]) + key_fingerprint[-8:]
+        body = head + struct.pack(">H", len(unhashed)) + unhashed
+        body += hashlib.sha256(signed).digest()[:2] + _mpi(signature)
+        extra += _packet(13, uid) + _packet(2, body)
+    # RFC 4880 §11.1: user ids come before the subkeys.
+    first_subkey = next((i for i, (tag, _, _) in enumerate(packets) if tag == 14), len(packets))
+    return (b"".join(whole for _, _, whole in packets[:first_subkey]) + extra
+            + b"".join(whole for _, _, whole in packets[first_subkey:]))
 
 
 def _private_key_pem(private: rsa.RSAPrivateKey) -> bytes:

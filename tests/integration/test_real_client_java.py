@@ -72,6 +72,11 @@ def test_android_client_registers_logs_in_and_is_served(make_server, real_client
     expected = rf"OK tls={re.escape(tls)} jid={re.escape(jid)}/[0-9a-f]{{16}}"
     succeeded = status == 0 and re.fullmatch(expected, last)
     assert succeeded, f"the Java client (Android client credentials) failed, exit {status}:\n{transcript}"
+    # The client's signing subkey carries a cross-signature librnp finds wrong; the server never
+    # judges subkeys, so librnp must not write about it into the log (it bypasses the logger).
+    librnp_lines = re.findall(r"^\[\w+\(\) [^\]]*:\d+\] .*$", server.log_path.read_text(errors="replace"),
+                              re.MULTILINE)
+    assert not librnp_lines, f"librnp wrote to the server's standard error: {librnp_lines[:5]}"
 
 
 def test_android_client_accepts_service_terms_the_server_announces(make_server, real_client_classpath):

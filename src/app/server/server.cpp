@@ -140,7 +140,7 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
   p.modules.startAll();
   p.c2s.reset(new stream::C2sServices{
       p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
-      stream::SaslServices{p.storage->accounts(), p.workers, p.domain.domain(),
+      stream::SaslServices{p.storage->accounts(), p.loginWorkers, p.domain.domain(),
                            static_cast<api::CertificateLogin*>(
                                p.extensions.findService(typeid(api::CertificateLogin)))}});
   for (std::size_t i = 0; i < p.shards.size(); ++i) {

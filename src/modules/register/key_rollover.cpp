@@ -4,6 +4,7 @@
 #include "base/unix_time.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
+#include "pgp/server_key.hpp"
 #include "storage/storage.hpp"
 
 namespace kontalk::modules::registration {
@@ -68,6 +69,25 @@ void Registration::rollOverKey(const IqReply& reply, const xmpp::DataForm& form,
     spdlog::info("register: {} rolls its key over to {}", jid, key->fingerprint());
     certifyAndAnswer(reply, *key, user);
   });
+}
+
+void Registration::certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& key,
+                                    const xmpp::Jid& user) {
+  auto certified = host_.serverKey().certify(key, user.bareString());
+  if (!certified) {
+    spdlog::info("register: cannot certify key {} for {}: {}", key.fingerprint(), user.bareString(),
+                 certified.error().message);
+    reply.error(stanzaError(StanzaErrorCondition::Forbidden, kInvalidPublicKey));
+    return;
+  }
+  storage::StoredKey stored{key.fingerprint(), *certified, base::unixNow()};
+  if (auto saved = host_.storage().keys().setCurrentKey(user.local(), user.domain(), stored);
+      !saved) {
+    reply.failure(saved.error(), "storing the key of " + user.bareString());
+    return;
+  }
+  host_.announceKeyChange(api::KeyChange{user.bare(), key.fingerprint(), *certified});
+  reply.result(signedKeyQuery(*certified));
 }
 
 }  // namespace kontalk::modules::registration

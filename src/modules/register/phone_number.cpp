@@ -47,4 +47,9 @@ std::string usernameForPhoneNumber(std::string_view e164) {
   return base::hexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+bool isPhoneNumberUsername(std::string_view username) {
+  return username.size() == 2 * SHA_DIGEST_LENGTH &&
+         username.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 }  // namespace kontalk::modules::registration

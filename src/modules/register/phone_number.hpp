@@ -16,5 +16,7 @@ std::optional<std::string> normalizePhoneNumber(std::string_view input);
 // The JID localpart of the user with this E.164 number: sha1("+15555215554") =
 // "4bdd4f929f3a1062253e4e496bafba0bdfb5db75".
 std::string usernameForPhoneNumber(std::string_view e164);
+// Whether `username` has the form usernameForPhoneNumber gives: 40 lowercase hex digits.
+bool isPhoneNumberUsername(std::string_view username);
 
 }  // namespace kontalk::modules::registration

@@ -1,4 +1,6 @@
-// Spec §4.1: a client asks for a verification of its phone number.
+// Spec §4.1: a client asks for a verification of its phone number. Checks on the shard (terms,
+// number, throttle), then the account look-up on the storage pool, the provider on the external
+// pool (a gateway may take its whole timeout) and the pending verification on the storage pool.
 #include <spdlog/spdlog.h>
 
 #include "base/unix_time.hpp"
@@ -11,6 +13,16 @@ namespace kontalk::modules::registration {
 
 using xmpp::StanzaErrorCondition;
 
+// One verification request on its way through the stages (storage, provider, storage).
+struct Registration::PhoneVerification {
+  IqReply reply;
+  std::string phone;  // E.164
+  std::string address;
+  bool force = false;
+  // The provider chosen for the request; after startWithProvider, the one that started it.
+  VerificationProvider* provider = nullptr;
+};
+
 namespace {
 
 // Spec §4.1 "Provider choice".
@@ -22,13 +34,6 @@ VerificationProvider& chooseProvider(const ProviderSet& providers, const xmpp::D
     return *providers.fallback();
   }
   return providers.primary();
-}
-
-// Spec §0, §4.1: the Android client maps service-unavailable of type wait to "throttled".
-xmpp::StanzaError throttledError() {
-  auto error = stanzaError(StanzaErrorCondition::ServiceUnavailable, kTooManyAttempts);
-  error.type = xmpp::StanzaErrorType::Wait;
-  return error;
 }
 
 }  // namespace
@@ -52,65 +57,83 @@ void Registration::startVerification(const IqReply& reply, const xmpp::DataForm&
     reply.error(throttledError());
     return;
   }
-  const bool force = isTrue(form.value("force"));
-  VerificationProvider& provider = chooseProvider(providers_, form);
-  host_.runBlocking([this, reply, phone = *phone, force, &provider, address] {
-    const std::string username = usernameForPhoneNumber(phone);
-    const std::string& domain = host_.domain();
-    auto existing = host_.storage().accounts().find(username, domain);
-    if (!existing) {
-      reply.failure(existing.error(), "account look-up");
-      return;
-    }
-    if (existing->has_value() && !force) {
-      spdlog::info("register: {} refused for {}: already registered", address, phone);
-      auto error = stanzaError(StanzaErrorCondition::Conflict, kAlreadyRegistered);
-      error.type = xmpp::StanzaErrorType::Modify;
-      reply.error(error);
-      return;
-    }
-    // Spec §4.1: when a provider cannot start, the fallback is tried once; a provider that is
-    // busy with this number (spec §4.5) is a throttle, not a failure.
-    VerificationProvider* used = &provider;
-    auto started = used->start(domain, phone);
-    if (!started && !started.error().is(StatusCode::Overloaded) &&
-        providers_.fallback() != nullptr && providers_.fallback() != used) {
-      spdlog::warn("register: provider {} failed for {}: {}; trying {}", used->name(), phone,
-                   started.error().message, providers_.fallback()->name());
-      used = providers_.fallback();
-      started = used->start(domain, phone);
-    }
-    if (!started && started.error().is(StatusCode::Overloaded)) {
-      spdlog::info("register: {} refused for {}: provider {} is busy: {}", address, phone,
-                   used->name(), started.error().message);
-      reply.error(throttledError());
-      return;
-    }
-    if (!started) {
-      spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone,
-                   started.error().message);
-      reply.error(stanzaError(StanzaErrorCondition::NotAcceptable, kUnableToVerify));
-      return;
-    }
-    storage::VerificationRequest request;
-    request.username = username;
-    request.domain = domain;
-    request.phone = phone;
-    request.provider = std::string(used->name());
-    request.handle = std::move(started->handle);
-    request.createdAt = base::unixNow();
-    request.expiresAt = request.createdAt + config_.codeTtl.count();
-    if (auto stored = host_.storage().registration().putVerification(request); !stored) {
-      reply.failure(stored.error(), "storing the verification");
-      return;
-    }
-    spdlog::info("register: verification of {} ({}) started with {}", phone, username,
-                 used->name());
-    const bool canFallback = providers_.fallback() != nullptr && providers_.fallback() != used;
-    const std::string sender = started->sender.value_or(std::string(used->senderId()));
-    reply.result(verificationStartedQuery(used->instructions(phone), sender, used->challengeType(),
-                                          canFallback));
+  auto verification = std::make_shared<PhoneVerification>(PhoneVerification{
+      reply, *phone, address, isTrue(form.value("force")), &chooseProvider(providers_, form)});
+  host_.runBlocking([this, verification] { checkAccount(verification); });
+}
+
+void Registration::checkAccount(const std::shared_ptr<PhoneVerification>& verification) {
+  const std::string& phone = verification->phone;
+  auto existing = host_.storage().accounts().find(usernameForPhoneNumber(phone), host_.domain());
+  if (!existing) {
+    verification->reply.failure(existing.error(), "account look-up");
+    return;
+  }
+  if (existing->has_value() && !verification->force) {
+    spdlog::info("register: {} refused for {}: already registered", verification->address, phone);
+    auto error = stanzaError(StanzaErrorCondition::Conflict, kAlreadyRegistered);
+    error.type = xmpp::StanzaErrorType::Modify;
+    verification->reply.error(error);
+    return;
+  }
+  host_.runBlocking([this, verification] { startWithProvider(verification); },
+                    api::WorkKind::External);
+}
+
+void Registration::startWithProvider(const std::shared_ptr<PhoneVerification>& verification) {
+  const std::string& phone = verification->phone;
+  const std::string& domain = host_.domain();
+  // Spec §4.1: when a provider cannot start, the fallback is tried once; a provider that is
+  // busy with this number (spec §4.5) is a throttle, not a failure.
+  VerificationProvider* used = verification->provider;
+  auto started = used->start(domain, phone);
+  if (!started && !started.error().is(StatusCode::Overloaded) && providers_.fallback() != nullptr &&
+      providers_.fallback() != used) {
+    spdlog::warn("register: provider {} failed for {}: {}; trying {}", used->name(), phone,
+                 started.error().message, providers_.fallback()->name());
+    used = providers_.fallback();
+    started = used->start(domain, phone);
+  }
+  if (!started && started.error().is(StatusCode::Overloaded)) {
+    spdlog::info("register: {} refused for {}: provider {} is busy: {}", verification->address,
+                 phone, used->name(), started.error().message);
+    verification->reply.error(throttledError());
+    return;
+  }
+  if (!started) {
+    spdlog::warn("register: provider {} failed for {}: {}", used->name(), phone,
+                 started.error().message);
+    verification->reply.error(stanzaError(StanzaErrorCondition::NotAcceptable, kUnableToVerify));
+    return;
+  }
+  verification->provider = used;
+  host_.runBlocking([this, verification, outcome = std::move(*started)] {
+    storeVerification(verification, outcome);
   });
+}
+
+void Registration::storeVerification(const std::shared_ptr<PhoneVerification>& verification,
+                                     const VerificationStarted& started) {
+  const std::string& phone = verification->phone;
+  const VerificationProvider& used = *verification->provider;
+  storage::VerificationRequest request;
+  request.username = usernameForPhoneNumber(phone);
+  request.domain = host_.domain();
+  request.phone = phone;
+  request.provider = std::string(used.name());
+  request.handle = started.handle;
+  request.createdAt = base::unixNow();
+  request.expiresAt = request.createdAt + config_.codeTtl.count();
+  if (auto stored = host_.storage().registration().putVerification(request); !stored) {
+    verification->reply.failure(stored.error(), "storing the verification");
+    return;
+  }
+  spdlog::info("register: verification of {} ({}) started with {}", phone, request.username,
+               used.name());
+  const bool canFallback = providers_.fallback() != nullptr && providers_.fallback() != &used;
+  const std::string sender = started.sender.value_or(std::string(used.senderId()));
+  verification->reply.result(verificationStartedQuery(used.instructions(phone), sender,
+                                                      used.challengeType(), canFallback));
 }
 
 }  // namespace kontalk::modules::registration

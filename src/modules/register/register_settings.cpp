@@ -113,6 +113,12 @@ const config::Section<RegisterSettings>& registerOptions() {
                       "verification requests per window by phone prefix");
         option.integer("throttle_prefix_digits", &S::prefixDigits, std::size_t{1}, std::size_t{15},
                        "digits of the prefix throttle_prefix counts by");
+        option.parsed("throttle_code_ip", &S::throttleCodeAddress, attemptLimitCodec(),
+                      "code submissions (spec §4.2) per window by client IP, checked before the "
+                      "submitted key is read; refused like throttle_ip");
+        option.parsed("throttle_code_user", &S::throttleCodeUser, attemptLimitCodec(),
+                      "code submissions per window for one account (the JID the submitted key "
+                      "names)");
         option.text("sender_id", &S::senderId, "the sender shown to the user (the form's `from`)");
         option.duration(
             "private_key_ttl", &S::privateKeyTtl, seconds(60), seconds(30 * 86400),

@@ -26,6 +26,10 @@ struct RegisterSettings {
   AttemptLimit throttlePhone{3, std::chrono::seconds(30)};
   AttemptLimit throttlePrefix{3, std::chrono::seconds(30)};
   std::size_t prefixDigits = 6;
+  // Code submissions (spec §4.2): more than a user mistyping needs (a verification survives 5
+  // wrong codes), few enough that a flood of submissions with large keys costs the server little.
+  AttemptLimit throttleCodeAddress{10, std::chrono::seconds(60)};
+  AttemptLimit throttleCodeUser{5, std::chrono::seconds(60)};
   std::string senderId = "KONTALK";
   std::chrono::seconds privateKeyTtl{86400};
   // The SMS gateway provider ("http").

@@ -15,16 +15,18 @@ Registration::Registration(api::ModuleHost& host, RegisterSettings config)
       config_(std::move(config)),
       providers_(config_, host.dataDirectory()),
       throttle_(config_.throttleAddress, config_.throttlePhone, config_.throttlePrefix,
-                config_.prefixDigits) {}
+                config_.prefixDigits),
+      codeThrottle_(config_.throttleCodeAddress, config_.throttleCodeUser) {}
 
 api::HandlerResult Registration::handlePreAuthSet(const api::IqRequest& request) {
   // A copy: the request lives only as long as this call, the reply outlives it.
   const IqReply reply(host_, request);
   const auto form = submittedForm(request.payload);
+  const std::string address = addressWithoutPort(request.client->remoteAddress);
   if (form && form->value("phone")) {
-    startVerification(reply, *form, addressWithoutPort(request.client->remoteAddress));
+    startVerification(reply, *form, address);
   } else if (form && (form->value("FORM_TYPE") == kCodeFormType || form->value("code"))) {
-    confirmCode(reply, *form, request.client->certificateDer);
+    confirmCode(reply, *form, request.client->certificateDer, address);
   } else {
     reply.error(stanzaError(StanzaErrorCondition::BadRequest, kPhoneOrCodeNeeded));
   }
@@ -64,6 +66,7 @@ void Registration::answerGet(const IqReply& reply, const xml::Element& query) {
 
 void Registration::purge() {
   throttle_.purge(ThrottleClock::now());
+  codeThrottle_.purge(ThrottleClock::now());
   host_.runBlocking([this] {
     auto& store = host_.storage().registration();
     const auto now = base::unixNow();

@@ -1,10 +1,14 @@
 #pragma once
 // Kontalk registration (spec §4): the handlers of jabber:iq:register before authentication
 // (verification request, code confirmation, private key retrieval) and after it (key rollover,
-// private key upload). Handlers run on shards and return at once; storage, providers and
-// certification run in host.runBlocking and answer through an IqReply.
+// private key upload). Handlers run on shards and return at once, after the checks that cost
+// nothing (form, sizes, throttles); the rest runs in stages, each on the pool for its kind of work
+// (host.runBlocking: storage and PGP on WorkKind::Storage, providers on WorkKind::External, so
+// that a gateway waiting for its timeout holds no storage thread) and answers through an IqReply.
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/module.hpp"
 #include "modules/register/iq_reply.hpp"
@@ -12,6 +16,7 @@
 #include "modules/register/register_settings.hpp"
 #include "modules/register/throttle.hpp"
 #include "pgp/public_key.hpp"
+#include "storage/registration_store.hpp"
 #include "xmpp/data_form.hpp"
 
 namespace kontalk::modules::registration {
@@ -32,12 +37,33 @@ class Registration {
   // which the throttle limits (a 6-digit code must not be guessable by trying).
   static constexpr int kMaxFailedAttempts = 5;
 
-  // Spec §4.1. `address` is the client's IP address.
+  struct PhoneVerification;
+  struct CodeConfirmation;
+
+  // Spec §4.1 (phone_step.cpp), on a shard. `address` is the client's IP address. Stages:
+  // checkAccount and storeVerification on a Storage worker, startWithProvider on an External one.
   void startVerification(const IqReply& reply, const xmpp::DataForm& form,
                          const std::string& address);
-  // Spec §4.2. `certificateDer` is the TLS client certificate (may be empty).
+  void checkAccount(const std::shared_ptr<PhoneVerification>& verification);
+  void startWithProvider(const std::shared_ptr<PhoneVerification>& verification);
+  void storeVerification(const std::shared_ptr<PhoneVerification>& verification,
+                         const VerificationStarted& started);
+
+  // Spec §4.2 (code_step.cpp), on a shard. `certificateDer` is the TLS client certificate (may be
+  // empty), `address` the client's IP address. Stages: findVerification on a Storage worker, the
+  // provider's check on an External one, settleCode (the key is parsed only once the code was
+  // accepted) and what it calls on a Storage worker.
   void confirmCode(const IqReply& reply, const xmpp::DataForm& form,
-                   const std::string& certificateDer);
+                   const std::string& certificateDer, const std::string& address);
+  void findVerification(const std::shared_ptr<CodeConfirmation>& confirmation);
+  void settleCode(const std::shared_ptr<CodeConfirmation>& confirmation,
+                  const CheckOutcome& checked);
+  // The account with its certified key, replacing an old one in one transaction.
+  void registerAccount(const CodeConfirmation& confirmation, const pgp::PublicKey& key);
+  void refuseCode(const CodeConfirmation& confirmation, std::string_view reason);
+  // Counts a failed attempt against the verification and drops it at kMaxFailedAttempts;
+  // returns what to add to the log line.
+  std::string countFailedAttempt(const storage::VerificationRequest& pending);
   // Spec §4.3.
   void rollOverKey(const IqReply& reply, const xmpp::DataForm& form, const xmpp::Jid& user);
   // Spec §4.4.
@@ -46,16 +72,14 @@ class Registration {
   // A handler for a get of either stage: private key retrieval or the instructions form.
   void answerGet(const IqReply& reply, const xml::Element& query);
 
-  // Blocking parts, run on a worker.
-  void verifyAndCreateAccount(const IqReply& reply, const std::string& code,
-                              const pgp::PublicKey& key);
-  // Certifies `key` for `user`, stores it as current and answers with it (spec §4.2, §4.3).
+  // Certifies `key` for `user`, stores it as current and answers with it (spec §4.3; storage).
   void certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& key, const xmpp::Jid& user);
 
   api::ModuleHost& host_;
   RegisterSettings config_;
   ProviderSet providers_;
   Throttle throttle_;
+  CodeThrottle codeThrottle_;
 };
 
 }  // namespace kontalk::modules::registration

@@ -37,6 +37,12 @@ bool isTrue(const std::optional<std::string>& value) {
   return value && (*value == "1" || *value == "true");
 }
 
+xmpp::StanzaError throttledError() {
+  auto error = stanzaError(xmpp::StanzaErrorCondition::ServiceUnavailable, kTooManyAttempts);
+  error.type = xmpp::StanzaErrorType::Wait;
+  return error;
+}
+
 std::optional<std::string> decodeBase64Field(std::string_view text, std::size_t maxBytes) {
   // Base64 grows data by 4/3; checking the input first bounds the work on hostile input.
   if (text.size() > maxBytes / 3 * 4 + 4 + text.size() / 64 * 2) return std::nullopt;

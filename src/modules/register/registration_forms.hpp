@@ -38,6 +38,9 @@ inline constexpr const char* kInvalidPublicKey = "Invalid public key.";
 inline constexpr const char* kInvalidPrivateKeyToken = "Invalid private key token.";
 
 xmpp::StanzaError stanzaError(xmpp::StanzaErrorCondition condition, const char* text);
+// A throttled request (spec §0, §4.1): the Android client maps service-unavailable of type wait
+// to "throttled".
+xmpp::StanzaError throttledError();
 
 // The submitted form of a registration query, or nullopt when there is none.
 std::optional<xmpp::DataForm> submittedForm(const xml::Element& query);

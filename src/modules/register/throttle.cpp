@@ -78,6 +78,34 @@ void Throttle::purge(ThrottleClock::time_point now) {
   byPrefix_.purge(now);
 }
 
+CodeThrottle::CodeThrottle(AttemptLimit byAddress, AttemptLimit byUser)
+    : byAddress_(byAddress), byUser_(byUser) {}
+
+std::optional<std::string_view> CodeThrottle::tryLog(AttemptLog& log, const std::string& key,
+                                                     ThrottleClock::time_point now,
+                                                     std::string_view name) {
+  std::lock_guard lock(mutex_);
+  if (!log.allows(key, now)) return name;
+  log.record(key, now);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> CodeThrottle::tryAddress(const std::string& address,
+                                                         ThrottleClock::time_point now) {
+  return tryLog(byAddress_, address, now, "address");
+}
+
+std::optional<std::string_view> CodeThrottle::tryUser(const std::string& username,
+                                                      ThrottleClock::time_point now) {
+  return tryLog(byUser_, username, now, "user");
+}
+
+void CodeThrottle::purge(ThrottleClock::time_point now) {
+  std::lock_guard lock(mutex_);
+  byAddress_.purge(now);
+  byUser_.purge(now);
+}
+
 std::string addressWithoutPort(std::string_view remoteAddress) {
   const auto colon = remoteAddress.rfind(':');
   return std::string(colon == std::string_view::npos ? remoteAddress

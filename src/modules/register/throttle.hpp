@@ -1,7 +1,7 @@
 #pragma once
-// Registration throttling (spec §4.5, §0): at most N attempts per window by client address, by
-// phone number and by phone prefix. An attempt counts against all three or, when one of them
-// is exhausted, against none. Thread-safe.
+// Registration throttling (spec §4.5, §0): verification requests (the phone step) by client
+// address, by phone number and by phone prefix; code submissions (the code step) by client address
+// and by the account the submitted key claims. Thread-safe.
 
 #include <chrono>
 #include <cstddef>
@@ -50,7 +50,8 @@ class Throttle {
            std::size_t prefixDigits);
 
   // Records an attempt of `address` (an IP address) for `phone` (E.164). Returns nullopt when
-  // allowed, else which limit refused it ("address", "phone" or "prefix"), for the log.
+  // allowed, else which limit refused it ("address", "phone" or "prefix"), for the log. An
+  // attempt counts against all three limits or, when one of them refuses it, against none.
   std::optional<std::string_view> tryAttempt(const std::string& address, const std::string& phone,
                                              ThrottleClock::time_point now);
   // Forgets attempts older than their window (called periodically).
@@ -62,6 +63,30 @@ class Throttle {
   AttemptLog byPhone_;
   AttemptLog byPrefix_;
   std::size_t prefixDigits_;
+};
+
+// Code submissions (spec §4.2), checked before any work is done for one: every submission the
+// server reads counts against its client address (checked before it is read), and every one that
+// names an account counts against that account too.
+class CodeThrottle {
+ public:
+  CodeThrottle(AttemptLimit byAddress, AttemptLimit byUser);
+
+  // Records a submission from `address`; "address" when its limit refused it.
+  std::optional<std::string_view> tryAddress(const std::string& address,
+                                             ThrottleClock::time_point now);
+  // Records a submission for the account `username` (a JID's localpart); "user" when refused.
+  std::optional<std::string_view> tryUser(const std::string& username,
+                                          ThrottleClock::time_point now);
+  void purge(ThrottleClock::time_point now);
+
+ private:
+  std::optional<std::string_view> tryLog(AttemptLog& log, const std::string& key,
+                                         ThrottleClock::time_point now, std::string_view name);
+
+  std::mutex mutex_;
+  AttemptLog byAddress_;
+  AttemptLog byUser_;
 };
 
 // "203.0.113.7:5222" -> "203.0.113.7", "::1:5222" -> "::1": the address without its port.

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_account_store.hpp"
 
 #include "base/unix_time.hpp"
+#include "storage/sqlite/key_rows.hpp"
 
 #include <chrono>
 
@@ -80,25 +81,43 @@ Result<void> readCredentials(Database& database, Account& account) {
   }
 }
 
+// The account row and its credentials; AlreadyExists when the account exists. Inside the
+// caller's transaction.
+Result<void> insertAccount(Database& database, const Account& account) {
+  auto insert = database.prepare(
+      "INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
+  if (!insert) return tl::unexpected(insert.error());
+  insert->bindText(1, account.domain);
+  insert->bindText(2, account.username);
+  insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : base::unixNow());
+  if (auto done = insert->run(); !done) return done;
+  if (database.changes() == 0) {
+    return failure(StatusCode::AlreadyExists,
+                   "accounts: " + account.username + "@" + account.domain + " exists");
+  }
+  return insertAllCredentials(database, account);
+}
+
+// Everything the account owns goes with it through ON DELETE CASCADE (foreign_keys is ON).
+// Returns whether there was such an account.
+Result<bool> deleteAccount(Database& database, const std::string& username,
+                           const std::string& domain) {
+  auto remove = database.prepare("DELETE FROM accounts WHERE domain = ? AND username = ?");
+  if (!remove) return tl::unexpected(remove.error());
+  remove->bindText(1, domain);
+  remove->bindText(2, username);
+  if (auto done = remove->run(); !done) return tl::unexpected(done.error());
+  return database.changes() > 0;
+}
+
 }  // namespace
 
 Result<void> SqliteAccountStore::create(const Account& account) {
   return database_.withDatabase([&](Database& database) -> Result<void> {
     auto transaction = Transaction::begin(database);
     if (!transaction) return tl::unexpected(transaction.error());
-    auto insert = database.prepare(
-        "INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT DO NOTHING");
-    if (!insert) return tl::unexpected(insert.error());
-    insert->bindText(1, account.domain);
-    insert->bindText(2, account.username);
-    insert->bindInt64(3, account.createdAt != 0 ? account.createdAt : base::unixNow());
-    if (auto done = insert->run(); !done) return done;
-    if (database.changes() == 0) {
-      return failure(StatusCode::AlreadyExists,
-                     "accounts: " + account.username + "@" + account.domain + " exists");
-    }
-    if (auto done = insertAllCredentials(database, account); !done) return done;
+    if (auto done = insertAccount(database, account); !done) return done;
     return transaction->commit();
   });
 }
@@ -152,16 +171,28 @@ Result<void> SqliteAccountStore::setCredentials(const Account& account) {
 
 Result<void> SqliteAccountStore::remove(const std::string& username, const std::string& domain) {
   return database_.withDatabase([&](Database& database) -> Result<void> {
-    // The credentials go with the account through ON DELETE CASCADE (foreign_keys is ON).
-    auto remove = database.prepare("DELETE FROM accounts WHERE domain = ? AND username = ?");
-    if (!remove) return tl::unexpected(remove.error());
-    remove->bindText(1, domain);
-    remove->bindText(2, username);
-    if (auto done = remove->run(); !done) return done;
-    if (database.changes() == 0) {
+    auto removed = deleteAccount(database, username, domain);
+    if (!removed) return tl::unexpected(removed.error());
+    if (!*removed) {
       return failure(StatusCode::NotFound, "accounts: no account " + username + "@" + domain);
     }
     return {};
+  });
+}
+
+Result<void> SqliteAccountStore::replace(const Account& account, const StoredKey& currentKey) {
+  return database_.withDatabase([&](Database& database) -> Result<void> {
+    auto transaction = Transaction::begin(database);
+    if (!transaction) return tl::unexpected(transaction.error());
+    if (auto removed = deleteAccount(database, account.username, account.domain); !removed) {
+      return tl::unexpected(removed.error());
+    }
+    if (auto done = insertAccount(database, account); !done) return done;
+    if (auto done = writeCurrentKey(database, account.username, account.domain, currentKey);
+        !done) {
+      return done;
+    }
+    return transaction->commit();
   });
 }
 

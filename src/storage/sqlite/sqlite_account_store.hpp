@@ -17,6 +17,7 @@ class SqliteAccountStore final : public AccountStore {
                                       const std::string& domain) override;
   Result<void> setCredentials(const Account& account) override;
   Result<void> remove(const std::string& username, const std::string& domain) override;
+  Result<void> replace(const Account& account, const StoredKey& currentKey) override;
   Result<std::vector<std::string>> list(const std::string& domain) override;
 
  private:

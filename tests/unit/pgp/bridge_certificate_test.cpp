@@ -102,6 +102,20 @@ TEST(BridgeCertificateTest, RefusesAnExtensionThatIsNotAKey) {
   EXPECT_NE(extracted.error().message.find("OpenPGP key in the certificate"), std::string::npos);
 }
 
+TEST(BridgeCertificateTest, KeyBlockIsTheExtensionAsItIsWhateverItHolds) {
+  auto privateKey = primaryPrivateKey(makeUserKey(kUserId).secretBinary);
+  // Not a key, and not the certificate's key: the block is handed over unchecked.
+  EXPECT_EQ(keyBlockOfBridgeCertificate(bridgeCertificate(privateKey.get(), "not a key")).value(),
+            "not a key");
+  const auto other = makeUserKey(kUserId);
+  EXPECT_EQ(
+      keyBlockOfBridgeCertificate(bridgeCertificate(privateKey.get(), other.publicBinary)).value(),
+      other.publicBinary);
+  EXPECT_FALSE(keyBlockOfBridgeCertificate(bridgeCertificate(privateKey.get(), "")));
+  EXPECT_FALSE(keyBlockOfBridgeCertificate(""));
+  EXPECT_FALSE(keyBlockOfBridgeCertificate("\x30\x03\x02\x01\x01"));
+}
+
 TEST(BridgeCertificateTest, RefusesEmptyAndMalformedCertificates) {
   EXPECT_FALSE(keyFromBridgeCertificate(""));
   EXPECT_FALSE(keyFromBridgeCertificate("\x30\x03\x02\x01\x01"));

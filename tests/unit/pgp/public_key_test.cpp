@@ -50,6 +50,23 @@ TEST(PublicKeyTest, RefusesSecretKeysGarbageAndOversizedInput) {
   EXPECT_FALSE(PublicKey::parse(std::string(PublicKey::kMaxKeySize + 1, '\x99')));
 }
 
+TEST(PublicKeyTest, SubkeysAreKeptButNeverChecked) {
+  // The Android client's signing subkey carries a cross-signature librnp finds wrong: parsing
+  // must neither fail on it nor let librnp write about it to standard error (the server log).
+  const auto key = makeUserKey(kUserId, TestKeyOptions{.bits = 1024, .subkeyBits = 1024});
+  const std::string broken = testing::withBrokenSubkeyBinding(key.publicBinary);
+  testing::ScratchDirectory directory;
+  testing::StandardErrorCapture capture(directory.path() / "stderr");
+  auto parsed = PublicKey::parse(broken);
+  const std::string written = capture.finish();
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(written, "");
+  EXPECT_EQ(parsed->binary(), broken);
+  EXPECT_LT(parsed->withoutSubkeys().size(), broken.size());
+  EXPECT_EQ(broken.substr(0, parsed->withoutSubkeys().size()), parsed->withoutSubkeys());
+  EXPECT_FALSE(parsed->isRevoked());
+}
+
 TEST(PublicKeyTest, KeepsOnlyTheFirstKey) {
   const std::string first = makeUserKey(kUserId).publicBinary;
   auto key = PublicKey::parse(first + makeUserKey("Bob <bob@example.net>").publicBinary);

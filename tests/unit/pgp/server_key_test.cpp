@@ -120,6 +120,22 @@ TEST_F(ServerKeyTest, CertifiedKeyVerifiesWithLibrnp) {
   EXPECT_EQ(*jid, kJid);
 }
 
+TEST_F(ServerKeyTest, CertificationIsCheckedWithoutJudgingSubkeys) {
+  // Spec §3 step 4 at every login: a subkey signature librnp finds wrong (the Android client's
+  // cross-signature) neither fails the check nor reaches standard error.
+  const auto generated = makeUserKey(kUserId, testing::TestKeyOptions{.subkeyBits = 1024});
+  const PublicKey user = parse(testing::withBrokenSubkeyBinding(generated.publicBinary));
+  auto certified = key().certify(user, kJid);
+  ASSERT_TRUE(certified) << certified.error().message;
+  const PublicKey result = parse(*certified);
+  testing::StandardErrorCapture capture(directory_->path() / "stderr");
+  auto jid = key().certifiedJid(result, "example.net");
+  const std::string written = capture.finish();
+  ASSERT_TRUE(jid) << jid.error().message;
+  EXPECT_EQ(*jid, kJid);
+  EXPECT_EQ(written, "");
+}
+
 TEST_F(ServerKeyTest, CertifiedKeyVerifiesWithGnuPG) {
   const PublicKey user = parse(makeUserKey(kUserId).publicBinary);
   auto certified = key().certify(user, kJid);

@@ -6,6 +6,7 @@
 
 #include "migrated_storage.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/storage.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
@@ -157,6 +158,85 @@ TEST_F(SqliteAccountStoreTest, RemoveTakesTheCredentialsAlong) {
   // A new account of the same name starts without the old credentials.
   ASSERT_TRUE(accounts().create(account("alice")));
   EXPECT_FALSE(accounts().find("alice", "example.org").value()->scramSha256);
+}
+
+// An account that owns something in several stores: credentials, a current key, a roster item,
+// a vCard.
+void createOwningAccount(Storage& storage, const std::string& username, const StoredKey& key) {
+  Account owner = account(username);
+  owner.scramSha256 = credentials(ScramHash::Sha256, 'o');
+  ASSERT_TRUE(storage.accounts().create(owner));
+  ASSERT_TRUE(storage.keys().setCurrentKey(username, "example.org", key));
+  RosterItem friendItem;
+  friendItem.contact = "friend@example.org";
+  ASSERT_TRUE(storage.rosters().putItem(username, "example.org", friendItem));
+  ASSERT_TRUE(storage.vcards().save(username, "example.org", "<vCard xmlns='vcard-temp'/>"));
+}
+
+// The fingerprint of the account's current key; "" when it has none.
+std::string currentFingerprint(Storage& storage, const std::string& username) {
+  auto current = storage.keys().currentKey(username, "example.org");
+  return current && *current ? (*current)->fingerprint : std::string();
+}
+
+TEST_F(SqliteAccountStoreTest, ReplaceCreatesAnAccountWithItsKey) {
+  const StoredKey key{"AAAA000000000000000000000000000000000001", "certified", 1700000000};
+  ASSERT_TRUE(accounts().replace(account("alice"), key));
+  EXPECT_TRUE(accounts().find("alice", "example.org").value());
+  const auto current = storage().keys().currentKey("alice", "example.org").value();
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->fingerprint, key.fingerprint);
+  EXPECT_EQ(current->keyBinary, "certified");
+}
+
+TEST_F(SqliteAccountStoreTest, ReplaceRemovesEverythingTheOldAccountOwned) {
+  const StoredKey oldKey{"AAAA000000000000000000000000000000000001", "old", 1700000000};
+  createOwningAccount(storage(), "alice", oldKey);
+  ASSERT_TRUE(accounts().create(account("bob")));
+  const StoredKey newKey{"BBBB000000000000000000000000000000000002", "new", 1700000001};
+
+  ASSERT_TRUE(accounts().replace(account("alice"), newKey));
+  const auto alice = accounts().find("alice", "example.org").value();
+  ASSERT_TRUE(alice);
+  EXPECT_FALSE(alice->scramSha256);
+  EXPECT_EQ(currentFingerprint(storage(), "alice"), newKey.fingerprint);
+  EXPECT_TRUE(storage().rosters().items("alice", "example.org").value().empty());
+  EXPECT_FALSE(storage().vcards().find("alice", "example.org").value());
+  EXPECT_TRUE(accounts().find("bob", "example.org").value());
+  // The old key stays in the keyring by fingerprint (key rollover checks need it).
+  EXPECT_TRUE(storage().keys().keyByFingerprint(oldKey.fingerprint).value());
+}
+
+TEST_F(SqliteAccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
+  const StoredKey oldKey{"AAAA000000000000000000000000000000000001", "old", 1700000000};
+  createOwningAccount(storage(), "alice", oldKey);
+  {
+    // A failure after the old account was deleted and the new one inserted: the key row.
+    auto database = Database::open(config().path);
+    ASSERT_TRUE(database);
+    ASSERT_TRUE(
+        database->execute("CREATE TRIGGER fail_key BEFORE INSERT ON account_keys "
+                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+  }
+  const StoredKey newKey{"BBBB000000000000000000000000000000000002", "new", 1700000001};
+  Account replacement = account("alice");
+  replacement.createdAt = 1800000000;
+
+  auto replaced = accounts().replace(replacement, newKey);
+  ASSERT_FALSE(replaced);
+  EXPECT_NE(replaced.error().message.find("injected failure"), std::string::npos)
+      << replaced.error().message;
+
+  // What a restart finds: the old account with everything it owned.
+  ASSERT_TRUE(reopen());
+  const auto alice = accounts().find("alice", "example.org").value();
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->createdAt, 1700000000);
+  EXPECT_TRUE(alice->scramSha256);
+  EXPECT_EQ(currentFingerprint(storage(), "alice"), oldKey.fingerprint);
+  EXPECT_EQ(storage().rosters().items("alice", "example.org").value().size(), 1u);
+  EXPECT_TRUE(storage().vcards().find("alice", "example.org").value());
+  EXPECT_FALSE(storage().keys().keyByFingerprint(newKey.fingerprint).value());
 }
 
 TEST_F(SqliteAccountStoreTest, RemovingAMissingAccountIsNotFound) {

@@ -79,5 +79,31 @@ TEST(ThrottleTest, AddressWithoutPort) {
   EXPECT_EQ(addressWithoutPort("unknown"), "unknown");
 }
 
+TEST(CodeThrottleTest, CountsEverySubmissionByAddressAndNamedOnesByUser) {
+  CodeThrottle throttle(AttemptLimit{3, seconds(60)}, AttemptLimit{2, seconds(60)});
+  const auto now = ThrottleClock::now();
+  EXPECT_FALSE(throttle.tryAddress("10.0.0.1", now));
+  EXPECT_FALSE(throttle.tryUser("alice", now));
+  EXPECT_FALSE(throttle.tryAddress("10.0.0.2", now));
+  EXPECT_FALSE(throttle.tryUser("alice", now));
+  EXPECT_EQ(throttle.tryUser("alice", now), "user");
+  EXPECT_FALSE(throttle.tryUser("bob", now));
+  // A submission that named no account still counted against its address.
+  EXPECT_FALSE(throttle.tryAddress("10.0.0.1", now));
+  EXPECT_FALSE(throttle.tryAddress("10.0.0.1", now));
+  EXPECT_EQ(throttle.tryAddress("10.0.0.1", now + seconds(59)), "address");
+  EXPECT_FALSE(throttle.tryAddress("10.0.0.1", now + seconds(60)));
+  EXPECT_FALSE(throttle.tryUser("alice", now + seconds(60)));
+}
+
+TEST(CodeThrottleTest, OffMeansUnlimited) {
+  CodeThrottle throttle(kUnlimited, kUnlimited);
+  const auto now = ThrottleClock::now();
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_FALSE(throttle.tryAddress("10.0.0.1", now));
+    EXPECT_FALSE(throttle.tryUser("alice", now));
+  }
+}
+
 }  // namespace
 }  // namespace kontalk::modules::registration
