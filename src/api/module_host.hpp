@@ -59,6 +59,16 @@ struct DiscoIdentity {
   std::string name;
 };
 
+// An address of the server's domain that a module serves instead of an account (probe@,
+// multicast@, network@, push@DOMAIN: spec §7): listed in the domain's disco#items, with its own
+// disco#info. IQs to it reach the module's IqScope::Account handlers (to.local() names it).
+struct ServiceAddress {
+  std::string localpart;
+  std::string name;  // disco#items name, e.g. "Kontalk probe engine"
+  DiscoIdentity identity;
+  std::vector<std::string> features;
+};
+
 class ModuleHost {
  public:
   virtual ~ModuleHost() = default;
@@ -92,6 +102,7 @@ class ModuleHost {
   // Disco#info contents (XEP-0030), served by the disco module.
   virtual void advertiseDiscoFeature(IqScope scope, std::string var) = 0;
   virtual void advertiseDiscoIdentity(IqScope scope, DiscoIdentity identity) = 0;
+  virtual void advertiseService(ServiceAddress service) = 0;
   // Makes `service` available to other modules (and the server) as Service, an interface
   // declared in api/ (DeliveryJournal, RosterQueries, CertificateLogin). One provider each.
   template <typename Service>
@@ -129,6 +140,7 @@ class ModuleHost {
   // What every module advertised (sorted, unique features), for the disco module.
   virtual std::vector<std::string> discoFeatures(IqScope scope) const = 0;
   virtual std::vector<DiscoIdentity> discoIdentities(IqScope scope) const = 0;
+  virtual std::vector<ServiceAddress> serviceAddresses() const = 0;
   // Runs blocking work on the pool for its kind.
   virtual void runBlocking(std::function<void()> work, WorkKind kind = WorkKind::Storage) = 0;
 

@@ -41,6 +41,7 @@ void ExtensionPoints::removeOwner(std::string_view owner) {
   std::erase_if(keyChanges, ownedBy);
   for (auto& [scope, features] : discoFeatures) std::erase_if(features, ownedBy);
   for (auto& [scope, identities] : discoIdentities) std::erase_if(identities, ownedBy);
+  std::erase_if(serviceAddresses, ownedBy);
   const auto journalEntry = services.find(typeid(api::DeliveryJournal));
   if (journalEntry != services.end() && journalEntry->second.owner == owner) journal = nullptr;
   std::erase_if(services, mapOwnedBy);

@@ -43,6 +43,7 @@ struct ExtensionPoints {
   std::vector<Owned<api::KeyChangeHandler>> keyChanges;
   std::map<api::IqScope, std::vector<Owned<std::string>>> discoFeatures;
   std::map<api::IqScope, std::vector<Owned<api::DiscoIdentity>>> discoIdentities;
+  std::vector<Owned<api::ServiceAddress>> serviceAddresses;
   std::map<std::type_index, Owned<void*>> services;
   // The offline module's journal (a service), looked up once: the router reads it per message.
   api::DeliveryJournal* journal = nullptr;

@@ -119,6 +119,15 @@ size_t Element::removeChildren(std::string_view name, std::string_view xmlns) {
   });
 }
 
+std::size_t Element::contentSize() const {
+  std::size_t size = name_.size() + xmlns_.size();
+  for (const auto& attribute : attributes_) size += attribute.name.size() + attribute.value.size();
+  for (const auto& node : nodes_) {
+    size += node.isElement() ? node.element().contentSize() : node.text().size();
+  }
+  return size;
+}
+
 std::string Element::text() const {
   std::string result;
   for (const Node& node : nodes_) {

@@ -79,6 +79,9 @@ class Element {
 
   // Concatenated character data of the direct children.
   std::string text() const;
+  // Bytes of names, namespaces, attributes and text in this subtree: close to its serialized
+  // size, without serializing (for bounds on what the server copies).
+  std::size_t contentSize() const;
   // Text of the first child element with this name and namespace ("" when absent).
   std::string childText(std::string_view name, std::string_view xmlns) const;
 

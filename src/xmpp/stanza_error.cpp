@@ -96,6 +96,7 @@ xml::Element makeErrorReply(const xml::Element& stanza, const StanzaError& error
   if (stanza.hasAttribute("to")) reply.setAttribute("from", std::string(stanza.attribute("to")));
   reply.setAttribute("type", "error");
   reply.removeChildren("error", stanza.xmlns());
+  if (reply.contentSize() > kMaxEchoedPayloadBytes) reply.clearChildren();
   reply.addChild(error.toElement());
   return reply;
 }

@@ -56,8 +56,14 @@ std::string_view conditionName(StanzaErrorCondition condition);
 std::string_view typeName(StanzaErrorType type);
 
 // The error reply to `stanza` (RFC 6120 §8.2): same name and id, from/to swapped, type='error',
-// the original payload kept (so the sender can tell which request failed), plus <error/>.
-// `stanza` must not itself be an error (callers never answer errors with errors, §8.2).
+// the original payload kept (so the sender can tell which request failed) unless it is larger
+// than kMaxEchoedPayloadBytes, plus <error/>. `stanza` must not itself be an error (callers
+// never answer errors with errors, §8.2).
 xml::Element makeErrorReply(const xml::Element& stanza, const StanzaError& error);
+
+// RFC 6120 §8.3.1 lets an error stanza carry the original payload; a large one is left out: the
+// id says which stanza failed, and echoing, say, a 500-member group message's encrypted payload
+// once per member whose account is gone buried the sender under copies of its own message.
+inline constexpr std::size_t kMaxEchoedPayloadBytes = 8 * 1024;
 
 }  // namespace kontalk::xmpp

@@ -89,6 +89,25 @@ void ModuleContext::advertiseDiscoIdentity(api::IqScope scope, api::DiscoIdentit
   services_.extensions.discoIdentities[scope].push_back({name_, std::move(identity)});
 }
 
+void ModuleContext::advertiseService(api::ServiceAddress service) {
+  checkRegistering("a service address");
+  for (const auto& existing : services_.extensions.serviceAddresses) {
+    if (existing.value.localpart == service.localpart) {
+      throw std::logic_error("modules " + existing.owner + " and " + name_ + " both serve " +
+                             service.localpart + "@");
+    }
+  }
+  services_.extensions.serviceAddresses.push_back({name_, std::move(service)});
+}
+
+std::vector<api::ServiceAddress> ModuleContext::serviceAddresses() const {
+  std::vector<api::ServiceAddress> addresses;
+  for (const auto& address : services_.extensions.serviceAddresses) {
+    addresses.push_back(address.value);
+  }
+  return addresses;
+}
+
 void ModuleContext::provideService(std::type_index type, void* service) {
   checkRegistering("a service");
   auto& services = services_.extensions.services;

@@ -67,6 +67,7 @@ class ModuleContext final : public api::ModuleHost {
   void advertiseStreamFeature(api::FeatureStage stage, xml::Element feature) override;
   void advertiseDiscoFeature(api::IqScope scope, std::string var) override;
   void advertiseDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) override;
+  void advertiseService(api::ServiceAddress service) override;
 
   void send(xml::Element stanza) override;
   void sendRecorded(xml::Element message, api::JournalId id) override;
@@ -77,6 +78,7 @@ class ModuleContext final : public api::ModuleHost {
       const xmpp::Jid& bareJid) const override;
   std::vector<std::string> discoFeatures(api::IqScope scope) const override;
   std::vector<api::DiscoIdentity> discoIdentities(api::IqScope scope) const override;
+  std::vector<api::ServiceAddress> serviceAddresses() const override;
   void runBlocking(std::function<void()> work, api::WorkKind kind) override;
 
  protected:

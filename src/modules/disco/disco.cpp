@@ -19,7 +19,7 @@ class DiscoModule final : public api::Module {
       host.onIq(scope, ns::kDiscoInfo, api::IqType::Get,
                 [this, scope](const IqRequest& request) { return info(request, scope); });
       host.onIq(scope, ns::kDiscoItems, api::IqType::Get,
-                [this](const IqRequest& request) { return items(request); });
+                [this, scope](const IqRequest& request) { return items(request, scope); });
     }
     host.advertiseDiscoIdentity(IqScope::Server, {"server", "im", "Kontalk"});
     host.advertiseDiscoIdentity(IqScope::Account, {"account", "registered", ""});
@@ -33,27 +33,56 @@ class DiscoModule final : public api::Module {
       return HandlerResult::Handled;
     }
     xml::Element query("query", ns::kDiscoInfo);
-    for (const auto& identity : host_->discoIdentities(scope)) {
-      auto& element = query.addChild("identity", ns::kDiscoInfo);
-      element.setAttribute("category", identity.category);
-      element.setAttribute("type", identity.type);
-      if (!identity.name.empty()) element.setAttribute("name", identity.name);
-    }
-    for (const auto& var : host_->discoFeatures(scope)) {
-      query.addChild("feature", ns::kDiscoInfo).setAttribute("var", var);
+    // A service address of the domain (probe@, multicast@, ...) describes itself.
+    const auto services = host_->serviceAddresses();
+    if (const auto* service = serviceAt(services, request.to, scope)) {
+      addIdentity(query, service->identity);
+      for (const auto& var : service->features) addFeature(query, var);
+    } else {
+      for (const auto& identity : host_->discoIdentities(scope)) addIdentity(query, identity);
+      for (const auto& var : host_->discoFeatures(scope)) addFeature(query, var);
     }
     host_->replyResult(request, std::move(query));
     return HandlerResult::Handled;
   }
 
-  HandlerResult items(const IqRequest& request) {
+  HandlerResult items(const IqRequest& request, IqScope scope) {
     if (request.payload.hasAttribute("node")) {
       host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
       return HandlerResult::Handled;
     }
-    // No items yet: components (probe, multicast, push, upload) add theirs in later modules.
-    host_->replyResult(request, xml::Element("query", ns::kDiscoItems));
+    xml::Element query("query", ns::kDiscoItems);
+    // XEP-0030 §4: the domain's items are its service addresses (the Kontalk clients look for
+    // probe@, network@ and the upload service there, spec §7, §8).
+    if (scope == IqScope::Server) {
+      for (const auto& service : host_->serviceAddresses()) {
+        auto& item = query.addChild("item", ns::kDiscoItems);
+        item.setAttribute("jid", service.localpart + "@" + host_->domain());
+        if (!service.name.empty()) item.setAttribute("name", service.name);
+      }
+    }
+    host_->replyResult(request, std::move(query));
     return HandlerResult::Handled;
+  }
+
+  static const api::ServiceAddress* serviceAt(const std::vector<api::ServiceAddress>& services,
+                                              const xmpp::Jid& to, IqScope scope) {
+    if (scope != IqScope::Account) return nullptr;
+    for (const auto& service : services) {
+      if (service.localpart == to.local()) return &service;
+    }
+    return nullptr;
+  }
+
+  static void addIdentity(xml::Element& query, const api::DiscoIdentity& identity) {
+    auto& element = query.addChild("identity", ns::kDiscoInfo);
+    element.setAttribute("category", identity.category);
+    element.setAttribute("type", identity.type);
+    if (!identity.name.empty()) element.setAttribute("name", identity.name);
+  }
+
+  static void addFeature(xml::Element& query, const std::string& var) {
+    query.addChild("feature", ns::kDiscoInfo).setAttribute("var", var);
   }
 
   api::ModuleHost* host_ = nullptr;

@@ -305,6 +305,11 @@ void FakeModuleHost::advertiseDiscoIdentity(IqScope scope, DiscoIdentity identit
   discoIdentities_[scope].push_back(std::move(identity));
 }
 
+void FakeModuleHost::advertiseService(ServiceAddress service) {
+  checkRegistering("a service address");
+  serviceAddresses_.push_back(std::move(service));
+}
+
 void FakeModuleHost::provideService(std::type_index type, void* service) {
   checkRegistering("a service");
   if (!services_.emplace(type, service).second) {

@@ -184,6 +184,7 @@ class FakeModuleHost final : public ModuleHost {
   void advertiseStreamFeature(FeatureStage stage, xml::Element feature) override;
   void advertiseDiscoFeature(IqScope scope, std::string var) override;
   void advertiseDiscoIdentity(IqScope scope, DiscoIdentity identity) override;
+  void advertiseService(ServiceAddress service) override;
 
   void send(xml::Element stanza) override;
   void sendRecorded(xml::Element message, JournalId id) override;
@@ -194,6 +195,7 @@ class FakeModuleHost final : public ModuleHost {
   std::vector<std::shared_ptr<const Session>> sessionsOf(const xmpp::Jid& bareJid) const override;
   std::vector<std::string> discoFeatures(IqScope scope) const override;
   std::vector<DiscoIdentity> discoIdentities(IqScope scope) const override;
+  std::vector<ServiceAddress> serviceAddresses() const override { return serviceAddresses_; }
   void runBlocking(std::function<void()> work, WorkKind kind) override;
 
  protected:
@@ -226,6 +228,7 @@ class FakeModuleHost final : public ModuleHost {
   std::map<FeatureStage, std::vector<xml::Element>> features_;
   std::map<IqScope, std::vector<std::string>> discoFeatures_;
   std::map<IqScope, std::vector<DiscoIdentity>> discoIdentities_;
+  std::vector<ServiceAddress> serviceAddresses_;
   std::map<std::type_index, void*> services_;
 
   std::deque<std::function<void()>> work_;

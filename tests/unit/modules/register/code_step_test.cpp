@@ -50,6 +50,7 @@ class QueueingHost final : public api::ModuleHost {
   void advertiseStreamFeature(api::FeatureStage, xml::Element) override {}
   void advertiseDiscoFeature(api::IqScope, std::string) override {}
   void advertiseDiscoIdentity(api::IqScope, api::DiscoIdentity) override {}
+  void advertiseService(api::ServiceAddress) override {}
   void send(xml::Element) override {}
   void sendRecorded(xml::Element, api::JournalId) override {}
   void deliverHeld(const xmpp::Jid&, xml::Element) override {}
@@ -60,6 +61,7 @@ class QueueingHost final : public api::ModuleHost {
   }
   std::vector<std::string> discoFeatures(api::IqScope) const override { return {}; }
   std::vector<api::DiscoIdentity> discoIdentities(api::IqScope) const override { return {}; }
+  std::vector<api::ServiceAddress> serviceAddresses() const override { return {}; }
   void runBlocking(std::function<void()> work, WorkKind kind) override {
     queued_.push_back({kind, std::move(work)});
   }
