@@ -89,3 +89,25 @@ async def test_message_to_multicast_without_addresses_is_a_bad_request(server, c
     error = await alice.next_message()
     assert error["type"] == "error"
     assert error["error"]["condition"] == "bad-request"
+
+
+async def test_multicast_respects_the_senders_block_list(server, clients):
+    """A group message must not reach a member the sender blocks (XEP-0191 §3.6 for each copy):
+    the sender gets the same not-acceptable + <blocked/> refusal as for a direct message."""
+    alice = await login(clients, server, "alice")
+    bob, dave = [await login(clients, server, name) for name in ("bob", "dave")]
+    alice.register_plugin("xep_0191")
+    await alice["xep_0191"].block([dave.boundjid.bare], timeout=10)
+
+    message = alice.make_message(mto=f"multicast@{server.domain}", mbody="group", mtype="chat")
+    message["addresses"].add_address(atype="to", jid=bob.boundjid.bare)
+    message["addresses"].add_address(atype="to", jid=dave.boundjid.bare)
+    message.send()
+
+    assert (await bob.next_message())["body"] == "group"
+    refusal = await alice.next_message()
+    assert refusal["type"] == "error" and refusal["from"].bare == dave.boundjid.bare, refusal
+    assert refusal["error"]["condition"] == "not-acceptable", refusal
+    assert refusal.xml.find(".//{urn:xmpp:blocking:errors}blocked") is not None, refusal
+    bob.send_message(mto=dave.boundjid.full, mbody="marker", mtype="chat")
+    assert (await dave.next_message())["body"] == "marker", "dave got the blocked sender's copy"

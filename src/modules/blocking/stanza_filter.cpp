@@ -43,7 +43,12 @@ Verdict filterToRecipient(const BlockLists& lists, const xml::Element& stanza,
   if (from.domain() == domain && !from.local().empty() && lists.blocks(from.bareString(), to)) {
     const std::string_view type = stanza.attribute("type");
     const bool harmless = type == "error" || (stanza.name() == "presence" && type == "unavailable");
-    return harmless ? Verdict::Pass : Verdict::Drop;
+    if (harmless) return Verdict::Pass;
+    // A message or request of the user's that did not pass FromClient as addressed to the
+    // blocked entity (a multicast copy, a message stored before the block): refused as if it
+    // had, so the user learns it was not delivered (XEP-0191 §3.6).
+    const bool request = stanza.name() == "message" || type == "get" || type == "set";
+    return request ? Verdict::RefuseBlocked : Verdict::Drop;
   }
   return Verdict::Pass;
 }

@@ -22,9 +22,10 @@ Verdict filterFromClient(const BlockLists& lists, const xml::Element& stanza, co
                          const xmpp::Jid& to, std::string_view domain);
 
 // A stanza on its way to a local account or session `to`, from `from`: dropped or refused when
-// the recipient blocks the sender; dropped when the sender is a local account that blocks the
-// recipient (stanzas the server sends on the sender's behalf, such as presence broadcasts,
-// never pass FromClient), except errors and unavailable presence, which tell nothing.
+// the recipient blocks the sender. When the sender is a local account that blocks the recipient
+// (stanzas that never passed FromClient as addressed to it: presence broadcasts, multicast
+// copies, offline messages from before the block), messages and requests are refused to the
+// sender, other stanzas dropped, except errors and unavailable presence, which tell nothing.
 Verdict filterToRecipient(const BlockLists& lists, const xml::Element& stanza,
                           const xmpp::Jid& from, const xmpp::Jid& to, std::string_view domain);
 

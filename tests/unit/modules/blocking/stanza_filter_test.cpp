@@ -48,7 +48,13 @@ TEST_F(StanzaFilterTest, InboundFromBlockedFollowsXep0191Section35) {
 
 TEST_F(StanzaFilterTest, ServerSentStanzasOfTheBlockerNeverReachTheBlocked) {
   EXPECT_EQ(fromAlice(stanza("presence")), Verdict::Drop);
-  EXPECT_EQ(fromAlice(stanza("message", "chat")), Verdict::Drop);
+  EXPECT_EQ(fromAlice(stanza("presence", "subscribe")), Verdict::Drop);
+  EXPECT_EQ(fromAlice(stanza("iq", "result")), Verdict::Drop);
+  // Alice's own messages and requests (multicast copies) are refused to her, as when she
+  // addresses the blocked entity directly.
+  EXPECT_EQ(fromAlice(stanza("message", "chat")), Verdict::RefuseBlocked);
+  EXPECT_EQ(fromAlice(stanza("message")), Verdict::RefuseBlocked);
+  EXPECT_EQ(fromAlice(stanza("iq", "get")), Verdict::RefuseBlocked);
   EXPECT_EQ(fromAlice(stanza("presence", "unavailable")), Verdict::Pass);
   EXPECT_EQ(fromAlice(stanza("message", "error")), Verdict::Pass);
 }
