@@ -46,8 +46,10 @@ async def test_sigterm_disconnects_authenticated_client_and_exits_zero(server, c
 def test_sigterm_with_a_client_that_never_reads_exits_zero(make_server):
     # Issue 11 item 9: a stream that outlived the shutdown grace (its peer does not read, so its
     # closing bytes never leave) crashed the server as the shards went away beneath it. A large
-    # outbound cap keeps the stream from being closed for overflow before the shutdown.
-    server = make_server({"limits": {"max_outbound_queue_bytes": 64 << 20}})
+    # outbound cap keeps the stream from being closed for overflow before the shutdown; a large
+    # inbound byte rate lets the sender's 24 MB in quickly (the default would take ~90 s).
+    server = make_server({"limits": {"max_outbound_queue_bytes": 64 << 20,
+                                     "bytes_per_second": 1 << 30, "byte_burst": 1 << 30}})
     server.add_user("alice", PASSWORD)
     server.add_user("bob", PASSWORD)
     stuck = RawXmppConnection(server.host, server.starttls_port, server.domain)
