@@ -104,6 +104,9 @@ Awaitable<void> C2sStream::run() {
     if (!ok) closing_ = true;
   }
   while (!closing_) {
+    // ARCHITECTURE.md §6: while the delivery journal cannot take more, nothing more is read.
+    if (session_) co_await untilJournalAccepts();
+    if (closing_) break;
     const auto result = co_await transport_.read(shardReadBuffer());
     if (result.status != net::TransportStatus::Ok) break;
     lastRead_ = Clock::now();
@@ -669,7 +672,8 @@ void C2sStream::handleTick(Clock::time_point now) {
     if (now - closingSince_ > kCloseGrace) transport_.close();
     return;
   }
-  if (ackRequested_ && now - ackRequestedAt_ > c2s.ackTimeout) {
+  // While reads are held back for the journal, the client's silence is the server's doing.
+  if (ackRequested_ && !readsHeldBack_ && now - ackRequestedAt_ > c2s.ackTimeout) {
     // Aggressive delivery: a client that stops acknowledging is gone; its session keeps the
     // unacknowledged stanzas for a resumption or hands them on.
     spdlog::info("c2s {}: {} did not acknowledge within {} s", id_, session_->jid().toString(),
@@ -678,7 +682,7 @@ void C2sStream::handleTick(Clock::time_point now) {
   } else if (!session_ && now - created_ > c2s.authTimeout) {
     spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
-  } else if (now - lastRead_ > c2s.idleTimeout) {
+  } else if (!readsHeldBack_ && now - lastRead_ > c2s.idleTimeout) {
     handleIdle(now);
   } else if (headerSent_ && !writing_ && now - lastWrite_ > c2s.keepaliveInterval) {
     // RFC 6120 §4.6.1: whitespace keeps NAT mappings alive and reveals dead peers.

@@ -99,6 +99,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void sendDueAcknowledgement();
   // Completes once everything routed so far is durable.
   Awaitable<void> untilDurable();
+  // Backpressure (api::DeliveryJournal): completes once the journal accepts more, or the stream
+  // closes. The client's silence meanwhile is not held against it (handleTick).
+  Awaitable<void> untilJournalAccepts();
   void settle(std::span<const api::JournalId> ids);
   // The client end as modules see it; built on first use (the certificate is known after TLS).
   const api::ClientInfo& clientInfo();
@@ -144,6 +147,7 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   bool ackRequested_ = false;
   std::chrono::steady_clock::time_point ackRequestedAt_;
   std::deque<std::uint32_t> acknowledgementsDue_;  // answers to <r/> waiting for durability
+  bool readsHeldBack_ = false;                     // in untilJournalAccepts()
   std::optional<api::ClientInfo> client_;
 
   std::string outbox_;    // serialized, waiting for the writer
