@@ -1,6 +1,7 @@
 #include "stream/c2s_stream.hpp"
 
 #include <array>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -557,13 +558,15 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
     return;
   }
   xml::serializeTo(outbox_, stanza, ns::kClient);
-  // A client without stream management never acknowledges: a message on its way to its socket
-  // is as delivered as it gets.
-  if (recordedWithoutAcks) settle({&journalId, 1});
+  // A client without stream management never acknowledges: a message written to its socket is
+  // as delivered as it gets. The writer settles it then, which also paces offline delivery
+  // (modules/offline/offline_delivery.hpp).
+  if (recordedWithoutAcks) settledWhenWritten_.push_back(journalId);
   // Kontalk's deployment (spec §0) asks for an acknowledgement after every message that
-  // matters, and treats a connection that does not answer as dead.
+  // matters, and treats a connection that does not answer as dead. A recorded message matters
+  // by definition: its acknowledgement settles it.
   if (countable && stanza.name() == "message" &&
-      (stanza.child("body", ns::kClient) != nullptr ||
+      (journalId != 0 || stanza.child("body", ns::kClient) != nullptr ||
        stanza.firstChildIn(ns::kReceipts) != nullptr)) {
     requestAcknowledgement();
   }
@@ -609,14 +612,20 @@ void C2sStream::kickWriter() {
 Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
   while (!outbox_.empty() && transport_.isOpen()) {
     inflight_.swap(outbox_);
+    std::vector<api::JournalId> written;
+    written.swap(settledWhenWritten_);
     const auto status = co_await transport_.write(inflight_);
     inflight_.clear();
     if (inflight_.capacity() > kRetainedBufferBytes) std::string().swap(inflight_);
     if (status != net::TransportStatus::Ok) {
+      // What did not reach the socket stays stored for the account's next session.
+      releaseRecords(written);
+      releaseRecords(std::exchange(settledWhenWritten_, {}));
       outbox_.clear();
       transport_.close();
       break;
     }
+    settle(written);
     lastWrite_ = Clock::now();
   }
   if (outbox_.capacity() > kRetainedBufferBytes) std::string().swap(outbox_);
@@ -727,6 +736,7 @@ void C2sStream::finish() {
   if (finished_) return;
   finished_ = true;
   registry_.remove(*this);
+  releaseRecords(std::exchange(settledWhenWritten_, {}));  // queued, never written
   if (session_) {
     const auto& streamManagement = session_->streamManagement();
     if (streamManagement.resumable() && sessionOutlivesConnection_) {

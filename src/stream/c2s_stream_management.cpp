@@ -164,6 +164,12 @@ void C2sStream::settle(std::span<const api::JournalId> ids) {
   }
 }
 
+void C2sStream::releaseRecords(std::span<const api::JournalId> ids) {
+  if (!ids.empty() && services_.extensions.journal != nullptr) {
+    services_.extensions.journal->release(ids);
+  }
+}
+
 Awaitable<bool> C2sStream::moveSessionHere(std::shared_ptr<C2sSessionHandle> session,
                                            asio::io_context* here) {
   co_return session->moveForResumption(*here);
