@@ -26,12 +26,26 @@ struct OfflineMessage {
 struct JournalAppend {
   std::string username;
   std::string domain;
+  // The bare JID that sent the message (empty when unknown): what the per-sender share counts.
+  std::string sender;
   OfflineMessage message;
   // Refused when the account already holds this many unexpired messages; 0: no limit.
   std::size_t maxMessages = 0;
+  // Refused when the account already holds this many unexpired messages from `sender`, so that
+  // one sender cannot take the whole quota (issue 11 item 16); 0: no limit.
+  std::size_t maxFromSender = 0;
 };
 
-enum class AppendOutcome { Stored, QuotaExceeded, NoSuchAccount };
+enum class AppendOutcome { Stored, QuotaExceeded, SenderQuotaExceeded, NoSuchAccount };
+
+// How much one pending() call reads: at most `messages` messages, and no more once `bytes` of
+// stanzas are read (the message that crosses it is included, so that a single large message is
+// still read). Offline delivery reads in such windows so that its memory and the recipient's
+// outbound queue stay bounded.
+struct PendingLimit {
+  std::size_t messages = 0;
+  std::size_t bytes = 0;  // 0: no byte limit
+};
 
 class OfflineStore {
  public:
@@ -43,11 +57,11 @@ class OfflineStore {
                                                     const std::vector<std::int64_t>& removals) = 0;
   // The largest id stored (0 when none): new ids start above it.
   virtual Result<std::int64_t> highestId() = 0;
-  // The account's messages with an id above `afterId`, not expired at `now`, oldest first, at
-  // most `limit`.
+  // The account's messages with an id above `afterId`, not expired at `now`, oldest first,
+  // within `limit`.
   virtual Result<std::vector<OfflineMessage>> pending(const std::string& username,
                                                       const std::string& domain, std::int64_t now,
-                                                      std::int64_t afterId, std::size_t limit) = 0;
+                                                      std::int64_t afterId, PendingLimit limit) = 0;
   // Deletes every message whose expiry is at or before `now`; returns how many.
   virtual Result<std::int64_t> purgeExpired(std::int64_t now) = 0;
 };

@@ -1,6 +1,7 @@
 #include "stream/c2s_stream.hpp"
 
 #include <array>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -111,6 +112,9 @@ Awaitable<void> C2sStream::run() {
     if (!ok) closing_ = true;
   }
   while (!closing_) {
+    // ARCHITECTURE.md §6: while the delivery journal cannot take more, nothing more is read.
+    if (session_) co_await untilJournalAccepts();
+    if (closing_) break;
     const auto result = co_await transport_.read(shardReadBuffer());
     if (result.status != net::TransportStatus::Ok) break;
     lastRead_ = Clock::now();
@@ -587,13 +591,15 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
       return;
     }
   }
-  // A client without stream management never acknowledges: a message on its way to its socket
-  // is as delivered as it gets.
-  if (recordedWithoutAcks) settle({&journalId, 1});
+  // A client without stream management never acknowledges: a message written to its socket is
+  // as delivered as it gets. The writer settles it then, which also paces offline delivery
+  // (modules/offline/offline_delivery.hpp).
+  if (recordedWithoutAcks) settledWhenWritten_.push_back(journalId);
   // Kontalk's deployment (spec §0) asks for an acknowledgement after every message that
-  // matters, and treats a connection that does not answer as dead.
+  // matters, and treats a connection that does not answer as dead. A recorded message matters
+  // by definition: its acknowledgement settles it.
   if (countable && stanza.name() == "message" &&
-      (stanza.child("body", ns::kClient) != nullptr ||
+      (journalId != 0 || stanza.child("body", ns::kClient) != nullptr ||
        stanza.firstChildIn(ns::kReceipts) != nullptr)) {
     requestAcknowledgement();
   }
@@ -648,14 +654,20 @@ void C2sStream::kickWriter() {
 Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
   while (!outbox_.empty() && transport_.isOpen()) {
     inflight_.swap(outbox_);
+    std::vector<api::JournalId> written;
+    written.swap(settledWhenWritten_);
     const auto status = co_await transport_.write(inflight_);
     inflight_.clear();
     if (inflight_.capacity() > kRetainedBufferBytes) std::string().swap(inflight_);
     if (status != net::TransportStatus::Ok) {
+      // What did not reach the socket stays stored for the account's next session.
+      releaseRecords(written);
+      releaseRecords(std::exchange(settledWhenWritten_, {}));
       outbox_.clear();
       transport_.close();
       break;
     }
+    settle(written);
     lastWrite_ = Clock::now();
   }
   if (outbox_.capacity() > kRetainedBufferBytes) std::string().swap(outbox_);
@@ -717,7 +729,8 @@ void C2sStream::handleTick(Clock::time_point now) {
     if (now - closingSince_ > kCloseGrace) transport_.close();
     return;
   }
-  if (ackRequested_ && now - ackRequestedAt_ > c2s.ackTimeout) {
+  // While reads are held back for the journal, the client's silence is the server's doing.
+  if (ackRequested_ && !readsHeldBack_ && now - ackRequestedAt_ > c2s.ackTimeout) {
     // Aggressive delivery: a client that stops acknowledging is gone; its session keeps the
     // unacknowledged stanzas for a resumption or hands them on.
     spdlog::info("c2s {}: {} did not acknowledge within {} s", id_, session_->jid().toString(),
@@ -726,7 +739,7 @@ void C2sStream::handleTick(Clock::time_point now) {
   } else if (!session_ && now - created_ > c2s.authTimeout) {
     spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
-  } else if (now - lastRead_ > c2s.idleTimeout) {
+  } else if (!readsHeldBack_ && now - lastRead_ > c2s.idleTimeout) {
     handleIdle(now);
   } else if (headerSent_ && !writing_ && now - lastWrite_ > c2s.keepaliveInterval) {
     // RFC 6120 §4.6.1: whitespace keeps NAT mappings alive and reveals dead peers.
@@ -786,6 +799,7 @@ void C2sStream::finish() {
   if (finished_) return;
   finished_ = true;
   registry_.remove(*this);
+  releaseRecords(std::exchange(settledWhenWritten_, {}));  // queued, never written
   if (session_) {
     const auto& streamManagement = session_->streamManagement();
     if (streamManagement.resumable() && sessionOutlivesConnection_) {

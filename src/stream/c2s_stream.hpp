@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -99,7 +100,12 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void sendDueAcknowledgement();
   // Completes once everything routed so far is durable.
   Awaitable<void> untilDurable();
+  // Backpressure (api::DeliveryJournal): completes once the journal accepts more, or the stream
+  // closes. The client's silence meanwhile is not held against it (handleTick).
+  Awaitable<void> untilJournalAccepts();
   void settle(std::span<const api::JournalId> ids);
+  // Recorded messages that did not reach the client stay stored (api::DeliveryJournal::release).
+  void releaseRecords(std::span<const api::JournalId> ids);
   // The client end as modules see it; built on first use (the certificate is known after TLS).
   const api::ClientInfo& clientInfo();
   // SASL EXTERNAL applies: TLS with a client certificate (spec §2, §3).
@@ -146,10 +152,14 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   bool ackRequested_ = false;
   std::chrono::steady_clock::time_point ackRequestedAt_;
   std::deque<std::uint32_t> acknowledgementsDue_;  // answers to <r/> waiting for durability
+  bool readsHeldBack_ = false;                     // in untilJournalAccepts()
   std::optional<api::ClientInfo> client_;
 
   std::string outbox_;    // serialized, waiting for the writer
   std::string inflight_;  // being written
+  // Journal records of messages in outbox_ for a client without stream management: settled
+  // once written.
+  std::vector<api::JournalId> settledWhenWritten_;
   bool writing_ = false;
   asio::steady_timer* flushWaiter_ = nullptr;
 

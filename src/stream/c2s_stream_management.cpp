@@ -21,6 +21,9 @@ using Clock = std::chrono::steady_clock;
 // Answers to <r/> that may wait for durability at once: a client asking faster than the
 // journal commits is misbehaving.
 constexpr std::size_t kMaxAcknowledgementsDue = 1000;
+// How often a stream whose reads are held back for the journal looks whether it may read again
+// or should end, besides being told.
+constexpr auto kHeldBackRecheck = std::chrono::seconds(1);
 
 // The 'h' attribute of <a/> and <resume/>: a 32-bit count (XEP-0198 §4); nothing when invalid.
 std::optional<std::uint32_t> handledCount(const xml::Element& element) {
@@ -138,9 +141,36 @@ Awaitable<void> C2sStream::untilDurable() {
   co_await done->async_wait(asio::redirect_error(use_awaitable, cancelled));
 }
 
+Awaitable<void> C2sStream::untilJournalAccepts() {
+  auto* journal = services_.extensions.journal;
+  if (journal == nullptr || journal->isAccepting()) co_return;
+  spdlog::debug("c2s {}: the delivery journal is full; not reading from {} meanwhile", id_,
+                session_->jid().toString());
+  readsHeldBack_ = true;
+  auto ready = std::make_shared<asio::steady_timer>(registry_.shard());
+  journal->whenAccepting(
+      [ready, shard = &registry_.shard()] { asio::post(*shard, [ready] { ready->cancel(); }); });
+  // The journal's call ends the wait at once; a stream closed meanwhile (shutdown, a session
+  // replaced) and a call that came between two waits are noticed at the next look.
+  while (!closing_ && !journal->isAccepting()) {
+    ready->expires_after(kHeldBackRecheck);
+    boost::system::error_code ignored;
+    co_await ready->async_wait(asio::redirect_error(use_awaitable, ignored));
+  }
+  readsHeldBack_ = false;
+  lastRead_ = Clock::now();
+  if (ackRequested_) ackRequestedAt_ = lastRead_;
+}
+
 void C2sStream::settle(std::span<const api::JournalId> ids) {
   if (!ids.empty() && services_.extensions.journal != nullptr) {
     services_.extensions.journal->settle(ids);
+  }
+}
+
+void C2sStream::releaseRecords(std::span<const api::JournalId> ids) {
+  if (!ids.empty() && services_.extensions.journal != nullptr) {
+    services_.extensions.journal->release(ids);
   }
 }
 

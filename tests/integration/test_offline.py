@@ -3,9 +3,11 @@ and chat states (XEP-0085) through storage, quota and restart."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import time
 
-from im_helpers import MessageLog, error_condition, has_child, wait_for_stored
+from im_helpers import MessageLog, error_condition, has_child, stored_offline_count, wait_for_stored
 
 PASSWORD = "secret"
 RECEIPTS = "urn:xmpp:receipts"
@@ -128,7 +130,9 @@ async def test_receipts_and_chat_states_pass_through_storage(server, clients):
 
 
 async def test_full_queue_answers_resource_constraint(make_server, clients):
-    server = make_server({"modules.offline": {"max_messages_per_user": 2}})
+    server = make_server(
+        {"modules.offline": {"max_messages_per_user": 2, "sender_share_percent": 100}}
+    )
     alice = await login(clients, server, server.add_user("alice", PASSWORD))
     bob_jid = server.add_user("bob", PASSWORD)
     for index in range(3):
@@ -182,3 +186,95 @@ async def test_server_advertises_msgoffline(server, clients):
     alice = await login(clients, server, server.add_user("alice", PASSWORD))
     info = await alice["xep_0030"].get_info(jid=server.domain, timeout=10)
     assert "msgoffline" in info["disco_info"]["features"]
+
+
+async def test_one_sender_fills_only_its_share_of_the_queue(make_server, clients):
+    # A quarter of 8: a sender may leave two messages; the others still find room.
+    server = make_server({"modules.offline": {"max_messages_per_user": 8}})
+    mallory = await login(clients, server, server.add_user("mallory", PASSWORD))
+    carol = await login(clients, server, server.add_user("carol", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    for index in range(3):
+        message = mallory.make_message(mto=bob_jid, mbody=f"flood {index}", mtype="chat")
+        message["id"] = f"flood-{index}"
+        message.send()
+    error = await mallory.log.next()
+    assert error["type"] == "error"
+    assert error["id"] == "flood-2", "the message over the sender's share is the one refused"
+    assert error_condition(error) == "resource-constraint"
+    assert error["error"]["type"] == "wait"
+
+    carol.send_message(mto=bob_jid, mbody="still room for me", mtype="chat")
+    await carol.barrier()
+    wait_for_stored(server, 3)
+    await send_marker(carol, carol)  # carol got no error meanwhile
+    assert (await carol.log.next())["body"] == "marker"
+
+    bob = await come_online(clients, server, bob_jid)
+    bodies = [(await bob.log.next())["body"] for _ in range(3)]
+    assert bodies == ["flood 0", "flood 1", "still room for me"]
+
+
+LARGE_MESSAGES = 50
+LARGE_BODY_BYTES = 400 * 1024
+SLOW_CLIENT_PAUSE_S = 3.0
+
+
+async def _large_messages_reach(make_server, clients, *, stream_management: bool) -> None:
+    """50 stored messages of 400 KiB (20 MiB, five times [limits] max_outbound_queue_bytes)
+    reach a recipient that reads slowly at its login, all of them, on one stream that stays
+    open."""
+    server = make_server({"limits": {"max_stanza_bytes": 640 * 1024}, "log": {"level": "info"}})
+    alice = await login(clients, server, server.add_user("alice", PASSWORD))
+    bob_jid = server.add_user("bob", PASSWORD)
+    for index in range(LARGE_MESSAGES):
+        label = f"large {index}:"
+        alice.send_message(mto=bob_jid, mbody=label + "x" * (LARGE_BODY_BYTES - len(label)), mtype="chat")
+    await alice.barrier()
+    await asyncio.to_thread(_wait_for_stored_long, server, LARGE_MESSAGES)
+
+    started = time.monotonic()
+    bob = clients.start_slix(server, bob_jid + "/phone", PASSWORD)
+    if stream_management:
+        bob.register_plugin("xep_0198")
+    bob.log = MessageLog(bob)
+    await asyncio.wait_for(asyncio.shield(bob.session_started), 15)
+    bob.send_presence()
+    # A phone on a slow network: it reads nothing for a while, as the server starts delivering.
+    bob.transport.pause_reading()
+    await asyncio.sleep(SLOW_CLIENT_PAUSE_S)
+    bob.transport.resume_reading()
+    bodies = []
+    while len(bodies) < LARGE_MESSAGES and not bob.closed.is_set():
+        try:
+            message = await bob.log.next(timeout=30)
+        except AssertionError:
+            break
+        bodies.append(message["body"].split(":")[0])
+    elapsed = time.monotonic() - started
+    print(
+        f"\nlarge offline messages ({'with' if stream_management else 'without'} stream "
+        f"management): {len(bodies)} of {LARGE_MESSAGES} delivered in {elapsed:.1f} s, stream "
+        f"{'closed' if bob.closed.is_set() else 'open'}"
+    )
+    assert not bob.closed.is_set(), "the recipient's stream was closed"
+    assert bob.stream_errors.empty(), f"stream error: {bob.stream_errors.get_nowait()}"
+    assert bodies == [f"large {index}" for index in range(LARGE_MESSAGES)]
+    overflow = [line for line in server.log_path.read_text().splitlines() if "does not read its stream" in line]
+    assert not overflow, overflow
+
+
+def _wait_for_stored_long(server, count: int) -> None:
+    # 20 MiB take longer to reach the disk than wait_for_stored allows.
+    deadline = time.monotonic() + 60
+    while stored_offline_count(server) < count:
+        assert time.monotonic() < deadline, f"{count} messages not stored within 60 s"
+        time.sleep(0.1)
+
+
+async def test_large_stored_messages_are_paced_by_acknowledgements(make_server, clients):
+    await _large_messages_reach(make_server, clients, stream_management=True)
+
+
+async def test_large_stored_messages_are_paced_by_the_stream_draining(make_server, clients):
+    await _large_messages_reach(make_server, clients, stream_management=False)

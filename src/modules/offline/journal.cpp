@@ -1,6 +1,6 @@
 #include "modules/offline/journal.hpp"
 
-#include <future>
+#include <iterator>
 
 #include <spdlog/spdlog.h>
 
@@ -13,15 +13,40 @@
 namespace kontalk::modules::offline {
 namespace {
 
+using SteadyClock = std::chrono::steady_clock;
+using SystemClock = std::chrono::system_clock;
+
 // Records nobody waits for yet are written this often (see runWriter).
 constexpr auto kLazyWriteInterval = std::chrono::milliseconds(50);
 // Or as soon as this many wait for the writer.
 constexpr std::size_t kEagerWriteBacklog = 10'000;
-// A storage failure is retried after this pause; the senders' acknowledgements wait meanwhile.
-constexpr auto kRetryPause = std::chrono::seconds(1);
-// At shutdown a failing storage gets this many more attempts. What is lost then was never
-// acknowledged to its senders, who send it again.
+// What a record costs in memory beyond its strings: the map node, the Pending, its id in sets.
+constexpr std::size_t kRecordOverheadBytes = 256;
+// What a removal costs while it waits for the writer: its id in removals_ and in removing_.
+constexpr std::size_t kRemovalBytes = 48;
+// At shutdown a failing storage gets this many more attempts, this far apart. What is lost then
+// was never acknowledged to its senders (their <a/> waits for durability), who send it again.
 constexpr int kAttemptsWhenStopping = 3;
+constexpr auto kStoppingRetryPause = std::chrono::milliseconds(500);
+// A slow disk may touch the backlog's bound at every commit: say so at most this often.
+constexpr auto kBackpressureLogInterval = std::chrono::seconds(60);
+
+std::size_t recordBytes(const storage::JournalAppend& append) {
+  return append.message.stanza.size() + append.username.size() + append.domain.size() +
+         append.sender.size() + kRecordOverheadBytes;
+}
+
+// The bare JID of a routed message's sender. The router set 'from' to the sending session's
+// full JID (already normalized), so cutting the resource is all there is to do; a JID has no
+// '/' before its resource (RFC 7622 §3.1).
+std::string senderOf(const xml::Element& message) {
+  const std::string_view from = message.attribute("from");
+  return std::string(from.substr(0, from.find('/')));
+}
+
+void runAll(std::vector<std::function<void()>>& callbacks) {
+  for (auto& callback : callbacks) callback();
+}
 
 }  // namespace
 
@@ -30,6 +55,7 @@ Journal::Journal(storage::OfflineStore& store, Settings settings, std::int64_t h
       settings_(settings),
       lastId_(highestStoredId),
       durableId_(highestStoredId),
+      attemptsWhenStopping_(kAttemptsWhenStopping),
       writer_([this] { runWriter(); }) {}
 
 Journal::~Journal() {
@@ -47,47 +73,96 @@ api::JournalId Journal::record(const xml::Element& message, const xmpp::Jid& acc
       !shouldStore(message)) {
     return 0;
   }
-  return enqueue(account, message, 0, {}, true);
+  return enqueue(account, senderOf(message), message, {}, {}, true);
 }
 
-void Journal::store(const xmpp::Jid& account, const xml::Element& message, std::size_t maxMessages,
-                    StoreOutcome outcome) {
+void Journal::store(const xmpp::Jid& account, const std::string& sender,
+                    const xml::Element& message, Quota quota, StoreOutcome outcome) {
   // Nobody holds it: offline delivery takes it once it is written.
-  enqueue(account, message, maxMessages, std::move(outcome), false);
+  enqueue(account, sender, message, quota, std::move(outcome), false);
 }
 
-api::JournalId Journal::enqueue(const xmpp::Jid& account, const xml::Element& message,
-                                std::size_t maxMessages, StoreOutcome outcome, bool held) {
-  const auto now = std::chrono::system_clock::now();
-  Pending pending{storage::JournalAppend{account.local(), account.domain(),
+api::JournalId Journal::enqueue(const xmpp::Jid& account, std::string sender,
+                                const xml::Element& message, Quota quota, StoreOutcome outcome,
+                                bool held) {
+  const auto now = SystemClock::now();
+  Pending pending{storage::JournalAppend{account.local(), account.domain(), std::move(sender),
                                          storage::OfflineMessage{
                                              0,
                                              xml::serialize(message, ns::kClient),
                                              base::unixSeconds(now),
                                              base::unixSeconds(now + settings_.expiry),
                                          },
-                                         maxMessages},
-                  std::move(outcome)};
+                                         quota.maxMessages, quota.maxFromSender},
+                  std::move(outcome), 0};
+  pending.bytes = recordBytes(pending.append);
   std::lock_guard lock(mutex_);
   const api::JournalId id = ++lastId_;
   pending.append.message.id = id;
+  growBacklog(1, pending.bytes);
   appends_.emplace(id, std::move(pending));
   if (held) inFlight_.insert(id);
   // Memory stays bounded even if nobody waits for durability.
-  if (appends_.size() >= kEagerWriteBacklog) wakeWriter();
+  if (wantsEarlyCommit()) wakeWriter();
   return id;
 }
 
 void Journal::settle(std::span<const api::JournalId> ids) {
-  std::lock_guard lock(mutex_);
-  for (const api::JournalId id : ids) {
-    inFlight_.erase(id);
-    // Not written yet: then it never will be. Otherwise it goes with the next commit.
-    if (appends_.erase(id) == 0) {
-      removals_.push_back(id);
-      removing_.insert(id);
+  std::vector<std::function<void()>> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (const api::JournalId id : ids) {
+      inFlight_.erase(id);
+      unhold(id, true, due);
+      // Not written yet: then it never will be. Otherwise it goes with the next commit.
+      if (const auto queued = appends_.find(id); queued != appends_.end()) {
+        shrinkBacklog(1, queued->second.bytes, due);
+        appends_.erase(queued);
+      } else {
+        removals_.push_back(id);
+        removing_.insert(id);
+        growBacklog(1, kRemovalBytes);
+      }
     }
   }
+  runAll(due);
+}
+
+void Journal::release(std::span<const api::JournalId> ids) {
+  std::vector<std::function<void()>> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (const api::JournalId id : ids) {
+      inFlight_.erase(id);
+      unhold(id, false, due);
+    }
+  }
+  runAll(due);
+}
+
+void Journal::unhold(api::JournalId id, bool acknowledged,
+                     std::vector<std::function<void()>>& due) {
+  const auto watched = watched_.find(id);
+  if (watched == watched_.end()) return;
+  const auto watch = std::move(watched->second);
+  watched_.erase(watched);
+  watch->allAcknowledged = watch->allAcknowledged && acknowledged;
+  if (--watch->remaining == 0) {
+    due.push_back([watch] { watch->settled(watch->allAcknowledged); });
+  }
+}
+
+void Journal::whenSettled(const std::vector<api::JournalId>& ids, SettledCallback settled) {
+  auto watch = std::make_shared<Watch>();
+  watch->settled = std::move(settled);
+  {
+    std::lock_guard lock(mutex_);
+    for (const api::JournalId id : ids) {
+      if (inFlight_.contains(id) && watched_.emplace(id, watch).second) ++watch->remaining;
+    }
+    if (watch->remaining > 0) return;
+  }
+  watch->settled(true);
 }
 
 void Journal::wakeWriter() {
@@ -96,9 +171,58 @@ void Journal::wakeWriter() {
   if (writerIdle_) wake_.notify_one();
 }
 
-void Journal::release(api::JournalId id) {
-  std::lock_guard lock(mutex_);
-  inFlight_.erase(id);
+bool Journal::wantsEarlyCommit() const {
+  return appends_.size() >= kEagerWriteBacklog || backlogBytes_ >= settings_.backlogBytes / 2;
+}
+
+void Journal::growBacklog(std::size_t messages, std::size_t bytes) {
+  backlogMessages_ += messages;
+  backlogBytes_ += bytes;
+  if (!accepting_.load(std::memory_order_relaxed) || backlogBytes_ < settings_.backlogBytes) {
+    return;
+  }
+  accepting_.store(false, std::memory_order_release);
+  ++backpressureEpisodes_;
+  const auto now = SteadyClock::now();
+  if (now - lastBackpressureLog_ >= kBackpressureLogInterval) {
+    lastBackpressureLog_ = now;
+    backpressureLogged_ = true;
+    spdlog::warn(
+        "offline: the delivery journal holds {} record(s), {} bytes, not yet durable: its bound "
+        "([modules.offline] journal_backlog_bytes = {}); clients are not read from until "
+        "storage catches up ({} time(s) so far)",
+        backlogMessages_, backlogBytes_, settings_.backlogBytes, backpressureEpisodes_);
+  }
+}
+
+void Journal::shrinkBacklog(std::size_t messages, std::size_t bytes,
+                            std::vector<std::function<void()>>& due) {
+  backlogMessages_ -= messages;
+  backlogBytes_ -= bytes;
+  // Some room before reading again, so that streams do not stop and go at every record.
+  if (accepting_.load(std::memory_order_relaxed) ||
+      backlogBytes_ > settings_.backlogBytes / 4 * 3) {
+    return;
+  }
+  accepting_.store(true, std::memory_order_release);
+  if (backpressureLogged_) {
+    backpressureLogged_ = false;
+    spdlog::info("offline: the delivery journal is below its bound again; clients are read again");
+  }
+  due.insert(due.end(), std::make_move_iterator(acceptWaiters_.begin()),
+             std::make_move_iterator(acceptWaiters_.end()));
+  acceptWaiters_.clear();
+}
+
+void Journal::whenAccepting(std::function<void()> ready) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!accepting_.load(std::memory_order_relaxed) && !stopping_) {
+      acceptWaiters_.push_back(std::move(ready));
+      return;
+    }
+  }
+  ready();
 }
 
 Result<std::vector<storage::OfflineMessage>> Journal::claimStored(
@@ -135,19 +259,25 @@ void Journal::whenDurable(std::function<void()> done) {
   done();
 }
 
-void Journal::waitDurable() {
-  std::promise<void> durable;
-  whenDurable([&durable] { durable.set_value(); });
-  durable.get_future().wait();
+Journal::Counters Journal::counters() const {
+  std::lock_guard lock(mutex_);
+  return Counters{failedCommits_,        backlogMessages_,
+                  backlogBytes_,         accepting_.load(std::memory_order_relaxed),
+                  backpressureEpisodes_, failingSince_,
+                  lastFailure_};
 }
 
 void Journal::stop() {
+  std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     stopping_ = true;
+    // Streams still waiting to read go on, and end.
+    ready.swap(acceptWaiters_);
   }
   wake_.notify_one();
+  runAll(ready);
   if (writer_.joinable()) writer_.join();
 }
 
@@ -158,80 +288,121 @@ bool Journal::hasWork() const {
 void Journal::runWriter() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    // Someone waiting for durability (a sender's <r/>) gets a commit at once; other records
-    // are written at the latest after kLazyWriteInterval, by which time most of them have been
-    // settled by their recipients and need no write at all.
     writerIdle_ = true;
-    wake_.wait_for(lock, kLazyWriteInterval, [this] {
-      return stopping_ || !waiters_.empty() || appends_.size() >= kEagerWriteBacklog;
-    });
+    if (retryAt_) {
+      // Storage failed: the next attempt keeps its time whoever waits for durability, so that a
+      // failing disk is not hammered; a stop cuts a long pause short.
+      if (stopping_) {
+        wake_.wait_until(lock, *retryAt_);
+      } else {
+        wake_.wait_until(lock, *retryAt_, [this] { return stopping_; });
+      }
+    } else {
+      // Someone waiting for durability (a sender's <r/>) gets a commit at once; other records
+      // are written at the latest after kLazyWriteInterval, by which time most of them have
+      // been settled by their recipients and need no write at all.
+      wake_.wait_for(lock, kLazyWriteInterval,
+                     [this] { return stopping_ || !waiters_.empty() || wantsEarlyCommit(); });
+    }
     writerIdle_ = false;
     if (!hasWork()) {
       if (!stopping_) continue;
       writerDone_ = true;  // stopping, and everything is written
       return;
     }
-    std::vector<storage::JournalAppend> appends;
-    std::vector<StoreOutcome> outcomes;
-    appends.reserve(appends_.size());
-    for (auto& [id, pending] : appends_) {
-      appends.push_back(std::move(pending.append));
-      outcomes.push_back(std::move(pending.outcome));
+    auto batch = takeBatch();
+    if (!commit(batch, lastId_, lock)) {
+      writerDone_ = true;
+      return;
     }
-    appends_.clear();
-    std::vector<api::JournalId> removals;
-    removals.swap(removals_);
-    const api::JournalId covered = lastId_;
-    lock.unlock();
-
-    const auto results = commitBatch(appends, removals);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (outcomes[i]) {
-        outcomes[i](results[i]);
-      } else if (results[i] == storage::AppendOutcome::NoSuchAccount) {
-        spdlog::warn("offline: message for {}@{} not kept: the account is gone",
-                     appends[i].username, appends[i].domain);
-      }
-    }
-
-    lock.lock();
-    durableId_ = covered;
-    // A read that began before this commit may still hold the removed rows.
-    if (readers_ == 0) {
-      for (const api::JournalId id : removals) removing_.erase(id);
-    } else {
-      removedWhileReading_.insert(removedWhileReading_.end(), removals.begin(), removals.end());
-    }
-    std::vector<std::function<void()>> done;
-    while (!waiters_.empty() && waiters_.front().first <= durableId_) {
-      done.push_back(std::move(waiters_.front().second));
-      waiters_.pop_front();
-    }
-    lock.unlock();
-    for (auto& callback : done) callback();
-    lock.lock();
   }
 }
 
-std::vector<storage::AppendOutcome> Journal::commitBatch(
-    const std::vector<storage::JournalAppend>& appends,
-    const std::vector<api::JournalId>& removals) {
-  if (appends.empty() && removals.empty()) return {};
-  int attemptsLeft = kAttemptsWhenStopping;
-  for (;;) {
-    auto committed = store_.commit(appends, removals);
-    if (committed) return std::move(*committed);
-    spdlog::error("offline: cannot write {} message(s) and {} removal(s): {}", appends.size(),
-                  removals.size(), committed.error().message);
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_ && --attemptsLeft == 0) {
-        spdlog::critical("offline: giving up on {} message(s) at shutdown", appends.size());
-        return {};
-      }
-    }
-    std::this_thread::sleep_for(kRetryPause);
+Journal::Batch Journal::takeBatch() {
+  Batch batch;
+  batch.appends.reserve(appends_.size());
+  batch.outcomes.reserve(appends_.size());
+  batch.bytes.reserve(appends_.size());
+  for (auto& [id, pending] : appends_) {
+    batch.appends.push_back(std::move(pending.append));
+    batch.outcomes.push_back(std::move(pending.outcome));
+    batch.bytes.push_back(pending.bytes);
   }
+  appends_.clear();
+  batch.removals.swap(removals_);
+  return batch;
+}
+
+void Journal::putBack(Batch& batch) {
+  for (std::size_t i = 0; i < batch.appends.size(); ++i) {
+    const api::JournalId id = batch.appends[i].message.id;
+    appends_.emplace(
+        id, Pending{std::move(batch.appends[i]), std::move(batch.outcomes[i]), batch.bytes[i]});
+  }
+  // Removals queued meanwhile may refer to these appends: a commit appends before it removes.
+  removals_.insert(removals_.end(), batch.removals.begin(), batch.removals.end());
+}
+
+bool Journal::commit(Batch& batch, api::JournalId covered, std::unique_lock<std::mutex>& lock) {
+  Result<std::vector<storage::AppendOutcome>> committed;
+  if (!batch.appends.empty() || !batch.removals.empty()) {
+    lock.unlock();
+    committed = store_.commit(batch.appends, batch.removals);
+    lock.lock();
+  }
+  const auto now = SteadyClock::now();
+  if (!committed) {
+    ++failedCommits_;
+    lastFailure_ = committed.error();
+    if (!failingSince_) failingSince_ = SystemClock::now();
+    putBack(batch);
+    if (stopping_ && --attemptsWhenStopping_ == 0) {
+      spdlog::critical(
+          "offline: storage still fails at shutdown ({}): {} message(s) not yet durable are "
+          "lost; their senders were not acknowledged and send them again",
+          committed.error().describe(), appends_.size());
+      return false;
+    }
+    const auto pause = faults_.failed(committed.error(), {backlogMessages_, backlogBytes_}, now);
+    retryAt_ =
+        now + (stopping_ ? std::chrono::duration_cast<SteadyClock::duration>(kStoppingRetryPause)
+                         : pause);
+    return true;
+  }
+  faults_.succeeded(now);
+  retryAt_.reset();
+  failingSince_.reset();
+  lastFailure_.reset();
+
+  std::vector<std::function<void()>> due;
+  std::size_t bytes = batch.removals.size() * kRemovalBytes;
+  for (const std::size_t appendBytes : batch.bytes) bytes += appendBytes;
+  shrinkBacklog(batch.appends.size() + batch.removals.size(), bytes, due);
+  durableId_ = covered;
+  // A read that began before this commit may still hold the removed rows.
+  if (readers_ == 0) {
+    for (const api::JournalId id : batch.removals) removing_.erase(id);
+  } else {
+    removedWhileReading_.insert(removedWhileReading_.end(), batch.removals.begin(),
+                                batch.removals.end());
+  }
+  while (!waiters_.empty() && waiters_.front().first <= durableId_) {
+    due.push_back(std::move(waiters_.front().second));
+    waiters_.pop_front();
+  }
+  lock.unlock();
+  const auto& outcomes = *committed;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (batch.outcomes[i]) {
+      batch.outcomes[i](outcomes[i]);
+    } else if (outcomes[i] == storage::AppendOutcome::NoSuchAccount) {
+      spdlog::warn("offline: message for {}@{} not kept: the account is gone",
+                   batch.appends[i].username, batch.appends[i].domain);
+    }
+  }
+  runAll(due);
+  lock.lock();
+  return true;
 }
 
 }  // namespace kontalk::modules::offline

@@ -33,11 +33,14 @@ class OfflineModule final : public api::Module {
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    journal_ = std::make_unique<Journal>(
-        host.storage().offline(), Journal::Settings{settings_.expiry, settings_.durableDelivery},
-        highestStoredId());
+    journal_ =
+        std::make_unique<Journal>(host.storage().offline(),
+                                  Journal::Settings{settings_.expiry, settings_.durableDelivery,
+                                                    settings_.journalBacklogBytes},
+                                  highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
-    delivery_ = std::make_unique<OfflineDelivery>(host, *journal_);
+    delivery_ = std::make_unique<OfflineDelivery>(
+        host, *journal_, OfflineDelivery::Settings{settings_.deliveryWindowBytes});
     host.advertiseDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
     host.onStanza(api::StanzaHook::Undeliverable, 100,
                   [this](api::StanzaEvent& event) { return handleUndeliverable(event); });
@@ -64,13 +67,14 @@ class OfflineModule final : public api::Module {
     const xmpp::Jid account = event.to.bare();
     if (event.journalId != 0) {
       // Stored already, on its way to a session that is gone: it waits for the next one.
-      journal_->release(event.journalId);
+      journal_->release({&event.journalId, 1});
       deliverIfAvailable(account);
       return api::HandlerResult::Handled;
     }
     // Nothing to keep: drop silently, as if delivered (XEP-0160, XEP-0085 business rules).
     if (!offline::shouldStore(event.stanza)) return api::HandlerResult::Handled;
-    journal_->store(account, event.stanza, settings_.maxMessagesPerUser,
+    journal_->store(account, event.from.bareString(), event.stanza,
+                    {settings_.maxMessagesPerUser, settings_.maxMessagesPerSender()},
                     [this, account, original = event.stanza](storage::AppendOutcome outcome) {
                       stored(account, outcome, original);
                     });
@@ -95,6 +99,12 @@ class OfflineModule final : public api::Module {
         bounce(original,
                {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
                 "The recipient's offline message queue is full."});
+        return;
+      case storage::AppendOutcome::SenderQuotaExceeded:
+        // The same, for this sender's share of the queue (issue 11 item 16).
+        bounce(original,
+               {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
+                "You have too many messages waiting for this recipient."});
         return;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -12,78 +13,117 @@
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules::offline {
-namespace {
-
-// Messages read from storage per round trip: bounds the memory one delivery run holds.
-constexpr std::size_t kBatchSize = 100;
-
-}  // namespace
 
 void OfflineDelivery::request(const xmpp::Jid& target) {
+  std::string account = target.bareString();
   {
     std::lock_guard lock(mutex_);
-    auto [entry, started] = running_.try_emplace(target.bareString());
+    auto [entry, started] = running_.try_emplace(account, Run{target, {}, 0});
     if (!started) {
-      entry->second = target;  // served by the run in progress when it ends
+      entry->second.next = target;  // served by the run in progress when it ends
       return;
     }
   }
-  host_.runBlocking([this, target] { run(target); });
+  begin(account);
 }
 
-void OfflineDelivery::run(xmpp::Jid target) {
+void OfflineDelivery::begin(const std::string& account) {
+  // Messages stored or handed back just before the request may still be on their way to the
+  // disk: reading before they arrive would leave them behind until the next login. While
+  // storage fails this waits, on no thread.
+  journal_.whenDurable(
+      [this, account] { host_.runBlocking([this, account] { sendWindow(account); }); });
+}
+
+void OfflineDelivery::sendWindow(const std::string& account) {
   for (;;) {
-    // Messages stored or handed back just before the request may still be on their way to
-    // the disk: reading before they arrive would leave them behind until the next login.
-    journal_.waitDurable();
+    xmpp::Jid target;
     std::int64_t cursor = 0;
-    while (sendBatch(target, cursor)) {
+    {
+      std::lock_guard lock(mutex_);
+      const auto& run = running_.at(account);
+      target = run.target;
+      cursor = run.cursor;
     }
-    std::lock_guard lock(mutex_);
-    auto entry = running_.find(target.bareString());
-    if (entry->second.isEmpty()) {
-      running_.erase(entry);
+    std::int64_t lastRead = cursor;
+    auto claimed = journal_.claimStored([&] {
+      auto pending = host_.storage().offline().pending(
+          target.local(), target.domain(), base::unixNow(), cursor,
+          storage::PendingLimit{kWindowMessages, settings_.windowBytes});
+      if (pending && !pending->empty()) lastRead = pending->back().id;
+      return pending;
+    });
+    if (!claimed) {
+      spdlog::error("offline: cannot read the queue of {}: {}", account,
+                    claimed.error().describe());
+      end(account);
       return;
     }
-    target = std::exchange(entry->second, xmpp::Jid{});
+    if (lastRead == cursor) {  // nothing more stored
+      end(account);
+      return;
+    }
+    {
+      std::lock_guard lock(mutex_);
+      running_.at(account).cursor = lastRead;
+    }
+    std::vector<std::pair<xml::Element, api::JournalId>> window;
+    std::vector<api::JournalId> ids;
+    for (const auto& message : *claimed) {
+      auto stanza = xml::parseElement(message.stanza, ns::kClient);
+      if (!stanza) {
+        reportUnreadable(message, account);
+        continue;
+      }
+      stampDelay(*stanza, host_.domain(), base::fromUnixSeconds(message.storedAt));
+      // Addressed to the session chosen for delivery; should it be gone by now, the router
+      // hands the message back (Undeliverable) and it waits for the next session.
+      stanza->setAttribute("to", target.toString());
+      ids.push_back(message.id);
+      window.emplace_back(std::move(*stanza), message.id);
+    }
+    if (window.empty()) continue;  // all of it held elsewhere or unreadable: read on
+    // Before sending: a quick client may acknowledge the first message before the last is sent.
+    journal_.whenSettled(ids, [this, account](bool allAcknowledged) {
+      handleWindowSettled(account, allAcknowledged);
+    });
+    for (auto& [stanza, id] : window) host_.sendRecorded(std::move(stanza), id);
+    return;
   }
 }
 
-bool OfflineDelivery::sendBatch(const xmpp::Jid& target, std::int64_t& cursor) {
-  std::int64_t lastRead = cursor;
-  std::size_t read = 0;
-  auto claimed = journal_.claimStored([&] {
-    auto pending = host_.storage().offline().pending(target.local(), target.domain(),
-                                                     base::unixNow(), cursor, kBatchSize);
-    if (pending && !pending->empty()) {
-      lastRead = pending->back().id;
-      read = pending->size();
-    }
-    return pending;
-  });
-  if (!claimed) {
-    spdlog::error("offline: cannot read the queue of {}: {}", target.bareString(),
-                  claimed.error().message);
-    return false;
+void OfflineDelivery::handleWindowSettled(const std::string& account, bool allAcknowledged) {
+  if (allAcknowledged) {
+    host_.runBlocking([this, account] { sendWindow(account); });
+  } else {
+    // The session went away (or its connection broke): what is left waits for the next one.
+    end(account);
   }
-  cursor = lastRead;
-  for (auto& message : *claimed) {
-    auto stanza = xml::parseElement(message.stanza, ns::kClient);
-    if (!stanza) {
-      // Only a damaged database produces this; keeping it would block the queue for good.
-      spdlog::error("offline: dropping unreadable stored message {} of {}", message.id,
-                    target.bareString());
-      const api::JournalId id = message.id;
-      journal_.settle({&id, 1});
-      continue;
+}
+
+void OfflineDelivery::end(const std::string& account) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& run = running_.at(account);
+    if (run.next.isEmpty()) {
+      running_.erase(account);
+      return;
     }
-    stampDelay(*stanza, host_.domain(), base::fromUnixSeconds(message.storedAt));
-    // Addressed to the session chosen for delivery; should it be gone by now, the router hands
-    // the message back (Undeliverable) and it waits for the next session.
-    stanza->setAttribute("to", target.toString());
-    host_.sendRecorded(std::move(*stanza), message.id);
+    run.target = std::exchange(run.next, xmpp::Jid{});
+    run.cursor = 0;
   }
-  return read == kBatchSize;
+  begin(account);
+}
+
+void OfflineDelivery::reportUnreadable(const storage::OfflineMessage& message,
+                                       const std::string& account) {
+  // Its sender was acknowledged, so it is not dropped: it stays stored (until it expires) and
+  // held, so that later runs of this process skip it, for an operator to look at.
+  const auto count = unreadable_.fetch_add(1, std::memory_order_relaxed) + 1;
+  spdlog::error(
+      "offline: stored message {} of {} cannot be parsed; it is kept in storage and not "
+      "delivered ({} unreadable message(s) since start)",
+      message.id, account, count);
 }
 
 }  // namespace kontalk::modules::offline

@@ -12,6 +12,11 @@ const config::Section<OfflineSettings>& offlineOptions() {
                        std::size_t{1}, std::size_t{1'000'000},
                        "a message over this many stored for one account is refused with "
                        "resource-constraint (type wait)");
+        option.integer("sender_share_percent", &OfflineSettings::senderSharePercent, std::size_t{1},
+                       std::size_t{100},
+                       "one sender may fill at most this share of an account's quota (at least "
+                       "one message); a message over it is refused with resource-constraint "
+                       "(type wait) while others still get through. 100: no per-sender limit");
         option.duration("expiry_days", &OfflineSettings::expiry, std::chrono::days(1),
                         std::chrono::days(3650),
                         "stored messages older than this are dropped (purged hourly; spec §0 and "
@@ -22,6 +27,16 @@ const config::Section<OfflineSettings>& offlineOptions() {
                     "nothing. false acknowledges at once and keeps live deliveries in memory "
                     "only: faster acknowledgements, but a crash loses messages acknowledged to "
                     "senders and not yet to recipients. Offline stores are written either way");
+        option.integer("journal_backlog_bytes", &OfflineSettings::journalBacklogBytes,
+                       std::size_t{64} << 10, std::size_t{1} << 32,
+                       "memory for messages not yet durable; when storage is slow or failing "
+                       "and this is full, the server stops reading from clients (TCP pushes "
+                       "back; nothing is dropped) until storage catches up");
+        option.integer("delivery_window_bytes", &OfflineSettings::deliveryWindowBytes,
+                       std::size_t{16} << 10, std::size_t{256} << 20,
+                       "stored messages sent to a session before it has taken them (its "
+                       "XEP-0198 acknowledgements, or its socket draining); keep it well below "
+                       "[limits] max_outbound_queue_bytes. A larger message still goes alone");
       });
   return section;
 }

@@ -2,6 +2,7 @@
 // [modules.offline] (XEP-0160 offline messages, the delivery journal): options declared once
 // (config/section.hpp).
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 
@@ -15,8 +16,20 @@ struct OfflineSettings {
   std::size_t maxMessagesPerUser = 1000;
   // Spec §0 and §8.2: the original deployment expired offline messages after 7 days.
   std::chrono::days expiry{7};
+  // One sender's share of an account's quota, in percent (issue 11 item 16): a quarter by
+  // default, so that one sender cannot lock everybody else out.
+  std::size_t senderSharePercent = 25;
   // ARCHITECTURE.md §6: acknowledge a message to its sender only once it is durable (Journal).
   bool durableDelivery = true;
+  // The journal's bound on what is not durable yet; beyond it clients are not read from.
+  std::size_t journalBacklogBytes = std::size_t{32} << 20;
+  // Stored messages sent to a session before waiting for it to take them (OfflineDelivery).
+  std::size_t deliveryWindowBytes = std::size_t{1} << 20;
+
+  // The per-sender quota senderSharePercent gives: at least one message.
+  std::size_t maxMessagesPerSender() const {
+    return std::max<std::size_t>(1, maxMessagesPerUser * senderSharePercent / 100);
+  }
 };
 
 const config::Section<OfflineSettings>& offlineOptions();

@@ -175,13 +175,23 @@ constexpr std::array<std::string_view, 1> kMigration6 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// 7: the sender of each offline message (its bare JID), so that one sender's share of an
+// account's quota can be counted (issue 11 item 16). Messages stored before have none ('') and
+// count for nobody's share. The index serves that count.
+constexpr std::array<std::string_view, 2> kMigration7 = {
+    R"sql(ALTER TABLE offline_messages ADD COLUMN sender TEXT NOT NULL DEFAULT '')sql",
+    R"sql(CREATE INDEX offline_messages_by_sender
+      ON offline_messages (domain, username, sender, expires_at))sql",
+};
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
     {4, kMigration4},
     {5, kMigration5},
     {6, kMigration6},
+    {7, kMigration7},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

@@ -1,37 +1,59 @@
 #include "storage/sqlite/sqlite_offline_store.hpp"
 
+#include <optional>
+
 #include "storage/sqlite/account_rows.hpp"
 
 namespace kontalk::storage::sqlite {
 namespace {
 
+// How many unexpired messages the account holds, all of them or those from `append.sender`.
 // Expired messages do not count: they are as good as gone, the purge just has not run yet.
-Result<bool> quotaReached(Database& database, const JournalAppend& append) {
+Result<std::size_t> countHeld(Database& database, const JournalAppend& append, bool fromSender) {
   auto count = database.prepare(
-      "SELECT COUNT(*) FROM offline_messages "
-      "WHERE domain = ? AND username = ? AND expires_at > ?");
+      fromSender ? "SELECT COUNT(*) FROM offline_messages "
+                   "WHERE domain = ? AND username = ? AND sender = ? AND expires_at > ?"
+                 : "SELECT COUNT(*) FROM offline_messages "
+                   "WHERE domain = ? AND username = ? AND expires_at > ?");
   if (!count) return tl::unexpected(count.error());
-  count->bindText(1, append.domain);
-  count->bindText(2, append.username);
-  count->bindInt64(3, append.message.storedAt);
+  int index = 1;
+  count->bindText(index++, append.domain);
+  count->bindText(index++, append.username);
+  if (fromSender) count->bindText(index++, append.sender);
+  count->bindInt64(index, append.message.storedAt);
   if (auto row = count->step(); !row) return tl::unexpected(row.error());
-  return static_cast<std::size_t>(count->columnInt64(0)) >= append.maxMessages;
+  return static_cast<std::size_t>(count->columnInt64(0));
+}
+
+// The quota the append would exceed, if any.
+Result<std::optional<AppendOutcome>> quotaExceeded(Database& database,
+                                                   const JournalAppend& append) {
+  if (append.maxMessages > 0) {
+    auto held = countHeld(database, append, false);
+    if (!held) return tl::unexpected(held.error());
+    if (*held >= append.maxMessages) return AppendOutcome::QuotaExceeded;
+  }
+  if (append.maxFromSender > 0) {
+    auto held = countHeld(database, append, true);
+    if (!held) return tl::unexpected(held.error());
+    if (*held >= append.maxFromSender) return AppendOutcome::SenderQuotaExceeded;
+  }
+  return std::nullopt;
 }
 
 Result<AppendOutcome> appendOne(Database& database, Statement& insert,
                                 const JournalAppend& append) {
-  if (append.maxMessages > 0) {
-    auto full = quotaReached(database, append);
-    if (!full) return tl::unexpected(full.error());
-    if (*full) return AppendOutcome::QuotaExceeded;
-  }
+  auto refused = quotaExceeded(database, append);
+  if (!refused) return tl::unexpected(refused.error());
+  if (*refused) return **refused;
   insert.reset();
   insert.bindInt64(1, append.message.id);
   insert.bindText(2, append.domain);
   insert.bindText(3, append.username);
-  insert.bindBlob(4, append.message.stanza);
-  insert.bindInt64(5, append.message.storedAt);
-  insert.bindInt64(6, append.message.expiresAt);
+  insert.bindText(4, append.sender);
+  insert.bindBlob(5, append.message.stanza);
+  insert.bindInt64(6, append.message.storedAt);
+  insert.bindInt64(7, append.message.expiresAt);
   if (auto done = insert.run(); !done) {
     // The foreign key refuses a message for an account that does not exist; asking only then
     // keeps the common case at one statement. A failed statement leaves the transaction open.
@@ -53,8 +75,8 @@ Result<std::vector<AppendOutcome>> SqliteOfflineStore::commit(
     outcomes.reserve(appends.size());
     if (!appends.empty()) {
       auto insert = database.prepare(
-          "INSERT INTO offline_messages (id, domain, username, stanza, stored_at, expires_at) "
-          "VALUES (?, ?, ?, ?, ?, ?)");
+          "INSERT INTO offline_messages (id, domain, username, sender, stanza, stored_at, "
+          "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
       if (!insert) return tl::unexpected(insert.error());
       for (const auto& append : appends) {
         auto outcome = appendOne(database, *insert, append);
@@ -94,7 +116,7 @@ Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::strin
                                                                 const std::string& domain,
                                                                 std::int64_t now,
                                                                 std::int64_t afterId,
-                                                                std::size_t limit) {
+                                                                PendingLimit limit) {
   return database_.withDatabase([&](Database& database) -> Result<std::vector<OfflineMessage>> {
     auto select = database.prepare(
         "SELECT id, stanza, stored_at, expires_at FROM offline_messages "
@@ -104,15 +126,19 @@ Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::strin
     select->bindText(2, username);
     select->bindInt64(3, afterId);
     select->bindInt64(4, now);
-    select->bindInt64(5, static_cast<std::int64_t>(limit));
+    select->bindInt64(5, static_cast<std::int64_t>(limit.messages));
     std::vector<OfflineMessage> messages;
-    for (;;) {
+    std::size_t bytes = 0;
+    // Rows are produced one step at a time: stopping at the byte limit reads no further row.
+    while (limit.bytes == 0 || bytes < limit.bytes) {
       auto row = select->step();
       if (!row) return tl::unexpected(row.error());
-      if (!*row) return messages;
+      if (!*row) break;
       messages.push_back(OfflineMessage{select->columnInt64(0), select->columnBlob(1),
                                         select->columnInt64(2), select->columnInt64(3)});
+      bytes += messages.back().stanza.size();
     }
+    return messages;
   });
 }
 

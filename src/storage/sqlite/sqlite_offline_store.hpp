@@ -17,7 +17,7 @@ class SqliteOfflineStore final : public OfflineStore {
   Result<std::int64_t> highestId() override;
   Result<std::vector<OfflineMessage>> pending(const std::string& username,
                                               const std::string& domain, std::int64_t now,
-                                              std::int64_t afterId, std::size_t limit) override;
+                                              std::int64_t afterId, PendingLimit limit) override;
   Result<std::int64_t> purgeExpired(std::int64_t now) override;
 
  private:

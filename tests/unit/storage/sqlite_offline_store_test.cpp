@@ -10,8 +10,18 @@ namespace {
 JournalAppend append(std::string user, std::int64_t id, std::string stanza,
                      std::size_t maxMessages = 0, std::int64_t storedAt = 1000,
                      std::int64_t expiresAt = 2000) {
-  return JournalAppend{std::move(user), "example.org",
-                       OfflineMessage{id, std::move(stanza), storedAt, expiresAt}, maxMessages};
+  return JournalAppend{
+      std::move(user),      "example.org",
+      "sender@example.org", OfflineMessage{id, std::move(stanza), storedAt, expiresAt},
+      maxMessages,          0};
+}
+
+JournalAppend appendFrom(std::string user, std::int64_t id, std::string sender,
+                         std::size_t maxFromSender, std::size_t maxMessages = 0) {
+  return JournalAppend{
+      std::move(user),   "example.org",
+      std::move(sender), OfflineMessage{id, "<m" + std::to_string(id) + "/>", 1000, 2000},
+      maxMessages,       maxFromSender};
 }
 
 class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
@@ -24,7 +34,7 @@ class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
   OfflineStore& offline() { return storage().offline(); }
 
   std::vector<std::string> stanzasOf(const std::string& user, std::int64_t now = 1500) {
-    auto pending = offline().pending(user, "example.org", now, 0, 100);
+    auto pending = offline().pending(user, "example.org", now, 0, PendingLimit{100, 0});
     EXPECT_TRUE(pending) << pending.error().message;
     std::vector<std::string> stanzas;
     for (const auto& stored : *pending) stanzas.push_back(stored.stanza);
@@ -44,7 +54,7 @@ TEST_F(SqliteOfflineStoreTest, PendingReturnsMessagesInIdOrderPerAccount) {
 TEST_F(SqliteOfflineStoreTest, KeepsIdsBinaryContentAndTimes) {
   const std::string stanza("<m>\0\xff</m>", 9);
   ASSERT_TRUE(offline().commit({append("alice", 42, stanza, 0, 1100, 1900)}, {}));
-  auto pending = offline().pending("alice", "example.org", 1500, 0, 10);
+  auto pending = offline().pending("alice", "example.org", 1500, 0, PendingLimit{10, 0});
   ASSERT_TRUE(pending && pending->size() == 1);
   EXPECT_EQ((*pending)[0].id, 42);
   EXPECT_EQ((*pending)[0].stanza, stanza);
@@ -55,7 +65,7 @@ TEST_F(SqliteOfflineStoreTest, KeepsIdsBinaryContentAndTimes) {
 TEST_F(SqliteOfflineStoreTest, PendingHonoursTheCursorAndTheLimit) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, "<m1/>"), append("alice", 2, "<m2/>"), append("alice", 3, "<m3/>")}, {}));
-  auto pending = offline().pending("alice", "example.org", 1500, 1, 1);
+  auto pending = offline().pending("alice", "example.org", 1500, 1, PendingLimit{1, 0});
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].stanza, "<m2/>");
@@ -72,6 +82,41 @@ TEST_F(SqliteOfflineStoreTest, QuotaCountsUnexpiredMessagesIncludingEarlierOnesO
                                                    AppendOutcome::QuotaExceeded,
                                                    AppendOutcome::Stored, AppendOutcome::Stored}));
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>", "<m2/>", "<unlimited/>"}));
+}
+
+TEST_F(SqliteOfflineStoreTest, PendingStopsAfterTheMessageThatReachesTheByteLimit) {
+  ASSERT_TRUE(offline().commit(
+      {append("alice", 1, std::string(600, 'a')), append("alice", 2, std::string(600, 'b')),
+       append("alice", 3, std::string(600, 'c'))},
+      {}));
+  auto window = offline().pending("alice", "example.org", 1500, 0, PendingLimit{10, 1000});
+  ASSERT_TRUE(window);
+  ASSERT_EQ(window->size(), 2u);
+  EXPECT_EQ((*window)[1].id, 2);
+  // A single message larger than the limit is still read, alone.
+  window = offline().pending("alice", "example.org", 1500, 0, PendingLimit{10, 100});
+  ASSERT_TRUE(window);
+  ASSERT_EQ(window->size(), 1u);
+  EXPECT_EQ((*window)[0].id, 1);
+}
+
+TEST_F(SqliteOfflineStoreTest, OneSenderFillsOnlyItsShareAndOthersStillGetThrough) {
+  auto outcomes = offline().commit({appendFrom("alice", 1, "mallory@example.org", 2, 4),
+                                    appendFrom("alice", 2, "mallory@example.org", 2, 4),
+                                    appendFrom("alice", 3, "mallory@example.org", 2, 4),
+                                    appendFrom("bob", 4, "mallory@example.org", 2, 4),
+                                    appendFrom("alice", 5, "carol@example.org", 2, 4),
+                                    appendFrom("alice", 6, "dave@example.org", 2, 4),
+                                    appendFrom("alice", 7, "erin@example.org", 2, 4)},
+                                   {});
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  EXPECT_EQ(*outcomes, (std::vector<AppendOutcome>{
+                           AppendOutcome::Stored, AppendOutcome::Stored,
+                           AppendOutcome::SenderQuotaExceeded,  // mallory's share of alice's
+                           AppendOutcome::Stored,               // bob's queue is another
+                           AppendOutcome::Stored, AppendOutcome::Stored,
+                           AppendOutcome::QuotaExceeded}));  // the whole quota comes first
+  EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>", "<m2/>", "<m5/>", "<m6/>"}));
 }
 
 TEST_F(SqliteOfflineStoreTest, UnknownAccountIsReportedAndTheRestOfTheBatchIsStored) {
