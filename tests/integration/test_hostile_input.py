@@ -8,6 +8,7 @@ Set KONTALK_HOSTILE_REPORT=FILE to collect the canary timings of every attack as
 
 from __future__ import annotations
 
+import math
 import socket
 import threading
 import time
@@ -111,3 +112,44 @@ def test_a_burst_of_large_legal_stanzas_does_not_stall_others(make_server):
     canary.report("burst of 234 KiB stanzas")
     print(f"large stanzas: {flood.sent / 1e6:.1f} MB sent in {ATTACK_SECONDS} s")
     attacker.close()
+
+
+def test_password_guessing_from_many_connections_is_held_to_the_back_off(make_server):
+    # Found by attacking: [c2s] max_auth_failures limits one connection only, and 40 connections
+    # guessed 405 passwords a second. The cross-connection back-off (5 free failures per account,
+    # then waits of 1, 2, 4 ... s) bounds the guesses checked in t seconds to 5 + log2(t + 1),
+    # whatever the number of connections: attempts count when admitted, before they are judged.
+    server = _one_shard(make_server)
+    server.add_user("victim", PASSWORD)
+    counts = {"checked": 0, "refused": 0}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def guess() -> None:
+        while not stop.is_set():
+            try:
+                with RawXmppConnection(server.host, server.starttls_port, server.domain) as raw:
+                    raw.open_stream()
+                    raw.starttls()
+                    for _ in range(3):  # [c2s] max_auth_failures
+                        answer = raw.try_plain("victim", "guess")
+                        with lock:
+                            counts["checked" if "<not-authorized" in answer else "refused"] += 1
+            except (AssertionError, OSError):
+                continue  # closed after its third failure, as it should be
+
+    with Canary(server) as canary:
+        started = time.monotonic()
+        guessers = [threading.Thread(target=guess, daemon=True) for _ in range(40)]
+        for guesser in guessers:
+            guesser.start()
+        time.sleep(ATTACK_SECONDS)
+        stop.set()
+        for guesser in guessers:
+            guesser.join(timeout=30)
+        elapsed = time.monotonic() - started
+    canary.report("password guessing, 40 connections")
+    print(f"password guessing: {counts['checked']} passwords checked, {counts['refused']} refused "
+          f"unchecked in {elapsed:.1f} s")
+    assert counts["checked"] <= 5 + math.floor(math.log2(elapsed + 1)), counts
+    assert counts["refused"] > 0, counts

@@ -263,6 +263,8 @@ async def test_disk_full_holds_back_senders_and_loses_nothing(make_server, clien
                     "max_messages_per_user": 100000,
                     "sender_share_percent": 100,
                 },
+                # Only the journal may hold the sender back, not the inbound byte rate.
+                "limits": {"bytes_per_second": 1 << 30, "byte_burst": 1 << 30},
                 "log": {"level": "info"},
             }
         )
@@ -294,6 +296,8 @@ async def test_read_only_database_holds_back_senders_and_recovers(make_server, c
                     "max_messages_per_user": 100000,
                     "sender_share_percent": 100,
                 },
+                # Only the journal may hold the sender back, not the inbound byte rate.
+                "limits": {"bytes_per_second": 1 << 30, "byte_burst": 1 << 30},
                 "log": {"level": "info"},
             }
         )

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string>
 #include <system_error>
 
 namespace kontalk::storage::sqlite {
@@ -16,6 +17,10 @@ namespace {
 // SQLITE_BUSY. Within one process GuardedDatabase serializes writers, so this only covers
 // kontalkctl or a second kontalkd working on the same file.
 constexpr int kBusyTimeoutMilliseconds = 5000;
+
+std::string busyTimeoutPragma() {
+  return "PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMilliseconds);
+}
 
 // Creates the file ourselves so that it is born with mode 0600; SQLite would create it with
 // 0644 minus the umask. SQLite gives the -wal and -shm files the mode of the database file.
@@ -61,8 +66,7 @@ Result<Database> openDatabaseFile(const std::string& path, const std::string& sy
 
   // The busy timeout comes first: switching the journal mode needs a lock that another process
   // may hold for a moment.
-  const std::string busyTimeout = "PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMilliseconds);
-  if (auto configured = database->execute(busyTimeout); !configured) {
+  if (auto configured = database->execute(busyTimeoutPragma()); !configured) {
     return tl::unexpected(configured.error());
   }
   // journal_mode answers with the mode in effect, which stays the old one when WAL is
@@ -75,6 +79,17 @@ Result<Database> openDatabaseFile(const std::string& path, const std::string& sy
     return failure(StatusCode::Unavailable, "sqlite: cannot enable WAL journal mode for " + path);
   }
   const std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=" + synchronous;
+  if (auto configured = database->execute(pragmas); !configured) {
+    return tl::unexpected(configured.error());
+  }
+  return database;
+}
+
+Result<Database> openReaderConnection(const std::string& path) {
+  auto database = Database::open(path);
+  if (!database) return database;
+  // The busy timeout covers the moments a checkpoint or recovery locks readers out.
+  const std::string pragmas = busyTimeoutPragma() + "; PRAGMA query_only=ON";
   if (auto configured = database->execute(pragmas); !configured) {
     return tl::unexpected(configured.error());
   }

@@ -14,4 +14,8 @@ namespace kontalk::storage::sqlite {
 // password verifiers). `synchronous` is "full" or "normal"; anything else is a Backend error.
 Result<Database> openDatabaseFile(const std::string& path, const std::string& synchronous);
 
+// A second connection to a file openDatabaseFile opened, for reads only (PRAGMA query_only):
+// in WAL mode it reads while the other connection writes.
+Result<Database> openReaderConnection(const std::string& path);
+
 }  // namespace kontalk::storage::sqlite

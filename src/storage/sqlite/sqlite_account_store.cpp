@@ -124,7 +124,9 @@ Result<void> SqliteAccountStore::create(const Account& account) {
 
 Result<std::optional<Account>> SqliteAccountStore::find(const std::string& username,
                                                         const std::string& domain) {
-  return database_.withDatabase([&](Database& database) -> Result<std::optional<Account>> {
+  // On the reader: every login asks this, and must not wait behind the journal's commits. The
+  // first statement stays open until the credentials are read, so both see one snapshot.
+  return database_.withReader([&](Database& database) -> Result<std::optional<Account>> {
     auto select =
         database.prepare("SELECT created_at FROM accounts WHERE domain = ? AND username = ?");
     if (!select) return tl::unexpected(select.error());

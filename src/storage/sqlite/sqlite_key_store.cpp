@@ -34,9 +34,10 @@ Result<void> SqliteKeyStore::setCurrentKey(const std::string& username, const st
   });
 }
 
+// Key reads serve certificate login: on the reader, never behind the journal's commits.
 Result<std::optional<StoredKey>> SqliteKeyStore::currentKey(const std::string& username,
                                                             const std::string& domain) {
-  return database_.withDatabase([&](Database& database) -> Result<std::optional<StoredKey>> {
+  return database_.withReader([&](Database& database) -> Result<std::optional<StoredKey>> {
     auto select = database.prepare(
         "SELECT keyring.fingerprint, keyring.key, keyring.stored_at FROM account_keys "
         "JOIN keyring ON keyring.fingerprint = account_keys.fingerprint "
@@ -49,7 +50,7 @@ Result<std::optional<StoredKey>> SqliteKeyStore::currentKey(const std::string& u
 }
 
 Result<std::optional<StoredKey>> SqliteKeyStore::keyByFingerprint(const std::string& fingerprint) {
-  return database_.withDatabase([&](Database& database) -> Result<std::optional<StoredKey>> {
+  return database_.withReader([&](Database& database) -> Result<std::optional<StoredKey>> {
     auto select =
         database.prepare("SELECT fingerprint, key, stored_at FROM keyring WHERE fingerprint = ?");
     if (!select) return tl::unexpected(select.error());

@@ -13,7 +13,9 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const StorageSettings
   if (auto checked = checkSchemaNotNewer(*database); !checked) {
     return tl::unexpected(checked.error());
   }
-  return std::make_unique<SqliteStorage>(std::move(*database));
+  auto reader = openReaderConnection(config.path);
+  if (!reader) return tl::unexpected(reader.error());
+  return std::make_unique<SqliteStorage>(std::move(*database), std::move(*reader));
 }
 
 Result<int> SqliteStorage::migrate() {

@@ -23,8 +23,8 @@ class SqliteStorage final : public Storage {
   // Opens config.path (see database_setup.hpp) and refuses a schema newer than this build.
   static Result<std::unique_ptr<SqliteStorage>> open(const StorageSettings& config);
 
-  explicit SqliteStorage(Database database)
-      : database_(std::move(database)),
+  SqliteStorage(Database database, Database reader)
+      : database_(std::move(database), std::move(reader)),
         accounts_(database_),
         keys_(database_),
         offline_(database_),

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "migrated_storage.hpp"
@@ -287,6 +289,37 @@ TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
   EXPECT_EQ(accounts().list("example.org").value().size(),
             static_cast<std::size_t>(kThreads * kAccountsPerThread + kAccountsPerThread));
   EXPECT_EQ(credentialRows(), kThreads * kAccountsPerThread);
+}
+
+// Issue 11 item 3: a login's look-up must not wait while the writer waits for the disk. Another
+// connection holds SQLite's write lock (as a long fsync would), a create blocks behind it
+// holding the server's writer connection, and a find must still answer before the create does.
+TEST_F(SqliteAccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
+  Account alice = account("alice");
+  alice.scramSha256 = credentials(ScramHash::Sha256, 'a');
+  ASSERT_TRUE(accounts().create(alice));
+  auto other = Database::open(config().path);
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->execute("BEGIN IMMEDIATE"));  // the write lock, held until COMMIT
+  std::atomic<bool> createReturned = false;
+  std::jthread writer([&] {
+    (void)accounts().create(account("bob"));  // waits for the lock (busy_timeout)
+    createReturned = true;
+  });
+  // Give the writer time to take the connection and start waiting; if it has not yet, the
+  // find below passes for the wrong reason but cannot fail spuriously.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto found = accounts().find("alice", "example.org");
+  EXPECT_FALSE(createReturned.load()) << "the find waited for the blocked writer";
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(found->has_value());
+  expectSameCredentials((*found)->scramSha256, alice.scramSha256);
+  ASSERT_TRUE(other->execute("COMMIT"));
+  writer.join();
+  // And what the writer then commits, the reader sees at once.
+  auto bob = accounts().find("bob", "example.org");
+  ASSERT_TRUE(bob);
+  EXPECT_TRUE(bob->has_value());
 }
 
 }  // namespace
