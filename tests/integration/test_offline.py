@@ -129,22 +129,27 @@ async def test_receipts_and_chat_states_pass_through_storage(server, clients):
     assert (await bob.log.next())["body"] == "marker"
 
 
+async def _expect_the_last_refused_for_space(sender, to: str, prefix: str, count: int) -> None:
+    """Sends `count` messages with bodies and ids `prefix`0, 1, ...; the last one, over the
+    quota or the sender's share, comes back as resource-constraint (type wait), alone."""
+    for index in range(count):
+        message = sender.make_message(mto=to, mbody=f"{prefix}{index}", mtype="chat")
+        message["id"] = f"{prefix}{index}"
+        message.send()
+    error = await sender.log.next()
+    assert error["type"] == "error"
+    assert error["id"] == f"{prefix}{count - 1}", "the message over the limit is the one refused"
+    assert error_condition(error) == "resource-constraint"
+    assert error["error"]["type"] == "wait"
+
+
 async def test_full_queue_answers_resource_constraint(make_server, clients):
     server = make_server(
         {"modules.offline": {"max_messages_per_user": 2, "sender_share_percent": 100}}
     )
     alice = await login(clients, server, server.add_user("alice", PASSWORD))
     bob_jid = server.add_user("bob", PASSWORD)
-    for index in range(3):
-        message = alice.make_message(mto=bob_jid, mbody=f"m{index}", mtype="chat")
-        message["id"] = f"m{index}"
-        message.send()
-
-    error = await alice.log.next()
-    assert error["type"] == "error"
-    assert error["id"] == "m2", "the message over the quota is the one refused"
-    assert error_condition(error) == "resource-constraint"
-    assert error["error"]["type"] == "wait"
+    await _expect_the_last_refused_for_space(alice, bob_jid, "m", 3)
 
     bob = await come_online(clients, server, bob_jid)
     assert (await bob.log.next())["body"] == "m0"
@@ -194,15 +199,7 @@ async def test_one_sender_fills_only_its_share_of_the_queue(make_server, clients
     mallory = await login(clients, server, server.add_user("mallory", PASSWORD))
     carol = await login(clients, server, server.add_user("carol", PASSWORD))
     bob_jid = server.add_user("bob", PASSWORD)
-    for index in range(3):
-        message = mallory.make_message(mto=bob_jid, mbody=f"flood {index}", mtype="chat")
-        message["id"] = f"flood-{index}"
-        message.send()
-    error = await mallory.log.next()
-    assert error["type"] == "error"
-    assert error["id"] == "flood-2", "the message over the sender's share is the one refused"
-    assert error_condition(error) == "resource-constraint"
-    assert error["error"]["type"] == "wait"
+    await _expect_the_last_refused_for_space(mallory, bob_jid, "flood-", 3)
 
     carol.send_message(mto=bob_jid, mbody="still room for me", mtype="chat")
     await carol.barrier()
@@ -212,7 +209,7 @@ async def test_one_sender_fills_only_its_share_of_the_queue(make_server, clients
 
     bob = await come_online(clients, server, bob_jid)
     bodies = [(await bob.log.next())["body"] for _ in range(3)]
-    assert bodies == ["flood 0", "flood 1", "still room for me"]
+    assert bodies == ["flood-0", "flood-1", "still room for me"]
 
 
 LARGE_MESSAGES = 50

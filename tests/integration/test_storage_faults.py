@@ -249,25 +249,34 @@ async def run_fault(
     return result
 
 
+def _fault_config(database: Path) -> dict:
+    return {
+        "storage": {"path": str(database)},
+        "modules.offline": {
+            "journal_backlog_bytes": BACKLOG_BYTES,
+            "max_messages_per_user": 100000,
+            "sender_share_percent": 100,
+        },
+        # Only the journal may hold the sender back, not the inbound byte rate.
+        "limits": {"bytes_per_second": 1 << 30, "byte_burst": 1 << 30},
+        "log": {"level": "info"},
+    }
+
+
+def _assert_held_back(result: dict, sent_bytes: int) -> None:
+    """Backpressure: the server stopped reading long before it had everything, and its memory
+    did not take what it could not store."""
+    assert result["unsent at sender while broken (bytes)"] > 0, "the server read everything"
+    assert result["server RSS growth while broken (KiB)"] < sent_bytes // 1024 // 2
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 
 async def test_disk_full_holds_back_senders_and_loses_nothing(make_server, clients, tmp_path):
     messages, body_bytes = 1500, 16 * 1024  # 24 MiB: far more than the journal may hold
     with tmpfs(tmp_path / "db", "96m") as mount:
-        server = make_server(
-            {
-                "storage": {"path": str(mount / "kontalk.sqlite")},
-                "modules.offline": {
-                    "journal_backlog_bytes": BACKLOG_BYTES,
-                    "max_messages_per_user": 100000,
-                    "sender_share_percent": 100,
-                },
-                # Only the journal may hold the sender back, not the inbound byte rate.
-                "limits": {"bytes_per_second": 1 << 30, "byte_burst": 1 << 30},
-                "log": {"level": "info"},
-            }
-        )
+        server = make_server(_fault_config(mount / "kontalk.sqlite"))
         filler: list[Path] = []
         result = await run_fault(
             clients,
@@ -279,28 +288,13 @@ async def test_disk_full_holds_back_senders_and_loses_nothing(make_server, clien
             storage_error="database or disk is full",
         )
         server.stop()
-    # Backpressure: the server stopped reading long before it had everything, and its memory
-    # did not take what it could not store.
-    assert result["unsent at sender while broken (bytes)"] > 0, "the server read everything"
-    assert result["server RSS growth while broken (KiB)"] < messages * body_bytes // 1024 // 2
+    _assert_held_back(result, messages * body_bytes)
 
 
 async def test_read_only_database_holds_back_senders_and_recovers(make_server, clients, tmp_path):
     messages, body_bytes = 2500, 4096  # 10 MiB: more than the kernel's socket buffers hold
     with FaultFs(tmp_path / "faultfs") as fault_fs:
-        server = make_server(
-            {
-                "storage": {"path": str(fault_fs.mount_point / "kontalk.sqlite")},
-                "modules.offline": {
-                    "journal_backlog_bytes": BACKLOG_BYTES,
-                    "max_messages_per_user": 100000,
-                    "sender_share_percent": 100,
-                },
-                # Only the journal may hold the sender back, not the inbound byte rate.
-                "limits": {"bytes_per_second": 1 << 30, "byte_burst": 1 << 30},
-                "log": {"level": "info"},
-            }
-        )
+        server = make_server(_fault_config(fault_fs.mount_point / "kontalk.sqlite"))
         result = await run_fault(
             clients,
             server,
@@ -311,5 +305,4 @@ async def test_read_only_database_holds_back_senders_and_recovers(make_server, c
             storage_error="disk I/O error",
         )
         server.stop()
-    assert result["unsent at sender while broken (bytes)"] > 0, "the server read everything"
-    assert result["server RSS growth while broken (KiB)"] < messages * body_bytes // 1024 // 2
+    _assert_held_back(result, messages * body_bytes)

@@ -109,3 +109,39 @@ async def test_stanza_under_max_stanza_bytes_is_accepted(make_server, clients):
     alice.send_message(mto=bob.boundjid.full, mbody=body, mtype="chat")
     received = await bob.next_message()
     assert received["body"] == body
+
+
+def _raw_login(server, name: str, resource: str) -> RawXmppConnection:
+    raw = RawXmppConnection(server.host, server.starttls_port, server.domain)
+    raw.login(name, PASSWORD, resource)
+    return raw
+
+
+@pytest.mark.parametrize("recipient_online", [True, False])
+def test_a_child_in_the_reserved_xml_namespace_reaches_the_recipient_intact(
+    make_server, recipient_online
+):
+    # Found by attacking (issue 11 item 14): <xml:x/> was accepted, then written with
+    # xmlns='http://www.w3.org/XML/1998/namespace', which no parser accepts: the recipient's stream
+    # broke, and the stored copy was later dropped as unreadable after the sender's <a/>.
+    server = make_server()
+    server.add_user("alice", PASSWORD)
+    server.add_user("bob", PASSWORD)
+    bob = _raw_login(server, "bob", "phone") if recipient_online else None
+    if bob:
+        bob.send("<presence/>")
+    with _raw_login(server, "alice", "phone") as alice:
+        alice.send(f"<message to='bob@{server.domain}' type='chat' id='odd'>"
+                   "<body>reserved</body><xml:x/></message>"
+                   f"<iq type='get' id='fence' to='{server.domain}'><ping xmlns='urn:xmpp:ping'/></iq>")
+        alice.read_until(r"id=['\"]fence['\"]")
+    if not bob:
+        bob = _raw_login(server, "bob", "phone")
+        bob.send("<presence/>")
+    with bob:
+        received = bob.read_until(r"<message\b.*?</message>")
+        assert "<body>reserved</body>" in received and "<xml:x/>" in received, received
+        assert "XML/1998" not in received, received
+        # The stream goes on: the recipient's parser took it.
+        bob.send(f"<iq type='get' id='after' to='{server.domain}'><ping xmlns='urn:xmpp:ping'/></iq>")
+        bob.read_until(r"id=['\"]after['\"]")
