@@ -36,6 +36,9 @@ class StubJournal final : public api::DeliveryJournal {
   }
   void settle(std::span<const api::JournalId>) override {}
   void whenDurable(std::function<void()> done) override { done(); }
+  void release(std::span<const api::JournalId>) override {}
+  bool isAccepting() const override { return true; }
+  void whenAccepting(std::function<void()> ready) override { ready(); }
 };
 
 class ExtensionPointsTest : public ::testing::Test {
