@@ -6,11 +6,10 @@
 namespace kontalk::net {
 namespace {
 
-std::string describe(const asio::ip::tcp::socket& socket) {
+asio::ip::tcp::endpoint remoteEndpoint(const asio::ip::tcp::socket& socket) {
   boost::system::error_code error;
-  const auto endpoint = socket.remote_endpoint(error);
-  if (error) return "unknown";
-  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  auto endpoint = socket.remote_endpoint(error);
+  return error ? asio::ip::tcp::endpoint() : endpoint;
 }
 
 // SSL_get_error() reads the thread's error queue, which every connection of a shard shares: an
@@ -35,7 +34,11 @@ Transport::Transport(asio::ip::tcp::socket socket) : socket_(std::move(socket)) 
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  remoteAddress_ = describe(socket_);
+  const auto endpoint = remoteEndpoint(socket_);
+  remoteIp_ = endpoint.address();
+  remoteAddress_ = endpoint.port() == 0
+                       ? "unknown"
+                       : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
 Transport::~Transport() {

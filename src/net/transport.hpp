@@ -55,7 +55,8 @@ class Transport {
   bool isOpen() const { return socket_.is_open(); }
   // The client's certificate, when TLS is active and the client presented one (not owned).
   X509* peerCertificate() const;
-  const std::string& remoteAddress() const { return remoteAddress_; }
+  const std::string& remoteAddress() const { return remoteAddress_; }  // "address:port"
+  const asio::ip::address& remoteIp() const { return remoteIp_; }
 
  private:
   struct SslDeleter {
@@ -70,6 +71,7 @@ class Transport {
   asio::ip::tcp::socket socket_;
   std::unique_ptr<SSL, SslDeleter> ssl_;
   std::string remoteAddress_;
+  asio::ip::address remoteIp_;
 };
 
 }  // namespace kontalk::net

@@ -123,6 +123,20 @@ const config::Section<LimitsSettings>& limitsOptions() {
                        std::size_t{65536}, std::size_t{1} << 32,
                        "bytes of stanzas sent and not acknowledged (XEP-0198) a session keeps; "
                        "beyond, as for [c2s] max_unacknowledged");
+        option.integer("password_failures_per_account", &LimitsSettings::freeFailuresPerAccount,
+                       std::size_t{1}, std::size_t{1000},
+                       "wrong passwords (PLAIN, SCRAM) for one account, from any address, before "
+                       "each further one doubles the wait (1 s, 2 s, ...) before its next "
+                       "password is checked; meanwhile attempts get <temporary-auth-failure/>");
+        option.integer("password_failures_per_address", &LimitsSettings::freeFailuresPerAddress,
+                       std::size_t{1}, std::size_t{100'000},
+                       "the same for one client address (IPv6: its /64), whatever the "
+                       "accounts; higher, as users behind one NAT share it");
+        option.duration("password_backoff_max", &LimitsSettings::maxBackoff, 1s, kDay,
+                        "longest wait imposed on an account or address");
+        option.duration("password_failure_memory", &LimitsSettings::failureMemory, 1s, kDay,
+                        "seconds after its last wrong password that an account or address "
+                        "starts afresh");
       },
       [](const LimitsSettings& limits) -> std::optional<std::string> {
         if (limits.byteBurst < limits.maxStanzaBytes) {

@@ -9,6 +9,7 @@
 #include "config/section.hpp"
 #include "net/listen_address.hpp"
 #include "router/session_directory.hpp"
+#include "stream/password_throttle.hpp"
 #include "xml/limits.hpp"
 
 namespace kontalk::stream {
@@ -35,7 +36,7 @@ struct C2sSettings {
 };
 
 // The parser's bounds (xml::ParserLimits) and the rest of what one connection may cost.
-struct LimitsSettings : xml::ParserLimits {
+struct LimitsSettings : xml::ParserLimits, PasswordThrottleSettings {
   // Token bucket on inbound stanzas per connection: sustained rate and burst.
   double stanzasPerSecond = 200;
   double stanzaBurst = 400;
@@ -52,6 +53,7 @@ struct LimitsSettings : xml::ParserLimits {
   std::size_t maxUnacknowledgedBytes = 16 * 1024 * 1024;
 
   const xml::ParserLimits& parser() const { return *this; }
+  const PasswordThrottleSettings& passwordThrottle() const { return *this; }
 };
 
 const config::Section<C2sSettings>& c2sOptions();

@@ -47,9 +47,10 @@ xml::Element saslElement(std::string name, std::string_view data = {}) {
   return element;
 }
 
-xml::Element saslFailure(const std::string& condition) {
+xml::Element saslFailure(const std::string& condition, std::string_view text = {}) {
   xml::Element failure("failure", ns::kSasl);
   failure.addChild(condition, ns::kSasl);
+  if (!text.empty()) failure.addChild("text", ns::kSasl).addText(text);
   return failure;
 }
 
@@ -368,8 +369,9 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
     const auto offered = offeredSaslMechanisms(saslOfferContext());
     sasl_.reset();
     if (std::find(offered.begin(), offered.end(), mechanism) != offered.end()) {
+      const std::string certificate = offersExternal() ? clientInfo().certificateDer : "";
       sasl_ = makeSaslMechanism(mechanism, services_.sasl,
-                                offersExternal() ? clientInfo().certificateDer : std::string());
+                                {certificate, PasswordThrottle::sourceKey(transport_.remoteIp())});
     }
     if (!sasl_) {
       sendStanza(saslFailure("invalid-mechanism"));
@@ -401,11 +403,11 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
     case SaslStep::Kind::Failure:
       sasl_.reset();
       // The server's own trouble (storage) is not a guess by the client: it does not count.
-      if (!step.isTemporaryFailure()) ++authFailures_;
+      if (!step.isTemporaryFailure() || step.throttled) ++authFailures_;
       spdlog::log(step.isTemporaryFailure() ? spdlog::level::warn : spdlog::level::info,
                   "c2s {}: authentication from {} failed ({}): {}", id_, transport_.remoteAddress(),
                   step.failureCondition, step.logReason);
-      sendStanza(saslFailure(step.failureCondition));
+      sendStanza(saslFailure(step.failureCondition, step.failureText));
       if (authFailures_ >= services_.c2s.maxAuthFailures) {
         close(StreamError{StreamErrorCondition::PolicyViolation,
                           "Too many authentication failures."});

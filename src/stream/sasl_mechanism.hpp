@@ -15,6 +15,7 @@
 #include "core/asio.hpp"
 #include "core/worker_pool.hpp"
 #include "storage/account_store.hpp"
+#include "stream/password_throttle.hpp"
 
 namespace kontalk::stream {
 
@@ -25,15 +26,19 @@ struct SaslStep {
   std::string username;          // the authenticated localpart (Success)
   std::string failureCondition;  // RFC 6120 §6.5 condition name (Failure)
   std::string logReason;         // why it failed, for the server log only
+  std::string failureText;       // what the client is told (<text/>), if anything
+  // Refused unchecked while its source or account backs off (PasswordThrottle): a temporary
+  // failure that still counts against the connection's [c2s] max_auth_failures.
+  bool throttled = false;
 
   static SaslStep challenge(std::string data) {
-    return {Kind::Challenge, std::move(data), {}, {}, {}};
+    return {Kind::Challenge, std::move(data), {}, {}, {}, {}};
   }
   static SaslStep success(std::string username, std::string data = {}) {
-    return {Kind::Success, std::move(data), std::move(username), {}, {}};
+    return {Kind::Success, std::move(data), std::move(username), {}, {}, {}};
   }
   static SaslStep failure(std::string condition, std::string reason) {
-    return {Kind::Failure, {}, {}, std::move(condition), std::move(reason)};
+    return {Kind::Failure, {}, {}, std::move(condition), std::move(reason), {}};
   }
   // A failure of the server, not of the client's credentials: <temporary-auth-failure/> when it
   // is transient (RFC 6120 §6.5.13: the client retries later; the Kontalk client gives up after
@@ -78,6 +83,14 @@ struct SaslServices {
   // Kontalk certificate login (SASL EXTERNAL, spec §3), a module's service; EXTERNAL is never
   // offered without it.
   api::CertificateLogin* certificateLogin = nullptr;
+  // Back-off for password guessing across connections (PLAIN, SCRAM); none when null.
+  PasswordThrottle* passwordThrottle = nullptr;
+};
+
+// What a mechanism knows of its client.
+struct SaslClient {
+  std::string_view certificateDer;  // the TLS client certificate, if any (EXTERNAL needs it)
+  std::string source;               // PasswordThrottle::sourceKey() of its address
 };
 
 // What decides the mechanisms offered on one stream.
@@ -100,9 +113,8 @@ std::vector<std::string> offeredSaslMechanisms(const SaslOfferContext& context);
 
 // A fresh exchange for `name`, or nullptr when the mechanism is unknown. The caller checks that
 // the mechanism was offered on its stream.
-// `clientCertificateDer` is the TLS client certificate (EXTERNAL needs it).
 std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
                                                  const SaslServices& services,
-                                                 std::string_view clientCertificateDer = {});
+                                                 const SaslClient& client);
 
 }  // namespace kontalk::stream

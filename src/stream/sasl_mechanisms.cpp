@@ -1,3 +1,6 @@
+#include <chrono>
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "base/unix_time.hpp"
@@ -21,6 +24,57 @@ Awaitable<Result<std::optional<storage::Account>>> findAccount(const SaslService
       [&services, &local] { return services.accounts.find(*local, services.domain); });
 }
 
+// One password attempt (PLAIN, SCRAM) as the cross-connection throttle sees it: refused unchecked
+// while its source or account backs off, and its verdict counted.
+class PasswordAttempt {
+ public:
+  PasswordAttempt(const SaslServices& services, std::string source)
+      : throttle_(services.passwordThrottle), source_(std::move(source)) {}
+
+  // The account a username counts under: its localpart, or none when it can be no account.
+  void setUsername(std::string_view username) {
+    auto local = xmpp::nodeprep(username);
+    account_ = local ? std::move(*local) : std::string();
+  }
+
+  // Admits the attempt (counting it as a failure until judged), or refuses it unchecked.
+  std::optional<SaslStep> refusal() {
+    if (throttle_ == nullptr) return std::nullopt;
+    const auto wait = throttle_->admit(source_, account_, PasswordThrottle::Clock::now());
+    if (wait <= PasswordThrottle::Clock::duration::zero()) {
+      admitted_ = true;
+      return std::nullopt;
+    }
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait).count();
+    auto step =
+        SaslStep::failure("temporary-auth-failure", "password back-off for " + source_ +
+                                                        (account_.empty() ? "" : " / " + account_) +
+                                                        ", " + std::to_string(seconds) + " s left");
+    step.failureText = "Too many failed attempts; try again in " + std::to_string(seconds) +
+                       (seconds == 1 ? " second." : " seconds.");
+    step.throttled = true;
+    return step;
+  }
+
+  // The admitted attempt's verdict: a wrong password or unknown user (not-authorized) stays
+  // counted; success forgives; anything else (the server's trouble) is given back.
+  SaslStep judged(SaslStep step) {
+    if (!std::exchange(admitted_, false)) return step;
+    if (step.kind == SaslStep::Kind::Success) {
+      throttle_->succeeded(source_, account_);
+    } else if (step.failureCondition != "not-authorized") {
+      throttle_->undecided(source_, account_);
+    }
+    return step;
+  }
+
+ private:
+  PasswordThrottle* throttle_;
+  std::string source_;
+  std::string account_;
+  bool admitted_ = false;
+};
+
 std::string scramFailureCondition(sasl::ScramServerExchange::Error error) {
   using Error = sasl::ScramServerExchange::Error;
   switch (error) {
@@ -38,8 +92,11 @@ std::string scramFailureCondition(sasl::ScramServerExchange::Error error) {
 
 class ScramMechanism final : public SaslMechanism {
  public:
-  ScramMechanism(ScramHash hash, const SaslServices& services)
-      : hash_(hash), services_(services), exchange_(hash, services.domain) {}
+  ScramMechanism(ScramHash hash, const SaslServices& services, const SaslClient& client)
+      : hash_(hash),
+        services_(services),
+        exchange_(hash, services.domain),
+        attempt_(services, client.source) {}
 
   Awaitable<SaslStep> start(std::optional<std::string> initialResponse) override {
     if (!initialResponse) co_return SaslStep::challenge({});  // RFC 6120 §6.4.2: ask for it
@@ -52,11 +109,12 @@ class ScramMechanism final : public SaslMechanism {
     finished_ = true;
     auto result = exchange_.handleClientFinal(response);
     if (auto* error = std::get_if<sasl::ScramServerExchange::Error>(&result)) {
-      co_return SaslStep::failure(scramFailureCondition(*error),
-                                  account_ ? "wrong password" : "unknown user");
+      co_return attempt_.judged(SaslStep::failure(scramFailureCondition(*error),
+                                                  account_ ? "wrong password" : "unknown user"));
     }
-    if (!account_) co_return SaslStep::failure("not-authorized", "unknown user");
-    co_return SaslStep::success(account_->username, std::get<std::string>(std::move(result)));
+    if (!account_) co_return attempt_.judged(SaslStep::failure("not-authorized", "unknown user"));
+    co_return attempt_.judged(
+        SaslStep::success(account_->username, std::get<std::string>(std::move(result))));
   }
 
  private:
@@ -66,8 +124,10 @@ class ScramMechanism final : public SaslMechanism {
     if (auto* error = std::get_if<sasl::ScramServerExchange::Error>(&result)) {
       co_return SaslStep::failure(scramFailureCondition(*error), "bad client-first-message");
     }
+    attempt_.setUsername(std::get<std::string>(result));
+    if (auto refusal = attempt_.refusal()) co_return std::move(*refusal);
     auto found = co_await findAccount(services_, std::get<std::string>(result));
-    if (!found) co_return SaslStep::failure(found.error(), "account look-up");
+    if (!found) co_return attempt_.judged(SaslStep::failure(found.error(), "account look-up"));
     account_ = std::move(*found);
     std::optional<sasl::ScramCredentials> credentials;
     if (account_) {
@@ -82,6 +142,7 @@ class ScramMechanism final : public SaslMechanism {
   ScramHash hash_;
   const SaslServices& services_;
   sasl::ScramServerExchange exchange_;
+  PasswordAttempt attempt_;
   std::optional<storage::Account> account_;
   bool sawClientFirst_ = false;
   bool finished_ = false;
@@ -89,31 +150,47 @@ class ScramMechanism final : public SaslMechanism {
 
 class PlainMechanism final : public SingleMessageMechanism {
  public:
-  explicit PlainMechanism(const SaslServices& services) : services_(services) {}
+  PlainMechanism(const SaslServices& services, const SaslClient& client)
+      : services_(services), attempt_(services, client.source) {}
 
  private:
   Awaitable<SaslStep> check(std::string message) override {
     auto credentials = sasl::parsePlainMessage(message);
     if (!credentials) co_return SaslStep::failure("malformed-request", "bad PLAIN message");
-    auto found = co_await findAccount(services_, credentials->username);
-    if (!found) co_return SaslStep::failure(found.error(), "account look-up");
+    attempt_.setUsername(credentials->username);
+    if (auto refusal = attempt_.refusal()) co_return std::move(*refusal);
+    co_return co_await verify(std::move(*credentials));
+  }
+
+  Awaitable<SaslStep> verify(sasl::PlainCredentials credentials) {
+    auto found = co_await findAccount(services_, credentials.username);
+    if (!found) co_return attempt_.judged(SaslStep::failure(found.error(), "account look-up"));
     const auto& account = *found;
-    if (!account) co_return SaslStep::failure("not-authorized", "unknown user");
     // RFC 6120 §6.3.8: an authzid, if given, must name the account being authenticated.
-    if (!credentials->authzid.empty() &&
-        credentials->authzid != account->username + "@" + services_.domain) {
-      co_return SaslStep::failure("invalid-authzid", "authzid names another entity");
+    if (account && !credentials.authzid.empty() &&
+        credentials.authzid != account->username + "@" + services_.domain) {
+      co_return attempt_.judged(
+          SaslStep::failure("invalid-authzid", "authzid names another entity"));
     }
-    const auto& stored = account->scramSha256 ? account->scramSha256 : account->scramSha1;
-    if (!stored) co_return SaslStep::failure("not-authorized", "account has no password");
+    // An unknown user, or one without a password, is checked against credentials no password
+    // matches: PBKDF2 takes as long for them as for a real account, so the answer's timing does
+    // not tell which accounts exist.
+    std::optional<sasl::ScramCredentials> stored;
+    if (account) stored = account->scramSha256 ? account->scramSha256 : account->scramSha1;
+    const bool real = stored.has_value();
+    if (!real) stored = sasl::fakeCredentials(sasl::ScramHash::Sha256, credentials.username);
     // PBKDF2 is deliberately slow: keep it off the shard.
     const bool valid = co_await services_.workers.run(
-        [&stored, &credentials] { return sasl::verifyPassword(*stored, credentials->password); });
-    if (!valid) co_return SaslStep::failure("not-authorized", "wrong password");
-    co_return SaslStep::success(account->username);
+        [&stored, &credentials] { return sasl::verifyPassword(*stored, credentials.password); });
+    if (real && valid) co_return attempt_.judged(SaslStep::success(account->username));
+    const char* reason = !account ? "unknown user"
+                         : real   ? "wrong password"
+                                  : "account has no password";
+    co_return attempt_.judged(SaslStep::failure("not-authorized", reason));
   }
 
   const SaslServices& services_;
+  PasswordAttempt attempt_;
 };
 
 // SASL EXTERNAL with a Kontalk bridge certificate (spec §3); the policy is the providing
@@ -166,12 +243,16 @@ std::vector<std::string> offeredSaslMechanisms(const SaslOfferContext& context) 
 
 std::unique_ptr<SaslMechanism> makeSaslMechanism(std::string_view name,
                                                  const SaslServices& services,
-                                                 std::string_view clientCertificateDer) {
-  if (name == "SCRAM-SHA-256") return std::make_unique<ScramMechanism>(ScramHash::Sha256, services);
-  if (name == "SCRAM-SHA-1") return std::make_unique<ScramMechanism>(ScramHash::Sha1, services);
-  if (name == "PLAIN") return std::make_unique<PlainMechanism>(services);
-  if (name == "EXTERNAL" && services.certificateLogin != nullptr && !clientCertificateDer.empty()) {
-    return std::make_unique<ExternalMechanism>(services, std::string(clientCertificateDer));
+                                                 const SaslClient& client) {
+  if (name == "SCRAM-SHA-256") {
+    return std::make_unique<ScramMechanism>(ScramHash::Sha256, services, client);
+  }
+  if (name == "SCRAM-SHA-1")
+    return std::make_unique<ScramMechanism>(ScramHash::Sha1, services, client);
+  if (name == "PLAIN") return std::make_unique<PlainMechanism>(services, client);
+  if (name == "EXTERNAL" && services.certificateLogin != nullptr &&
+      !client.certificateDer.empty()) {
+    return std::make_unique<ExternalMechanism>(services, std::string(client.certificateDer));
   }
   return nullptr;
 }

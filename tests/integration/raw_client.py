@@ -40,9 +40,16 @@ def no_verify_context() -> ssl.SSLContext:
 class RawXmppConnection:
     """One TCP (optionally TLS) connection; text in, text out."""
 
-    def __init__(self, host: str, port: int, domain: str, *, direct_tls: bool = False):
+    def __init__(
+        self, host: str, port: int, domain: str, *, direct_tls: bool = False,
+        source: str | None = None,
+    ):
+        """`source` binds the client's own address (any of 127.0.0.0/8 reaches the server)."""
         self.domain = domain
-        self.sock: socket.socket = socket.create_connection((host, port), timeout=READ_TIMEOUT_S)
+        self.sock: socket.socket = socket.create_connection(
+            (host, port), timeout=READ_TIMEOUT_S,
+            source_address=(source, 0) if source else None,
+        )
         if direct_tls:
             self.sock = no_verify_context().wrap_socket(self.sock, server_hostname=domain)
         self.buffer = ""  # received but not yet consumed by a read_until
@@ -133,11 +140,15 @@ class RawXmppConnection:
         self.sock = no_verify_context().wrap_socket(self.sock, server_hostname=self.domain)
         return self.open_stream() if restart else ""
 
-    def authenticate_plain(self, localpart: str, password: str) -> str:
-        """RFC 6120 §6 with PLAIN (RFC 4616); returns the features after restart."""
+    def try_plain(self, localpart: str, password: str) -> str:
+        """One SASL PLAIN attempt (RFC 4616); returns the <success/> or <failure/> received."""
         token = base64.b64encode(f"\0{localpart}\0{password}".encode()).decode()
         self.send(f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{token}</auth>")
-        outcome = self.read_until(r"<success[^>]*?(/>|</success>)|</failure>|<failure[^>]*/>")
+        return self.read_until(r"<success[^>]*?(/>|</success>)|</failure>|<failure[^>]*/>")
+
+    def authenticate_plain(self, localpart: str, password: str) -> str:
+        """RFC 6120 §6 with PLAIN; returns the features after restart."""
+        outcome = self.try_plain(localpart, password)
         assert "<success" in outcome, f"SASL PLAIN failed: {outcome}"
         return self.open_stream()
 

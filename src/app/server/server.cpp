@@ -87,6 +87,7 @@ struct Server::Parts {
         loginWorkers(kLoginThreads),
         workers(kStorageThreads),
         externalWorkers(kExternalThreads),
+        passwordThrottle(config.limits.passwordThrottle()),
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
         moduleServices{config.server.domain,
@@ -114,6 +115,7 @@ struct Server::Parts {
   core::WorkerPool loginWorkers;
   core::WorkerPool workers;
   core::WorkerPool externalWorkers;
+  stream::PasswordThrottle passwordThrottle;
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
@@ -142,7 +144,8 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
       p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
       stream::SaslServices{p.storage->accounts(), p.loginWorkers, p.domain.domain(),
                            static_cast<api::CertificateLogin*>(
-                               p.extensions.findService(typeid(api::CertificateLogin)))}});
+                               p.extensions.findService(typeid(api::CertificateLogin))),
+                           &p.passwordThrottle}});
   for (std::size_t i = 0; i < p.shards.size(); ++i) {
     p.registries.push_back(std::make_unique<stream::StreamRegistry>(p.shards.shard(i)));
   }

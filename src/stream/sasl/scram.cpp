@@ -21,18 +21,6 @@ const std::string& processSecret() {
   return secret;
 }
 
-ScramCredentials fakeCredentials(ScramHash hash, std::string_view username) {
-  const std::string label = hash == ScramHash::Sha1 ? "SCRAM-SHA-1:" : "SCRAM-SHA-256:";
-  const std::string key = hmac(ScramHash::Sha256, processSecret(), label + std::string(username));
-  ScramCredentials credentials;
-  credentials.hash = hash;
-  credentials.salt = key.substr(0, kSaltBytes);
-  credentials.iterations = kDefaultScramIterations;
-  credentials.storedKey = digest(hash, hmac(hash, key, "stored"));
-  credentials.serverKey = hmac(hash, key, "server");
-  return credentials;
-}
-
 ScramCredentials credentialsFromSaltedPassword(ScramHash hash, std::string_view salted,
                                                std::string_view salt, std::uint32_t iterations) {
   ScramCredentials credentials;
@@ -45,6 +33,18 @@ ScramCredentials credentialsFromSaltedPassword(ScramHash hash, std::string_view 
 }
 
 }  // namespace
+
+ScramCredentials fakeCredentials(ScramHash hash, std::string_view username) {
+  const std::string label = hash == ScramHash::Sha1 ? "SCRAM-SHA-1:" : "SCRAM-SHA-256:";
+  const std::string key = hmac(ScramHash::Sha256, processSecret(), label + std::string(username));
+  ScramCredentials credentials;
+  credentials.hash = hash;
+  credentials.salt = key.substr(0, kSaltBytes);
+  credentials.iterations = kDefaultScramIterations;
+  credentials.storedKey = digest(hash, hmac(hash, key, "stored"));
+  credentials.serverKey = hmac(hash, key, "server");
+  return credentials;
+}
 
 std::optional<ScramCredentials> deriveScramCredentials(ScramHash hash, std::string_view password,
                                                        std::uint32_t iterations) {

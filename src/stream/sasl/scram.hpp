@@ -35,6 +35,10 @@ std::optional<ScramCredentials> deriveScramCredentials(ScramHash hash, std::stri
 // True when `password` yields these credentials (constant-time comparison of StoredKey); this is
 // how PLAIN passwords are checked. Costly like derivation.
 bool verifyPassword(const ScramCredentials& credentials, std::string_view password);
+// Credentials no password matches, the same for the same name within one process: what an
+// unknown user is checked against, so that neither the challenge (SCRAM salt) nor the time taken
+// (PLAIN) tells unknown users from known ones.
+ScramCredentials fakeCredentials(ScramHash hash, std::string_view username);
 
 // One SCRAM exchange, server side. Not thread-safe; one instance per authentication attempt.
 // Usage:

@@ -68,7 +68,7 @@ class RecordingJournal final : public api::DeliveryJournal {
     settled.insert(settled.end(), ids.begin(), ids.end());
   }
   void whenDurable(std::function<void()> done) override { done(); }
-  void release(std::span<const JournalId>) override {}
+  void release(std::span<const api::JournalId>) override {}
   bool isAccepting() const override { return true; }
   void whenAccepting(std::function<void()> ready) override { ready(); }
 
