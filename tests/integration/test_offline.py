@@ -224,7 +224,11 @@ async def _large_messages_reach(make_server, clients, *, stream_management: bool
     """50 stored messages of 400 KiB (20 MiB, five times [limits] max_outbound_queue_bytes)
     reach a recipient that reads slowly at its login, all of them, on one stream that stays
     open."""
-    server = make_server({"limits": {"max_stanza_bytes": 640 * 1024}, "log": {"level": "info"}})
+    # A large inbound byte rate lets the sender's 20 MiB in quickly: at the default 256 KiB/s they
+    # take ~80 s, beyond the barrier's ping timeout. The pacing under test is outbound.
+    server = make_server({"limits": {"max_stanza_bytes": 640 * 1024, "bytes_per_second": 1 << 30,
+                                     "byte_burst": 1 << 30},
+                          "log": {"level": "info"}})
     alice = await login(clients, server, server.add_user("alice", PASSWORD))
     bob_jid = server.add_user("bob", PASSWORD)
     for index in range(LARGE_MESSAGES):
