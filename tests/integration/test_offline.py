@@ -221,7 +221,8 @@ async def _large_messages_reach(make_server, clients, *, stream_management: bool
     """50 stored messages of 400 KiB (20 MiB, five times [limits] max_outbound_queue_bytes)
     reach a recipient that reads slowly at its login, all of them, on one stream that stays
     open."""
-    # The sender's 20 MiB go in at a high byte rate: at the default 256 KiB/s they take 80 s.
+    # A large inbound byte rate lets the sender's 20 MiB in quickly: at the default 256 KiB/s they
+    # take ~80 s, beyond the barrier's ping timeout. The pacing under test is outbound.
     server = make_server({"limits": {"max_stanza_bytes": 640 * 1024, "bytes_per_second": 1 << 30,
                                      "byte_burst": 1 << 30},
                           "log": {"level": "info"}})

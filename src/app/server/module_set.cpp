@@ -93,10 +93,21 @@ ModuleSet::~ModuleSet() = default;
 
 void ModuleSet::startAll() {
   for (auto& entry : modules_) {
-    entry.module->start(*entry.context);
+    const std::string& name = entry.context->moduleName();
+    try {
+      entry.module->start(*entry.context);
+    } catch (const std::exception& e) {
+      // No half-started server: what the failed module registered before it threw is undone
+      // (it did not start, so it is not stopped), and the modules started before it stop in
+      // reverse order with their registrations undone, as at shutdown (ARCHITECTURE.md §4).
+      entry.context->closeRegistration();
+      services_.extensions.removeOwner(name);
+      stopAll();
+      throw ModuleStartError("module " + name + " failed to start: " + e.what());
+    }
     entry.context->closeRegistration();
     entry.started = true;
-    spdlog::debug("module {} started", entry.context->moduleName());
+    spdlog::debug("module {} started", name);
   }
 }
 

@@ -3,12 +3,13 @@
 // checked (unknown names, missing requirements, bad options: start-up errors naming file, line
 // and key), created from their options and started in dependency order (a module after the
 // modules it requires; otherwise by name), stopped in reverse order with their registrations
-// undone.
+// undone. A module that fails to start stops the ones started before it (startAll()).
 //
 // Threading: construct, startAll() and stopAll() on the main thread; stopAll() only after the
 // shards stopped (nothing may run a handler while registrations are undone).
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@
 
 namespace kontalk::app {
 
+// A module's start() threw; what() names the module and says why.
+class ModuleStartError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class ModuleSet {
  public:
   // Throws config::ConfigError for a bad [modules] section.
@@ -26,6 +33,9 @@ class ModuleSet {
             ModuleServices& services);
   ~ModuleSet();
 
+  // Starts every module in order. When one throws, the modules started before it are stopped
+  // in reverse order, every registration of them and of the failed one is undone, and
+  // ModuleStartError is thrown.
   void startAll();
   void stopAll();
   // What started modules registered with onInterval().

@@ -199,6 +199,10 @@ std::vector<xml::Element> FakeModuleHost::takeSent() {
   return std::exchange(sent_, {});
 }
 
+std::vector<FakeModuleHost::Recorded> FakeModuleHost::takeRecorded() {
+  return std::exchange(recorded_, {});
+}
+
 // ---- test set-up -------------------------------------------------------------------------------
 
 storage::Storage& FakeModuleHost::database() {

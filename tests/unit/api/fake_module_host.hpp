@@ -155,6 +155,7 @@ class FakeModuleHost final : public ModuleHost {
   const std::vector<xml::Element>& sent() const { return sent_; }
   std::vector<xml::Element> takeSent();
   const std::vector<Recorded>& sentRecorded() const { return recorded_; }
+  std::vector<Recorded> takeRecorded();
   const std::vector<Held>& heldDelivered() const { return held_; }
   const std::vector<xml::Element>& deliveredToResources() const { return toResources_; }
   const std::vector<KeyChange>& keyChangesAnnounced() const { return announced_; }

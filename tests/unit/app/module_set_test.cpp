@@ -57,6 +57,9 @@ class NoJournal final : public api::DeliveryJournal {
   }
   void settle(std::span<const api::JournalId>) override {}
   void whenDurable(std::function<void()> done) override { done(); }
+  void release(std::span<const api::JournalId>) override {}
+  bool isAccepting() const override { return true; }
+  void whenAccepting(std::function<void()> ready) override { ready(); }
 };
 
 class NoRoster final : public api::RosterQueries {
@@ -112,6 +115,7 @@ class BystanderModule final : public api::Module {
     host.advertiseDiscoFeature(IqScope::Server, "urn:test:bystander");
     host.advertiseDiscoIdentity(IqScope::Server, {"test", "bystander", "Bystander"});
   }
+  void stop() override { moduleLog().push_back("stop test-bystander"); }
 };
 
 // A service of the test's own, for the dependency order.
@@ -158,6 +162,31 @@ class HookTwinModule final : public api::Module {
   }
 };
 
+// Registers one thing of every kind, then fails, as a module whose resource cannot be opened
+// does; it requires two modules so that they start before it.
+class FailingModule final : public api::Module {
+ public:
+  void start(api::ModuleHost& host) override {
+    moduleLog().push_back("start test-failing");
+    host.onIq(IqScope::Server, "urn:test:failing", api::IqType::Get, handled);
+    host.onStanza(StanzaHook::FromClient, 7400, logging("failing-7400"));
+    host.onSession(api::SessionEvent::Bound, [](const api::Session&) {});
+    host.onStreamElement("urn:test", "failing", [](const api::Session&, const xml::Element&) {});
+    host.onKeyChange([](const api::KeyChange&) {});
+    host.onInterval(std::chrono::seconds(10), [] {});
+    host.advertiseStreamFeature(api::FeatureStage::AfterAuthentication,
+                                xml::Element("failing", "urn:test"));
+    host.advertiseDiscoFeature(IqScope::Server, "urn:test:failing");
+    host.advertiseService({"failing", "Failing", {"component", "generic", "Failing"}, {}});
+    host.provide<api::DeliveryJournal>(journal_);
+    throw std::runtime_error("cannot open its file");
+  }
+  void stop() override { moduleLog().push_back("stop test-failing"); }
+
+ private:
+  NoJournal journal_;
+};
+
 class LateModule final : public api::Module {
  public:
   void start(api::ModuleHost& host) override { lateHost = &host; }
@@ -178,6 +207,8 @@ const api::ModuleRegistration kIqTwin(api::describeModule<IqTwinModule>("test-iq
                                                                         "conflicting IQ", {}));
 const api::ModuleRegistration kHookTwin(
     api::describeModule<HookTwinModule>("test-hook-twin", "conflicting hook order", {}));
+const api::ModuleRegistration kFailing(api::describeModule<FailingModule>(
+    "test-failing", "fails to start", {"test-bystander", "test-z-provider"}));
 const api::ModuleRegistration kLate(api::describeModule<LateModule>("test-late", "keeps its host",
                                                                     {}));
 
@@ -363,10 +394,10 @@ TEST_F(ModuleSetTest, ASecondHandlerForTheSameIqThrowsAtStart) {
   try {
     set.startAll();
     FAIL() << "no error";
-  } catch (const std::logic_error& e) {
+  } catch (const ModuleStartError& e) {
     EXPECT_STREQ(e.what(),
-                 "modules test-everything and test-iq-twin both handle IQs in namespace "
-                 "urn:test:everything");
+                 "module test-iq-twin failed to start: modules test-everything and test-iq-twin "
+                 "both handle IQs in namespace urn:test:everything");
   }
   set.stopAll();
 }
@@ -378,11 +409,43 @@ TEST_F(ModuleSetTest, TheSameHookOrderFromAnotherModuleThrowsAtStart) {
   try {
     set.startAll();
     FAIL() << "no error";
-  } catch (const std::logic_error& e) {
+  } catch (const ModuleStartError& e) {
     EXPECT_STREQ(e.what(),
-                 "modules test-everything and test-hook-twin hook the same point at order 7100");
+                 "module test-hook-twin failed to start: modules test-everything and "
+                 "test-hook-twin hook the same point at order 7100");
   }
   set.stopAll();
+}
+
+// A module that fails to start leaves no half-started server: the modules started before it
+// stop in reverse order, nothing any of them registered stays, and the error names the module.
+TEST_F(ModuleSetTest, AModuleFailingToStartStopsTheOnesBeforeItAndUndoesEverything) {
+  ModuleSet set(enable({"test-bystander", "test-failing", "test-z-provider"}), "kontalkd.toml",
+                *services_);
+  ASSERT_EQ(set.names(),
+            (std::vector<std::string>{"test-bystander", "test-z-provider", "test-failing"}));
+  try {
+    set.startAll();
+    FAIL() << "no error";
+  } catch (const ModuleStartError& e) {
+    EXPECT_STREQ(e.what(), "module test-failing failed to start: cannot open its file");
+  }
+  EXPECT_EQ(moduleLog(), (std::vector<std::string>{"start test-bystander", "start test-z-provider",
+                                                   "start test-failing", "stop test-z-provider",
+                                                   "stop test-bystander"}));
+  for (const char* name : {"test-bystander", "test-z-provider", "test-failing"}) {
+    EXPECT_EQ(registrationsOf(extensions_, name), 0u) << name;
+  }
+  EXPECT_TRUE(extensions_.iq.empty());
+  EXPECT_TRUE(extensions_.services.empty());
+  EXPECT_TRUE(extensions_.serviceAddresses.empty());
+  EXPECT_EQ(extensions_.journal, nullptr);
+  EXPECT_TRUE(runFromClientHooks().empty());
+  EXPECT_TRUE(set.periodicTasks().empty());
+  // Stopping again (the server's shutdown path) stops nothing twice.
+  moduleLog().clear();
+  set.stopAll();
+  EXPECT_TRUE(moduleLog().empty());
 }
 
 // api/module_host.hpp: registration only in Module::start().

@@ -1,19 +1,17 @@
-// The registration steps (spec §4.1, §4.2) against real storage and a real server key, with a
-// host that queues blocking work so that the test sees which stages ran on which pool.
+// The registration steps (spec §4.1, §4.2) against real storage and a real server key, on the
+// shared fake host, which queues blocking work so that the test sees which stages ran on which
+// pool.
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <memory>
-#include <stdexcept>
 
-#include "api/module_host.hpp"
+#include "api/fake_module_host.hpp"
 #include "base/encoding.hpp"
 #include "modules/register/phone_number.hpp"
 #include "modules/register/registration.hpp"
 #include "modules/register/registration_forms.hpp"
 #include "pgp/server_key.hpp"
 #include "pgp/test_keys.hpp"
-#include "storage/migrated_storage.hpp"
 #include "xml/element.hpp"
 
 namespace kontalk::modules::registration {
@@ -26,72 +24,6 @@ constexpr const char* kPhone = "+15555215554";
 constexpr const char* kCode = "123456";
 constexpr const char* kAddress = "203.0.113.7";
 constexpr const char* kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-// A host for one module: storage and the server key are real; blocking work waits in a queue
-// until the test runs it; everything a stanza would reach is dropped.
-class QueueingHost final : public api::ModuleHost {
- public:
-  QueueingHost(storage::Storage& storage, const pgp::ServerKey& serverKey,
-               std::filesystem::path dataDirectory)
-      : storage_(storage), serverKey_(serverKey), dataDirectory_(std::move(dataDirectory)) {}
-
-  const std::string& moduleName() const override { return name_; }
-  const std::string& domain() const override { return domain_; }
-  const std::filesystem::path& dataDirectory() const override { return dataDirectory_; }
-  storage::Storage& storage() override { return storage_; }
-  api::AccountDirectory& accounts() override { throw std::logic_error("not used"); }
-  const pgp::ServerKey& serverKey() const override { return serverKey_; }
-  void onIq(api::IqScope, std::string, api::IqType, api::IqHandler) override {}
-  void onStanza(api::StanzaHook, int, api::StanzaHandler) override {}
-  void onSession(api::SessionEvent, api::SessionHandler) override {}
-  void onStreamElement(std::string, std::string, api::StreamElementHandler) override {}
-  void onKeyChange(api::KeyChangeHandler) override {}
-  void onInterval(std::chrono::seconds, std::function<void()>) override {}
-  void advertiseStreamFeature(api::FeatureStage, xml::Element) override {}
-  void advertiseDiscoFeature(api::IqScope, std::string) override {}
-  void advertiseDiscoIdentity(api::IqScope, api::DiscoIdentity) override {}
-  void advertiseService(api::ServiceAddress) override {}
-  void send(xml::Element) override {}
-  void sendRecorded(xml::Element, api::JournalId) override {}
-  void deliverHeld(const xmpp::Jid&, xml::Element) override {}
-  void deliverToResources(xml::Element) override {}
-  void announceKeyChange(const api::KeyChange& change) override { keyChanges.push_back(change); }
-  std::vector<std::shared_ptr<const api::Session>> sessionsOf(const xmpp::Jid&) const override {
-    return {};
-  }
-  std::vector<std::string> discoFeatures(api::IqScope) const override { return {}; }
-  std::vector<api::DiscoIdentity> discoIdentities(api::IqScope) const override { return {}; }
-  std::vector<api::ServiceAddress> serviceAddresses() const override { return {}; }
-  void runBlocking(std::function<void()> work, WorkKind kind) override {
-    queued_.push_back({kind, std::move(work)});
-  }
-
-  // Runs queued work in order, including what it queues, until none is left; returns the kinds.
-  std::vector<WorkKind> runAll() {
-    std::vector<WorkKind> kinds;
-    while (!queued_.empty()) {
-      auto next = std::move(queued_.front());
-      queued_.pop_front();
-      kinds.push_back(next.first);
-      next.second();
-    }
-    return kinds;
-  }
-
-  std::vector<api::KeyChange> keyChanges;
-
- protected:
-  void provideService(std::type_index, void*) override {}
-  void* findService(std::type_index) const override { return nullptr; }
-
- private:
-  storage::Storage& storage_;
-  const pgp::ServerKey& serverKey_;
-  std::filesystem::path dataDirectory_;
-  std::string name_ = "register";
-  std::string domain_ = kDomain;
-  std::deque<std::pair<WorkKind, std::function<void()>>> queued_;
-};
 
 // A new-format OpenPGP packet (RFC 4880 §4.2.2.3, five-octet length).
 std::string packet(int tag, std::string_view body) {
@@ -115,29 +47,23 @@ std::string garbageKey(const std::string& email, int padding = 0) {
   return block;
 }
 
-class CodeStepTest : public storage::testing::MigratedStorageTest {
+class CodeStepTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    keyDirectory_ = new pgp::testing::ScratchDirectory();
-    const auto file = keyDirectory_->path() / "server-key.sec";
-    ASSERT_TRUE(pgp::ServerKey::generate(file, kDomain));
-    auto loaded = pgp::ServerKey::load(file);
-    ASSERT_TRUE(loaded) << loaded.error().message;
-    serverKey_ = new pgp::ServerKey(std::move(*loaded));
-  }
-  static void TearDownTestSuite() {
-    delete serverKey_;
-    delete keyDirectory_;
-  }
-
   void SetUp() override {
-    MigratedStorageTest::SetUp();
-    host_ = std::make_unique<QueueingHost>(storage(), *serverKey_, keyDirectory_->path());
     RegisterSettings settings;
     settings.provider = "fixed";
     settings.fixedCode = kCode;
     settings.throttleCodeAddress = codeLimit_;
-    registration_ = std::make_unique<Registration>(*host_, settings);
+    registration_ = std::make_unique<Registration>(host_, settings);
+  }
+
+  // Runs queued work in order, including what it queues, until none is left; returns the kinds.
+  // (workKinds() lists every job ever queued, oldest first: the pending ones are its tail.)
+  std::vector<WorkKind> runAll() {
+    const auto first = host_.workKinds().size() - host_.pendingWork();
+    host_.runPendingWork();
+    return {host_.workKinds().begin() + static_cast<std::ptrdiff_t>(first),
+            host_.workKinds().end()};
   }
 
   // Sends a registration set and returns the stanzas answered on the stream.
@@ -189,7 +115,7 @@ class CodeStepTest : public storage::testing::MigratedStorageTest {
   }
 
   std::optional<storage::VerificationRequest> pending() {
-    auto found = storage().registration().findVerification(user(), kDomain, 0);
+    auto found = host_.database().registration().findVerification(user(), kDomain, 0);
     EXPECT_TRUE(found);
     return found ? *found : std::nullopt;
   }
@@ -197,21 +123,16 @@ class CodeStepTest : public storage::testing::MigratedStorageTest {
   static std::string user() { return usernameForPhoneNumber(kPhone); }
   static std::string email() { return user() + "@" + kDomain; }
 
-  static pgp::testing::ScratchDirectory* keyDirectory_;
-  static pgp::ServerKey* serverKey_;
   AttemptLimit codeLimit_{};  // off unless a test sets it before SetUp
-  std::unique_ptr<QueueingHost> host_;
+  api::testing::FakeModuleHost host_{kDomain, "register"};
   std::unique_ptr<Registration> registration_;
   std::vector<xml::Element> replies_;
   int ids_ = 0;
 };
 
-pgp::testing::ScratchDirectory* CodeStepTest::keyDirectory_ = nullptr;
-pgp::ServerKey* CodeStepTest::serverKey_ = nullptr;
-
 TEST_F(CodeStepTest, PhoneStepRunsTheProviderOnTheExternalPool) {
   requestCode();
-  EXPECT_EQ(host_->runAll(),
+  EXPECT_EQ(runAll(),
             (std::vector<WorkKind>{WorkKind::Storage, WorkKind::External, WorkKind::Storage}));
   EXPECT_EQ(answer(), "result");
   ASSERT_TRUE(pending());
@@ -220,7 +141,7 @@ TEST_F(CodeStepTest, PhoneStepRunsTheProviderOnTheExternalPool) {
 
 TEST_F(CodeStepTest, WrongCodeWithAGarbageKeyIsAWrongCodeAndTheKeyIsNeverParsed) {
   requestCode();
-  host_->runAll();
+  runAll();
   answer();
   // ~200 KiB that no key parser accepts: had the key been parsed, the answer would be
   // forbidden ("Invalid public key."), before or instead of the code's verdict.
@@ -228,64 +149,64 @@ TEST_F(CodeStepTest, WrongCodeWithAGarbageKeyIsAWrongCodeAndTheKeyIsNeverParsed)
   ASSERT_GT(huge.size(), 190000u);
   ASSERT_FALSE(pgp::PublicKey::parse(huge));
   submitCode("000000", huge);
-  EXPECT_EQ(host_->runAll(),
+  EXPECT_EQ(runAll(),
             (std::vector<WorkKind>{WorkKind::Storage, WorkKind::External, WorkKind::Storage}));
   EXPECT_EQ(answer(), "bad-request (modify): Invalid verification code.");
   ASSERT_TRUE(pending());
   EXPECT_EQ(pending()->failedAttempts, 1);
-  EXPECT_TRUE(host_->keyChanges.empty());
+  EXPECT_TRUE(host_.keyChangesAnnounced().empty());
 }
 
 TEST_F(CodeStepTest, GarbageKeyWithoutPendingVerificationCostsOneLookUp) {
   submitCode(kCode, garbageKey(email(), 600));
-  EXPECT_EQ(host_->runAll(), (std::vector<WorkKind>{WorkKind::Storage}));
+  EXPECT_EQ(runAll(), (std::vector<WorkKind>{WorkKind::Storage}));
   EXPECT_EQ(answer(), "bad-request (modify): Invalid verification code.");
 }
 
 TEST_F(CodeStepTest, RightCodeWithAGarbageKeyIsRefusedForTheKeyAndCounted) {
   requestCode();
-  host_->runAll();
+  runAll();
   answer();
   submitCode(kCode, garbageKey(email()));
-  host_->runAll();
+  runAll();
   EXPECT_EQ(answer(), "forbidden (auth): Invalid public key.");
   // The code stays usable with a proper key, but the attempt counts: the right code buys a
   // bounded number of key checks.
   ASSERT_TRUE(pending());
   EXPECT_EQ(pending()->failedAttempts, 1);
-  auto account = storage().accounts().find(user(), kDomain);
+  auto account = host_.database().accounts().find(user(), kDomain);
   ASSERT_TRUE(account);
   EXPECT_FALSE(*account);
 }
 
 TEST_F(CodeStepTest, RightCodeWithAValidKeyRegistersTheAccountWithItsCertifiedKey) {
   requestCode();
-  host_->runAll();
+  runAll();
   answer();
   const auto key = pgp::testing::makeUserKey("Alice <" + email() + ">");
   submitCode(kCode, key.publicBinary);
-  EXPECT_EQ(host_->runAll(),
+  EXPECT_EQ(runAll(),
             (std::vector<WorkKind>{WorkKind::Storage, WorkKind::External, WorkKind::Storage}));
   EXPECT_EQ(answer(), "result");
   EXPECT_FALSE(pending());
-  auto stored = storage().keys().currentKey(user(), kDomain);
+  auto stored = host_.database().keys().currentKey(user(), kDomain);
   ASSERT_TRUE(stored);
   ASSERT_TRUE(*stored);
   auto certified = pgp::PublicKey::parse((*stored)->keyBinary);
   ASSERT_TRUE(certified);
-  EXPECT_EQ(serverKey_->certifiedJid(*certified, kDomain).value_or(""), email());
-  ASSERT_EQ(host_->keyChanges.size(), 1u);
-  EXPECT_EQ(host_->keyChanges[0].fingerprint, certified->fingerprint());
+  EXPECT_EQ(host_.serverKey().certifiedJid(*certified, kDomain).value_or(""), email());
+  ASSERT_EQ(host_.keyChangesAnnounced().size(), 1u);
+  EXPECT_EQ(host_.keyChangesAnnounced()[0].fingerprint, certified->fingerprint());
 }
 
 TEST_F(CodeStepTest, KeyNamingAnotherNumberIsRefusedWithoutWork) {
   const auto key = pgp::testing::makeUserKey("Mallory <" + usernameForPhoneNumber("+15555215555") +
                                              "@" + kDomain + ">");
   requestCode();
-  host_->runAll();
+  runAll();
   answer();
   submitCode(kCode, key.publicBinary);
-  host_->runAll();
+  runAll();
   EXPECT_EQ(answer(), "bad-request (modify): Invalid verification code.");
   EXPECT_EQ(pending()->failedAttempts, 0);
 }
@@ -302,10 +223,10 @@ TEST_F(ThrottledCodeStepTest, SubmissionsBeyondTheAddressLimitAreRefusedBeforeAn
   const std::string huge = garbageKey(email(), 600);
   submitCode("000000", huge);
   submitCode("000000", huge);
-  EXPECT_EQ(host_->runAll().size(), 2u);
+  EXPECT_EQ(runAll().size(), 2u);
   replies_.clear();
   submitCode("000000", huge);
-  EXPECT_TRUE(host_->runAll().empty());
+  EXPECT_TRUE(runAll().empty());
   EXPECT_EQ(answer(), "service-unavailable (wait): Too many attempts.");
 }
 
