@@ -56,15 +56,19 @@ class PasswordAttempt {
     return step;
   }
 
-  // The admitted attempt's verdict: a wrong password or unknown user (not-authorized) stays
-  // counted; success forgives; anything else (the server's trouble) is given back.
+  // The admitted attempt's verdict on the password: success forgives; a failure (wrong password,
+  // unknown user) stays counted.
   SaslStep judged(SaslStep step) {
-    if (!std::exchange(admitted_, false)) return step;
-    if (step.kind == SaslStep::Kind::Success) {
+    if (std::exchange(admitted_, false) && step.kind == SaslStep::Kind::Success) {
       throttle_->succeeded(source_, account_);
-    } else if (step.failureCondition != "not-authorized") {
-      throttle_->undecided(source_, account_);
     }
+    return step;
+  }
+
+  // The admitted attempt ended without a verdict on the password (storage failed, the authzid
+  // named someone else): its count is given back.
+  SaslStep notJudged(SaslStep step) {
+    if (std::exchange(admitted_, false)) throttle_->undecided(source_, account_);
     return step;
   }
 
@@ -127,7 +131,7 @@ class ScramMechanism final : public SaslMechanism {
     attempt_.setUsername(std::get<std::string>(result));
     if (auto refusal = attempt_.refusal()) co_return std::move(*refusal);
     auto found = co_await findAccount(services_, std::get<std::string>(result));
-    if (!found) co_return attempt_.judged(SaslStep::failure(found.error(), "account look-up"));
+    if (!found) co_return attempt_.notJudged(SaslStep::failure(found.error(), "account look-up"));
     account_ = std::move(*found);
     std::optional<sasl::ScramCredentials> credentials;
     if (account_) {
@@ -164,12 +168,12 @@ class PlainMechanism final : public SingleMessageMechanism {
 
   Awaitable<SaslStep> verify(sasl::PlainCredentials credentials) {
     auto found = co_await findAccount(services_, credentials.username);
-    if (!found) co_return attempt_.judged(SaslStep::failure(found.error(), "account look-up"));
+    if (!found) co_return attempt_.notJudged(SaslStep::failure(found.error(), "account look-up"));
     const auto& account = *found;
     // RFC 6120 §6.3.8: an authzid, if given, must name the account being authenticated.
     if (account && !credentials.authzid.empty() &&
         credentials.authzid != account->username + "@" + services_.domain) {
-      co_return attempt_.judged(
+      co_return attempt_.notJudged(
           SaslStep::failure("invalid-authzid", "authzid names another entity"));
     }
     // An unknown user, or one without a password, is checked against credentials no password
