@@ -75,3 +75,21 @@ async def test_cannot_publish_someone_elses_vcard(server, clients):
     with pytest.raises(IqError) as raised:
         await alice["xep_0054"].publish_vcard(vcard, jid=bob.boundjid.bare, timeout=10)
     assert raised.value.iq["error"]["condition"] == "forbidden"
+
+
+def test_vcard_sets_sent_back_to_back_apply_in_order(server):
+    # Issue 11 item 10: each set ran on whichever worker took it, so the stored vCard could be
+    # any of the last few. Sets of one account now apply in the order sent: the last one wins.
+    from raw_client import RawXmppConnection
+
+    server.add_user("carol", PASSWORD)
+    with RawXmppConnection(server.host, server.starttls_port, server.domain) as carol:
+        carol.login("carol", PASSWORD, "phone")
+        sets = "".join(
+            f"<iq type='set' id='set{number}'><vCard xmlns='vcard-temp'><FN>version {number}</FN>"
+            "</vCard></iq>"
+            for number in range(40)
+        )
+        carol.send(sets + "<iq type='get' id='read'><vCard xmlns='vcard-temp'/></iq>")
+        answer = carol.read_until(r"<iq[^>]*id=['\"]read['\"].*?</iq>")
+        assert "<FN>version 39</FN>" in answer, answer[-400:]

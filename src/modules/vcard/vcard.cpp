@@ -47,8 +47,10 @@ class VcardModule final : public api::Module {
  private:
   // XEP-0054 §3.1: the server answers for the account; an account without a vCard has an empty
   // one. A JID with no account is service-unavailable (RFC 6121 §8.5.1).
+  // A read of an account with sets still pending waits behind them (RFC 6120 §10.1: what a client
+  // sent first is processed first, so its own get after a set sees the set).
   HandlerResult handleGet(const api::IqRequest& request) {
-    host_->runBlocking([this, kept = api::KeptIqRequest(request)] {
+    auto read = [this, kept = api::KeptIqRequest(request)] {
       const auto job = kept.request();
       auto& storage = host_->storage();
       auto stored = storage.vcards().find(job.to.local(), job.to.domain());
@@ -68,7 +70,8 @@ class VcardModule final : public api::Module {
         }
       }
       host_->replyResult(job, xml::Element("vCard", ns::kVcard));
-    });
+    };
+    if (!saves_->postIfBusy(request.to.bareString(), read)) host_->runBlocking(std::move(read));
     return HandlerResult::Handled;
   }
 
@@ -105,7 +108,7 @@ class VcardModule final : public api::Module {
 
   api::ModuleHost* host_ = nullptr;
   const std::size_t maxBytes_;
-  std::unique_ptr<api::OrderedWork> saves_;  // by account
+  std::unique_ptr<api::OrderedWork> saves_;  // by account: sets, and the gets behind them
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<VcardModule>("vcard",
