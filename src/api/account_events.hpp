@@ -1,5 +1,7 @@
 #pragma once
 // What one module tells the others about an account (a module never reads another's tables).
+// Threading: KeyChange is a value; a KeyChangeHandler runs on the thread that announces the
+// change, usually a worker.
 
 #include <functional>
 #include <string>

@@ -1,5 +1,7 @@
 #pragma once
 // IQ requests as modules receive them (RFC 6120 §8.2.3).
+// Threading: IqHandlers run on a shard; an IqRequest refers to that shard's stanza and is valid
+// only during the handler; a KeptIqRequest is a value that may be handed to a worker.
 
 #include <functional>
 #include <optional>

@@ -3,6 +3,8 @@
 // (api/module_descriptor.hpp), started once, stopped once. A module sees only the api/ headers,
 // xml/, xmpp/, base/, config/, pgp/ and the storage interfaces (scripts/check-layering enforces
 // it).
+// Threading: start() and stop() run on the main thread; what start() registers runs where
+// api/module_host.hpp says.
 
 #include <string_view>
 

@@ -1,5 +1,7 @@
 #pragma once
 // A bound client session as modules see it, and the events of its life.
+// Threading: a Session may be read from any thread (JID and client fixed, presence atomic); each
+// SessionEvent says where its handlers run; a StreamReply may be called from any thread.
 
 #include <functional>
 #include <string>

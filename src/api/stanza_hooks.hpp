@@ -1,8 +1,9 @@
 #pragma once
 // Named points in a stanza's path (ARCHITECTURE.md §2) where modules act. Handlers of one point
 // run in ascending `order` (docs/architecture.md lists the orders in use); the first that returns
-// Handled consumes the stanza (it is neither routed nor delivered further). Handlers run on a
-// shard thread, concurrently with each other: state they share is the module's to synchronise.
+// Handled consumes the stanza (it is neither routed nor delivered further).
+// Threading: handlers run on a shard thread, concurrently with each other: state they share is
+// the module's to synchronise.
 
 #include <functional>
 

@@ -1,5 +1,6 @@
 #pragma once
 // Byte encodings used across the server (SASL, keys, tokens).
+// Threading: pure functions (randomness from OpenSSL's thread-safe CSPRNG); any thread.
 
 #include <optional>
 #include <string>

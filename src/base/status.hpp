@@ -8,7 +8,7 @@
 // Callers decide from the code, never from the message text. Messages are for the server's log
 // and never reach peers.
 //
-// Thread-safe as values are.
+// Threading: plain values; any thread.
 
 #include <string>
 #include <string_view>

@@ -1,5 +1,6 @@
 #pragma once
 // Unix time in whole seconds: how storage rows and protocol timestamps count time.
+// Threading: pure functions over values; any thread.
 #include <chrono>
 #include <cstdint>
 

@@ -2,6 +2,7 @@
 // A configuration the server cannot start with. Thrown only while loading and validating the
 // configuration at start-up (ARCHITECTURE.md §10: exceptions are for start-up misconfiguration);
 // the message names the file, the line when known, the section and the key.
+// Threading: a plain exception type, thrown while the configuration is loaded on the main thread.
 
 #include <stdexcept>
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 // Reading TOML (toml11, kept private to this file's implementation) into config::Document.
+// Threading: pure functions; any thread (the server loads its configuration on the main thread).
 
 #include <filesystem>
 #include <string>

@@ -2,6 +2,8 @@
 // How one option's TOML value becomes a field and back (config/section.hpp). A codec reads a
 // Value into the field or says what was expected, formats a field as TOML for the reference, and
 // names its type and allowed values for the reference.
+// Threading: codecs are immutable values built with the option tables; their const methods may
+// be called from any thread.
 
 #include <charconv>
 #include <chrono>

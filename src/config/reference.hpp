@@ -2,6 +2,7 @@
 // The configuration reference, generated from the declared options (config/section.hpp): the
 // tables of docs/configuration.md and the whole of config/kontalkd.example.toml come from here
 // (`kontalkd --config-reference` / `--example-config`; a test fails when the files differ).
+// Threading: pure functions over the read-only option tables; any thread.
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 // the line it was written on, so that every error can name file and line. The rest of the server
 // never sees the TOML library.
 //
-// Thread-safe as values are (immutable once loaded).
+// Threading: plain values, immutable once loaded; any thread.
 
 #include <cstdint>
 #include <map>

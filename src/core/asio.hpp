@@ -1,6 +1,7 @@
 #pragma once
 // Boost.Asio as the project uses it: C++20 coroutines (awaitable) on io_context shards.
 // Asio is compiled once (core/asio_impl.cpp, BOOST_ASIO_SEPARATE_COMPILATION) to keep builds fast.
+// Threading: aliases, and yieldToOthers(), which a coroutine awaits on its own executor.
 
 #include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without including it
 

@@ -1,4 +1,6 @@
 #pragma once
+// Threading: configureLogging() runs once at start-up on the main thread, before other threads
+// exist; the logger it installs is then used from every thread (spdlog loggers are thread-safe).
 #include "core/server_settings.hpp"
 
 namespace kontalk::core {

@@ -1,5 +1,6 @@
 #pragma once
 // Process-wide resource limits the server adjusts at start.
+// Threading: process-wide state: call once at start-up, on the main thread.
 #include <cstdint>
 
 namespace kontalk::core {

@@ -1,6 +1,7 @@
 #pragma once
 // [server] and [log]: what the process is and where it keeps its data and log (options declared
 // once, config/section.hpp; docs/configuration.md is generated from the tables).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <filesystem>
 #include <string>

@@ -1,6 +1,8 @@
 #pragma once
 // Event-loop shards (ARCHITECTURE.md §5): one io_context per thread. A connection is placed on
 // one shard for its whole life; work for it from elsewhere is posted to that shard.
+// Threading: construct, start(), stop() and join() on the main thread; next(), shard(),
+// shardFor(), size() and onShardThread() from any thread.
 
 #include <atomic>
 #include <memory>

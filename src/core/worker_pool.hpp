@@ -3,6 +3,8 @@
 // (ARCHITECTURE.md §5). From a coroutine on a shard:
 //   auto account = co_await workers.run([&] { return store.find(user, domain); });
 // runs the function on a worker and resumes the coroutine on its own shard with the result.
+// Threading: run() is awaited by a coroutine (on a shard) and resumes it there; post() may be
+// called from any thread; join() on the main thread at shutdown.
 
 #include <boost/asio/thread_pool.hpp>
 #include <type_traits>

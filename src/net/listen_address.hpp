@@ -1,5 +1,6 @@
 #pragma once
 // A TCP address to listen on: "host:port" or "[v6]:port".
+// Threading: plain values and pure functions; any thread.
 
 #include <cstdint>
 #include <optional>

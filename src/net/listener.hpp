@@ -2,6 +2,8 @@
 // A TCP listener that spreads accepted connections over the shards (ARCHITECTURE.md §5): each
 // new socket is created on the next shard's io_context and handed over on that shard's thread,
 // where its connection then lives for its whole life.
+// Threading: construct and start() on the main thread; stop(), isStopped() and port() from any
+// thread. The accept loop runs on `acceptShard`; each AcceptHandler call on the new socket's shard.
 
 #include <atomic>
 #include <functional>

@@ -1,5 +1,7 @@
 #pragma once
 // Server-side TLS configuration for client connections (ARCHITECTURE.md §8).
+// Threading: both functions run at start-up on the main thread; the SSL_CTX is afterwards only
+// read, by the streams on every shard (OpenSSL allows that).
 
 #include <filesystem>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // [tls]: the server's certificate and the TLS versions it accepts (options declared once,
 // config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <filesystem>
 

@@ -1,6 +1,7 @@
 #pragma once
 // A token bucket (rate limit with bursts) for inbound stanzas per connection
-// (ARCHITECTURE.md §8). Not thread-safe: each connection owns its own.
+// (ARCHITECTURE.md §8).
+// Threading: not thread-safe: each connection owns its own and uses it on its shard only.
 
 #include <algorithm>
 #include <chrono>

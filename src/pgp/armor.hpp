@@ -1,6 +1,7 @@
 #pragma once
 // ASCII armor (RFC 4880 §6.2) around key blocks: clients may send a key in either form.
-// Internal to src/pgp. Any thread.
+// Internal to src/pgp.
+// Threading: a pure function; any thread.
 
 #include <string>
 #include <string_view>

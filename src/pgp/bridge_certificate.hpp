@@ -1,6 +1,8 @@
 #pragma once
 // The Kontalk bridge certificate (spec §2): a self-signed X.509 certificate whose public key is
 // the user's OpenPGP primary key and whose extension carries the OpenPGP key block.
+// Threading: pure functions; any thread. keyFromBridgeCertificate() parses the key with librnp
+// (not cheap: workers call it); keyBlockOfBridgeCertificate() is cheap.
 
 #include <string>
 #include <string_view>

@@ -6,6 +6,7 @@
 // key's user id. GPGME would mean a GnuPG home directory and agent per process. A v4 signature
 // packet is small and fully specified, so it is built here and verified by librnp and GnuPG in
 // the unit tests. Internal to src/pgp.
+// Threading: pure functions; any thread (signing is CPU work: workers call it).
 
 #include <cstdint>
 #include <string>

@@ -5,8 +5,8 @@
 // registration code step (spec §4.2) finds the pending verification by it and checks the code
 // before it pays for PublicKey::parse.
 //
-// Cost: one pass over the packet headers (and a dearmoring), no public-key cryptography. Any
-// thread.
+// Cost: one pass over the packet headers (and a dearmoring), no public-key cryptography.
+// Threading: a pure function, cheap enough for a shard; any thread.
 
 #include <string>
 #include <string_view>

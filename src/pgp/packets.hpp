@@ -2,6 +2,7 @@
 // OpenPGP packet framing (RFC 4880 §4.2) and multiprecision integers (§3.2): just enough to
 // find the packets of a transferable key, read RSA key material and write a signature packet.
 // Internal to src/pgp; everything here works on untrusted bytes and never reads out of bounds.
+// Threading: pure functions over bytes; any thread.
 
 #include <cstdint>
 #include <optional>

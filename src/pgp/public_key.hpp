@@ -3,8 +3,9 @@
 // user by such a key: its v4 fingerprint, and a user id whose email part is the user's bare JID
 // (spec §1).
 //
-// Immutable after parse(); copies are cheap enough (the binary and a few strings) and safe to
-// share between threads.
+// Threading: immutable after parse(), so its const methods may be called from any thread;
+// copies are cheap enough (the binary and a few strings). parse() imports the key into
+// librnp: not cheap, so workers call it.
 
 #include <cstdint>
 #include <optional>

@@ -3,6 +3,7 @@
 // Almost all of them are about the key or signature given (InvalidArgument: permanent); a
 // failing library call that is not about its input is Internal. Messages say what failed, for
 // logs; peers never see them.
+// Threading: a helper over values; any thread.
 
 #include <string>
 

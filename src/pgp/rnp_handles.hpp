@@ -1,6 +1,8 @@
 #pragma once
 // RAII owners for librnp handles (ARCHITECTURE.md §10) and the few calls every user of librnp in
 // this directory repeats. Internal to src/pgp.
+// Threading: the functions may be called from any thread; every caller makes its own key store
+// (makeFfi) and keeps it and its handles to itself.
 
 #include <memory>
 #include <string>

@@ -1,5 +1,7 @@
 #pragma once
 // OpenSSL RSA keys built from OpenPGP key material (RFC 4880 §5.5.2, §5.5.3). Internal to src/pgp.
+// Threading: pure functions; any thread. An EvpKey is not changed once built, so threads may
+// share it for signing and reading.
 
 #include <memory>
 #include <string>

@@ -5,8 +5,8 @@
 // Files: the secret key is one unprotected binary OpenPGP secret key (RFC 4880 §5.5.3), mode
 // 0600; beside it, publicKeyFile(secretKeyFile) holds the ASCII-armored public key for operators.
 //
-// Thread-safety: a loaded ServerKey is immutable; its const methods may be called from any
-// thread concurrently (signing is CPU work: call it from the worker pool, not a shard).
+// Threading: a loaded ServerKey is immutable; its const methods may be called from any thread
+// concurrently (signing is CPU work: call it from the worker pool, not a shard).
 
 #include <filesystem>
 #include <memory>

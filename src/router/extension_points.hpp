@@ -1,9 +1,9 @@
 #pragma once
 // Everything modules registered with the server (ARCHITECTURE.md §4), in one place, each entry
 // tagged with the module that registered it so that stopping a module undoes its registrations.
-// Filled by the modules' hosts during start-up on the main thread and emptied at shutdown after
-// the shards stopped: while the server runs it is read-only, so the router and the streams read
-// it from any shard without locks.
+// Threading: filled by the modules' hosts during start-up on the main thread and emptied at
+// shutdown on the main thread after the shards stopped: while the server runs it is read-only,
+// so the router, the streams and the hosts read it from any thread without locks.
 
 #include <map>
 #include <string>

@@ -2,6 +2,8 @@
 // What the router knows of one bound client session: its full JID, presence state, and a
 // thread-safe way to hand it a stanza. The c2s stream implements it; the router never sees a
 // socket. Modules see it as an api::Session.
+// Threading: jid(), client() and the presence may be read from any thread; setPresence() runs
+// on the session's shard; deliver() and terminate() may be called from any thread.
 
 #include <atomic>
 

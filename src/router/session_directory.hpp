@@ -1,7 +1,8 @@
 #pragma once
-// The local session directory: bare JID → bound sessions (ARCHITECTURE.md §5). Thread-safe; the
-// map is split into buckets, each with its own mutex, so shards rarely contend and a lock is held
-// only to copy out a handful of shared pointers.
+// The local session directory: bare JID → bound sessions (ARCHITECTURE.md §5).
+// Threading: every method may be called from any thread; the map is split into buckets, each
+// with its own mutex, so shards rarely contend and a lock is held only to copy out a handful of
+// shared pointers.
 
 #include <array>
 #include <cstddef>

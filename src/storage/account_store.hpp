@@ -1,7 +1,8 @@
 #pragma once
 // Accounts and their password credentials (ARCHITECTURE.md §7). Backend-neutral: implemented by
-// storage/sqlite (and later postgres). Methods block: call them from a worker thread, never from
-// a shard's event loop. Implementations are thread-safe.
+// storage/sqlite (and later postgres).
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <cstdint>
 #include <optional>

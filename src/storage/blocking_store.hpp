@@ -1,7 +1,8 @@
 #pragma once
 // Block lists (XEP-0191): per account, the JIDs (full, bare or domain) it blocks, stored in the
-// canonical string form of xmpp::Jid. Backend-neutral; methods block (call them from a worker
-// thread); implementations are thread-safe.
+// canonical string form of xmpp::Jid. Backend-neutral.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <string>
 #include <vector>

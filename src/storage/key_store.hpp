@@ -1,8 +1,9 @@
 #pragma once
 // The keyring (spec §1, §3): every user's OpenPGP public key by fingerprint, and which key is an
 // account's current one. Keys an account used before stay in the keyring by fingerprint, so that
-// key rollover (spec §3 step 5, §4.3) can check the old key. Backend-neutral; methods block (call
-// them from a worker thread); implementations are thread-safe.
+// key rollover (spec §3 step 5, §4.3) can check the old key. Backend-neutral.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,8 @@
 #pragma once
 // Last activity (XEP-0012, Kontalk spec §6): when each account last went unavailable, and the
-// status text it left with. Backend-neutral; methods block (call them from a worker thread);
-// implementations are thread-safe.
+// status text it left with. Backend-neutral.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <cstdint>
 #include <optional>

@@ -2,8 +2,9 @@
 // Offline storage as a delivery journal (XEP-0160, Kontalk spec §8, ARCHITECTURE.md §6): every
 // message on its way to an account, kept as a serialized stanza until a session of the account
 // acknowledged it or it expired. What is left in it after a crash is the accounts' offline mail.
-// Backend-neutral; methods block (call them from a worker thread); implementations are
-// thread-safe.
+// Backend-neutral.
+// Threading: methods block: call them from a worker or the journal's writer thread, never on a
+// shard; implementations are thread-safe.
 
 #include <cstddef>
 #include <cstdint>

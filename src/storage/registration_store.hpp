@@ -1,8 +1,8 @@
 #pragma once
 // State of Kontalk registration (spec §4): pending phone verifications and private keys parked
 // for transfer to another device (spec §4.4). Backend-neutral: implemented by storage/sqlite.
-// Methods block: call them from a worker thread, never from a shard's event loop.
-// Implementations are thread-safe.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <cstdint>
 #include <optional>

@@ -2,9 +2,10 @@
 // Rosters and presence state kept for an account (RFC 6121 §2-4, ARCHITECTURE.md §7):
 // roster items with their subscription state, the roster version (§2.6), inbound subscription
 // requests waiting for the user's answer (§3.1.3) and the last unavailable presence (§4.3.2).
-// Backend-neutral; methods block: call them from a worker thread, never from a shard's event
-// loop. Implementations are thread-safe. An account is named by (username, domain) as in
-// AccountStore; everything here goes when the account goes.
+// Backend-neutral. An account is named by (username, domain) as in AccountStore; everything
+// here goes when the account goes.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <cstdint>
 #include <optional>

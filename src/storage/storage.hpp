@@ -2,6 +2,8 @@
 // The storage facade: opens the configured backend, applies pending migrations, and hands out
 // one store per concern. Later concerns (roster, offline queue, keys, ...) are added here as
 // further accessors, each an interface with per-backend implementations.
+// Threading: the accessors may be called from any thread and hand out thread-safe stores;
+// every store method, migrate() and flush() block: never call them on a shard.
 
 #include <memory>
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 // [storage]: which backend holds the server's data (options declared once, config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <string>
 

@@ -1,7 +1,8 @@
 #pragma once
 // vCards (XEP-0054): each account's vCard as the serialized <vCard xmlns='vcard-temp'/> element
-// the client published. Backend-neutral; methods block (call them from a worker thread);
-// implementations are thread-safe.
+// the client published. Backend-neutral.
+// Threading: methods block: call them from a worker, never on a shard; implementations are
+// thread-safe.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,7 @@
 #pragma once
 // What every c2s stream and session shares; owned by the server, outlives all of them.
+// Threading: shared by every shard and worker: each member is read-only after start-up or
+// thread-safe itself (`connections` is atomic).
 
 #include <atomic>
 #include <cstddef>

@@ -1,6 +1,7 @@
 #pragma once
 // [c2s] and [limits]: client connections, their timeouts and the bounds on what a client may make
 // the server hold (options declared once, config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <chrono>
 #include <cstddef>

@@ -1,6 +1,7 @@
 #pragma once
 // Checks a stanza a bound client sent and stamps its sender (RFC 6120 §8.1.2.1): the server, not
 // the client, decides the 'from' of everything a client sends.
+// Threading: a pure function; any thread (each stream calls it on its shard).
 
 #include <optional>
 #include <variant>

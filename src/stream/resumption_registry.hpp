@@ -1,6 +1,7 @@
 #pragma once
 // Resumable sessions by stream-management id (XEP-0198 §5), so that a new connection — on any
-// shard — can find the session it resumes. Thread-safe.
+// shard — can find the session it resumes.
+// Threading: every method may be called from any thread (one mutex).
 
 #include <memory>
 #include <mutex>

@@ -1,6 +1,7 @@
 #pragma once
 // An XML element tree for stanzas: what the stream parser produces and the serializer writes.
 // Elements are plain values (deep-copyable, movable); no element knows its parent.
+// Threading: plain values; any thread (concurrent reads of one element are safe, a write is not).
 
 #include <memory>
 #include <string>

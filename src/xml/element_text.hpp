@@ -2,6 +2,7 @@
 // One element from XML text, for elements kept as text (stored stanzas: offline messages,
 // pending subscription requests, last presence). The text is read by the stream parser, the
 // server's one XML reader, so the same checks apply as on the wire.
+// Threading: a pure function over values; any thread.
 
 #include <optional>
 #include <string_view>

@@ -1,4 +1,5 @@
 #pragma once
+// Threading: a plain value; any thread.
 #include <cstddef>
 
 namespace kontalk::xml {

@@ -17,6 +17,7 @@
 // together with its "xmlns:prefix" declaration, so the output is self-contained. An attribute named
 // exactly "xmlns" on an element outside the streams namespace is skipped: the element's namespace
 // is authoritative. Elements without children are written as `<name/>`.
+// Threading: pure functions over values; any thread.
 
 #include <string>
 #include <string_view>

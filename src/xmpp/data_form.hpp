@@ -1,6 +1,7 @@
 #pragma once
 // Data forms (XEP-0004): <x xmlns='jabber:x:data'/> as used by registration and search.
 // Reported fields, items and field <option/>s are not modelled yet.
+// Threading: plain values and pure functions; any thread.
 
 #include <optional>
 #include <string>

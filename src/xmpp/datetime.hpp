@@ -1,5 +1,6 @@
 #pragma once
 // XEP-0082 date/time profiles, used by Entity Time, Delayed Delivery and Last Activity.
+// Threading: a pure function over values; any thread.
 #include <chrono>
 #include <string>
 

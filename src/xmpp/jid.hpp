@@ -2,6 +2,7 @@
 // XMPP addresses (RFC 7622 syntax and length limits) prepared with the stringprep profiles of
 // RFC 6122 (nodeprep, nameprep, resourceprep via libidn), which is what deployed clients expect.
 // A Jid is always valid and prepared: the only way to make one from text is parse().
+// Threading: plain values and pure functions; any thread.
 
 #include <compare>
 #include <functional>

@@ -1,5 +1,6 @@
 #pragma once
 // Message types (RFC 6121 §5.2.2).
+// Threading: a pure function over values; any thread.
 #include <string_view>
 
 namespace kontalk::xmpp {

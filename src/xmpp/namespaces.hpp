@@ -1,5 +1,6 @@
 #pragma once
 // Namespace URIs, in one place so a typo cannot hide in a string literal.
+// Threading: constants; any thread.
 
 namespace kontalk::ns {
 

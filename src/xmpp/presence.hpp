@@ -1,5 +1,6 @@
 #pragma once
 // Reading presence stanzas (RFC 6121 §4.7).
+// Threading: a pure function over values; any thread.
 #include "xml/element.hpp"
 
 namespace kontalk::xmpp {

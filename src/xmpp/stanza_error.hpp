@@ -1,5 +1,6 @@
 #pragma once
 // Stanza errors (RFC 6120 §8.3): conditions, their default types, and error replies.
+// Threading: plain values and pure functions; any thread.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 // Stream errors (RFC 6120 §4.9): unrecoverable; the stream is closed after sending one.
+// Threading: plain values and pure functions; any thread.
 
 #include <optional>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // kontalkctl's commands. Each returns the process exit code and writes its own messages:
 // results to `out`, problems to `err`, so that scripts can rely on both.
+// Threading: kontalkctl's one thread; the commands block on storage.
 
 #include <iosfwd>
 #include <string>

@@ -8,6 +8,7 @@
 // RFC 5803 syntax "SCRAM-SHA-1$<iterations>:<salt>$<StoredKey>:<ServerKey>" (likewise
 // SCRAM-SHA-256), base64 fields, separated by spaces. Empty lines and lines starting with '#'
 // are skipped.
+// Threading: kontalkctl's one thread; blocks on the file and storage.
 
 #include <iosfwd>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // kontalkctl key …: the server's OpenPGP key (spec §1), file [server] pgp_key.
 // Exit codes as in commands.hpp: 0 success, 1 the operation failed, 2 bad usage or setup.
+// Threading: kontalkctl's one thread; blocks on files and key generation.
 
 #include <iosfwd>
 

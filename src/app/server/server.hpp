@@ -2,6 +2,8 @@
 // The assembled server: storage, TLS, shards, router, modules and listeners, built from one
 // Config, run until a termination signal, then shut down gracefully (close every stream with
 // <system-shutdown/> and </stream:stream>, flush storage).
+// Threading: construct and run() on the main thread; run() starts the shard and worker threads
+// and joins them before it returns.
 
 #include <memory>
 

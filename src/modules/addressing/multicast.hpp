@@ -1,6 +1,7 @@
 #pragma once
 // The multicast service of Extended Stanza Addressing (XEP-0033 §2.2, §5): turns one message
 // carrying <addresses/> into the copies to deliver, one per recipient.
+// Threading: a pure function over values; any thread.
 
 #include <cstddef>
 #include <vector>

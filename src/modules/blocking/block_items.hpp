@@ -1,6 +1,7 @@
 #pragma once
 // The <item jid='…'/> children of a <block/> or <unblock/> request (XEP-0191 §3.3, §3.4),
 // checked and prepared.
+// Threading: a pure function over values; any thread.
 
 #include <cstddef>
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 // [modules.blocking] (XEP-0191): options declared once (config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <cstddef>
 

@@ -1,6 +1,7 @@
 #pragma once
 // What a block list does to a stanza (XEP-0191 §3.5, §3.6), decided without side effects so
 // that the module only carries the verdict out.
+// Threading: pure functions (BlockLists is thread-safe); any thread.
 
 #include <string_view>
 

@@ -1,6 +1,7 @@
 #pragma once
 // Message Carbons (XEP-0280): which messages are copied to the user's other clients, and the
 // wrapped copies themselves.
+// Threading: pure functions over values; any thread.
 
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"

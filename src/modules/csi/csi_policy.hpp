@@ -2,6 +2,7 @@
 // What Client State Indication (XEP-0352 §1, §5) does with a stanza for an inactive session:
 // presence updates and standalone chat states can wait until the client is active again;
 // everything else (messages with a body, subscriptions, IQs, errors) is delivered at once.
+// Threading: a pure function over values; any thread.
 
 #include "xml/element.hpp"
 

@@ -2,7 +2,7 @@
 // The stanzas Client State Indication (XEP-0352) holds back from one inactive session: the newest
 // presence and the newest standalone chat state per sender, in the order they arrived.
 //
-// Not thread-safe: the CSI module guards each queue with its own mutex.
+// Threading: not thread-safe; the CSI module uses every queue under its one mutex.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,6 @@
 #pragma once
 // Builds <query xmlns='jabber:iq:last' seconds='…'>status</query> (XEP-0012 §2).
+// Threading: a pure function over values; any thread.
 
 #include <cstdint>
 #include <string_view>

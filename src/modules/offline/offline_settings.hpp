@@ -1,6 +1,7 @@
 #pragma once
 // [modules.offline] (XEP-0160 offline messages, the delivery journal): options declared once
 // (config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <algorithm>
 #include <chrono>

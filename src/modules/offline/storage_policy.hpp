@@ -1,5 +1,6 @@
 #pragma once
 // What goes into offline storage and how it is marked (XEP-0160, XEP-0203).
+// Threading: pure functions over values; any thread.
 
 #include <chrono>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
 // A roster match request (spec §7.4): the address-book hashes a client asks about, read and
 // checked without touching storage.
+// Threading: pure functions over values; any thread.
 
 #include <cstddef>
 #include <string>

@@ -10,7 +10,8 @@
 // stays, among a bounded number of recently offline accounts (the presences the server sends
 // for an account that just went offline carry it too).
 //
-// Thread-safe.
+// Threading: every method may be called from any thread (one mutex): workers write entries
+// (Preparing, key changes), shards mark sessions and read keys in presence hooks.
 
 #include <cstddef>
 #include <list>

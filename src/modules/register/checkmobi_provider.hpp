@@ -12,6 +12,8 @@
 //     carries no code; GET <url>/validation/status/<id> answers "validated".
 //
 // Request building and answer reading are separate functions, tested without a network.
+// Threading: the request and answer functions are pure (any thread). The provider, like every
+// provider (verification_provider.hpp), is thread-safe and blocks: workers call it.
 
 #include <chrono>
 #include <memory>

@@ -1,6 +1,8 @@
 #pragma once
 // The common shape of providers that send the user a code to type back (challenge "pin"): the
 // server makes the code, the provider delivers it, and the code itself is the handle.
+// Threading: as verification_provider.hpp: start() and check() block and run on workers,
+// concurrently, so deliver() must be thread-safe; randomDigits() may be called from any thread.
 
 #include <string>
 

@@ -4,6 +4,8 @@
 // signature and parses no key material (pgp/key_claims.hpp): the code step checks the code
 // against the pending verification of that account first, and parses the key only after the
 // code was accepted, so that a wrong code costs the server no public-key cryptography.
+// Threading: pure functions; any thread. readCodeSubmission() is cheap (the shard calls it);
+// checkSubmittedKey() is public-key cryptography (a worker calls it).
 
 #include <string>
 

@@ -3,6 +3,8 @@
 // phone number to a configurable endpoint (libcurl). Works with gateways that take a form or a
 // JSON body; the body is a template with placeholders {phone}, {code} and {sender}, which are
 // substituted escaped for the content type.
+// Threading: renderBody() is pure (any thread). The provider, like every provider
+// (verification_provider.hpp), is thread-safe and blocks: workers call it.
 
 #include <chrono>
 #include <memory>

@@ -1,8 +1,10 @@
 #pragma once
-// The answer to one registration IQ, usable after the handler returned (from a worker): it keeps
-// a copy of the request and answers through the host (on the client's stream before
-// authentication, routed after it; always from the server's domain, spec §0: the Android client
-// rejects a phone-step reply without one). Copyable.
+// The answer to one registration IQ, usable after the handler returned: it keeps a copy of the
+// request and answers through the host (on the client's stream before authentication, routed
+// after it; always from the server's domain, spec §0: the Android client rejects a phone-step
+// reply without one). Copyable.
+// Threading: made on the handler's shard; a copy may answer from any thread, usually a worker
+// (the host's reply methods are thread-safe).
 
 #include <optional>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
 // Kontalk identities (spec §1): a user is a phone number in E.164 form, and the JID localpart is
 // the lowercase hex SHA-1 of that string.
+// Threading: pure functions over values; any thread.
 
 #include <optional>
 #include <string>

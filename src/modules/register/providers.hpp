@@ -1,7 +1,9 @@
 #pragma once
 // The configured verification providers (spec §4.1 "Provider choice"): the default one, an
 // optional fallback, and look-ups by name (to verify a pending request) and by challenge type
-// (a client's `challenge` field). Immutable after construction.
+// (a client's `challenge` field).
+// Threading: built on the main thread when the module starts, immutable afterwards (any thread);
+// the providers it hands out are thread-safe (verification_provider.hpp).
 
 #include <filesystem>
 #include <memory>

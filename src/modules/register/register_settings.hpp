@@ -2,6 +2,7 @@
 // [modules.register] (Kontalk registration, spec §4): providers, code lifetime, terms,
 // throttling, private-key transfer lifetime. Options declared once (config/section.hpp); a bad
 // value is a start-up error.
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <chrono>
 #include <cstddef>

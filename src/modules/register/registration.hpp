@@ -1,10 +1,12 @@
 #pragma once
 // Kontalk registration (spec §4): the handlers of jabber:iq:register before authentication
 // (verification request, code confirmation, private key retrieval) and after it (key rollover,
-// private key upload). Handlers run on shards and return at once, after the checks that cost
-// nothing (form, sizes, throttles); the rest runs in stages, each on the pool for its kind of work
-// (host.runBlocking: storage and PGP on WorkKind::Storage, providers on WorkKind::External, so
-// that a gateway waiting for its timeout holds no storage thread) and answers through an IqReply.
+// private key upload).
+// Threading: the handle* methods and purge() run on shards and return at once, after the checks
+// that cost nothing (form, sizes, throttles); the rest runs in stages, each on the pool for its
+// kind of work (host.runBlocking: storage and PGP on WorkKind::Storage, providers on
+// WorkKind::External, so that a gateway waiting for its timeout holds no storage thread) and
+// answers through an IqReply.
 
 #include <memory>
 #include <string>

@@ -1,6 +1,7 @@
 #pragma once
 // The wire vocabulary of Kontalk registration (spec §4): namespaces, FORM_TYPEs, the exact
 // error texts clients show or match, and the forms the server sends.
+// Threading: constants and pure functions; any thread.
 
 #include <optional>
 #include <string>

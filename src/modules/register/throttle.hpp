@@ -1,7 +1,9 @@
 #pragma once
 // Registration throttling (spec §4.5, §0): verification requests (the phone step) by client
 // address, by phone number and by phone prefix; code submissions (the code step) by client address
-// and by the account the submitted key claims. Thread-safe.
+// and by the account the submitted key claims.
+// Threading: every method of Throttle and CodeThrottle may be called from any thread (one mutex
+// each); AttemptLog is not thread-safe (they hold their mutex around it).
 
 #include <chrono>
 #include <cstddef>

@@ -9,6 +9,8 @@
 //
 // Request building and answer reading are separate functions so that they are tested without a
 // network; the provider only joins them with performHttp().
+// Threading: the request and answer functions are pure (any thread). The provider, like every
+// provider (verification_provider.hpp), is thread-safe and blocks: workers call it.
 
 #include <chrono>
 #include <memory>

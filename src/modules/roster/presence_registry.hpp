@@ -4,7 +4,8 @@
 // §3.1.5), whether it requested the roster ("interested resource", §2.1.6), and the JIDs it sent
 // directed presence to (which must learn when it goes offline, §4.6.3).
 //
-// Thread-safe: shards and workers call it concurrently; every call holds one mutex briefly.
+// Threading: every method may be called from any thread (one mutex, held briefly); shards and
+// workers call it concurrently.
 
 #include <map>
 #include <mutex>

@@ -2,6 +2,7 @@
 // Roster items on the wire (RFC 6121 §2.1.2) and their validation: the XML of items in results
 // and pushes, the parsing of a roster set with the configured limits (§2.3.3), and the mapping
 // between a stored item and the subscription state machine.
+// Threading: pure functions over values; any thread.
 
 #include <cstddef>
 #include <optional>

@@ -1,6 +1,7 @@
 #pragma once
 // [modules.roster] (RFC 6121 rosters, subscriptions and presence): options declared once
 // (config/section.hpp).
+// Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <cstddef>
 

@@ -5,6 +5,7 @@
 //
 // The state is seen from the account that owns the roster ("the user"): `to` means the user
 // receives the contact's presence, `from` that the contact receives the user's.
+// Threading: pure functions over values; any thread.
 
 namespace kontalk::modules::roster {
 

@@ -1,6 +1,7 @@
 #pragma once
 // A vCard as kept in storage: the client's <vCard xmlns='vcard-temp'/> serialized to XML text,
 // and parsed back into an element to answer a request.
+// Threading: pure functions over values; any thread.
 
 #include <optional>
 #include <string>

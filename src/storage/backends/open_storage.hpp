@@ -1,5 +1,7 @@
 #pragma once
 // Opening the configured storage backend: the one place that knows every backend.
+// Threading: blocks (files, connections); called at start-up on the main thread, and by
+// kontalkctl.
 
 #include <memory>
 

@@ -2,6 +2,7 @@
 // Checks shared by the SQLite stores whose rows belong to an account: such a row may only be
 // written for an existing account, and the stores report a missing one as NotFound rather than
 // as a foreign-key failure.
+// Threading: blocks; call it inside GuardedDatabase::withDatabase (the connection's mutex held).
 
 #include <string>
 

@@ -2,7 +2,8 @@
 // A thin RAII wrapper over the sqlite3 C API, used only inside storage/sqlite: a connection
 // handle, prepared statements with bind/step/column helpers, and a transaction guard.
 // sqlite3.h is kept out of this header so that code outside the backend never sees the C API.
-// None of these types are thread-safe; GuardedDatabase serializes access to one connection.
+// Threading: none of these types are thread-safe; GuardedDatabase serializes access to one
+// connection. Used off the shards only (it blocks).
 
 #include <cstdint>
 #include <memory>

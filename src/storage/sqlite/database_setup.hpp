@@ -2,6 +2,7 @@
 // Opens the server's SQLite database file with the settings the reliability contract needs
 // (ARCHITECTURE.md §6): WAL journal, a busy timeout for other processes (kontalkctl next to a
 // running kontalkd), enforced foreign keys, and the configured `synchronous` level.
+// Threading: blocks (files); called when the storage opens, at start-up or by kontalkctl.
 
 #include <string>
 

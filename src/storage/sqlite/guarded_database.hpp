@@ -11,6 +11,9 @@
 // WAL lets a reader run while the writer commits, so a login never waits for an fsync of the
 // delivery journal or a slow disk (issue 11 item 3). Each read is its own read transaction
 // (statements are finalized after use), so it sees every commit made before it started.
+//
+// Threading: withDatabase() and withReader() may be called from any thread (one mutex per
+// connection); the work they run blocks, so call them only off the shards.
 
 #include <mutex>
 #include <utility>

@@ -1,6 +1,7 @@
 #pragma once
 // Rows of the keyring shared by the SQLite stores that write an account's current key (the key
 // store, and the account store's replace()): inside the caller's transaction.
+// Threading: blocks; call it inside GuardedDatabase::withDatabase (the connection's mutex held).
 
 #include <string>
 

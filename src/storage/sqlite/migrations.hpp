@@ -3,6 +3,8 @@
 // in one transaction together with its row in schema_migrations, so a crash leaves the schema at
 // N-1 or N, never in between. Migrations are append-only: once released, a migration's SQL never
 // changes; a fix is a new migration.
+// Threading: blocks; called when the storage opens or migrates (kontalkd's start-up, kontalkctl
+// migrate), on a connection no other thread uses meanwhile.
 
 #include <span>
 #include <string_view>

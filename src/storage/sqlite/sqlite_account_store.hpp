@@ -1,6 +1,7 @@
 #pragma once
 // AccountStore on SQLite: tables accounts and account_credentials of migration 1.
-// Thread-safe through the shared GuardedDatabase.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/account_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

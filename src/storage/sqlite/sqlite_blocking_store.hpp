@@ -1,5 +1,7 @@
 #pragma once
-// BlockingStore on SQLite: table blocked_jids. Thread-safe through the shared GuardedDatabase.
+// BlockingStore on SQLite: table blocked_jids.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/blocking_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

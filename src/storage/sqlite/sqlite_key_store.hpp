@@ -1,6 +1,7 @@
 #pragma once
 // KeyStore on SQLite: tables keyring and account_keys (see migrations.cpp).
-// Thread-safe through the shared GuardedDatabase.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/key_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

@@ -1,6 +1,7 @@
 #pragma once
-// LastActivityStore on SQLite: table last_activity. Thread-safe through the shared
-// GuardedDatabase.
+// LastActivityStore on SQLite: table last_activity.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/last_activity_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

@@ -1,6 +1,7 @@
 #pragma once
-// OfflineStore on SQLite: table offline_messages. Thread-safe through the shared
-// GuardedDatabase.
+// OfflineStore on SQLite: table offline_messages.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/offline_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 // RegistrationStore on SQLite: tables verification_requests and private_key_transfers.
-// Thread-safe through the shared GuardedDatabase.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/registration_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

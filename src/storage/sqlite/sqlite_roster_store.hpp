@@ -1,7 +1,8 @@
 #pragma once
 // RosterStore on SQLite: tables roster_items, roster_groups, roster_versions,
 // roster_pending_subscriptions and last_presences (see migrations.cpp).
-// Thread-safe through the shared GuardedDatabase.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/roster_store.hpp"
 #include "storage/sqlite/guarded_database.hpp"

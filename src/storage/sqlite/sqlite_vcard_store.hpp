@@ -1,5 +1,7 @@
 #pragma once
-// VcardStore on SQLite: table vcards. Thread-safe through the shared GuardedDatabase.
+// VcardStore on SQLite: table vcards.
+// Threading: every method may be called from any thread (GuardedDatabase serializes each
+// connection); they block, so never on a shard.
 
 #include "storage/sqlite/guarded_database.hpp"
 #include "storage/vcard_store.hpp"

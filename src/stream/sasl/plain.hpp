@@ -1,5 +1,6 @@
 #pragma once
 // SASL PLAIN (RFC 4616) message parsing. Offered only over TLS.
+// Threading: a pure function over values; any thread.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,6 @@
 #pragma once
 // SASLprep (RFC 4013), the stringprep profile for SASL user names and passwords, via libidn.
+// Threading: a pure function (libidn keeps no state); any thread.
 
 #include <optional>
 #include <string>

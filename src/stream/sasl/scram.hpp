@@ -4,6 +4,8 @@
 // Passwords are never stored: only salt, iteration count, StoredKey and ServerKey.
 // User names and passwords are SASLprep'd (RFC 5802 §2.2, RFC 4013) here; callers pass them as
 // received.
+// Threading: the free functions are pure, any thread (derivation and verification are PBKDF2:
+// workers call them); a ScramServerExchange belongs to one attempt, used on its stream's shard.
 
 #include <cstdint>
 #include <optional>

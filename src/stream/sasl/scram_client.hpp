@@ -1,6 +1,7 @@
 #pragma once
 // SCRAM (RFC 5802, RFC 7677) client side, without channel binding ("n" flag, no authzid). Used by
-// the benchmark's load generator and by tests. Not thread-safe; one instance per exchange.
+// the benchmark's load generator and by tests.
+// Threading: not thread-safe; one instance per exchange, used by one thread at a time.
 // Usage:
 //   client.clientFirst(username)                 -> send in <auth/>
 //   client.handleServerFirst(challenge, password) -> send client-final in <response/>

@@ -1,6 +1,7 @@
 #pragma once
 // The SCRAM functions of RFC 5802 §2.2 (H, HMAC, Hi, XOR), shared by the server exchange and the
 // client. Internal to kontalk_sasl. All strings hold raw bytes.
+// Threading: pure functions over values; any thread.
 
 #include <cstdint>
 #include <string>

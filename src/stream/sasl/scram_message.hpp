@@ -1,6 +1,7 @@
 #pragma once
 // The attribute syntax of SCRAM messages (RFC 5802 §7), shared by the server exchange and the
 // client. Internal to kontalk_sasl.
+// Threading: pure functions over values; any thread.
 
 #include <cstdint>
 #include <optional>
