@@ -1,7 +1,8 @@
 #pragma once
-// The one connection of a SqliteStorage, shared by all its stores and guarded by one mutex.
+// The connections of a SqliteStorage: one writer shared by all its stores and guarded by one
+// mutex, and one reader.
 //
-// Why one connection and not one per thread: SQLite admits a single writer per database at a
+// Why one writer connection and not one per thread: SQLite admits a single writer per database at a
 // time whatever the number of connections, and the server's storage traffic is mostly writes
 // (offline queue, acknowledgements). With a connection per thread, contending writers would
 // meet SQLITE_BUSY and the busy handler's sleep-and-retry polling; a mutex hands the connection

@@ -1,6 +1,6 @@
 #pragma once
-// The SQLite backend of the storage facade: one database file, one guarded connection shared by
-// every store (see guarded_database.hpp for why).
+// The SQLite backend of the storage facade: one database file, one guarded writer connection
+// shared by every store and a reader connection for logins (see guarded_database.hpp for why).
 // Threading: as storage.hpp: thread-safe stores over mutex-guarded connections (a writer and a
 // reader); every store method, migrate() and flush() block, so never on a shard.
 
