@@ -235,11 +235,13 @@ int Server::run() {
   }
   p.shards.stop();
   p.shards.join();
-  // Modules flush what must survive (the delivery journal) while workers still run.
-  p.modules.stopAll();
+  // Workers finish what is queued first: their jobs read the modules' registrations (services,
+  // key-change handlers), which stopping a module removes, and what they route is then recorded
+  // in the delivery journal before the modules flush it. No worker job waits on a module.
   p.loginWorkers.join();
   p.externalWorkers.join();
   p.workers.join();
+  p.modules.stopAll();
   p.storage->flush();
   spdlog::info("shutdown complete");
   return 0;

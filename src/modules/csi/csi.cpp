@@ -74,16 +74,14 @@ class CsiModule final : public api::Module {
     inactive_.try_emplace(jid.toString());
   }
 
+  // The held stanzas are handed on under the lock: a stanza for this session arriving meanwhile on
+  // another shard waits for it and so comes after them, never before.
   void markActive(const xmpp::Jid& jid) {
-    std::vector<xml::Element> released;
-    {
-      std::lock_guard lock(mutex_);
-      const auto entry = inactive_.find(jid.toString());
-      if (entry == inactive_.end()) return;
-      released = entry->second.release();
-      inactive_.erase(entry);
-    }
-    release(jid, std::move(released));
+    std::lock_guard lock(mutex_);
+    const auto entry = inactive_.find(jid.toString());
+    if (entry == inactive_.end()) return;
+    release(jid, entry->second.release());
+    inactive_.erase(entry);
   }
 
   HandlerResult handleToSession(api::StanzaEvent& event) {
@@ -91,29 +89,26 @@ class CsiModule final : public api::Module {
     const CsiTreatment treatment = csi::classify(event.stanza);
     if (treatment == CsiTreatment::Deliver) return HandlerResult::Continue;
 
-    std::vector<xml::Element> overflow;
-    {
-      std::lock_guard lock(mutex_);
-      const auto entry = inactive_.find(event.session->jid().toString());
-      if (entry == inactive_.end()) return HandlerResult::Continue;
-      HeldStanzas& held = entry->second;
-      const std::string sender = event.from.toString();
-      // Messages with a body are what the user waits for (XEP-0352 §5): never held.
-      if (treatment == CsiTreatment::DeliverSupersedingChatState) {
-        held.dropChatState(sender);
-        return HandlerResult::Continue;
-      }
-      const auto kind =
-          treatment == CsiTreatment::HoldPresence ? HeldKind::Presence : HeldKind::ChatState;
-      held.hold(kind, sender, event.stanza);
-      if (held.size() > maxHeld_) overflow = held.release();
+    std::lock_guard lock(mutex_);
+    const auto entry = inactive_.find(event.session->jid().toString());
+    if (entry == inactive_.end()) return HandlerResult::Continue;
+    HeldStanzas& held = entry->second;
+    const std::string sender = event.from.toString();
+    // Messages with a body are what the user waits for (XEP-0352 §5): never held.
+    if (treatment == CsiTreatment::DeliverSupersedingChatState) {
+      held.dropChatState(sender);
+      return HandlerResult::Continue;
     }
-    release(event.session->jid(), std::move(overflow));
+    const auto kind =
+        treatment == CsiTreatment::HoldPresence ? HeldKind::Presence : HeldKind::ChatState;
+    held.hold(kind, sender, event.stanza);
+    if (held.size() > maxHeld_) release(event.session->jid(), held.release());
     return HandlerResult::Handled;
   }
 
   // Hands released stanzas to the session in the order they were held, past the ToSession hooks
-  // (which saw them when they arrived).
+  // (which saw them when they arrived). Called under mutex_: deliverHeld only queues them for
+  // the session's shard and never comes back into this module.
   void release(const xmpp::Jid& jid, std::vector<xml::Element> stanzas) {
     for (auto& stanza : stanzas) host_->deliverHeld(jid, std::move(stanza));
   }
