@@ -4,7 +4,9 @@
 
 #include "core/spawn.hpp"
 #include "stream/c2s_stream.hpp"
+#include "xml/serializer.hpp"
 #include "xmpp/message_type.hpp"
+#include "xmpp/namespaces.hpp"
 
 namespace kontalk::stream {
 
@@ -50,8 +52,12 @@ void C2sSessionHandle::receive(xml::Element stanza, api::JournalId journalId) {
     return;
   }
   if (detached_ && streamManagement_.enabled()) {
-    // Kept for the resumption, which retransmits everything unacknowledged.
-    streamManagement_.recordOutbound(std::move(stanza), journalId);
+    // Kept for the resumption, which retransmits everything unacknowledged. Counted in the bytes
+    // it will take on the wire, so that [limits] max_unacknowledged_bytes bounds what a vanished
+    // client makes the server keep, as it does for a connected one.
+    std::string serialized;
+    xml::serializeTo(serialized, stanza, ns::kClient);
+    streamManagement_.recordOutbound(std::move(stanza), journalId, serialized.size());
     if (streamManagement_.unacknowledged().size() > services_.c2s.maxUnacknowledged ||
         streamManagement_.unacknowledgedBytes() > services_.limits.maxUnacknowledgedBytes) {
       spdlog::info("c2s: detached session {} queued too much; ending it", jid().toString());
@@ -83,10 +89,16 @@ void C2sSessionHandle::detach(std::chrono::seconds timeout) {
 Awaitable<void> C2sSessionHandle::awaitResumption(std::shared_ptr<C2sSessionHandle> self,
                                                   unsigned generation, std::chrono::seconds timeout,
                                                   asio::io_context* shard) {
+  // A resumption may have claimed the session before this wait began (it was posted to the
+  // shard before the detach that spawned this): then there is nothing to wait for, and if the
+  // claim moved the session, its state belongs to another shard's thread now.
+  if (!self->isOnItsShard() || self->detachGeneration_ != generation) co_return;
   asio::steady_timer timer(*shard, timeout);
   self->resumptionTimer_ = &timer;
   boost::system::error_code error;
   co_await timer.async_wait(asio::redirect_error(use_awaitable, error));
+  // A claim that moved the session stopped this wait first, on this shard.
+  if (!self->isOnItsShard()) co_return;
   if (self->resumptionTimer_ == &timer) self->resumptionTimer_ = nullptr;
   if (!error && self->detached_ && self->detachGeneration_ == generation) {
     spdlog::info("c2s: resumption of {} timed out", self->jid().toString());

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import shutil
+import socket
+import subprocess
 
 from clients import REPLY_TIMEOUT_S
-from kontalk_server import SHUTDOWN_TIMEOUT_S
+from kontalk_server import SHUTDOWN_TIMEOUT_S, STARTUP_TIMEOUT_S, binary, shared_server_key
 from raw_client import RawXmppConnection
 
 PASSWORD = "secret"
@@ -69,3 +73,29 @@ def test_sigterm_with_a_client_that_never_reads_exits_zero(make_server):
         exit_code = server.wait_exit(timeout=SHUTDOWN_TIMEOUT_S * 3)
     stuck.close()
     assert exit_code == 0, f"kontalkd exited with {exit_code}\n{server.log_tail()}"
+
+
+def test_a_listen_address_in_use_stops_the_started_modules_and_exits_non_zero(make_server):
+    # Issue 19: a start-up that fails after the modules started (the c2s port is taken, so a
+    # listener cannot bind) stops them in reverse order as a shutdown does, and says why.
+    server = make_server(start=False)
+    key = server.data_dir / "pgp" / "server-key.sec"
+    key.parent.mkdir(mode=0o700)
+    shutil.copyfile(shared_server_key(), key)
+    key.chmod(0o600)
+    with socket.socket() as taken:
+        taken.bind((server.host, server.starttls_port))
+        taken.listen()
+        completed = subprocess.run(
+            [str(binary("kontalkd")), "--config", str(server.config_path)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    error = (f"cannot start: cannot listen on {server.host}:{server.starttls_port}: "
+             "Address already in use")
+    assert error in output, output
+    started = re.findall(r"module (\S+) started", output)
+    stopped = re.findall(r"module (\S+) stopped", output)
+    assert started, output
+    assert stopped == list(reversed(started)), output
+    assert output.rindex(" stopped") < output.index(error), output

@@ -89,7 +89,20 @@ ModuleSet::ModuleSet(const ModulesSettings& settings, const std::string& configF
   }
 }
 
-ModuleSet::~ModuleSet() = default;
+ModuleSet::~ModuleSet() {
+  // A server whose start-up fails after startAll() (a listener cannot bind) never reaches
+  // stopAll(): its started modules must stop all the same, flushing what they hold (the offline
+  // module's journal joins its writer thread in stop()).
+  const auto running = std::count_if(modules_.begin(), modules_.end(),
+                                     [](const Entry& entry) { return entry.started; });
+  if (running == 0) return;
+  spdlog::info("stopping {} module(s) still running", running);
+  try {
+    stopAll();
+  } catch (const std::exception& e) {
+    spdlog::error("a module failed to stop: {}", e.what());
+  }
+}
 
 void ModuleSet::startAll() {
   for (auto& entry : modules_) {
@@ -117,6 +130,7 @@ void ModuleSet::stopAll() {
     entry->module->stop();
     services_.extensions.removeOwner(entry->context->moduleName());
     entry->started = false;
+    spdlog::debug("module {} stopped", entry->context->moduleName());
   }
 }
 

@@ -3,7 +3,8 @@
 // checked (unknown names, missing requirements, bad options: start-up errors naming file, line
 // and key), created from their options and started in dependency order (a module after the
 // modules it requires; otherwise by name), stopped in reverse order with their registrations
-// undone. A module that fails to start stops the ones started before it (startAll()).
+// undone. A module that fails to start stops the ones started before it (startAll()); the
+// modules still started when the set is destroyed (a start-up that failed later) stop then.
 //
 // Threading: construct, startAll() and stopAll() on the main thread; stopAll() only after the
 // shards stopped (nothing may run a handler while registrations are undone).

@@ -448,6 +448,31 @@ TEST_F(ModuleSetTest, AModuleFailingToStartStopsTheOnesBeforeItAndUndoesEverythi
   EXPECT_TRUE(moduleLog().empty());
 }
 
+// A server whose start-up fails after its modules started (a listener cannot bind) destroys the
+// set without stopAll(): the started modules stop all the same, in reverse order, with their
+// registrations undone, as at shutdown (the offline module's journal flushes and joins its
+// writer thread in stop()).
+TEST_F(ModuleSetTest, DestroyingAStartedSetStopsItsModulesInReverse) {
+  started({"test-a-user", "test-z-provider", "test-everything"}).reset();
+  EXPECT_EQ(moduleLog(),
+            (std::vector<std::string>{"start test-z-provider", "start test-a-user, greeting hello",
+                                      "start test-everything", "stop test-everything",
+                                      "stop test-a-user", "stop test-z-provider"}));
+  for (const char* name : {"test-a-user", "test-z-provider", "test-everything"}) {
+    EXPECT_EQ(registrationsOf(extensions_, name), 0u) << name;
+  }
+  EXPECT_EQ(extensions_.journal, nullptr);
+}
+
+// A set already stopped (the server's shutdown) stops nothing again when destroyed.
+TEST_F(ModuleSetTest, DestroyingAStoppedSetStopsNothingTwice) {
+  auto set = started({"test-bystander"});
+  set->stopAll();
+  moduleLog().clear();
+  set.reset();
+  EXPECT_TRUE(moduleLog().empty());
+}
+
 // api/module_host.hpp: registration only in Module::start().
 TEST_F(ModuleSetTest, RegistrationOutsideStartThrows) {
   auto set = started({"test-late"});
