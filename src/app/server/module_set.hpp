@@ -7,7 +7,8 @@
 // modules still started when the set is destroyed (a start-up that failed later) stop then.
 //
 // Threading: construct, startAll() and stopAll() on the main thread; stopAll() only after the
-// shards stopped (nothing may run a handler while registrations are undone).
+// shards stopped and the worker pools joined (nothing may run a handler or read a registration
+// while registrations are undone).
 
 #include <memory>
 #include <stdexcept>
