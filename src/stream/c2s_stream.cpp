@@ -576,7 +576,9 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
     // connection is already going: the session hands it on (C2sSessionHandle::end). Without
     // stream management too, a recorded message the client never got is handed on.
     if (countable || recordedWithoutAcks) {
-      session_->streamManagement().recordOutbound(stanza, journalId);
+      std::string serialized;  // counted as on the wire, as a detached session counts it
+      xml::serializeTo(serialized, stanza, ns::kClient);
+      session_->streamManagement().recordOutbound(stanza, journalId, serialized.size());
     }
     return;
   }
