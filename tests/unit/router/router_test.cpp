@@ -11,6 +11,7 @@
 #include "xml/element_text.hpp"
 #include "xmpp/error_condition.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/test_stanzas.hpp"
 
 namespace kontalk::router {
 namespace {
@@ -20,15 +21,8 @@ using api::JournalId;
 using api::StanzaHook;
 using xmpp::testing::errorCondition;
 
-xmpp::Jid parseJid(std::string_view text) {
-  return *xmpp::Jid::parse(text);
-}
-
-xml::Element stanza(std::string_view text) {
-  auto element = xml::parseElement(text, ns::kClient);
-  if (!element) throw std::invalid_argument("bad test stanza: " + std::string(text));
-  return std::move(*element);
-}
+using xmpp::testing::parseJid;
+using xmpp::testing::stanza;
 
 class RecordingSession final : public LocalSession {
  public:

@@ -18,21 +18,15 @@
 #include "storage/account_store.hpp"
 #include "xml/element_text.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/test_stanzas.hpp"
 
 namespace kontalk::stream {
 namespace {
 
 using api::JournalId;
 
-xmpp::Jid parseJid(std::string_view text) {
-  return *xmpp::Jid::parse(text);
-}
-
-xml::Element stanza(std::string_view text) {
-  auto element = xml::parseElement(text, ns::kClient);
-  if (!element) throw std::invalid_argument("bad test stanza: " + std::string(text));
-  return std::move(*element);
-}
+using xmpp::testing::parseJid;
+using xmpp::testing::stanza;
 
 xml::Element chat(std::string_view body) {
   return stanza(
