@@ -37,8 +37,8 @@ class PasswordAttempt {
     account_ = local ? std::move(*local) : std::string();
   }
 
-  // Admits the attempt (counting it as a failure until judged), or refuses it unchecked.
-  std::optional<SaslStep> refusal() {
+  // Admits the attempt, counting it as a failure until judged; or returns its refusal, unchecked.
+  std::optional<SaslStep> admit() {
     if (throttle_ == nullptr) return std::nullopt;
     const auto wait = throttle_->admit(source_, account_, PasswordThrottle::Clock::now());
     if (wait <= PasswordThrottle::Clock::duration::zero()) {
@@ -129,7 +129,7 @@ class ScramMechanism final : public SaslMechanism {
       co_return SaslStep::failure(scramFailureCondition(*error), "bad client-first-message");
     }
     attempt_.setUsername(std::get<std::string>(result));
-    if (auto refusal = attempt_.refusal()) co_return std::move(*refusal);
+    if (auto refusal = attempt_.admit()) co_return std::move(*refusal);
     auto found = co_await findAccount(services_, std::get<std::string>(result));
     if (!found) co_return attempt_.notJudged(SaslStep::failure(found.error(), "account look-up"));
     account_ = std::move(*found);
@@ -162,7 +162,7 @@ class PlainMechanism final : public SingleMessageMechanism {
     auto credentials = sasl::parsePlainMessage(message);
     if (!credentials) co_return SaslStep::failure("malformed-request", "bad PLAIN message");
     attempt_.setUsername(credentials->username);
-    if (auto refusal = attempt_.refusal()) co_return std::move(*refusal);
+    if (auto refusal = attempt_.admit()) co_return std::move(*refusal);
     co_return co_await verify(std::move(*credentials));
   }
 

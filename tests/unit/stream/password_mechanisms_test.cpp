@@ -80,8 +80,10 @@ class PasswordMechanismsTest : public ::testing::Test {
   }
 
   OneAccountStore accounts_;
-  core::WorkerPool workers_{1};
+  // Declared before the workers so that it outlives them: a worker hands its result back to
+  // the loop and lets go of it after the exchange already finished.
   asio::io_context loop_;
+  core::WorkerPool workers_{1};
   std::optional<PasswordThrottle> throttle_;
 };
 
