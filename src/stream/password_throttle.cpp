@@ -35,15 +35,15 @@ PasswordThrottle::Clock::duration PasswordThrottle::admit(std::string_view sourc
                                                           std::string_view account,
                                                           Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  const auto sourceKey = sourceKeyOf(source);
-  auto longest = waitFor(sourceKey, settings_.freeFailuresPerAddress, now);
+  const auto bySource = sourceKeyOf(source);
+  auto longest = waitFor(bySource, settings_.freeFailuresPerAddress, now);
   if (!account.empty()) {
     longest =
         std::max(longest, waitFor(accountKey(account), settings_.freeFailuresPerAccount, now));
   }
   if (longest > Clock::duration::zero()) return longest;
   forgetExpired(now);
-  count(sourceKey, now);
+  count(bySource, now);
   if (!account.empty()) count(accountKey(account), now);
   return {};
 }
