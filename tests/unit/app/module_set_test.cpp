@@ -18,6 +18,7 @@
 
 #include "api/fake_module_host.hpp"
 #include "api/module_descriptor.hpp"
+#include "api/no_journal.hpp"
 #include "api/roster_queries.hpp"
 #include "app/server/account_directory.hpp"
 #include "storage/migrated_storage.hpp"
@@ -50,17 +51,7 @@ api::StanzaHandler logging(std::string name) {
   };
 }
 
-class NoJournal final : public api::DeliveryJournal {
- public:
-  api::JournalId record(const xml::Element&, const xmpp::Jid&, api::JournalId) override {
-    return 0;
-  }
-  void settle(std::span<const api::JournalId>) override {}
-  void whenDurable(std::function<void()> done) override { done(); }
-  void release(std::span<const api::JournalId>) override {}
-  bool isAccepting() const override { return true; }
-  void whenAccepting(std::function<void()> ready) override { ready(); }
-};
+using api::testing::NoJournal;
 
 class NoRoster final : public api::RosterQueries {
  public:

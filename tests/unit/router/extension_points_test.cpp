@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/no_journal.hpp"
 #include "api/roster_queries.hpp"
 
 namespace kontalk::router {
@@ -29,17 +30,7 @@ class StubSession final : public api::Session {
   api::ClientInfo client_;
 };
 
-class StubJournal final : public api::DeliveryJournal {
- public:
-  api::JournalId record(const xml::Element&, const xmpp::Jid&, api::JournalId) override {
-    return 0;
-  }
-  void settle(std::span<const api::JournalId>) override {}
-  void whenDurable(std::function<void()> done) override { done(); }
-  void release(std::span<const api::JournalId>) override {}
-  bool isAccepting() const override { return true; }
-  void whenAccepting(std::function<void()> ready) override { ready(); }
-};
+using api::testing::NoJournal;
 
 class ExtensionPointsTest : public ::testing::Test {
  protected:
@@ -140,7 +131,7 @@ TEST_F(ExtensionPointsTest, FindsIqHandlersByScopeNamespaceAndType) {
 // ARCHITECTURE.md §4: everything a module registered is undone when it stops; the others'
 // registrations stay.
 TEST_F(ExtensionPointsTest, RemoveOwnerUndoesOnlyThatModulesRegistrations) {
-  StubJournal journal;
+  NoJournal journal;
   struct NoRoster final : api::RosterQueries {
     Result<bool> seesPresenceOf(const xmpp::Jid&, const xmpp::Jid&) override { return false; }
   } roster;
@@ -174,7 +165,7 @@ TEST_F(ExtensionPointsTest, RemoveOwnerUndoesOnlyThatModulesRegistrations) {
 
 // The journal pointer belongs to the module that provided the journal, not to any module.
 TEST_F(ExtensionPointsTest, RemovingAnotherModuleKeepsTheJournal) {
-  StubJournal journal;
+  NoJournal journal;
   extensions_.services.emplace(typeid(api::DeliveryJournal),
                                ExtensionPoints::Owned<void*>{"offline", &journal});
   extensions_.journal = &journal;
