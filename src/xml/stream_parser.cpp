@@ -196,6 +196,15 @@ struct StreamParser::Impl {
     std::size_t offset = 0;
     while (offset < input.size() && canParse()) {
       slice = input.substr(offset, kSliceBytes);
+      // A NUL byte is never legal XML, and expat takes one near the start of a document as
+      // UTF-16 whatever encoding it was told (RFC 6120 §11.6 allows UTF-8 only). Refusing it
+      // here, after everything before it, keeps the outcome independent of how input is split.
+      if (const std::size_t nul = slice.find('\0'); nul == 0) {
+        fail(ParseError::NotWellFormed, "NUL byte in the stream (a stream is UTF-8)");
+        return offset;
+      } else if (nul != std::string_view::npos) {
+        slice = slice.substr(0, nul);
+      }
       offset += slice.size();
       sliceStart = handedBytes;
       handedBytes += slice.size();

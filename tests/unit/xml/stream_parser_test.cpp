@@ -205,6 +205,34 @@ TEST(StreamParserTest, RejectsMalformedInput) {
             ParseError::NotWellFormed);
 }
 
+// RFC 6120 §11.6: a stream is UTF-8. Expat guesses UTF-16 from a NUL byte at the start of a
+// document even when told UTF-8, so "\t\0" fed whole parsed as UTF-16 whitespace while fed byte by
+// byte it failed (found by the xml_stream fuzzer). A NUL byte is never legal XML: it fails the
+// stream wherever it appears, however the input is split, after every element before it.
+TEST(StreamParserTest, NulByteFailsTheStreamAtEverySplit) {
+  const std::string utf16Header("<\0s\0t\0r\0e\0a\0m\0>\0", 16);
+  const std::string inputs[] = {
+      std::string("\t\0", 2),
+      std::string("\xff\xfe", 2) + utf16Header,
+      utf16Header,
+      kHeader + "<message/>" + std::string("<iq\0/>", 6),
+      kHeader + "<message/>" + std::string(" \0", 2),
+  };
+  for (const std::string& input : inputs) {
+    for (std::size_t split = 0; split <= input.size(); ++split) {
+      Recorder recorder;
+      StreamParser parser(recorder, {});
+      parser.feed(input.substr(0, split));
+      parser.feed(input.substr(split));
+      ASSERT_TRUE(parser.failed()) << "split " << split << " of " << input.size();
+      ASSERT_EQ(recorder.errors.size(), 1u);
+      EXPECT_EQ(recorder.errors.front(), ParseError::NotWellFormed);
+      const bool afterHeader = input.starts_with(kHeader);
+      EXPECT_EQ(recorder.events.size(), afterHeader ? 3u : 1u) << "split " << split;
+    }
+  }
+}
+
 TEST(StreamParserTest, RejectsUnboundPrefix) {
   EXPECT_EQ(expectError(kHeader + "<foo:message/>"), ParseError::BadNamespacePrefix);
   EXPECT_EQ(expectError(kHeader + "<message foo:a='1'/>"), ParseError::BadNamespacePrefix);
