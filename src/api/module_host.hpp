@@ -14,6 +14,7 @@
 //    sessionsOf() and runBlocking() may be called from any thread: from a worker, routing is
 //    posted to a shard (stanzas to one address keep their order), so hooks still run on shards.
 //  - storage(), accounts() and services block: call them only from runBlocking work.
+//  - sendIq() may be called from any thread; its callback runs on a shard thread.
 
 #include <chrono>
 #include <filesystem>
@@ -63,10 +64,16 @@ struct DiscoIdentity {
 // multicast@, network@, push@DOMAIN: spec §7): listed in the domain's disco#items, with its own
 // disco#info. IQs to it reach the module's IqScope::Account handlers (to.local() names it).
 struct ServiceAddress {
+  // An ad-hoc command it offers (XEP-0050 §2.2): listed in disco#items of its commands node.
+  struct Command {
+    std::string node;  // e.g. "serverlist"
+    std::string name;  // e.g. "Retrieve server list"
+  };
   std::string localpart;
   std::string name;  // disco#items name, e.g. "Kontalk probe engine"
   DiscoIdentity identity;
   std::vector<std::string> features;
+  std::vector<Command> commands;
 };
 
 class ModuleHost {
@@ -117,6 +124,18 @@ class ModuleHost {
   Service* service() const {
     return static_cast<Service*>(findService(typeid(Service)));
   }
+  // The answer to an IQ the module sent with sendIq(): the result or error stanza, or one the
+  // server made up (remote-server-timeout at the deadline). Runs on a shard; must not block.
+  using IqResponseHandler = std::function<void(const xml::Element& response)>;
+  // Sends an IQ get/set (from and id set, 'from' a bare JID of the server's domain such as
+  // probe@DOMAIN) and hands its answer to `onResponse`: a result or error from the addressee
+  // with that id (also the router's own bounce, e.g. remote-server-not-found), else at `timeout`
+  // an error <remote-server-timeout/> (type wait) made up by the server. Exactly one call,
+  // unless refused: false, and no call, when the (from, id) pair is already waiting or too many
+  // requests wait server-wide (a bounded table). Called on a shard, the callback may run before
+  // sendIq returns (the router bounced the request at once): hold no lock across the call.
+  virtual bool sendIq(xml::Element iq, std::chrono::milliseconds timeout,
+                      IqResponseHandler onResponse) = 0;
   // Sends a stanza through the router. 'from' must be set (the server's domain or an account
   // JID). Stanzas sent here pass the ToAccount/ToSession/Undeliverable hooks like any other.
   virtual void send(xml::Element stanza) = 0;

@@ -9,6 +9,7 @@
 #include "app/ctl/commands.hpp"
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
+#include "app/ctl/network_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"kontalkctl — manage a Kontalk server"};
@@ -34,6 +35,21 @@ int main(int argc, char** argv) {
   auto* key = cli.add_subcommand("key", "manage the server's OpenPGP key")->require_subcommand(1);
   auto* keyGenerate = key->add_subcommand("generate", "create the server key ([server] pgp_key)");
   auto* keyShow = key->add_subcommand("show", "print the fingerprint and the public key");
+  auto* network =
+      cli.add_subcommand("network", "edit the Kontalk network's server list (spec §7.1)")
+          ->require_subcommand(1);
+  std::string domain;
+  std::string fingerprint;
+  auto* networkAdd = network->add_subcommand("add", "add a server, enabled");
+  networkAdd->add_option("domain", domain, "the server's domain")->required();
+  networkAdd->add_option("fingerprint", fingerprint, "its OpenPGP key's fingerprint")->required();
+  auto* networkRemove = network->add_subcommand("remove", "take a server out of the list");
+  networkRemove->add_option("domain", domain, "the server's domain")->required();
+  auto* networkEnable = network->add_subcommand("enable", "ask a server again");
+  networkEnable->add_option("domain", domain, "the server's domain")->required();
+  auto* networkDisable = network->add_subcommand("disable", "stop asking a server");
+  networkDisable->add_option("domain", domain, "the server's domain")->required();
+  auto* networkList = network->add_subcommand("list", "print the edits made with this command");
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
   CLI11_PARSE(cli, argc, argv);
 
@@ -52,6 +68,11 @@ int main(int argc, char** argv) {
   if (*import) return ctl::importUsers(config, importFile, std::cout, std::cerr);
   if (*keyGenerate) return ctl::generateServerKey(config, std::cout, std::cerr);
   if (*keyShow) return ctl::showServerKey(config, std::cout, std::cerr);
+  if (*networkAdd) return ctl::addNetworkServer(config, domain, fingerprint, std::cout, std::cerr);
+  if (*networkRemove) return ctl::removeNetworkServer(config, domain, std::cout, std::cerr);
+  if (*networkEnable) return ctl::enableNetworkServer(config, domain, true, std::cout, std::cerr);
+  if (*networkDisable) return ctl::enableNetworkServer(config, domain, false, std::cout, std::cerr);
+  if (*networkList) return ctl::listNetworkServers(config, std::cout, std::cerr);
   if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
   return 2;
 }

@@ -199,6 +199,39 @@ struct ListCodec {
   std::string allowed() const { return item.allowed(); }
 };
 
+// An array of tables (`[[section.key]]`, or `key = [{ ... }, ...]`): each element a table read
+// into one T by `readItem`, which names what is wrong (nullopt: fine).
+template <typename T>
+struct TableListCodec {
+  std::string syntax;  // the keys of each table, for the reference, e.g. "{ domain, fingerprint }"
+  std::function<std::optional<std::string>(const Value::Table&, T&)> readItem;
+  std::function<std::string(const T&)> print;  // one element as an inline table
+
+  std::optional<std::string> read(const Value& value, std::vector<T>& field) const {
+    const auto* array = value.array();
+    if (array == nullptr) return "must be an array of tables " + syntax;
+    std::vector<T> items;
+    for (const Value& element : *array) {
+      const auto* table = element.table();
+      if (table == nullptr) return "must be an array of tables " + syntax;
+      T parsed{};
+      if (auto problem = readItem(*table, parsed)) {
+        return "has an element (line " + std::to_string(element.line) + ") that " + *problem;
+      }
+      items.push_back(std::move(parsed));
+    }
+    field = std::move(items);
+    return std::nullopt;
+  }
+  std::string typeName() const { return "array of tables"; }
+  std::string format(const std::vector<T>& field) const {
+    std::string text = "[";
+    for (const T& element : field) text += (text.size() > 1 ? ", " : "") + print(element);
+    return text + "]";
+  }
+  std::string allowed() const { return syntax; }
+};
+
 struct TextMapCodec {
   std::optional<std::string> read(const Value& value,
                                   std::map<std::string, std::string>& field) const;

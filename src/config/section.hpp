@@ -164,6 +164,14 @@ class SectionBuilder {
     add(std::move(key), field, TextMapCodec{}, std::move(doc));
   }
 
+  // An array of tables (`[[section.key]]` in the file), each read into one T by the codec.
+  template <typename Owner, typename T>
+  requires std::derived_from<Settings, Owner>
+  void tableList(std::string key, std::vector<T> Owner::*field, TableListCodec<T> codec,
+                 std::string doc) {
+    add(std::move(key), field, std::move(codec), std::move(doc));
+  }
+
   std::vector<std::unique_ptr<Option<Settings>>> take() { return std::move(options_); }
 
  private:

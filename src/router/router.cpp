@@ -116,8 +116,10 @@ void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::J
   }
   if (!isRequest) {
     // Results and errors addressed to the server or an account answer requests the server made
-    // on its own behalf; none are outstanding yet, so there is nothing to correlate them with.
-    spdlog::debug("router: dropping iq {} to {}", type, to.toString());
+    // on its own behalf (api::ModuleHost::sendIq); others are late or unsolicited.
+    if (!answerPending(stanza, from, to)) {
+      spdlog::debug("router: dropping iq {} to {}", type, to.toString());
+    }
     return;
   }
   dispatchIqToHandler(stanza, from, to,
@@ -269,8 +271,24 @@ void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, 
     }
   }
   auto to = xmpp::Jid::parse(reply.attribute("to"));
-  if (!to || !isLocalDomain(*to) || to->isBare()) return;  // only local sessions get bounces
+  if (!to || !isLocalDomain(*to)) return;
+  if (to->isBare()) {
+    // Only local sessions get bounces, and the server's own IQ requests (sendIq): for them the
+    // bounce is the answer (a peer that cannot be reached, spec §7.5 step 4).
+    const auto from = xmpp::Jid::parse(reply.attribute("from"));
+    if (reply.name() == "iq" && from) answerPending(reply, from->bare(), *to);
+    return;
+  }
   if (auto session = sessions_.find(*to)) deliver(*session, std::move(reply));
+}
+
+bool Router::answerPending(const xml::Element& response, const xmpp::Jid& from,
+                           const xmpp::Jid& to) {
+  auto callback =
+      pendingIqs_.take(from.bareString(), to.bareString(), std::string(response.attribute("id")));
+  if (!callback) return false;
+  (*callback)(response);
+  return true;
 }
 
 }  // namespace kontalk::router

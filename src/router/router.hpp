@@ -11,6 +11,7 @@
 #include <string>
 
 #include "router/extension_points.hpp"
+#include "router/pending_iqs.hpp"
 #include "router/session_directory.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -48,6 +49,12 @@ class Router {
 
   const xmpp::Jid& domain() const { return domain_; }
   const SessionDirectory& sessions() const { return sessions_; }
+  // The server's own outstanding IQ requests (api::ModuleHost::sendIq): results and errors
+  // addressed to a bare JID of the domain, the router's bounces included, go to them.
+  PendingIqs& pendingIqs() { return pendingIqs_; }
+
+  // At most this many of the server's own IQ requests wait for an answer at once.
+  static constexpr std::size_t kMaxPendingIqs = 10'000;
 
  private:
   void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
@@ -80,10 +87,14 @@ class Router {
   void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,
               std::string text = {});
   bool isLocalDomain(const xmpp::Jid& jid) const { return jid.domain() == domain_.domain(); }
+  // Hands an iq result or error to the request of the server's it answers; false when none
+  // waits for it.
+  bool answerPending(const xml::Element& response, const xmpp::Jid& from, const xmpp::Jid& to);
 
   xmpp::Jid domain_;
   SessionDirectory& sessions_;
   const ExtensionPoints& extensions_;
+  PendingIqs pendingIqs_{kMaxPendingIqs};
 };
 
 }  // namespace kontalk::router

@@ -12,6 +12,7 @@
 #include "storage/blocking_store.hpp"
 #include "storage/key_store.hpp"
 #include "storage/last_activity_store.hpp"
+#include "storage/network_store.hpp"
 #include "storage/offline_store.hpp"
 #include "storage/registration_store.hpp"
 #include "storage/result.hpp"
@@ -34,6 +35,7 @@ class Storage {
   virtual RegistrationStore& registration() = 0;
   virtual RosterStore& rosters() = 0;
   virtual VcardStore& vcards() = 0;
+  virtual NetworkStore& network() = 0;
   // Applies every migration not yet applied; returns how many ran.
   virtual Result<int> migrate() = 0;
   // The highest applied migration; 0 for a database never migrated.

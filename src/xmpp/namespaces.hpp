@@ -20,6 +20,7 @@ inline constexpr const char* kReceipts = "urn:xmpp:receipts";
 
 inline constexpr const char* kDiscoInfo = "http://jabber.org/protocol/disco#info";
 inline constexpr const char* kDiscoItems = "http://jabber.org/protocol/disco#items";
+inline constexpr const char* kCommands = "http://jabber.org/protocol/commands";  // XEP-0050
 inline constexpr const char* kPing = "urn:xmpp:ping";
 inline constexpr const char* kVersion = "jabber:iq:version";
 inline constexpr const char* kTime = "urn:xmpp:time";

@@ -10,15 +10,10 @@
 #include "xmpp/jid.hpp"
 
 namespace kontalk::ctl {
-namespace {
 
-constexpr std::size_t kMaxPasswordBytes = 1024;
-
-// Opens storage for user commands. A brand-new database is migrated on the spot, so that users
-// can be created before the first start; an existing one is migrated only by `migrate` or by the
-// server, because a running server of an older version may still be using it.
-std::unique_ptr<storage::Storage> openForUserCommands(const app::Config& config,
-                                                      std::ostream& err) {
+// A brand-new database is migrated on the spot, so that users can be created before the first
+// start.
+std::unique_ptr<storage::Storage> openForCommands(const app::Config& config, std::ostream& err) {
   std::filesystem::create_directories(config.server.dataDir);
   auto opened = storage::openStorage(config.storage);
   if (!opened) {
@@ -38,6 +33,10 @@ std::unique_ptr<storage::Storage> openForUserCommands(const app::Config& config,
   }
   return std::move(*opened);
 }
+
+namespace {
+
+constexpr std::size_t kMaxPasswordBytes = 1024;
 
 // The account's localpart, when `text` is a bare JID of the configured domain.
 std::optional<std::string> localpartIn(const app::Config& config, const std::string& text,
@@ -71,7 +70,7 @@ int addUser(const app::Config& config, const std::string& jidText, std::istream&
         << " bytes on standard input\n";
     return 2;
   }
-  auto storage = openForUserCommands(config, err);
+  auto storage = openForCommands(config, err);
   if (!storage) return 2;
   storage::Account account;
   account.username = *local;
@@ -102,7 +101,7 @@ int removeUser(const app::Config& config, const std::string& jidText, std::ostre
                std::ostream& err) {
   auto local = localpartIn(config, jidText, err);
   if (!local) return 2;
-  auto storage = openForUserCommands(config, err);
+  auto storage = openForCommands(config, err);
   if (!storage) return 2;
   const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
   auto removed = storage->accounts().remove(*local, domain);
@@ -119,7 +118,7 @@ int removeUser(const app::Config& config, const std::string& jidText, std::ostre
 }
 
 int listUsers(const app::Config& config, std::ostream& out, std::ostream& err) {
-  auto storage = openForUserCommands(config, err);
+  auto storage = openForCommands(config, err);
   if (!storage) return 2;
   const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
   auto users = storage->accounts().list(domain);

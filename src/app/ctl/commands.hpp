@@ -4,11 +4,18 @@
 // Threading: kontalkctl's one thread; the commands block on storage.
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "app/config/config.hpp"
+#include "storage/storage.hpp"
 
 namespace kontalk::ctl {
+
+// Opens storage for a command that edits data; writes the problem to `err` and returns nullptr
+// when it cannot. A brand-new database is migrated on the spot; an existing one only by
+// `migrate` or the server (a running server of an older version may still be using it).
+std::unique_ptr<storage::Storage> openForCommands(const app::Config& config, std::ostream& err);
 
 // Exit codes: 0 success, 1 the operation failed (e.g. the user exists), 2 bad usage or setup.
 int addUser(const app::Config& config, const std::string& jid, std::istream& passwordInput,

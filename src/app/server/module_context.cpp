@@ -4,6 +4,11 @@
 #include <set>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
+#include "xmpp/jid.hpp"
+#include "xmpp/stanza_error.hpp"
+
 namespace kontalk::app {
 
 ModuleContext::ModuleContext(std::string moduleName, ModuleServices& services)
@@ -152,6 +157,39 @@ void ModuleContext::send(xml::Element stanza) {
   onShard(account, [&router = services_.router, stanza = std::move(stanza)]() mutable {
     router.route(std::move(stanza));
   });
+}
+
+bool ModuleContext::sendIq(xml::Element iq, std::chrono::milliseconds timeout,
+                           IqResponseHandler onResponse) {
+  const auto from = xmpp::Jid::parse(iq.attribute("from"));
+  const auto to = xmpp::Jid::parse(iq.attribute("to"));
+  const std::string id(iq.attribute("id"));
+  if (!from || !to || id.empty()) {
+    spdlog::warn("module {}: sendIq needs 'from', 'to' and 'id'", name_);
+    return false;
+  }
+  const std::string requester = from->bareString();
+  auto& pending = services_.router.pendingIqs();
+  if (!pending.add(requester, id, to->bareString(), std::move(onResponse))) {
+    spdlog::warn("module {}: IQ {} to {} not sent: already waiting, or {} requests wait", name_, id,
+                 to->bareString(), pending.size());
+    return false;
+  }
+  // The deadline: the timer keeps itself alive in its handler; an answer that came first left
+  // nothing for it to expire. The made-up error is what an s2s layer answers when a peer stays
+  // silent (spec §7.9).
+  auto timer = std::make_shared<asio::steady_timer>(shardOf(requester), timeout);
+  timer->async_wait(
+      [timer, &pending, requester, id, request = iq](const boost::system::error_code& error) {
+        if (error) return;
+        if (auto callback = pending.expire(requester, id)) {
+          auto timedOut = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout);
+          timedOut.type = xmpp::StanzaErrorType::Wait;
+          (*callback)(xmpp::makeErrorReply(request, timedOut));
+        }
+      });
+  send(std::move(iq));
+  return true;
 }
 
 void ModuleContext::sendRecorded(xml::Element message, api::JournalId id) {

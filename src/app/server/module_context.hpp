@@ -69,6 +69,8 @@ class ModuleContext final : public api::ModuleHost {
   void advertiseDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) override;
   void advertiseService(api::ServiceAddress service) override;
 
+  bool sendIq(xml::Element iq, std::chrono::milliseconds timeout,
+              IqResponseHandler onResponse) override;
   void send(xml::Element stanza) override;
   void sendRecorded(xml::Element message, api::JournalId id) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;

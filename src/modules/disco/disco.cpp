@@ -47,10 +47,7 @@ class DiscoModule final : public api::Module {
   }
 
   HandlerResult items(const IqRequest& request, IqScope scope) {
-    if (request.payload.hasAttribute("node")) {
-      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
-      return HandlerResult::Handled;
-    }
+    if (request.payload.hasAttribute("node")) return commandItems(request, scope);
     xml::Element query("query", ns::kDiscoItems);
     // XEP-0030 §4: the domain's items are its service addresses (the Kontalk clients look for
     // probe@, network@ and the upload service there, spec §7, §8).
@@ -60,6 +57,28 @@ class DiscoModule final : public api::Module {
         item.setAttribute("jid", service.localpart + "@" + host_->domain());
         if (!service.name.empty()) item.setAttribute("name", service.name);
       }
+    }
+    host_->replyResult(request, std::move(query));
+    return HandlerResult::Handled;
+  }
+
+  // XEP-0050 §2.2: a service address's commands node lists its commands; other nodes are not
+  // offered (XEP-0030 §3.2: item-not-found).
+  HandlerResult commandItems(const IqRequest& request, IqScope scope) {
+    const auto services = host_->serviceAddresses();
+    const auto* service = serviceAt(services, request.to, scope);
+    if (service == nullptr || service->commands.empty() ||
+        request.payload.attribute("node") != ns::kCommands) {
+      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+      return HandlerResult::Handled;
+    }
+    xml::Element query("query", ns::kDiscoItems);
+    query.setAttribute("node", ns::kCommands);
+    for (const auto& command : service->commands) {
+      auto& item = query.addChild("item", ns::kDiscoItems);
+      item.setAttribute("jid", service->localpart + "@" + host_->domain());
+      item.setAttribute("node", command.node);
+      item.setAttribute("name", command.name);
     }
     host_->replyResult(request, std::move(query));
     return HandlerResult::Handled;

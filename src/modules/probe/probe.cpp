@@ -1,12 +1,18 @@
 // probe@DOMAIN: roster match (spec §7.4), the Kontalk clients' way of finding which contacts of
-// their address book use Kontalk. Answered from the local accounts; asking the other servers of
-// the Kontalk network (spec §7.5) comes with federation.
-#include <atomic>
+// their address book use Kontalk. A local user's request is answered from the local accounts
+// and, for the rest, from every peer of the network (the fan-out of spec §7.5); other servers'
+// probes (spec §7.6) are answered from the local accounts only.
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
+#include <spdlog/spdlog.h>
+
 #include "api/module_descriptor.hpp"
+#include "api/network_directory.hpp"
+#include "api/network_probe.hpp"
+#include "base/encoding.hpp"
+#include "modules/probe/fan_out.hpp"
 #include "modules/probe/roster_match.hpp"
 
 namespace kontalk::modules {
@@ -25,7 +31,7 @@ const config::Section<ProbeSettings>& probeOptions() {
   static const config::Section<ProbeSettings> section(
       "modules.probe",
       "Roster match at probe@DOMAIN (spec §7.4): which of the hashed phone numbers a client asks "
-      "about are users of this server.",
+      "about are users of this server or of the other servers of the network (modules.network).",
       [](config::SectionBuilder<ProbeSettings>& option) {
         option.integer("max_items", &ProbeSettings::maxItems, std::size_t{1}, std::size_t{100'000},
                        "items in one request; more are refused with policy-violation");
@@ -37,34 +43,59 @@ const config::Section<ProbeSettings>& probeOptions() {
   return section;
 }
 
-class ProbeModule final : public api::Module {
+// Who asks (spec §7.4, §7.6).
+enum class Asker { LocalUser, NetworkServer, Other };
+
+class ProbeModule final : public api::Module, public api::NetworkProbe {
  public:
   explicit ProbeModule(const ProbeSettings& settings) : settings_(settings) {}
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
+    network_ = host.service<api::NetworkDirectory>();
+    if (network_ == nullptr) throw std::logic_error("probe: the network module did not start");
     host.advertiseService({kProbeLocalpart,
                            "Kontalk probe engine",
                            {"component", "generic", "Kontalk probe engine"},
-                           {probe::kProbeFeature}});
+                           {probe::kProbeFeature},
+                           {}});
     host.onIq(api::IqScope::Account, probe::kRosterNamespace, api::IqType::Get,
               [this](const api::IqRequest& request) { return handleMatch(request); });
+    host.provide<api::NetworkProbe>(*this);
+  }
+
+  void findOnPeers(std::vector<std::string> localparts, Done done) override {
+    askPeers(std::move(localparts), std::move(done));
   }
 
  private:
   api::HandlerResult handleMatch(const api::IqRequest& request) {
     if (request.to.local() != kProbeLocalpart) return api::HandlerResult::Continue;
-    // Spec §7.4: authenticated local users (other servers' probes come with federation).
-    if (request.from.domain() != host_->domain()) {
+    const Asker asker = askerOf(request.from);
+    if (asker == Asker::Other) {
+      spdlog::info("probe: refused a roster match from {}", request.from.toString());
       host_->replyError(request, StanzaError::of(StanzaErrorCondition::Forbidden));
       return api::HandlerResult::Handled;
     }
     auto asked = probe::readRosterMatch(request.payload, host_->domain(), settings_.maxItems);
     if (!asked) {
       const bool tooMany = asked.error().is(StatusCode::Overloaded);
+      spdlog::info("probe: refused a roster match from {}: {}", request.from.toString(),
+                   asked.error().message);
       host_->replyError(request, StanzaError::of(tooMany ? StanzaErrorCondition::PolicyViolation
                                                          : StanzaErrorCondition::BadRequest,
                                                  tooMany ? "" : asked.error().message));
+      return api::HandlerResult::Handled;
+    }
+    if (asker == Asker::NetworkServer) {
+      // Spec §7.6: from the local accounts only, never fanned out (no loops between servers).
+      host_->runBlocking([this, kept = api::KeptIqRequest(request), asked = std::move(*asked)] {
+        if (auto local = localMatches(asked)) {
+          host_->replyResult(kept.request(), probe::rosterMatchAnswer(local->matches));
+        } else {
+          host_->replyFailure(kept.request(), local.error(), "roster match");
+        }
+      });
       return api::HandlerResult::Handled;
     }
     const std::string user = request.from.bareString();
@@ -75,22 +106,81 @@ class ProbeModule final : public api::Module {
       return api::HandlerResult::Handled;
     }
     host_->runBlocking([this, kept = api::KeptIqRequest(request), asked = std::move(*asked), user] {
-      answer(kept.request(), asked);
-      release(user);
+      answerLocalUser(kept, asked, user);
     });
     return api::HandlerResult::Handled;
   }
 
-  // On a worker: the local matches, in request order.
-  void answer(const api::IqRequest& request, const std::vector<xmpp::Jid>& asked) {
-    std::vector<xmpp::Jid> matches;
+  Asker askerOf(const xmpp::Jid& from) const {
+    if (from.domain() == host_->domain()) return Asker::LocalUser;
+    // Spec §7.6: probe@X of a network domain X (enabled or not); that X is authenticated on its
+    // stream is the s2s layer's business.
+    if (from.local() == kProbeLocalpart && from.resource().empty() &&
+        network_->isNetworkDomain(from.domain())) {
+      return Asker::NetworkServer;
+    }
+    return Asker::Other;
+  }
+
+  struct LocalMatches {
+    std::vector<xmpp::Jid> matches;      // request order
+    std::vector<std::string> elsewhere;  // the localparts of the others, request order
+  };
+
+  // On a worker: spec §7.5 step 1.
+  Result<LocalMatches> localMatches(const std::vector<xmpp::Jid>& asked) {
+    LocalMatches result;
     for (const auto& jid : asked) {
       auto account = host_->accounts().find(jid);
-      if (!account) return host_->replyFailure(request, account.error(), "roster match");
-      if (*account) matches.push_back(jid);
+      if (!account) return tl::unexpected(account.error());
+      if (*account) {
+        result.matches.push_back(jid);
+      } else {
+        result.elsewhere.push_back(jid.local());
+      }
     }
-    // The answer comes from probe@DOMAIN (request.to): Smack drops replies without it (spec §0).
-    host_->replyResult(request, probe::rosterMatchAnswer(matches));
+    return result;
+  }
+
+  // On a worker: local matches, then the peers' (spec §7.5 step 5).
+  void answerLocalUser(const api::KeptIqRequest& kept, const std::vector<xmpp::Jid>& asked,
+                       const std::string& user) {
+    auto local = localMatches(asked);
+    if (!local) {
+      host_->replyFailure(kept.request(), local.error(), "roster match");
+      release(user);
+      return;
+    }
+    askPeers(std::move(local->elsewhere), [this, kept, matches = std::move(local->matches),
+                                           user](std::vector<xmpp::Jid> peerMatches) mutable {
+      matches.insert(matches.end(), peerMatches.begin(), peerMatches.end());
+      // The answer comes from probe@DOMAIN (request.to): Smack drops replies without
+      // it (spec §0); if the session ended meanwhile, the router drops it.
+      host_->replyResult(kept.request(), probe::rosterMatchAnswer(matches));
+      release(user);
+    });
+  }
+
+  // Spec §7.5 steps 2-4: one IQ per peer, each with a fresh id; `done` once all are done.
+  void askPeers(std::vector<std::string> candidates, const Done& done) {
+    auto peers = network_->peers();
+    if (candidates.empty() || peers.empty()) {
+      done({});
+      return;
+    }
+    auto fanOut = std::make_shared<probe::FanOut>(std::move(peers), std::move(candidates));
+    const std::string from = std::string(kProbeLocalpart) + "@" + host_->domain();
+    for (std::size_t index = 0; index < fanOut->peers().size(); ++index) {
+      auto settle = [fanOut, index, done](const xml::Element* response) {
+        if (fanOut->settle(index, response)) done(fanOut->matches());
+      };
+      // A refused request (the server's table of waiting requests is full) is a peer done.
+      if (!host_->sendIq(fanOut->request(index, from, base::randomAlphanumeric(16)),
+                         network_->probeTimeout(),
+                         [settle](const xml::Element& response) { settle(&response); })) {
+        settle(nullptr);
+      }
+    }
   }
 
   // At most maxPendingPerUser unanswered requests per user (spec §7.4).
@@ -111,12 +201,14 @@ class ProbeModule final : public api::Module {
 
   const ProbeSettings settings_;
   api::ModuleHost* host_ = nullptr;
+  const api::NetworkDirectory* network_ = nullptr;
   std::mutex mutex_;
   std::unordered_map<std::string, std::size_t> pending_;
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<ProbeModule>(
-    "probe", "Roster match at probe@DOMAIN (spec §7.4)", {}, probeOptions()));
+    "probe", "Roster match at probe@DOMAIN, across the network (spec §7.4-§7.6)", {"network"},
+    probeOptions()));
 
 }  // namespace
 }  // namespace kontalk::modules

@@ -1,5 +1,6 @@
 // Spec §4.1: a client asks for a verification of its phone number. Checks on the shard (terms,
-// number, throttle), then the account look-up on the storage pool, the provider on the external
+// number, throttle), then the account look-up on the storage pool and, unless forced, the other
+// servers of the network (spec §7.7, through the probe module), the provider on the external
 // pool (a gateway may take its whole timeout) and the pending verification on the storage pool.
 #include <spdlog/spdlog.h>
 
@@ -69,13 +70,36 @@ void Registration::checkAccount(const std::shared_ptr<PhoneVerification>& verifi
     verification->reply.failure(existing.error(), "account look-up");
     return;
   }
-  if (existing->has_value() && !verification->force) {
-    spdlog::info("register: {} refused for {}: already registered", verification->address, phone);
-    auto error = stanzaError(StanzaErrorCondition::Conflict, kAlreadyRegistered);
-    error.type = xmpp::StanzaErrorType::Modify;
-    verification->reply.error(error);
+  if (verification->force) {
+    startWithProviderLater(verification);
     return;
   }
+  if (existing->has_value()) {
+    refuseRegistered(*verification, host_.domain());
+    return;
+  }
+  // Spec §7.7: registered on another server of the network? Peers that fail or stay silent count
+  // as "no": the verification starts at most probe_timeout later.
+  network_.findOnPeers({usernameForPhoneNumber(phone)},
+                       [this, verification](std::vector<xmpp::Jid> matches) {
+                         if (!matches.empty()) {
+                           refuseRegistered(*verification, matches.front().domain());
+                         } else {
+                           startWithProviderLater(verification);
+                         }
+                       });
+}
+
+void Registration::refuseRegistered(const PhoneVerification& verification,
+                                    const std::string& where) {
+  spdlog::info("register: {} refused for {}: already registered on {}", verification.address,
+               verification.phone, where);
+  auto error = stanzaError(StanzaErrorCondition::Conflict, kAlreadyRegistered);
+  error.type = xmpp::StanzaErrorType::Modify;
+  verification.reply.error(error);
+}
+
+void Registration::startWithProviderLater(const std::shared_ptr<PhoneVerification>& verification) {
   host_.runBlocking([this, verification] { startWithProvider(verification); },
                     api::WorkKind::External);
 }

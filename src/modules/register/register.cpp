@@ -18,7 +18,9 @@ class RegisterModule final : public api::Module {
       : settings_(std::move(settings)) {}
 
   void start(api::ModuleHost& host) override {
-    registration_ = std::make_unique<registration::Registration>(host, settings_);
+    auto* network = host.service<api::NetworkProbe>();
+    if (network == nullptr) throw std::logic_error("register: the probe module did not start");
+    registration_ = std::make_unique<registration::Registration>(host, settings_, *network);
     logins_ = std::make_unique<registration::CertificateLogins>(host);
     host.provide<api::CertificateLogin>(*logins_);
     auto* service = registration_.get();
@@ -44,8 +46,8 @@ class RegisterModule final : public api::Module {
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<RegisterModule>(
-    "register", "Kontalk registration (spec §4) and certificate login (SASL EXTERNAL, spec §3)", {},
-    registration::registerOptions()));
+    "register", "Kontalk registration (spec §4) and certificate login (SASL EXTERNAL, spec §3)",
+    {"probe"}, registration::registerOptions()));
 
 }  // namespace
 }  // namespace kontalk::modules

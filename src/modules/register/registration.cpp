@@ -10,8 +10,10 @@ namespace kontalk::modules::registration {
 
 using xmpp::StanzaErrorCondition;
 
-Registration::Registration(api::ModuleHost& host, RegisterSettings config)
+Registration::Registration(api::ModuleHost& host, RegisterSettings config,
+                           api::NetworkProbe& network)
     : host_(host),
+      network_(network),
       config_(std::move(config)),
       providers_(config_, host.dataDirectory()),
       throttle_(config_.throttleAddress, config_.throttlePhone, config_.throttlePrefix,

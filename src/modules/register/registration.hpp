@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "api/module.hpp"
+#include "api/network_probe.hpp"
 #include "modules/register/iq_reply.hpp"
 #include "modules/register/providers.hpp"
 #include "modules/register/register_settings.hpp"
@@ -25,7 +26,8 @@ namespace kontalk::modules::registration {
 
 class Registration {
  public:
-  Registration(api::ModuleHost& host, RegisterSettings config);
+  // `network` asks the other servers of the network (spec §7.7); it outlives the registration.
+  Registration(api::ModuleHost& host, RegisterSettings config, api::NetworkProbe& network);
 
   api::HandlerResult handlePreAuthSet(const api::IqRequest& request);
   api::HandlerResult handlePreAuthGet(const api::IqRequest& request);
@@ -47,6 +49,9 @@ class Registration {
   void startVerification(const IqReply& reply, const xmpp::DataForm& form,
                          const std::string& address);
   void checkAccount(const std::shared_ptr<PhoneVerification>& verification);
+  // Spec §4.1: conflict, the number is registered (`where`: the domain, for the log).
+  void refuseRegistered(const PhoneVerification& verification, const std::string& where);
+  void startWithProviderLater(const std::shared_ptr<PhoneVerification>& verification);
   void startWithProvider(const std::shared_ptr<PhoneVerification>& verification);
   void storeVerification(const std::shared_ptr<PhoneVerification>& verification,
                          const VerificationStarted& started);
@@ -78,6 +83,7 @@ class Registration {
   void certifyAndAnswer(const IqReply& reply, const pgp::PublicKey& key, const xmpp::Jid& user);
 
   api::ModuleHost& host_;
+  api::NetworkProbe& network_;
   RegisterSettings config_;
   ProviderSet providers_;
   Throttle throttle_;

@@ -184,7 +184,20 @@ constexpr std::array<std::string_view, 2> kMigration7 = {
       ON offline_messages (domain, username, sender, expires_at))sql",
 };
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// 8: the operator's edits of the network's server list (spec §7.1, kontalkctl network ...):
+// fingerprint '' when a row only switches a configured server on or off; position keeps the
+// order in which domains were first edited.
+constexpr std::array<std::string_view, 1> kMigration8 = {
+    R"sql(CREATE TABLE network_servers (
+      domain TEXT NOT NULL PRIMARY KEY,
+      fingerprint TEXT NOT NULL DEFAULT '',
+      enabled INTEGER NOT NULL,
+      removed INTEGER NOT NULL,
+      position INTEGER NOT NULL
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -192,6 +205,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, kMigration5},
     {6, kMigration6},
     {7, kMigration7},
+    {8, kMigration8},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

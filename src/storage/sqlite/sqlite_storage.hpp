@@ -12,6 +12,7 @@
 #include "storage/sqlite/sqlite_blocking_store.hpp"
 #include "storage/sqlite/sqlite_key_store.hpp"
 #include "storage/sqlite/sqlite_last_activity_store.hpp"
+#include "storage/sqlite/sqlite_network_store.hpp"
 #include "storage/sqlite/sqlite_offline_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
@@ -34,7 +35,8 @@ class SqliteStorage final : public Storage {
         lastActivity_(database_),
         registration_(database_),
         rosters_(database_),
-        vcards_(database_) {}
+        vcards_(database_),
+        network_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -44,6 +46,7 @@ class SqliteStorage final : public Storage {
   RegistrationStore& registration() override { return registration_; }
   RosterStore& rosters() override { return rosters_; }
   VcardStore& vcards() override { return vcards_; }
+  NetworkStore& network() override { return network_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -58,6 +61,7 @@ class SqliteStorage final : public Storage {
   SqliteRegistrationStore registration_;
   SqliteRosterStore rosters_;
   SqliteVcardStore vcards_;
+  SqliteNetworkStore network_;
 };
 
 }  // namespace kontalk::storage::sqlite

@@ -10,6 +10,7 @@
 #include "config/document.hpp"
 #include "pgp/test_keys.hpp"
 #include "storage/backends/open_storage.hpp"
+#include "xmpp/stanza_error.hpp"
 
 namespace kontalk::api::testing {
 namespace {
@@ -324,6 +325,55 @@ void FakeModuleHost::provideService(std::type_index type, void* service) {
 void* FakeModuleHost::findService(std::type_index type) const {
   const auto found = services_.find(type);
   return found == services_.end() ? nullptr : found->second;
+}
+
+bool FakeModuleHost::sendIq(xml::Element iq, std::chrono::milliseconds timeout,
+                            IqResponseHandler onResponse) {
+  for (const auto& waiting : waitingIqs_) {
+    if (waiting.request.attribute("from") == iq.attribute("from") &&
+        waiting.request.attribute("id") == iq.attribute("id")) {
+      return false;
+    }
+  }
+  iqTimeouts_.push_back(timeout);
+  waitingIqs_.push_back(WaitingIq{iq, std::move(onResponse)});
+  sent_.push_back(std::move(iq));
+  return true;
+}
+
+bool FakeModuleHost::answerIq(const xml::Element& response) {
+  const auto from = xmpp::Jid::parse(response.attribute("from"));
+  const auto to = xmpp::Jid::parse(response.attribute("to"));
+  if (!from || !to) return false;
+  for (auto waiting = waitingIqs_.begin(); waiting != waitingIqs_.end(); ++waiting) {
+    const auto requester = xmpp::Jid::parse(waiting->request.attribute("from"));
+    const auto responder = xmpp::Jid::parse(waiting->request.attribute("to"));
+    if (requester && responder && requester->bareString() == to->bareString() &&
+        responder->bareString() == from->bareString() &&
+        waiting->request.attribute("id") == response.attribute("id")) {
+      auto onResponse = std::move(waiting->onResponse);
+      waitingIqs_.erase(waiting);
+      onResponse(response);
+      return true;
+    }
+  }
+  return false;
+}
+
+void FakeModuleHost::expireIqs() {
+  auto expired = std::move(waitingIqs_);
+  waitingIqs_.clear();
+  for (auto& waiting : expired) {
+    auto error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout);
+    error.type = xmpp::StanzaErrorType::Wait;
+    waiting.onResponse(xmpp::makeErrorReply(waiting.request, error));
+  }
+}
+
+std::vector<xml::Element> FakeModuleHost::waitingIqs() const {
+  std::vector<xml::Element> requests;
+  for (const auto& waiting : waitingIqs_) requests.push_back(waiting.request);
+  return requests;
 }
 
 void FakeModuleHost::send(xml::Element stanza) {

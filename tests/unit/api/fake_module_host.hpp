@@ -133,6 +133,23 @@ class FakeModuleHost final : public ModuleHost {
   // The kind of every job ever queued, oldest first.
   const std::vector<WorkKind>& workKinds() const { return workKinds_; }
 
+  // Plays the answers to the module's sendIq() requests: `response` (a result or error) goes to
+  // the request it answers by (to, id) and 'from', as the router matches it; false when none
+  // waits for it. expireIqs() runs every waiting request's deadline (remote-server-timeout).
+  bool answerIq(const xml::Element& response);
+  void expireIqs();
+  // The requests sendIq() sent that wait for an answer, oldest first.
+  std::vector<xml::Element> waitingIqs() const;
+  // The timeouts sendIq() was given, in order.
+  const std::vector<std::chrono::milliseconds>& iqTimeouts() const { return iqTimeouts_; }
+
+  // A service of another module the tested module looks up (ModuleHost::service), e.g. a fake
+  // api::NetworkDirectory. Before start().
+  template <typename Service>
+  void addService(Service& service) {
+    provideService(typeid(Service), &service);
+  }
+
   // What sessionsOf() answers: add and remove bound sessions.
   void addSession(std::shared_ptr<const Session> session);
   void removeSession(const xmpp::Jid& fullJid);
@@ -187,6 +204,9 @@ class FakeModuleHost final : public ModuleHost {
   void advertiseDiscoIdentity(IqScope scope, DiscoIdentity identity) override;
   void advertiseService(ServiceAddress service) override;
 
+  // Records the request (sent() lists it too) until answerIq() or expireIqs().
+  bool sendIq(xml::Element iq, std::chrono::milliseconds timeout,
+              IqResponseHandler onResponse) override;
   void send(xml::Element stanza) override;
   void sendRecorded(xml::Element message, JournalId id) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
@@ -232,6 +252,12 @@ class FakeModuleHost final : public ModuleHost {
   std::vector<ServiceAddress> serviceAddresses_;
   std::map<std::type_index, void*> services_;
 
+  struct WaitingIq {
+    xml::Element request;
+    IqResponseHandler onResponse;
+  };
+  std::vector<WaitingIq> waitingIqs_;
+  std::vector<std::chrono::milliseconds> iqTimeouts_;
   std::deque<std::function<void()>> work_;
   std::vector<WorkKind> workKinds_;  // of every job queued
   std::vector<std::shared_ptr<const Session>> sessions_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "api/fake_module_host.hpp"
+#include "api/fake_network.hpp"
 #include "modules/probe/roster_match.hpp"
 
 namespace kontalk::modules {
@@ -42,6 +43,7 @@ class ProbeTest : public ::testing::Test {
           host_.database().accounts().create(storage::Account{user, "example.org", {}, {}, 1}));
     }
     module_ = FakeModuleHost::create("probe", "max_pending_per_user = 1");
+    host_.addService<api::NetworkDirectory>(network_);
     host_.start(*module_);
   }
 
@@ -52,6 +54,7 @@ class ProbeTest : public ::testing::Test {
   }
 
   FakeModuleHost host_;
+  api::testing::FakeNetworkDirectory network_{"example.org"};  // no peers unless a test adds them
   std::unique_ptr<api::Module> module_;
 };
 

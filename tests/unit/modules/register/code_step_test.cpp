@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/fake_module_host.hpp"
+#include "api/fake_network.hpp"
 #include "base/encoding.hpp"
 #include "modules/register/phone_number.hpp"
 #include "modules/register/registration.hpp"
@@ -54,7 +55,7 @@ class CodeStepTest : public ::testing::Test {
     settings.provider = "fixed";
     settings.fixedCode = kCode;
     settings.throttleCodeAddress = codeLimit_;
-    registration_ = std::make_unique<Registration>(host_, settings);
+    registration_ = std::make_unique<Registration>(host_, settings, network_);
   }
 
   // Runs queued work in order, including what it queues, until none is left; returns the kinds.
@@ -81,10 +82,11 @@ class CodeStepTest : public ::testing::Test {
     registration_->handlePreAuthSet(request);
   }
 
-  void requestCode() {
+  void requestCode(bool force = false) {
     xmpp::DataForm form;
     form.type = "submit";
     form.fields.push_back({"phone", "text-single", "", {kPhone}});
+    if (force) form.fields.push_back({"force", "boolean", "", {"true"}});
     submit(form);
   }
 
@@ -125,6 +127,7 @@ class CodeStepTest : public ::testing::Test {
 
   AttemptLimit codeLimit_{};  // off unless a test sets it before SetUp
   api::testing::FakeModuleHost host_{kDomain, "register"};
+  api::testing::FakeNetworkProbe network_;  // no peer knows the number unless a test says so
   std::unique_ptr<Registration> registration_;
   std::vector<xml::Element> replies_;
   int ids_ = 0;
@@ -137,6 +140,44 @@ TEST_F(CodeStepTest, PhoneStepRunsTheProviderOnTheExternalPool) {
   EXPECT_EQ(answer(), "result");
   ASSERT_TRUE(pending());
   EXPECT_EQ(pending()->provider, "fixed");
+}
+
+// Spec §7.7: a number registered on another server of the network is a conflict, asked after
+// the local look-up found nothing.
+TEST_F(CodeStepTest, PhoneStepRefusesANumberRegisteredOnAPeer) {
+  network_.answerAtOnce = std::vector<xmpp::Jid>{*xmpp::Jid::parse(user() + "@b.test")};
+  requestCode();
+  EXPECT_EQ(runAll(), (std::vector<WorkKind>{WorkKind::Storage}));
+  EXPECT_EQ(answer(), "conflict (modify): Another user is registered with the same id.");
+  ASSERT_EQ(network_.asked.size(), 1u);
+  EXPECT_EQ(network_.asked[0].localparts, std::vector<std::string>{user()});
+  EXPECT_FALSE(pending());
+}
+
+// Spec §7.7: the verification starts once the peers answered (or failed, or timed out).
+TEST_F(CodeStepTest, PhoneStepWaitsForThePeersThenStarts) {
+  network_.answerAtOnce.reset();
+  requestCode();
+  host_.runPendingWork();
+  EXPECT_TRUE(replies_.empty()) << "answered before the peers";
+  ASSERT_EQ(network_.asked.size(), 1u);
+  network_.asked[0].done({});
+  host_.runPendingWork();
+  EXPECT_EQ(answer(), "result");
+  EXPECT_TRUE(pending());
+}
+
+// Spec §7.7: a local account is a conflict at once, without asking the peers; `force` asks
+// nobody.
+TEST_F(CodeStepTest, PhoneStepAsksNoPeerForALocalAccountOrWhenForced) {
+  ASSERT_TRUE(host_.database().accounts().create(storage::Account{user(), kDomain, {}, {}, 1}));
+  requestCode();
+  runAll();
+  EXPECT_EQ(answer(), "conflict (modify): Another user is registered with the same id.");
+  requestCode(true);
+  runAll();
+  EXPECT_EQ(answer(), "result");
+  EXPECT_TRUE(network_.asked.empty());
 }
 
 TEST_F(CodeStepTest, WrongCodeWithAGarbageKeyIsAWrongCodeAndTheKeyIsNeverParsed) {
