@@ -25,6 +25,7 @@ class FanOut {
   FanOut(std::vector<std::string> peers, std::vector<std::string> candidates);
 
   const std::vector<std::string>& peers() const { return peers_; }
+  std::size_t candidates() const { return candidates_.size(); }
   // Spec §7.6: the IQ for peer `index`, every candidate written as localpart@PEER.
   xml::Element request(std::size_t index, const std::string& from, const std::string& id) const;
   // Peer `index` is done: `response` is its result (its items whose domain is the peer and whose

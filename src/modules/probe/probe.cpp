@@ -61,6 +61,13 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
                            {}});
     host.onIq(api::IqScope::Account, probe::kRosterNamespace, api::IqType::Get,
               [this](const api::IqRequest& request) { return handleMatch(request); });
+    // Spec §7.4: a client that has not authenticated is not a local user (the request's 'to' is
+    // not known before authentication: only probe@ speaks this namespace).
+    host.onIq(api::IqScope::Unauthenticated, probe::kRosterNamespace, api::IqType::Get,
+              [this](const api::IqRequest& request) {
+                host_->replyError(request, StanzaError::of(StanzaErrorCondition::Forbidden));
+                return api::HandlerResult::Handled;
+              });
     host.provide<api::NetworkProbe>(*this);
   }
 
@@ -174,9 +181,11 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
       auto settle = [fanOut, index, done](const xml::Element* response) {
         if (fanOut->settle(index, response)) done(fanOut->matches());
       };
+      const std::string id = base::randomAlphanumeric(16);
+      spdlog::debug("probe: asking {} about {} number(s), id {}", fanOut->peers()[index],
+                    fanOut->candidates(), id);
       // A refused request (the server's table of waiting requests is full) is a peer done.
-      if (!host_->sendIq(fanOut->request(index, from, base::randomAlphanumeric(16)),
-                         network_->probeTimeout(),
+      if (!host_->sendIq(fanOut->request(index, from, id), network_->probeTimeout(),
                          [settle](const xml::Element& response) { settle(&response); })) {
         settle(nullptr);
       }

@@ -332,6 +332,52 @@ TEST_F(RouterTest, IqRequestsReachTheirHandlerByScope) {
 
 // RFC 6120 §8.4: a request nobody handles is service-unavailable; so is one whose handler
 // declines (HandlerResult::Continue), and one of the other type.
+// api::ModuleHost::sendIq: an answer addressed to a bare JID of the domain goes to the request
+// it answers, matched by requester, id and sender; anything else is dropped as before.
+TEST_F(RouterTest, IqAnswersToTheServersOwnRequestsReachThem) {
+  std::vector<std::string> answers;
+  ASSERT_TRUE(router_.pendingIqs().add("probe@example.org", "q1", "probe@b.test",
+                                       [&answers](const xml::Element& response) {
+                                         answers.emplace_back(response.attribute("type"));
+                                       }));
+  EXPECT_FALSE(router_.pendingIqs().add("probe@example.org", "q1", "probe@c.test", nullptr));
+  // Wrong sender, wrong id: not its answer.
+  router_.route(stanza("<iq type='result' id='q1' from='probe@c.test' to='probe@example.org'/>"));
+  router_.route(stanza("<iq type='result' id='q2' from='probe@b.test' to='probe@example.org'/>"));
+  EXPECT_TRUE(answers.empty());
+  router_.route(stanza("<iq type='result' id='q1' from='probe@b.test/x' to='probe@example.org'/>"));
+  EXPECT_EQ(answers, std::vector<std::string>{"result"});
+  EXPECT_EQ(router_.pendingIqs().size(), 0u);
+  // Late: nothing waits any more.
+  router_.route(stanza("<iq type='result' id='q1' from='probe@b.test' to='probe@example.org'/>"));
+  EXPECT_EQ(answers.size(), 1u);
+}
+
+// Spec §7.5 step 4: the router's own bounce of the server's request (another domain, no s2s)
+// is its answer: the request is done at once.
+TEST_F(RouterTest, ABounceOfTheServersOwnRequestIsItsAnswer) {
+  std::vector<std::string> conditions;
+  ASSERT_TRUE(router_.pendingIqs().add("probe@example.org", "q1", "probe@b.test",
+                                       [&conditions](const xml::Element& response) {
+                                         conditions.push_back(errorCondition(response));
+                                       }));
+  router_.route(
+      stanza("<iq type='get' id='q1' from='probe@example.org' to='probe@b.test'>"
+             "<query xmlns='http://kontalk.org/extensions/roster'/></iq>"));
+  EXPECT_EQ(conditions, std::vector<std::string>{"remote-server-not-found"});
+  EXPECT_TRUE(bob_->take().empty());
+}
+
+TEST(PendingIqsTest, ATableAtCapacityRefusesNewRequests) {
+  PendingIqs pending(2);
+  EXPECT_TRUE(pending.add("a@example.org", "1", "b@x", nullptr));
+  EXPECT_TRUE(pending.add("a@example.org", "2", "b@x", nullptr));
+  EXPECT_FALSE(pending.add("a@example.org", "3", "b@x", nullptr));
+  EXPECT_TRUE(pending.expire("a@example.org", "1"));
+  EXPECT_FALSE(pending.expire("a@example.org", "1"));
+  EXPECT_TRUE(pending.add("a@example.org", "3", "b@x", nullptr));
+}
+
 TEST_F(RouterTest, UnhandledIqIsServiceUnavailable) {
   handleIq(api::IqScope::Server, ns::kVersion, api::IqType::Get, HandlerResult::Continue);
   handleIq(api::IqScope::Server, ns::kPing, api::IqType::Get);
