@@ -22,6 +22,7 @@
 #include "api/roster_queries.hpp"
 #include "app/server/account_directory.hpp"
 #include "storage/migrated_storage.hpp"
+#include "xmpp/error_condition.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::app {
@@ -517,6 +518,53 @@ TEST_F(ModuleSetTest, SendFromAWorkerIsRoutedOnAShard) {
   const auto [body, onShard] = delivered.get();
   EXPECT_EQ(body, "from a worker");
   EXPECT_TRUE(onShard);
+  shards_.stop();
+  shards_.join();
+  set->stopAll();
+}
+
+// api/module_host.hpp sendIq: the router's bounce is the answer; an addressee that stays
+// silent gets the host's remote-server-timeout at the deadline. Callbacks run on a shard, once.
+TEST_F(ModuleSetTest, SendIqAnswersWithTheBounceOrAtTheDeadline) {
+  struct Silent final : router::LocalSession {
+    Silent() : LocalSession(*xmpp::Jid::parse("alice@example.org/phone"), {}) {}
+    void deliver(xml::Element, api::JournalId) override {}
+    void terminate(xmpp::StreamError) override {}
+  };
+  sessions_.bind(std::make_shared<Silent>());
+  auto set = started({"test-late"});
+  shards_.start();
+  auto ask = [](const char* to, const char* id) {
+    xml::Element iq("iq", ns::kClient);
+    iq.setAttribute("type", "get");
+    iq.setAttribute("id", id);
+    iq.setAttribute("from", "probe@example.org");
+    iq.setAttribute("to", to);
+    iq.addChild("query", "urn:test:q");
+    return iq;
+  };
+  std::promise<std::pair<std::string, bool>> bounced;
+  std::promise<std::pair<std::string, bool>> timedOut;
+  lateHost->runBlocking([&] {
+    EXPECT_TRUE(lateHost->sendIq(ask("probe@b.test", "q1"), std::chrono::seconds(60),
+                                 [&bounced](const xml::Element& response) {
+                                   bounced.set_value({xmpp::testing::errorCondition(response),
+                                                      core::ShardPool::onShardThread()});
+                                 }));
+    EXPECT_TRUE(lateHost->sendIq(ask("alice@example.org/phone", "q2"),
+                                 std::chrono::milliseconds(50),
+                                 [&timedOut](const xml::Element& response) {
+                                   timedOut.set_value({xmpp::testing::errorCondition(response),
+                                                       core::ShardPool::onShardThread()});
+                                 }));
+  });
+  auto first = bounced.get_future();
+  ASSERT_EQ(first.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(first.get(), (std::pair<std::string, bool>{"remote-server-not-found", true}));
+  auto second = timedOut.get_future();
+  ASSERT_EQ(second.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(second.get(), (std::pair<std::string, bool>{"remote-server-timeout", true}));
+  EXPECT_EQ(router_.pendingIqs().size(), 0u);
   shards_.stop();
   shards_.join();
   set->stopAll();
