@@ -99,6 +99,17 @@ def test_serverlist_lists_enabled_servers_and_follows_kontalkctl(make_server):
         assert listed.stdout.splitlines() == [
             "c.test - disabled", f"e.test {C_FPR} enabled"], listed.stdout
 
+        for command in (("remove", "b.test"), ("enable", "c.test")):
+            done = server.ctl("network", *command)
+            assert done.returncode == 0, done.stderr
+        expected = [local, ("c.test", C_FPR), ("e.test", C_FPR)]
+        for attempt in range(100):  # two edits: the server may see the first alone, then both
+            items = _items(_serverlist(alice, server.domain, f"last{attempt}"))
+            if items == expected:
+                break
+            time.sleep(0.2)
+        assert items == expected
+
 
 def test_kontalkctl_network_refuses_bad_arguments(make_server):
     server = make_server(NETWORK)
