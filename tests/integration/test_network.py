@@ -172,6 +172,9 @@ def test_fan_out_with_unreachable_peers_answers_with_local_matches(make_server):
                        server.log_path.read_text())
     assert sorted((peer, count) for peer, count, _ in asked) == [("b.test", "3"), ("c.test", "3")]
     assert len({request_id for _, _, request_id in asked}) == 2
+    # Each was done through the router's bounce (an error), not its deadline.
+    for peer in ("b.test", "c.test"):
+        server.wait_for_log(f"probe: {peer} answered with an error")
 
 
 # N7 on one server: a local account is a conflict; an unregistered number starts the

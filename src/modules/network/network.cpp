@@ -52,6 +52,9 @@ class NetworkModule final : public api::Module {
     // Spec §7.3: anyone may execute it, local or remote.
     auto answer = executeServerList(request.payload, list_->servers(), base::randomAlphanumeric(8));
     if (auto* error = std::get_if<xmpp::StanzaError>(&answer)) {
+      spdlog::info("network: refused command node '{}' action '{}' from {}",
+                   request.payload.attribute("node"), request.payload.attribute("action"),
+                   request.from.toString());
       host_->replyError(request, *error);
     } else {
       host_->replyResult(request, std::move(std::get<xml::Element>(answer)));

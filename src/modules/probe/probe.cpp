@@ -186,7 +186,14 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
                     fanOut->candidates(), id);
       // A refused request (the server's table of waiting requests is full) is a peer done.
       if (!host_->sendIq(fanOut->request(index, from, id), network_->probeTimeout(),
-                         [settle](const xml::Element& response) { settle(&response); })) {
+                         [settle, peer = fanOut->peers()[index]](const xml::Element& response) {
+                           // Spec §7.5 step 4: an error (unreachable, timed out, refused) is
+                           // "no matches" from that peer.
+                           if (response.attribute("type") == "error") {
+                             spdlog::debug("probe: {} answered with an error", peer);
+                           }
+                           settle(&response);
+                         })) {
         settle(nullptr);
       }
     }
