@@ -12,40 +12,27 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 from federation_certs import CertificatePair
 from kontalk_server import free_port
+from peer_process import HOST, START_TIMEOUT_S, PeerProcess
 
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
 
 
-class EjabberdPeer:
+class EjabberdPeer(PeerProcess):
     def __init__(self, workdir: Path, domain: str, certificate: CertificatePair, *,
                  secure: bool, ca_file: Path | None = None):
         if shutil.which("ejabberdctl") is None:
             raise RuntimeError("ejabberd is not installed: run scripts/install-deps")
-        self.workdir = workdir
-        self.domain = domain
-        self.certificate = certificate
-        self.secure = secure
-        self.ca_file = ca_file
-        # Named like KontalkServer's, so the test clients connect to either.
-        self.host = HOST
-        self.starttls_port = self.c2s_port = free_port()
-        self.direct_tls_port = 0
-        self.s2s_port = free_port()
+        super().__init__(workdir, domain, certificate, secure=secure, ca_file=ca_file,
+                         log_path=workdir / "logs" / "ejabberd.log")
         self.dist_port = free_port()
         self.node = f"ejabberd-test-{self.dist_port}@localhost"
         # Set before start(): the test's DNS server (srv_dns_server.py) that maps domains to ports.
         self.dns_port = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = workdir / "logs" / "ejabberd.log"
 
     def _ctl(self) -> list[str]:
         return ["ejabberdctl", "--config-dir", str(self.workdir), "--config",
@@ -134,17 +121,7 @@ modules:
                                         start_new_session=True)
         out.close()
         self._run_ctl("started", timeout=START_TIMEOUT_S)
-        for port in (self.c2s_port, self.s2s_port):
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while True:
-                try:
-                    socket.create_connection((HOST, port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or self.process.poll() is not None:
-                        raise RuntimeError(f"ejabberd does not listen on {port}; "
-                                           f"see {self.workdir}")
-                    time.sleep(0.2)
+        self.wait_until_listening()
 
     def register(self, localpart: str, password: str) -> str:
         """Needs the node running (ejabberdctl talks to it)."""
@@ -160,11 +137,3 @@ modules:
         except (subprocess.SubprocessError, subprocess.TimeoutExpired):
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-
-    def log_tail(self, lines: int = 60) -> str:
-        if not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def log_contains(self, fragment: str) -> bool:
-        return self.log_path.exists() and fragment in self.log_path.read_text(errors="replace")
