@@ -184,7 +184,24 @@ constexpr std::array<std::string_view, 2> kMigration7 = {
       ON offline_messages (domain, username, sender, expires_at))sql",
 };
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// 8: the remote queue (spec §7.9): messages for accounts on other servers, durable until that
+// server acknowledged them. No account behind them, hence no foreign key; ids come from the same
+// journal as offline_messages' (both tables, one id space), so they are given, not generated.
+constexpr std::array<std::string_view, 3> kMigration8 = {
+    R"sql(CREATE TABLE remote_messages (
+      id INTEGER PRIMARY KEY,
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      sender TEXT NOT NULL,
+      stanza BLOB NOT NULL,
+      stored_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ))sql",
+    R"sql(CREATE INDEX remote_messages_by_domain ON remote_messages (domain, id))sql",
+    R"sql(CREATE INDEX remote_messages_by_expiry ON remote_messages (expires_at))sql",
+};
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -192,6 +209,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, kMigration5},
     {6, kMigration6},
     {7, kMigration7},
+    {8, kMigration8},
 }};
 
 Result<bool> isApplied(Database& database, int version) {
