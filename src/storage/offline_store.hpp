@@ -35,6 +35,10 @@ struct JournalAppend {
   // Refused when the account already holds this many unexpired messages from `sender`, so that
   // one sender cannot take the whole quota (issue 11 item 16); 0: no limit.
   std::size_t maxFromSender = 0;
+  // A message for an account on another server (spec §7.9): kept in the remote queue under
+  // `domain` (the recipient's) until that server acknowledged it, with no local account behind
+  // it and no quota. `username` is the recipient's localpart.
+  bool remote = false;
 };
 
 enum class AppendOutcome { Stored, QuotaExceeded, SenderQuotaExceeded, NoSuchAccount };
@@ -63,8 +67,23 @@ class OfflineStore {
   virtual Result<std::vector<OfflineMessage>> pending(const std::string& username,
                                                       const std::string& domain, std::int64_t now,
                                                       std::int64_t afterId, PendingLimit limit) = 0;
-  // Deletes every message whose expiry is at or before `now`; returns how many.
+  // Deletes every local account's message whose expiry is at or before `now`; returns how many.
+  // The remote queue is left alone: its expired messages go back to their senders first.
   virtual Result<std::int64_t> purgeExpired(std::int64_t now) = 0;
+
+  // ---- the remote queue (messages for other servers, spec §7.9) ---------------------------
+  // Ids are shared with local accounts' messages (one journal assigns both); commit() removes
+  // from either by id.
+  // The domains with messages not expired at `now`.
+  virtual Result<std::vector<std::string>> remoteDomains(std::int64_t now) = 0;
+  // The domain's messages with an id above `afterId`, not expired at `now`, oldest first.
+  virtual Result<std::vector<OfflineMessage>> pendingRemote(const std::string& domain,
+                                                            std::int64_t now, std::int64_t afterId,
+                                                            PendingLimit limit) = 0;
+  // Messages of any domain whose expiry is at or before `now`, oldest first: to be bounced to
+  // their senders, then removed.
+  virtual Result<std::vector<OfflineMessage>> expiredRemote(std::int64_t now,
+                                                            std::size_t limit) = 0;
 };
 
 }  // namespace kontalk::storage

@@ -1,4 +1,5 @@
-"""Presence subscriptions and presence (RFC 6121 §3-4) between local users."""
+"""Presence subscriptions and presence (RFC 6121 §3-4) between local users, and the local half
+of a subscription to a contact on another domain."""
 
 from __future__ import annotations
 
@@ -192,3 +193,18 @@ async def test_probe_from_non_subscriber_is_not_answered(server, clients):
     mallory.send_presence(pto=alice_jid, ptype="probe")
     await mallory_seen.no_presence("available", alice_jid + "/phone")
     await mallory_seen.no_presence("unavailable", alice_jid)
+
+
+async def test_subscription_to_a_remote_contact_is_recorded(server, clients):
+    """RFC 6121 §3.1.2 for a contact on another server: the roster records the pending request
+    (before federation it was left out, so a later `subscribed` from that server would have
+    been ignored as unrequested) and the stanza goes to the router for that server; with no
+    link to it here it bounces (an error presence to a bare JID is dropped, RFC 6121 §8.5.2)."""
+    alice_jid = server.add_user("alice", PASSWORD)
+    alice, alice_seen = await online(server, clients, alice_jid + "/phone")
+    contact = "carol@elsewhere.test"
+    alice.send_presence(pto=contact, ptype="subscribe")
+    item = item_of(await alice_seen.push(contact), contact)
+    assert (item["subscription"], item["ask"]) == ("none", "subscribe"), item
+    stored = (await roster_items(alice))[contact]
+    assert (stored["subscription"], stored["ask"]) == ("none", "subscribe"), stored

@@ -86,14 +86,16 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, std::string sender,
                                 const xml::Element& message, Quota quota, StoreOutcome outcome,
                                 bool held) {
   const auto now = SystemClock::now();
+  const bool remote = !settings_.localDomain.empty() && account.domain() != settings_.localDomain;
+  const std::chrono::seconds expiry = remote ? settings_.remoteExpiry : settings_.expiry;
   Pending pending{storage::JournalAppend{account.local(), account.domain(), std::move(sender),
                                          storage::OfflineMessage{
                                              0,
                                              xml::serialize(message, ns::kClient),
                                              base::unixSeconds(now),
-                                             base::unixSeconds(now + settings_.expiry),
+                                             base::unixSeconds(now + expiry),
                                          },
-                                         quota.maxMessages, quota.maxFromSender},
+                                         quota.maxMessages, quota.maxFromSender, remote},
                   std::move(outcome), 0};
   pending.bytes = recordBytes(pending.append);
   std::lock_guard lock(mutex_);

@@ -63,6 +63,10 @@ class Journal final : public api::DeliveryJournal {
     // Memory for records not yet durable (stanza bytes plus bookkeeping) beyond which the
     // journal stops accepting (backpressure); commits are started early at half of it.
     std::size_t backlogBytes = std::size_t{32} << 20;
+    // Messages for accounts of other domains than this one go to the remote queue (spec §7.9)
+    // and expire after remoteExpiry (then they go back to their senders: RemoteDelivery).
+    std::string localDomain;
+    std::chrono::seconds remoteExpiry{std::chrono::days(7)};
   };
 
   // An offline store's limits (storage::JournalAppend): 0 means none.
@@ -99,6 +103,9 @@ class Journal final : public api::DeliveryJournal {
   void whenDurable(std::function<void()> done) override;
   bool isAccepting() const override { return accepting_.load(std::memory_order_acquire); }
   void whenAccepting(std::function<void()> ready) override;
+
+  // api::DeliveryJournal::record for an account of another domain keeps the message in the
+  // remote queue until that server acknowledged it (settle) or it expired.
 
   // Stores a message for `account` from `sender` (a bare JID) that no session took, within
   // `quota`; `outcome` runs on the writer thread after the commit.

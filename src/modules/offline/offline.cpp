@@ -11,6 +11,7 @@
 #include "modules/offline/journal.hpp"
 #include "modules/offline/offline_delivery.hpp"
 #include "modules/offline/offline_settings.hpp"
+#include "modules/offline/remote_delivery.hpp"
 #include "modules/offline/storage_policy.hpp"
 #include "storage/storage.hpp"
 #include "xmpp/namespaces.hpp"
@@ -22,10 +23,14 @@ namespace {
 using offline::Journal;
 using offline::OfflineDelivery;
 using offline::OfflineSettings;
+using offline::RemoteDelivery;
 
 // Before the roster (100) and CSI: an account's first presence is noticed whatever they do.
 constexpr int kInitialPresenceOrder = 20;
 constexpr auto kPurgeInterval = std::chrono::hours(1);
+// How often the remote queue is looked at (RemoteDelivery::tick): the resolution of its
+// back-off and of its expiry.
+constexpr auto kRemoteQueueInterval = std::chrono::seconds(1);
 
 class OfflineModule final : public api::Module {
  public:
@@ -33,11 +38,11 @@ class OfflineModule final : public api::Module {
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    journal_ =
-        std::make_unique<Journal>(host.storage().offline(),
-                                  Journal::Settings{settings_.expiry, settings_.durableDelivery,
-                                                    settings_.journalBacklogBytes},
-                                  highestStoredId());
+    journal_ = std::make_unique<Journal>(
+        host.storage().offline(),
+        Journal::Settings{settings_.expiry, settings_.durableDelivery,
+                          settings_.journalBacklogBytes, host.domain(), settings_.remoteQueueTtl},
+        highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
     delivery_ = std::make_unique<OfflineDelivery>(
         host, *journal_, OfflineDelivery::Settings{settings_.deliveryWindowBytes});
@@ -47,6 +52,9 @@ class OfflineModule final : public api::Module {
     host.onStanza(api::StanzaHook::FromClient, kInitialPresenceOrder,
                   [this](api::StanzaEvent& event) { return handleClientStanza(event); });
     host.onInterval(kPurgeInterval, [this] { purgeExpired(); });
+    remote_ = std::make_unique<RemoteDelivery>(
+        host, *journal_, RemoteDelivery::Settings{settings_.deliveryWindowBytes});
+    host.onInterval(kRemoteQueueInterval, [this] { remote_->tick(); });
   }
 
   void stop() override { journal_->stop(); }
@@ -153,6 +161,7 @@ class OfflineModule final : public api::Module {
   const OfflineSettings settings_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<OfflineDelivery> delivery_;
+  std::unique_ptr<RemoteDelivery> remote_;
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<OfflineModule>(

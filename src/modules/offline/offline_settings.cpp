@@ -37,6 +37,11 @@ const config::Section<OfflineSettings>& offlineOptions() {
                        "stored messages sent to a session before it has taken them (its "
                        "XEP-0198 acknowledgements, or its socket draining); keep it well below "
                        "[limits] max_outbound_queue_bytes. A larger message still goes alone");
+        option.duration("remote_queue_ttl", &OfflineSettings::remoteQueueTtl,
+                        std::chrono::seconds(1), std::chrono::seconds(std::chrono::days(3650)),
+                        "a message for a user on another server is kept (durably, retried with "
+                        "back-off) until that server takes it; after this long it goes back to "
+                        "its sender with remote-server-timeout (spec §7.9 s2s.queue_ttl)");
       });
   return section;
 }

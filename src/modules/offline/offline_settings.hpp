@@ -26,6 +26,10 @@ struct OfflineSettings {
   std::size_t journalBacklogBytes = std::size_t{32} << 20;
   // Stored messages sent to a session before waiting for it to take them (OfflineDelivery).
   std::size_t deliveryWindowBytes = std::size_t{1} << 20;
+  // Spec §7.9 (s2s.queue_ttl): a message for another server that has not taken it by then goes
+  // back to its sender with remote-server-timeout. As offline expiry: a network peer is only
+  // ever down for a while.
+  std::chrono::seconds remoteQueueTtl{std::chrono::days(7)};
 
   // The per-sender quota senderSharePercent gives: at least one message.
   std::size_t maxMessagesPerSender() const {

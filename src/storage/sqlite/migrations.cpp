@@ -184,10 +184,27 @@ constexpr std::array<std::string_view, 2> kMigration7 = {
       ON offline_messages (domain, username, sender, expires_at))sql",
 };
 
-// 8: the operator's edits of the network's server list (spec §7.1, kontalkctl network ...):
+// 8: the remote queue (spec §7.9): messages for accounts on other servers, durable until that
+// server acknowledged them. No account behind them, hence no foreign key; ids come from the same
+// journal as offline_messages' (both tables, one id space), so they are given, not generated.
+constexpr std::array<std::string_view, 3> kMigration8 = {
+    R"sql(CREATE TABLE remote_messages (
+      id INTEGER PRIMARY KEY,
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      sender TEXT NOT NULL,
+      stanza BLOB NOT NULL,
+      stored_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ))sql",
+    R"sql(CREATE INDEX remote_messages_by_domain ON remote_messages (domain, id))sql",
+    R"sql(CREATE INDEX remote_messages_by_expiry ON remote_messages (expires_at))sql",
+};
+
+// 9: the operator's edits of the network's server list (spec §7.1, kontalkctl network ...):
 // fingerprint '' when a row only switches a configured server on or off; position keeps the
 // order in which domains were first edited.
-constexpr std::array<std::string_view, 1> kMigration8 = {
+constexpr std::array<std::string_view, 1> kMigration9 = {
     R"sql(CREATE TABLE network_servers (
       domain TEXT NOT NULL PRIMARY KEY,
       fingerprint TEXT NOT NULL DEFAULT '',
@@ -197,7 +214,7 @@ constexpr std::array<std::string_view, 1> kMigration8 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 8> kMigrations = {{
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -206,6 +223,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, kMigration6},
     {7, kMigration7},
     {8, kMigration8},
+    {9, kMigration9},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

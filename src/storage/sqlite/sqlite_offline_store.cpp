@@ -64,6 +64,35 @@ Result<AppendOutcome> appendOne(Database& database, Statement& insert,
   return AppendOutcome::Stored;
 }
 
+Result<AppendOutcome> appendRemote(Statement& insert, const JournalAppend& append) {
+  insert.reset();
+  insert.bindInt64(1, append.message.id);
+  insert.bindText(2, append.domain);
+  insert.bindText(3, append.username);
+  insert.bindText(4, append.sender);
+  insert.bindBlob(5, append.message.stanza);
+  insert.bindInt64(6, append.message.storedAt);
+  insert.bindInt64(7, append.message.expiresAt);
+  if (auto done = insert.run(); !done) return tl::unexpected(done.error());
+  return AppendOutcome::Stored;
+}
+
+// Reads rows (id, stanza, stored_at, expires_at) of `select` until `limit` is reached.
+Result<std::vector<OfflineMessage>> readMessages(Statement& select, PendingLimit limit) {
+  std::vector<OfflineMessage> messages;
+  std::size_t bytes = 0;
+  // Rows are produced one step at a time: stopping at the byte limit reads no further row.
+  while (limit.bytes == 0 || bytes < limit.bytes) {
+    auto row = select.step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    messages.push_back(OfflineMessage{select.columnInt64(0), select.columnBlob(1),
+                                      select.columnInt64(2), select.columnInt64(3)});
+    bytes += messages.back().stanza.size();
+  }
+  return messages;
+}
+
 }  // namespace
 
 Result<std::vector<AppendOutcome>> SqliteOfflineStore::commit(
@@ -78,19 +107,28 @@ Result<std::vector<AppendOutcome>> SqliteOfflineStore::commit(
           "INSERT INTO offline_messages (id, domain, username, sender, stanza, stored_at, "
           "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
       if (!insert) return tl::unexpected(insert.error());
+      auto insertRemote = database.prepare(
+          "INSERT INTO remote_messages (id, domain, username, sender, stanza, stored_at, "
+          "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      if (!insertRemote) return tl::unexpected(insertRemote.error());
       for (const auto& append : appends) {
-        auto outcome = appendOne(database, *insert, append);
+        auto outcome = append.remote ? appendRemote(*insertRemote, append)
+                                     : appendOne(database, *insert, append);
         if (!outcome) return tl::unexpected(outcome.error());
         outcomes.push_back(*outcome);
       }
     }
     if (!removals.empty()) {
-      auto remove = database.prepare("DELETE FROM offline_messages WHERE id = ?");
-      if (!remove) return tl::unexpected(remove.error());
-      for (const std::int64_t id : removals) {
-        remove->reset();
-        remove->bindInt64(1, id);
-        if (auto done = remove->run(); !done) return tl::unexpected(done.error());
+      // An id is in one of the two tables; deleting from both is one indexed lookup each.
+      for (const char* sql : {"DELETE FROM offline_messages WHERE id = ?",
+                              "DELETE FROM remote_messages WHERE id = ?"}) {
+        auto remove = database.prepare(sql);
+        if (!remove) return tl::unexpected(remove.error());
+        for (const std::int64_t id : removals) {
+          remove->reset();
+          remove->bindInt64(1, id);
+          if (auto done = remove->run(); !done) return tl::unexpected(done.error());
+        }
       }
     }
     if (auto committed = transaction->commit(); !committed) {
@@ -105,7 +143,8 @@ Result<std::int64_t> SqliteOfflineStore::highestId() {
     // sqlite_sequence remembers ids of rows already deleted too (AUTOINCREMENT, migration 3).
     auto select = database.prepare(
         "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'offline_messages'), 0),"
-        " COALESCE((SELECT MAX(id) FROM offline_messages), 0))");
+        " COALESCE((SELECT MAX(id) FROM offline_messages), 0),"
+        " COALESCE((SELECT MAX(id) FROM remote_messages), 0))");
     if (!select) return tl::unexpected(select.error());
     if (auto row = select->step(); !row) return tl::unexpected(row.error());
     return select->columnInt64(0);
@@ -127,18 +166,7 @@ Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::strin
     select->bindInt64(3, afterId);
     select->bindInt64(4, now);
     select->bindInt64(5, static_cast<std::int64_t>(limit.messages));
-    std::vector<OfflineMessage> messages;
-    std::size_t bytes = 0;
-    // Rows are produced one step at a time: stopping at the byte limit reads no further row.
-    while (limit.bytes == 0 || bytes < limit.bytes) {
-      auto row = select->step();
-      if (!row) return tl::unexpected(row.error());
-      if (!*row) break;
-      messages.push_back(OfflineMessage{select->columnInt64(0), select->columnBlob(1),
-                                        select->columnInt64(2), select->columnInt64(3)});
-      bytes += messages.back().stanza.size();
-    }
-    return messages;
+    return readMessages(*select, limit);
   });
 }
 
@@ -149,6 +177,52 @@ Result<std::int64_t> SqliteOfflineStore::purgeExpired(std::int64_t now) {
     remove->bindInt64(1, now);
     if (auto done = remove->run(); !done) return tl::unexpected(done.error());
     return database.changes();
+  });
+}
+
+Result<std::vector<std::string>> SqliteOfflineStore::remoteDomains(std::int64_t now) {
+  return database_.withDatabase([&](Database& database) -> Result<std::vector<std::string>> {
+    auto select =
+        database.prepare("SELECT DISTINCT domain FROM remote_messages WHERE expires_at > ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindInt64(1, now);
+    std::vector<std::string> domains;
+    for (;;) {
+      auto row = select->step();
+      if (!row) return tl::unexpected(row.error());
+      if (!*row) return domains;
+      domains.push_back(select->columnText(0));
+    }
+  });
+}
+
+Result<std::vector<OfflineMessage>> SqliteOfflineStore::pendingRemote(const std::string& domain,
+                                                                      std::int64_t now,
+                                                                      std::int64_t afterId,
+                                                                      PendingLimit limit) {
+  return database_.withDatabase([&](Database& database) -> Result<std::vector<OfflineMessage>> {
+    auto select = database.prepare(
+        "SELECT id, stanza, stored_at, expires_at FROM remote_messages "
+        "WHERE domain = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindText(1, domain);
+    select->bindInt64(2, afterId);
+    select->bindInt64(3, now);
+    select->bindInt64(4, static_cast<std::int64_t>(limit.messages));
+    return readMessages(*select, limit);
+  });
+}
+
+Result<std::vector<OfflineMessage>> SqliteOfflineStore::expiredRemote(std::int64_t now,
+                                                                      std::size_t limit) {
+  return database_.withDatabase([&](Database& database) -> Result<std::vector<OfflineMessage>> {
+    auto select = database.prepare(
+        "SELECT id, stanza, stored_at, expires_at FROM remote_messages "
+        "WHERE expires_at <= ? ORDER BY id LIMIT ?");
+    if (!select) return tl::unexpected(select.error());
+    select->bindInt64(1, now);
+    select->bindInt64(2, static_cast<std::int64_t>(limit));
+    return readMessages(*select, {limit, 0});
   });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// OfflineStore on SQLite: table offline_messages.
+// OfflineStore on SQLite: tables offline_messages (local accounts) and remote_messages (the
+// remote queue).
 // Threading: every method may be called from any thread (GuardedDatabase serializes each
 // connection); they block, so never on a shard.
 
@@ -20,6 +21,11 @@ class SqliteOfflineStore final : public OfflineStore {
                                               const std::string& domain, std::int64_t now,
                                               std::int64_t afterId, PendingLimit limit) override;
   Result<std::int64_t> purgeExpired(std::int64_t now) override;
+  Result<std::vector<std::string>> remoteDomains(std::int64_t now) override;
+  Result<std::vector<OfflineMessage>> pendingRemote(const std::string& domain, std::int64_t now,
+                                                    std::int64_t afterId,
+                                                    PendingLimit limit) override;
+  Result<std::vector<OfflineMessage>> expiredRemote(std::int64_t now, std::size_t limit) override;
 
  private:
   GuardedDatabase& database_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "migrated_storage.hpp"
 
 namespace kontalk::storage::sqlite {
@@ -22,6 +24,28 @@ JournalAppend appendFrom(std::string user, std::int64_t id, std::string sender,
       std::move(user),   "example.org",
       std::move(sender), OfflineMessage{id, "<m" + std::to_string(id) + "/>", 1000, 2000},
       maxMessages,       maxFromSender};
+}
+
+// A message for `user` on the other server `domain` (the remote queue, spec §7.9).
+JournalAppend remoteAppend(std::string user, std::string domain, std::int64_t id,
+                           std::int64_t expiresAt = 2000) {
+  JournalAppend append{std::move(user),
+                       std::move(domain),
+                       "alice@example.org",
+                       OfflineMessage{id, "<r" + std::to_string(id) + "/>", 1000, expiresAt},
+                       0,
+                       0};
+  append.remote = true;
+  return append;
+}
+
+std::vector<std::int64_t> idsOf(const Result<std::vector<OfflineMessage>>& messages) {
+  EXPECT_TRUE(messages) << messages.error().message;
+  std::vector<std::int64_t> ids;
+  if (messages) {
+    for (const auto& message : *messages) ids.push_back(message.id);
+  }
+  return ids;
 }
 
 class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
@@ -168,6 +192,57 @@ TEST_F(SqliteOfflineStoreTest, MessagesSurviveReopening) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
   ASSERT_TRUE(reopen());
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>"}));
+}
+
+// The remote queue needs no account (the recipient is on another server) and shares ids with
+// local accounts' messages, so that one journal numbers both.
+TEST_F(SqliteOfflineStoreTest, RemoteQueueKeepsMessagesPerDomainWithoutAnAccount) {
+  auto outcomes =
+      offline().commit({remoteAppend("bob", "b.test", 1), append("alice", 2, "<l/>"),
+                        remoteAppend("carol", "c.test", 3), remoteAppend("dan", "b.test", 4)},
+                       {});
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  EXPECT_EQ(*outcomes, std::vector<AppendOutcome>(4, AppendOutcome::Stored));
+  auto domains = offline().remoteDomains(1500);
+  ASSERT_TRUE(domains);
+  std::sort(domains->begin(), domains->end());
+  EXPECT_EQ(*domains, (std::vector<std::string>{"b.test", "c.test"}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {100, 0})),
+            (std::vector<std::int64_t>{1, 4}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 1, {100, 0})),
+            (std::vector<std::int64_t>{4}));
+  EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<l/>"}));
+  auto highest = offline().highestId();
+  ASSERT_TRUE(highest);
+  EXPECT_EQ(*highest, 4);
+  // Removal by id reaches either table.
+  ASSERT_TRUE(offline().commit({}, {1, 2}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {100, 0})),
+            (std::vector<std::int64_t>{4}));
+  EXPECT_TRUE(stanzasOf("alice").empty());
+}
+
+// Expired remote messages are not purged silently: they are listed for bouncing to their
+// senders (spec §7.9), and hidden from delivery.
+TEST_F(SqliteOfflineStoreTest, ExpiredRemoteMessagesAreListedNotPurged) {
+  ASSERT_TRUE(offline().commit(
+      {remoteAppend("bob", "b.test", 1, 1200), remoteAppend("bob", "b.test", 2, 3000)}, {}));
+  auto purged = offline().purgeExpired(1200);
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 0);
+  EXPECT_EQ(idsOf(offline().expiredRemote(1200, 10)), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1200, 0, {100, 0})),
+            (std::vector<std::int64_t>{2}));
+  auto domains = offline().remoteDomains(3000);
+  ASSERT_TRUE(domains);
+  EXPECT_TRUE(domains->empty());
+}
+
+TEST_F(SqliteOfflineStoreTest, RemoteQueueSurvivesReopening) {
+  ASSERT_TRUE(offline().commit({remoteAppend("bob", "b.test", 9)}, {}));
+  ASSERT_TRUE(reopen());
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {100, 0})),
+            (std::vector<std::int64_t>{9}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/unix_time.hpp"
 #include "storage/migrated_storage.hpp"
 #include "xml/element_text.hpp"
 
@@ -26,6 +27,7 @@ xml::Element chat(std::string_view body, std::string_view type = "chat") {
 }
 
 const xmpp::Jid kAlice = *xmpp::Jid::parse("alice@example.org");
+constexpr std::chrono::seconds kRemoteExpiry{300};
 
 class JournalTest : public storage::testing::MigratedStorageTest {
  protected:
@@ -39,7 +41,10 @@ class JournalTest : public storage::testing::MigratedStorageTest {
     auto highest = storage().offline().highestId();
     ASSERT_TRUE(highest);
     journal_ = std::make_unique<Journal>(
-        storage().offline(), Journal::Settings{std::chrono::hours(1), durable}, *highest);
+        storage().offline(),
+        Journal::Settings{std::chrono::hours(1), durable, std::size_t{32} << 20, "example.org",
+                          kRemoteExpiry},
+        *highest);
   }
 
   std::vector<storage::OfflineMessage> stored() {
@@ -95,6 +100,30 @@ TEST_F(JournalTest, SettledRecordsLeaveStorage) {
   const auto messages = stored();
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_NE(messages[0].stanza.find("three"), std::string::npos);
+}
+
+// Spec §7.9: a message for an account on another server is kept in the remote queue (no local
+// account needed), with the remote expiry, until that server acknowledged it.
+TEST_F(JournalTest, MessageForAnotherServerGoesToTheRemoteQueueUntilSettled) {
+  const xmpp::Jid bob = *xmpp::Jid::parse("bob@b.test");
+  const auto before = base::unixNow();
+  const auto id = journal_->record(chat("far"), bob, 0);
+  ASSERT_NE(id, 0);
+  waitDurable();
+  EXPECT_TRUE(stored().empty()) << "a remote message landed in a local account's queue";
+  auto queued = storage().offline().pendingRemote("b.test", before, 0, {100, 0});
+  ASSERT_TRUE(queued);
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ((*queued)[0].id, id);
+  EXPECT_NE((*queued)[0].stanza.find("<body>far</body>"), std::string::npos);
+  EXPECT_GE((*queued)[0].expiresAt, before + kRemoteExpiry.count());
+  EXPECT_LE((*queued)[0].expiresAt, base::unixNow() + kRemoteExpiry.count());
+  journal_->settle({&id, 1});
+  journal_->record(chat("flush"), kAlice, 0);  // carries the removal
+  waitDurable();
+  queued = storage().offline().pendingRemote("b.test", before, 0, {100, 0});
+  ASSERT_TRUE(queued);
+  EXPECT_TRUE(queued->empty());
 }
 
 TEST_F(JournalTest, OnlyMessagesWorthKeepingAreRecorded) {
@@ -249,6 +278,18 @@ class FailingOfflineStore final : public storage::OfflineStore {
     return real_.pending(username, domain, now, afterId, limit);
   }
   Result<std::int64_t> purgeExpired(std::int64_t now) override { return real_.purgeExpired(now); }
+  Result<std::vector<std::string>> remoteDomains(std::int64_t now) override {
+    return real_.remoteDomains(now);
+  }
+  Result<std::vector<storage::OfflineMessage>> pendingRemote(const std::string& domain,
+                                                             std::int64_t now, std::int64_t afterId,
+                                                             storage::PendingLimit limit) override {
+    return real_.pendingRemote(domain, now, afterId, limit);
+  }
+  Result<std::vector<storage::OfflineMessage>> expiredRemote(std::int64_t now,
+                                                             std::size_t limit) override {
+    return real_.expiredRemote(now, limit);
+  }
 
  private:
   storage::OfflineStore& real_;
@@ -268,7 +309,9 @@ class JournalFaultTest : public storage::testing::MigratedStorageTest {
     ASSERT_TRUE(createAccounts({"alice"}));
     store_ = std::make_unique<FailingOfflineStore>(storage().offline());
     journal_ = std::make_unique<Journal>(
-        *store_, Journal::Settings{std::chrono::hours(1), true, kBacklogBytes}, 0);
+        *store_,
+        Journal::Settings{std::chrono::hours(1), true, kBacklogBytes, "example.org", kRemoteExpiry},
+        0);
   }
   void TearDown() override { journal_.reset(); }
 

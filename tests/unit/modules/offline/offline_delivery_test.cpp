@@ -46,8 +46,11 @@ class OfflineDeliveryTest : public ::testing::Test {
                          storage::OfflineMessage{++id, stanza, 1000, 4'000'000'000}, 0, 0});
     }
     ASSERT_TRUE(host_.database().offline().commit(appends, {}));
-    journal_ = std::make_unique<Journal>(host_.database().offline(),
-                                         Journal::Settings{std::chrono::hours(1)}, id);
+    journal_ = std::make_unique<Journal>(
+        host_.database().offline(),
+        Journal::Settings{std::chrono::hours(1), true, std::size_t{32} << 20, "example.org",
+                          std::chrono::hours(1)},
+        id);
     delivery_ =
         std::make_unique<OfflineDelivery>(host_, *journal_, OfflineDelivery::Settings{windowBytes});
   }
