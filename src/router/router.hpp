@@ -11,6 +11,7 @@
 #include <string>
 
 #include "router/extension_points.hpp"
+#include "router/remote_route.hpp"
 #include "router/session_directory.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -45,6 +46,10 @@ class Router {
   // has nothing left to clean up. Call from the session's shard.
   void handleSessionBound(const LocalSession& session);
   void handleSessionClosed(const std::shared_ptr<LocalSession>& session);
+
+  // Stanzas for other domains go to `remote` (the s2s layer) from now on. Call before the shards
+  // start; `remote` must outlive the router's use.
+  void setRemoteRoute(RemoteRoute* remote) { remote_ = remote; }
 
   const xmpp::Jid& domain() const { return domain_; }
   const SessionDirectory& sessions() const { return sessions_; }
@@ -84,6 +89,7 @@ class Router {
   xmpp::Jid domain_;
   SessionDirectory& sessions_;
   const ExtensionPoints& extensions_;
+  RemoteRoute* remote_ = nullptr;
 };
 
 }  // namespace kontalk::router
