@@ -112,8 +112,12 @@ async def _exchange(a, b, clients) -> None:
     bob_jid = b.add_user("bob", PASSWORD)
     alice = await clients.slix(a, alice_jid + "/phone", PASSWORD)
     bob = await clients.slix(b, bob_jid + "/laptop", PASSWORD)
-    # Available, so that messages to the bare JIDs are delivered (RFC 6121 §8.5.2.1.1).
+    # Interested (RFC 6121 §2.1.6) and available, so that subscription requests and messages to
+    # the bare JIDs are delivered (§8.5.2.1.1); subscriptions are answered by the test.
     for client in (alice, bob):
+        client.auto_authorize = None
+        client.auto_subscribe = False
+        await client.get_roster(timeout=REPLY_TIMEOUT_S)
         client.send_presence()
         await client.barrier()
 

@@ -49,11 +49,10 @@ api::HandlerResult RosterService::handleFromClient(api::StanzaEvent& event) {
   const std::string_view type = stanza.attribute("type");
   const xmpp::Jid& sender = event.from;
   if (const auto kind = subscriptionStanza(type)) {
-    // Without a local account as target there is nothing to subscribe to: the router answers
-    // (remote domains are not federated yet).
-    if (event.to.isEmpty() || event.to.isDomain() || event.to.domain() != host_.domain()) {
-      return api::HandlerResult::Continue;
-    }
+    // Without an account as target there is nothing to subscribe to: the router answers. A
+    // contact on another server is tracked like a local one; the stanza reaches it over s2s
+    // (spec §7.8).
+    if (event.to.isEmpty() || event.to.isDomain()) return api::HandlerResult::Continue;
     const xmpp::Jid contact = event.to.bare();
     // The user's own resources share presence anyway (§4.2.2); a self-subscription is dropped.
     if (contact == sender.bare()) return api::HandlerResult::Handled;
