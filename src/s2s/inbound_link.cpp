@@ -21,6 +21,9 @@ using xmpp::StreamErrorCondition;
 
 // Dialback checks one stream may have outstanding: each costs a db:verify to another server.
 constexpr std::size_t kMaxPendingDialbacks = 8;
+// Domains one link may authenticate with dialback (XEP-0220 §4.4 lets a server multiplex its
+// virtual hosts over one stream): a bound on the set each stanza is checked against.
+constexpr std::size_t kMaxDomainsPerLink = 100;
 // An inbound link has this long to authenticate (as c2s's default auth_timeout).
 constexpr auto kAuthTimeout = std::chrono::seconds(60);
 
@@ -235,7 +238,8 @@ void InboundLink::handleDialbackResult(const xml::Element& result) {
     sendElement(answer);
     return;
   }
-  if (pendingDialbacks_ >= kMaxPendingDialbacks) {
+  if (pendingDialbacks_ >= kMaxPendingDialbacks ||
+      authenticated_.size() + pendingDialbacks_ >= kMaxDomainsPerLink) {
     close(StreamError{StreamErrorCondition::PolicyViolation, "Too many dialback requests."});
     return;
   }

@@ -267,3 +267,56 @@ async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
         assert error.iq["error"]["type"] == "cancel"
     a.wait_for_log("s2s-out")
     assert re.search(r"link failed: cannot connect", a.log_path.read_text())
+
+
+async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_timeout(
+    make_server, clients
+):
+    # A listener that accepts and stays silent: the link cannot be authenticated.
+    silent = socket.create_server((HOST, 0))
+    try:
+        a = make_server({
+            "server": {"domain": "a.test"},
+            "s2s": {"hosts": {"mute.test": f"{HOST}:{silent.getsockname()[1]}"},
+                    "connect_timeout": 2},
+        })
+        alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+        message = alice.make_message(mto="dave@mute.test", mbody="hello?", mtype="chat")
+        message["id"] = "m-2"
+        message.send()
+        version = asyncio.ensure_future(
+            alice["xep_0092"].get_version(jid="mute.test", timeout=REPLY_TIMEOUT_S))
+        bounced = await alice.next_message(REPLY_TIMEOUT_S)
+        assert bounced["type"] == "error" and bounced["id"] == "m-2", bounced
+        assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+        # Spec §7.9: an IQ request waiting for the link gets remote-server-timeout, type wait.
+        try:
+            await version
+            raise AssertionError("the IQ to a silent peer got a result")
+        except slixmpp.exceptions.IqError as error:
+            assert error.iq["error"]["condition"] == "remote-server-timeout", error.iq
+            assert error.iq["error"]["type"] == "wait"
+        a.wait_for_log("not authenticated within 2 s")
+    finally:
+        silent.close()
+
+
+async def test_require_certificate_refuses_dialback(make_server, clients):
+    # Self-signed certificates: a.test can only offer dialback, which b.test refuses.
+    port_a, port_b = free_port(), free_port()
+    while port_b == port_a:
+        port_b = free_port()
+    a = make_server(_s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None))
+    b_config = _s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None)
+    b_config["s2s"]["require_certificate"] = True
+    b = make_server(b_config)
+    alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+    b.add_user("bob", PASSWORD)
+    message = alice.make_message(mto="bob@b.test", mbody="let me in", mtype="chat")
+    message["id"] = "m-3"
+    message.send()
+    bounced = await alice.next_message(REPLY_TIMEOUT_S)
+    assert bounced["type"] == "error" and bounced["id"] == "m-3", bounced
+    assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+    b.wait_for_log("accepts only certificate authentication")
+    assert "authenticated with dialback" not in b.log_path.read_text()
