@@ -71,6 +71,11 @@ void LinkManager::accept(stream::StreamRegistry& registry, asio::ip::tcp::socket
   InboundLink::start(*this, registry, std::move(socket));
 }
 
+void LinkManager::join() {
+  dns_.stop();
+  dns_.join();
+}
+
 void LinkManager::stop() {
   std::lock_guard lock(mutex_);
   stopped_ = true;

@@ -4,7 +4,8 @@
 // verification (XEP-0220) between the two. The router hands it every stanza for another domain
 // (router::RemoteRoute).
 //
-// Threading: send(), verifyDialback(), forget() and stop() from any thread; the domain → link
+// Threading: send(), verifyDialback(), forget() and stop() from any thread, join() from the main
+// thread; the domain → link
 // map is shared under a mutex, and each link runs on the shard its domain hashes to, where the
 // work for it is posted. accept() runs on the accepted socket's shard.
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "router/remote_route.hpp"
 #include "router/router.hpp"
@@ -51,6 +53,10 @@ class LinkManager final : public router::RemoteRoute {
   void forget(const std::string& domain, const OutboundLink* link);
   // Shutdown: no new outbound links (the registries close the open ones).
   void stop();
+  // After the shards stopped: waits for the DNS threads (a look-up in progress finishes first).
+  void join();
+  // Where blocking DNS look-ups (SRV) run, off the shards.
+  asio::thread_pool::executor_type dnsExecutor() { return dns_.get_executor(); }
 
   const S2sSettings& settings() const { return settings_; }
   const stream::LimitsSettings& limits() const { return limits_; }
@@ -76,6 +82,7 @@ class LinkManager final : public router::RemoteRoute {
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<OutboundLink>> outbound_;
   bool stopped_ = false;
+  asio::thread_pool dns_{2};
 };
 
 }  // namespace kontalk::s2s

@@ -8,6 +8,7 @@
 #include "core/spawn.hpp"
 #include "net/listen_address.hpp"
 #include "s2s/dialback_key.hpp"
+#include "s2s/srv_lookup.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -21,6 +22,10 @@ using xmpp::StreamErrorCondition;
 
 // RFC 6120 §3.2.2: without an SRV record, the domain itself on the standard port.
 constexpr std::uint16_t kDefaultPort = 5269;
+
+Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
+  co_return lookupServerSrv(domain);
+}
 
 }  // namespace
 
@@ -56,9 +61,8 @@ Awaitable<void> OutboundLink::run() {
 }
 
 Awaitable<bool> OutboundLink::connect() {
+  std::vector<SrvTarget> targets;
   // Spec §7.2: a mapped domain never causes a DNS query.
-  std::string host = domain_;
-  std::uint16_t port = kDefaultPort;
   const auto& hosts = links_.settings().hosts;
   if (const auto mapped = hosts.find(domain_); mapped != hosts.end()) {
     const auto address = net::parseListenAddress(mapped->second);
@@ -66,35 +70,48 @@ Awaitable<bool> OutboundLink::connect() {
       fail(Failure::Unreachable, "[s2s] hosts maps it to a malformed address");
       co_return false;
     }
-    host = address->host;
-    port = address->port;
+    targets.push_back(SrvTarget{address->host, address->port});
+  } else {
+    // RFC 6120 §3.2: SRV first (blocking, so on the DNS threads), else the domain on 5269.
+    targets = co_await asio::co_spawn(links_.dnsExecutor(), lookUpSrv(domain_), use_awaitable);
+    if (state_ == State::Failed) co_return false;  // timed out meanwhile
+    if (targets.empty()) {
+      targets.push_back(SrvTarget{domain_, kDefaultPort});
+    } else {
+      spdlog::info("{}: {} SRV target(s), first {}:{}", name_, targets.size(), targets.front().host,
+                   targets.front().port);
+    }
   }
-  boost::system::error_code error;
-  // Asio resolves on its own background thread: the shard never blocks on DNS.
-  resolver_.emplace(registry_.shard());
-  const auto endpoints = co_await resolver_->async_resolve(
-      host, std::to_string(port), asio::redirect_error(use_awaitable, error));
-  resolver_.reset();
-  if (state_ == State::Failed) co_return false;  // timed out meanwhile
-  if (error) {
-    fail(Failure::Unreachable, "cannot resolve " + host + ": " + error.message());
-    co_return false;
-  }
-  connecting_.emplace(registry_.shard());
-  const auto endpoint = co_await asio::async_connect(*connecting_, endpoints,
-                                                     asio::redirect_error(use_awaitable, error));
-  if (state_ == State::Failed) co_return false;
-  if (error) {
+  std::string lastError;
+  for (const auto& target : targets) {
+    const std::string where = target.host + ":" + std::to_string(target.port);
+    boost::system::error_code error;
+    // Asio resolves A/AAAA on its own background thread: the shard never blocks on DNS.
+    resolver_.emplace(registry_.shard());
+    const auto endpoints = co_await resolver_->async_resolve(
+        target.host, std::to_string(target.port), asio::redirect_error(use_awaitable, error));
+    resolver_.reset();
+    if (state_ == State::Failed) co_return false;
+    if (error) {
+      lastError = "cannot resolve " + where + ": " + error.message();
+      continue;
+    }
+    connecting_.emplace(registry_.shard());
+    const auto endpoint = co_await asio::async_connect(*connecting_, endpoints,
+                                                       asio::redirect_error(use_awaitable, error));
+    if (state_ == State::Failed) co_return false;
+    if (error) {
+      connecting_.reset();
+      lastError = "cannot connect to " + where + ": " + error.message();
+      continue;
+    }
+    spdlog::info("{}: connected to {}:{}", name_, endpoint.address().to_string(), endpoint.port());
+    attach(std::make_unique<net::Transport>(std::move(*connecting_)));
     connecting_.reset();
-    fail(Failure::Unreachable,
-         "cannot connect to " + host + ":" + std::to_string(port) + ": " + error.message());
-    co_return false;
+    co_return true;
   }
-  spdlog::info("{}: connected to {}", name_,
-               endpoint.address().to_string() + ":" + std::to_string(endpoint.port()));
-  attach(std::make_unique<net::Transport>(std::move(*connecting_)));
-  connecting_.reset();
-  co_return true;
+  fail(Failure::Unreachable, lastError);
+  co_return false;
 }
 
 void OutboundLink::sendHeader() {

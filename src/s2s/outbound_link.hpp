@@ -1,11 +1,11 @@
 #pragma once
 // One outbound s2s link to a remote domain (RFC 6120 as the initiating entity, spec §7.2, §7.9):
-// resolve ([s2s] hosts, else A/AAAA on port 5269), connect, STARTTLS presenting our certificate,
-// then SASL EXTERNAL when offered, else dialback (XEP-0220). Stanzas wait in memory (bounded)
-// until the link is authenticated and then leave in order. When the attempt fails, or takes
-// longer than [s2s] connect_timeout, what waited bounces (IQ requests and messages) or is dropped.
-// The link also carries our db:verify requests for inbound links from its domain: they need
-// only an open stream, not an authenticated one (XEP-0220 §2.3).
+// resolve ([s2s] hosts, else SRV _xmpp-server._tcp, else A/AAAA on port 5269), connect, STARTTLS
+// presenting our certificate, then SASL EXTERNAL when offered, else dialback (XEP-0220). Stanzas
+// wait in memory (bounded) until the link is authenticated and then leave in order. When the
+// attempt fails, or takes longer than [s2s] connect_timeout, what waited bounces (IQ requests and
+// messages) or is dropped. The link also carries our db:verify requests for inbound links from its
+// domain: they need only an open stream, not an authenticated one (XEP-0220 §2.3).
 //
 // Threading: everything on the link's shard; LinkManager posts to it.
 

@@ -10,8 +10,8 @@ const config::Section<S2sSettings>& s2sOptions() {
       "Server-to-server links (RFC 6120; spec §7.2): STARTTLS with the [tls] certificate (also "
       "presented as client certificate), then SASL EXTERNAL or dialback (XEP-0220). Links are on "
       "when listen or hosts is set; otherwise stanzas for other domains bounce with "
-      "<remote-server-not-found/>. Without a hosts entry a domain is resolved with A/AAAA on port "
-      "5269 (no SRV yet).",
+      "<remote-server-not-found/>. Without a hosts entry a domain is resolved with SRV "
+      "_xmpp-server._tcp, else A/AAAA on port 5269.",
       [](config::SectionBuilder<S2sSettings>& option) {
         option.parsedList("listen", &S2sSettings::listen, net::listenAddressCodec(),
                           "inbound s2s listeners (port 5269 is the standard); empty: none "

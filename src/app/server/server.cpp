@@ -268,6 +268,7 @@ int Server::run() {
   }
   p.shards.stop();
   p.shards.join();
+  if (p.links) p.links->join();  // a DNS look-up's completion must find its shard still there
   // Workers finish what is queued first: their jobs read the modules' registrations (services,
   // key-change handlers), which stopping a module removes, and what they route is then recorded
   // in the delivery journal before the modules flush it. No worker job waits on a module.
