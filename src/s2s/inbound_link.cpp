@@ -81,22 +81,9 @@ bool InboundLink::negotiationAllowed() const {
 }
 
 void InboundLink::handleHeader(const xml::Element& header) {
-  id_ = base::randomAlphanumeric(16);
   const std::string_view from = header.attribute("from");
   peerDomain_ = parseDomain(from) ? std::string(from) : std::string();
-  std::string reply =
-      "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
-      "xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' "
-      "version='1.0' id='";
-  reply += id_;
-  reply += "' from='";
-  xml::appendEscapedAttribute(reply, links_.domain());
-  if (!peerDomain_.empty()) {
-    reply += "' to='";
-    xml::appendEscapedAttribute(reply, peerDomain_);
-  }
-  reply += "'>";
-  sendRaw(reply);
+  sendHeader();
   if (header.name() != "stream" || header.xmlns() != ns::kStreams ||
       header.attribute("xmlns") != ns::kServer) {
     close(StreamError{StreamErrorCondition::InvalidNamespace, "Expected a jabber:server stream."});
@@ -113,6 +100,28 @@ void InboundLink::handleHeader(const xml::Element& header) {
     return;
   }
   sendFeatures();
+}
+
+void InboundLink::sendHeader() {
+  headerSent_ = true;
+  id_ = base::randomAlphanumeric(16);  // a new one per stream: dialback keys bind it
+  std::string header =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+      "xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' "
+      "version='1.0' id='";
+  header += id_;
+  header += "' from='";
+  xml::appendEscapedAttribute(header, links_.domain());
+  if (!peerDomain_.empty()) {
+    header += "' to='";
+    xml::appendEscapedAttribute(header, peerDomain_);
+  }
+  header += "'>";
+  sendRaw(header);
+}
+
+void InboundLink::sendHeaderForError() {
+  if (!headerSent_) sendHeader();
 }
 
 void InboundLink::sendFeatures() {

@@ -34,6 +34,8 @@ class InboundLink final : public LinkConnection {
   void handleHeader(const xml::Element& header) override;
   Awaitable<void> handleElement(xml::Element element) override;
   void handleFinished() override;
+  void sendHeaderForError() override;
+  void sendHeader();
   void sendFeatures();
   Awaitable<void> handleStartTls();
   void handleSasl(const xml::Element& element);
@@ -47,6 +49,7 @@ class InboundLink final : public LinkConnection {
 
   std::string id_;          // our stream id, the one dialback keys bind
   std::string peerDomain_;  // 'from' of the peer's current stream header
+  bool headerSent_ = false;
   bool tls_ = false;
   bool saslDone_ = false;
   std::set<std::string> authenticated_;  // domains the peer may send from

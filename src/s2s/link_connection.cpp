@@ -241,6 +241,7 @@ void LinkConnection::close(const StreamError& error) {
   }
   spdlog::info("{}: closing with <{}/>{}{}", name_, xmpp::conditionName(error.condition),
                error.text.empty() ? "" : ": ", error.text);
+  sendHeaderForError();
   xml::serializeTo(outbox_, error.toElement(), ns::kClient);
   outbox_ += "</stream:stream>";
   kickWriter();

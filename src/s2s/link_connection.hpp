@@ -62,6 +62,8 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection>,
   virtual Awaitable<void> handleElement(xml::Element element) = 0;
   // The link is over (both coroutines done or never started); called once.
   virtual void handleFinished() = 0;
+  // RFC 6120 §4.9.1.1: a stream error needs our stream header first; sends it if not yet sent.
+  virtual void sendHeaderForError() {}
 
   void attach(std::unique_ptr<net::Transport> transport);
   // Serializes `element` into the s2s stream: stanzas built in jabber:client carry no xmlns, so

@@ -320,3 +320,38 @@ async def test_require_certificate_refuses_dialback(make_server, clients):
     assert bounced["error"]["condition"] == "remote-server-timeout", bounced
     b.wait_for_log("accepts only certificate authentication")
     assert "authenticated with dialback" not in b.log_path.read_text()
+
+
+def test_misbehaving_peers_get_stream_errors(make_server):
+    port = free_port()
+    b = make_server(_s2s_config("b.test", port, {}, None))
+    # A client stream on the s2s port: the header first, then <invalid-namespace/> (RFC 6120
+    # §4.9.1.1, §4.9.3.10).
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(
+            f"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+            f"xmlns:stream='{NS_STREAMS}' from='c.test' to='b.test' version='1.0'>")
+        received = peer.read_until_closed()
+        assert 0 <= received.find("<stream:stream") < received.find("<stream:error"), received
+        assert stream_error_condition(received) == "invalid-namespace", received
+    # Not XML at all: still our header first, then <not-well-formed/>.
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send("GET / HTTP/1.1\r\n\r\n")
+        received = peer.read_until_closed()
+        assert 0 <= received.find("<stream:stream") < received.find("<stream:error"), received
+        assert stream_error_condition(received) == "not-well-formed", received
+    # A stanza before authentication (after STARTTLS, as required): <not-authorized/>.
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(_s2s_header("c.test", "b.test"))
+        peer.read_until(r"</stream:features>")
+        peer.send(f"<starttls xmlns='{NS_TLS}'/>")
+        peer.read_until(r"<proceed[^>]*>")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
+        peer.send(_s2s_header("c.test", "b.test"))
+        peer.read_until(r"</stream:features>")
+        peer.send("<message from='x@c.test' to='bob@b.test'><body>hi</body></message>")
+        assert stream_error_condition(peer.read_until_closed()) == "not-authorized"
+    b.wait_for_log("before authentication")

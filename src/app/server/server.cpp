@@ -166,9 +166,10 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
           }));
     }
   };
+  // s2s first: once the client ports accept, the s2s ones do too (tests wait for the former).
+  startS2s();
   addListeners(p.config.c2s.listen, false);
   addListeners(p.config.c2s.directTls, true);
-  startS2s();
 }
 
 // Spec §7.2: s2s is on when [s2s] has a listener or maps a domain; otherwise stanzas for other
