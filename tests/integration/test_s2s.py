@@ -138,6 +138,12 @@ async def _exchange(a, b, clients) -> None:
     version = await bob["xep_0092"].get_version(jid=alice.boundjid.full, timeout=REPLY_TIMEOUT_S)
     assert version["type"] == "result", version
     assert version["from"] == alice.boundjid
+    # An error the other server's router answers comes back over the link too.
+    try:
+        await bob["xep_0092"].get_version(jid=alice_jid + "/gone", timeout=REPLY_TIMEOUT_S)
+        raise AssertionError("an IQ to a resource that does not exist got a result")
+    except slixmpp.exceptions.IqError as error:
+        assert error.iq["error"]["condition"] == "service-unavailable", error.iq
 
     # RFC 6121 §3: alice asks bob; bob approves; then bob's presence reaches alice.
     subscribe_requests: asyncio.Queue = asyncio.Queue()
