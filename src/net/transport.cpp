@@ -159,6 +159,10 @@ X509* Transport::peerCertificate() const {
   return ssl_ ? SSL_get0_peer_certificate(ssl_.get()) : nullptr;
 }
 
+long Transport::peerVerifyResult() const {
+  return ssl_ ? SSL_get_verify_result(ssl_.get()) : X509_V_ERR_UNSPECIFIED;
+}
+
 void Transport::close() {
   if (!socket_.is_open()) return;
   if (ssl_) {

@@ -55,6 +55,9 @@ class Transport {
   bool isOpen() const { return socket_.is_open(); }
   // The client's certificate, when TLS is active and the client presented one (not owned).
   X509* peerCertificate() const;
+  // The chain check of the peer's certificate made during the handshake (SSL_get_verify_result;
+  // meaningful only with a context that verifies, as the s2s ones do). X509_V_OK when it chained.
+  long peerVerifyResult() const;
   const std::string& remoteAddress() const { return remoteAddress_; }  // "address:port"
   const asio::ip::address& remoteIp() const { return remoteIp_; }
 

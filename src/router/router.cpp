@@ -86,9 +86,13 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
   // without 'to' is a broadcast, handled in routePresence).
   const xmpp::Jid target = to->isEmpty() && stanza.name() != "presence" ? from->bare() : *to;
   if (!target.isEmpty() && !isLocalDomain(target)) {
-    // Federation (s2s) is not implemented yet: say so instead of silently dropping.
+    if (remote_ != nullptr) {
+      remote_->send(std::move(stanza), *from, target);
+      return;
+    }
+    // Without s2s, say so instead of silently dropping.
     bounce(stanza, StanzaErrorCondition::RemoteServerNotFound,
-           "This server does not federate with other domains yet.");
+           "This server does not federate with other domains.");
     return;
   }
   if (stanza.name() == "message") {
@@ -271,7 +275,15 @@ void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, 
     }
   }
   auto to = xmpp::Jid::parse(reply.attribute("to"));
-  if (!to || !isLocalDomain(*to)) return;
+  if (!to) return;
+  if (!isLocalDomain(*to)) {
+    // A request from another server gets its answer over s2s (RFC 6120 §8.3.1).
+    if (remote_ != nullptr && !to->isEmpty()) {
+      const auto from = xmpp::Jid::parse(reply.attribute("from")).value_or(domain_);
+      remote_->send(std::move(reply), from, *to);
+    }
+    return;
+  }
   if (to->isBare()) {
     // Only local sessions get bounces, and the server's own IQ requests (sendIq): for them the
     // bounce is the answer (a peer that cannot be reached, spec §7.5 step 4).

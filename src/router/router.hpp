@@ -12,6 +12,7 @@
 
 #include "router/extension_points.hpp"
 #include "router/pending_iqs.hpp"
+#include "router/remote_route.hpp"
 #include "router/session_directory.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -46,6 +47,10 @@ class Router {
   // has nothing left to clean up. Call from the session's shard.
   void handleSessionBound(const LocalSession& session);
   void handleSessionClosed(const std::shared_ptr<LocalSession>& session);
+
+  // Stanzas for other domains go to `remote` (the s2s layer) from now on. Call before the shards
+  // start; `remote` must outlive the router's use.
+  void setRemoteRoute(RemoteRoute* remote) { remote_ = remote; }
 
   const xmpp::Jid& domain() const { return domain_; }
   const SessionDirectory& sessions() const { return sessions_; }
@@ -95,6 +100,7 @@ class Router {
   SessionDirectory& sessions_;
   const ExtensionPoints& extensions_;
   PendingIqs pendingIqs_{kMaxPendingIqs};
+  RemoteRoute* remote_ = nullptr;
 };
 
 }  // namespace kontalk::router

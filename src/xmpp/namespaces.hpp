@@ -6,6 +6,9 @@ namespace kontalk::ns {
 
 inline constexpr const char* kClient = "jabber:client";
 inline constexpr const char* kServer = "jabber:server";
+// Server Dialback (XEP-0220): the db: elements and the stream feature.
+inline constexpr const char* kDialback = "jabber:server:dialback";
+inline constexpr const char* kDialbackFeature = "urn:xmpp:features:dialback";
 inline constexpr const char* kStreams = "http://etherx.jabber.org/streams";
 inline constexpr const char* kStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
 inline constexpr const char* kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";

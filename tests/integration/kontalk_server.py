@@ -77,8 +77,10 @@ def _toml_value(value: Any) -> str:
         return f'"{escaped}"'
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    if isinstance(value, dict):  # an inline table, e.g. one of an array of tables
-        return "{ " + ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, dict):  # an inline table, e.g. [s2s] hosts or one of an array of tables
+        return "{ " + ", ".join(
+            f"{_toml_value(str(key))} = {_toml_value(item)}" for key, item in value.items()
+        ) + " }"
     raise TypeError(f"cannot write {value!r} as TOML")
 
 
@@ -122,7 +124,6 @@ class KontalkServer:
         # Generating the 3072-bit server key takes about a second per server; tests that do
         # not look at generation share one key (see shared_server_key).
         self.reuse_server_key = reuse_server_key
-        self.domain = DOMAIN
         self.host = HOST
         self.starttls_port = free_port()
         self.direct_tls_port = free_port()
@@ -144,6 +145,8 @@ class KontalkServer:
             },
             overrides,
         )
+        # A test may serve another domain ([server] domain), e.g. two federating servers.
+        self.domain = self.config["server"]["domain"]
         self.config_path = workdir / "kontalk.toml"
         self.config_path.write_text(to_toml(self.config))
         self.log_path = workdir / "kontalkd.log"

@@ -17,6 +17,7 @@
 #include "config/value.hpp"
 #include "core/server_settings.hpp"
 #include "net/tls_settings.hpp"
+#include "s2s/s2s_settings.hpp"
 #include "storage/storage_settings.hpp"
 #include "stream/c2s_settings.hpp"
 
@@ -33,6 +34,7 @@ struct ModulesSettings {
 struct Config {
   core::ServerSettings server;
   stream::C2sSettings c2s;
+  kontalk::s2s::S2sSettings s2s;  // qualified: the member's name is the namespace's
   net::TlsSettings tls;
   storage::StorageSettings storage;
   stream::LimitsSettings limits;
@@ -40,7 +42,7 @@ struct Config {
   ModulesSettings modules;
   // The file it came from, for messages ("" for the embedded default). After loading, every path
   // above is absolute or relative to the working directory: data_dir is resolved against the
-  // file's directory, tls.*, server.pgp_key and storage.path against data_dir.
+  // file's directory, tls.*, s2s.ca_file, server.pgp_key and storage.path against data_dir.
   std::string sourceFile;
 };
 

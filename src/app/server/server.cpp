@@ -16,6 +16,7 @@
 #include "net/tls_context.hpp"
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
+#include "s2s/link_manager.hpp"
 #include "storage/backends/open_storage.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
@@ -124,6 +125,7 @@ struct Server::Parts {
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
+  std::unique_ptr<s2s::LinkManager> links;  // s2s: they live on the shards and in the registries
   core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 };
@@ -164,8 +166,39 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
           }));
     }
   };
+  // s2s first: once the client ports accept, the s2s ones do too (tests wait for the former).
+  startS2s();
   addListeners(p.config.c2s.listen, false);
   addListeners(p.config.c2s.directTls, true);
+}
+
+// Spec §7.2: s2s is on when [s2s] has a listener or maps a domain; otherwise stanzas for other
+// domains keep bouncing with <remote-server-not-found/> (the router's default).
+void Server::startS2s() {
+  auto& p = *parts_;
+  const auto& settings = p.config.s2s;
+  if (settings.listen.empty() && settings.hosts.empty()) return;
+  std::vector<stream::StreamRegistry*> registries;
+  for (auto& registry : p.registries) registries.push_back(registry.get());
+  p.links = std::make_unique<s2s::LinkManager>(
+      settings, p.config.limits,
+      s2s::makeS2sTls(p.config.tls.certificate, p.config.tls.privateKey, settings.caFile), p.router,
+      std::move(registries));
+  p.router.setRemoteRoute(p.links.get());
+  for (const auto& address : settings.listen) {
+    p.listeners.push_back(std::make_unique<net::Listener>(
+        p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
+        [&p](asio::ip::tcp::socket socket) {
+          for (auto& registry : p.registries) {
+            if (registry->shard().get_executor().running_in_this_thread()) {
+              p.links->accept(*registry, std::move(socket));
+              return;
+            }
+          }
+        }));
+  }
+  spdlog::info("s2s: {} listener(s), {} mapped domain(s)", settings.listen.size(),
+               settings.hosts.size());
 }
 
 Server::~Server() = default;
@@ -198,6 +231,7 @@ int Server::run() {
   while (!listenersStopped() && std::chrono::steady_clock::now() < listenerDeadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  if (p.links) p.links->stop();  // no new outbound links; the registries close the open ones
   for (auto& registry : p.registries) {
     registry->closeAll(
         {xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
@@ -235,6 +269,7 @@ int Server::run() {
   }
   p.shards.stop();
   p.shards.join();
+  if (p.links) p.links->join();  // a DNS look-up's completion must find its shard still there
   // Workers finish what is queued first: their jobs read the modules' registrations (services,
   // key-change handlers), which stopping a module removes, and what they route is then recorded
   // in the delivery journal before the modules flush it. No worker job waits on a module.

@@ -22,6 +22,8 @@ class Server {
   int run();
 
  private:
+  void startS2s();
+
   struct Parts;
   std::unique_ptr<Parts> parts_;
 };

@@ -398,7 +398,7 @@ TEST_F(RouterTest, UnhandledIqIsServiceUnavailable) {
 
 // ---- addressing and errors ---------------------------------------------------------------------
 
-// No federation yet: another domain is remote-server-not-found (RFC 6120 §8.3.3.16).
+// Without s2s (no RemoteRoute), another domain is remote-server-not-found (RFC 6120 §8.3.3.16).
 TEST_F(RouterTest, RemoteDomainIsRemoteServerNotFound) {
   router_.route(
       stanza("<message from='bob@example.org/pc' to='carol@example.net' type='chat' "
@@ -407,6 +407,40 @@ TEST_F(RouterTest, RemoteDomainIsRemoteServerNotFound) {
   ASSERT_EQ(bounced.size(), 1u);
   EXPECT_EQ(errorCondition(bounced[0]), "remote-server-not-found");
   EXPECT_EQ(bounced[0].attribute("from"), "carol@example.net");
+}
+
+class RecordingRemoteRoute final : public RemoteRoute {
+ public:
+  void send(xml::Element stanza, const xmpp::Jid&, const xmpp::Jid& to) override {
+    sent.push_back({std::move(stanza), to});
+  }
+  std::vector<std::pair<xml::Element, xmpp::Jid>> sent;
+};
+
+// With s2s, stanzas for other domains leave through the RemoteRoute (spec §7.2).
+TEST_F(RouterTest, RemoteDomainGoesToTheRemoteRoute) {
+  RecordingRemoteRoute remote;
+  router_.setRemoteRoute(&remote);
+  router_.route(
+      stanza("<message from='bob@example.org/pc' to='carol@example.net' type='chat' "
+             "id='r1'><body>hi</body></message>"));
+  EXPECT_TRUE(bob_->take().empty());
+  ASSERT_EQ(remote.sent.size(), 1u);
+  EXPECT_EQ(remote.sent[0].second.toString(), "carol@example.net");
+  EXPECT_EQ(remote.sent[0].first.childText("body", ns::kClient), "hi");
+}
+
+// A request from another server that fails here is answered over s2s (RFC 6120 §8.3.1).
+TEST_F(RouterTest, ErrorsForRemoteSendersGoToTheRemoteRoute) {
+  RecordingRemoteRoute remote;
+  router_.setRemoteRoute(&remote);
+  router_.route(
+      stanza("<iq from='carol@example.net/pc' to='bob@example.org/gone' type='get' id='q1'>"
+             "<query xmlns='jabber:iq:version'/></iq>"));
+  ASSERT_EQ(remote.sent.size(), 1u);
+  EXPECT_EQ(errorCondition(remote.sent[0].first), "service-unavailable");
+  EXPECT_EQ(remote.sent[0].first.attribute("id"), "q1");
+  EXPECT_EQ(remote.sent[0].second.toString(), "carol@example.net/pc");
 }
 
 TEST_F(RouterTest, MalformedToIsJidMalformed) {

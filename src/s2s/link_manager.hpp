@@ -1,0 +1,88 @@
+#pragma once
+// The server's s2s side (RFC 6120, spec §7.2): one outbound link per remote domain, created on
+// the first stanza for it and reused; inbound links accepted by the [s2s] listeners; dialback
+// verification (XEP-0220) between the two. The router hands it every stanza for another domain
+// (router::RemoteRoute).
+//
+// Threading: send(), verifyDialback(), forget() and stop() from any thread, join() from the main
+// thread; the domain → link
+// map is shared under a mutex, and each link runs on the shard its domain hashes to, where the
+// work for it is posted. accept() runs on the accepted socket's shard.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "router/remote_route.hpp"
+#include "router/router.hpp"
+#include "s2s/s2s_settings.hpp"
+#include "s2s/s2s_tls.hpp"
+#include "stream/c2s_settings.hpp"
+#include "stream/stream_registry.hpp"
+
+namespace kontalk::s2s {
+
+class OutboundLink;
+
+class LinkManager final : public router::RemoteRoute {
+ public:
+  // Called with the verdict on a dialback key, on the outbound link's shard.
+  using VerifyCallback = std::function<void(bool valid)>;
+
+  // `registries` are the shards' stream registries (one per shard, outliving this).
+  LinkManager(const S2sSettings& settings, const stream::LimitsSettings& limits, S2sTls tls,
+              router::Router& router, std::vector<stream::StreamRegistry*> registries);
+  ~LinkManager() override;
+
+  // router::RemoteRoute: queues `stanza` on the link to `to`'s domain, creating it if needed.
+  void send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to) override;
+  // A connection accepted by an [s2s] listener, on its shard.
+  void accept(stream::StreamRegistry& registry, asio::ip::tcp::socket socket);
+  // XEP-0220 §2.3: asks `originating`'s authoritative server (over our outbound link to it)
+  // whether `key` is the one it generated for the stream `streamId` to us.
+  void verifyDialback(const std::string& originating, const std::string& streamId,
+                      const std::string& key, VerifyCallback done);
+  // An outbound link ended: the next stanza for its domain opens a new one.
+  void forget(const std::string& domain, const OutboundLink* link);
+  // Shutdown: no new outbound links (the registries close the open ones).
+  void stop();
+  // After the shards stopped: waits for the DNS threads (a look-up in progress finishes first).
+  void join();
+  // Where blocking DNS look-ups (SRV) run, off the shards.
+  asio::thread_pool::executor_type dnsExecutor() { return dns_.get_executor(); }
+
+  const S2sSettings& settings() const { return settings_; }
+  const stream::LimitsSettings& limits() const { return limits_; }
+  SSL_CTX* serverTls() const { return tls_.server.get(); }
+  SSL_CTX* clientTls() const { return tls_.client.get(); }
+  router::Router& router() { return router_; }
+  const std::string& domain() const { return router_.domain().domain(); }
+  // XEP-0185: the per-process secret the dialback keys derive from.
+  const std::string& secret() const { return secret_; }
+  std::atomic<std::size_t>& inboundConnections() { return inboundConnections_; }
+
+ private:
+  // The link to `domain` (created and started when there is none); nullptr after stop().
+  std::shared_ptr<OutboundLink> linkTo(const std::string& domain);
+
+  const S2sSettings& settings_;
+  const stream::LimitsSettings& limits_;
+  S2sTls tls_;
+  router::Router& router_;
+  std::vector<stream::StreamRegistry*> registries_;
+  std::string secret_;
+  std::atomic<std::size_t> inboundConnections_{0};
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<OutboundLink>> outbound_;
+  bool stopped_ = false;
+  asio::thread_pool dns_{2};
+};
+
+}  // namespace kontalk::s2s

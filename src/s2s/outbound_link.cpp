@@ -1,0 +1,375 @@
+#include "s2s/outbound_link.hpp"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/connect.hpp>
+
+#include "core/spawn.hpp"
+#include "net/listen_address.hpp"
+#include "s2s/dialback_key.hpp"
+#include "s2s/srv_lookup.hpp"
+#include "xml/serializer.hpp"
+#include "xmpp/namespaces.hpp"
+#include "xmpp/stanza_error.hpp"
+
+namespace kontalk::s2s {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using xmpp::StreamError;
+using xmpp::StreamErrorCondition;
+
+// RFC 6120 §3.2.2: without an SRV record, the domain itself on the standard port.
+constexpr std::uint16_t kDefaultPort = 5269;
+
+Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
+  co_return lookupServerSrv(domain);
+}
+
+}  // namespace
+
+OutboundLink::OutboundLink(LinkManager& links, stream::StreamRegistry& registry, std::string domain)
+    : LinkConnection(links, registry, "s2s-out"), domain_(std::move(domain)) {
+  name_ += " to " + domain_;
+}
+
+void OutboundLink::start() {
+  registry_.add(*this);
+  auto self = std::static_pointer_cast<OutboundLink>(shared_from_this());
+  core::spawnLogged(
+      registry_.shard(), [self]() { return self->run(); }, name_,
+      [self] {
+        self->fail(Failure::Failed, "internal error");
+        self->abort();
+        self->finish();
+      });
+}
+
+Awaitable<void> OutboundLink::run() {
+  // GCC 12 miscompiles co_await inside an if condition (SIGILL): await first.
+  const bool connected = co_await connect();
+  if (connected) {
+    state_ = State::Negotiating;
+    sendHeader();
+    co_await readLoop();
+  }
+  if (state_ != State::Ready && state_ != State::Failed) {
+    fail(failure_, "the link closed before it was authenticated");
+  }
+  finish();
+}
+
+Awaitable<bool> OutboundLink::connect() {
+  std::vector<SrvTarget> targets;
+  // Spec §7.2: a mapped domain never causes a DNS query.
+  const auto& hosts = links_.settings().hosts;
+  if (const auto mapped = hosts.find(domain_); mapped != hosts.end()) {
+    const auto address = net::parseListenAddress(mapped->second);
+    if (!address) {
+      fail(Failure::Unreachable, "[s2s] hosts maps it to a malformed address");
+      co_return false;
+    }
+    targets.push_back(SrvTarget{address->host, address->port});
+  } else {
+    // RFC 6120 §3.2: SRV first (blocking, so on the DNS threads), else the domain on 5269.
+    targets = co_await asio::co_spawn(links_.dnsExecutor(), lookUpSrv(domain_), use_awaitable);
+    if (state_ == State::Failed) co_return false;  // timed out meanwhile
+    if (targets.empty()) {
+      targets.push_back(SrvTarget{domain_, kDefaultPort});
+    } else {
+      spdlog::info("{}: {} SRV target(s), first {}:{}", name_, targets.size(), targets.front().host,
+                   targets.front().port);
+    }
+  }
+  std::string lastError;
+  for (const auto& target : targets) {
+    const std::string where = target.host + ":" + std::to_string(target.port);
+    boost::system::error_code error;
+    // Asio resolves A/AAAA on its own background thread: the shard never blocks on DNS.
+    resolver_.emplace(registry_.shard());
+    const auto endpoints = co_await resolver_->async_resolve(
+        target.host, std::to_string(target.port), asio::redirect_error(use_awaitable, error));
+    resolver_.reset();
+    if (state_ == State::Failed) co_return false;
+    if (error) {
+      lastError = "cannot resolve " + where + ": " + error.message();
+      continue;
+    }
+    connecting_.emplace(registry_.shard());
+    const auto endpoint = co_await asio::async_connect(*connecting_, endpoints,
+                                                       asio::redirect_error(use_awaitable, error));
+    if (state_ == State::Failed) co_return false;
+    if (error) {
+      connecting_.reset();
+      lastError = "cannot connect to " + where + ": " + error.message();
+      continue;
+    }
+    spdlog::info("{}: connected to {}:{}", name_, endpoint.address().to_string(), endpoint.port());
+    attach(std::make_unique<net::Transport>(std::move(*connecting_)));
+    connecting_.reset();
+    co_return true;
+  }
+  fail(Failure::Unreachable, lastError);
+  co_return false;
+}
+
+void OutboundLink::sendHeader() {
+  std::string header =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:server' "
+      "xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' "
+      "version='1.0' from='";
+  xml::appendEscapedAttribute(header, links_.domain());
+  header += "' to='";
+  xml::appendEscapedAttribute(header, domain_);
+  header += "'>";
+  sendRaw(header);
+}
+
+void OutboundLink::handleHeader(const xml::Element& header) {
+  if (header.name() != "stream" || header.xmlns() != ns::kStreams ||
+      header.attribute("xmlns") != ns::kServer) {
+    close(StreamError{StreamErrorCondition::InvalidNamespace, "Expected a jabber:server stream."});
+    return;
+  }
+  streamId_ = std::string(header.attribute("id"));
+  if (streamId_.empty()) {
+    // XEP-0220 §2.1.1: the key binds the stream id; a stream without one cannot do dialback.
+    spdlog::info("{}: the peer's stream header has no id", name_);
+  }
+}
+
+Awaitable<void> OutboundLink::handleElement(xml::Element element) {
+  if (element.is("features", ns::kStreams)) {
+    handleFeatures(element);
+  } else if (element.is("proceed", ns::kTls)) {
+    const bool upgraded = co_await upgradeToTls(links_.clientTls(), true, domain_);
+    if (upgraded) {
+      tls_ = true;
+      sendHeader();
+    } else {
+      fail(Failure::Failed, "TLS handshake failed");
+    }
+  } else if (element.is("failure", ns::kTls)) {
+    fail(Failure::Failed, "the peer refused STARTTLS");
+    close(StreamError{StreamErrorCondition::UndefinedCondition, "STARTTLS failed."});
+  } else if (element.is("success", ns::kSasl)) {
+    // RFC 6120 §6.4.6: the stream restarts; stanzas may follow our new header at once.
+    restartStream();
+    sendHeader();
+    markReady("SASL EXTERNAL");
+  } else if (element.is("failure", ns::kSasl)) {
+    if (dialbackOffered_) {
+      spdlog::info("{}: SASL EXTERNAL refused; trying dialback", name_);
+      sendDialbackResult();
+    } else {
+      fail(Failure::Failed, "SASL EXTERNAL refused and no dialback offered");
+      close(StreamError{StreamErrorCondition::NotAuthorized, "Authentication failed."});
+    }
+  } else if (element.is("result", ns::kDialback)) {
+    if (element.attribute("type") == "valid" && element.attribute("from") == domain_) {
+      markReady("dialback");
+    } else {
+      fail(Failure::Failed,
+           "dialback key refused (" + std::string(element.attribute("type")) + ")");
+      close(StreamError{StreamErrorCondition::NotAuthorized, "Dialback failed."});
+    }
+  } else if (element.is("verify", ns::kDialback)) {
+    const std::string_view id = element.attribute("id");
+    const bool valid = element.attribute("type") == "valid" && element.attribute("from") == domain_;
+    for (auto it = verifies_.begin(); it != verifies_.end(); ++it) {
+      if (it->sent && it->streamId == id) {
+        auto done = std::move(it->done);
+        verifies_.erase(it);
+        done(valid);
+        break;
+      }
+    }
+  } else if (element.is("error", ns::kStreams)) {
+    const auto* condition = element.firstChildIn(ns::kStreamErrors);
+    spdlog::info("{}: stream error from the peer: {}", name_,
+                 condition != nullptr ? condition->name() : "(none)");
+    if (state_ != State::Ready) fail(Failure::Failed, "stream error from the peer");
+    endStream("after the peer's stream error");
+  } else {
+    // RFC 6120 §2.4: an outbound link carries our stanzas only; the peer uses its own.
+    spdlog::debug("{}: ignoring <{}/> from the peer", name_, element.name());
+  }
+  co_return;
+}
+
+void OutboundLink::handleFeatures(const xml::Element& features) {
+  if (!tls_) {
+    if (features.child("starttls", ns::kTls) != nullptr) {
+      sendElement(xml::Element("starttls", ns::kTls));
+      return;
+    }
+    if (links_.settings().requireTls) {
+      fail(Failure::Failed, "the peer offers no STARTTLS");
+      close(StreamError{StreamErrorCondition::PolicyViolation, "TLS is required."});
+      return;
+    }
+  }
+  streamUsable_ = true;
+  sendPendingVerifies();
+  if (state_ == State::Ready) return;  // the features after SASL's stream restart
+  dialbackOffered_ = features.child("dialback", ns::kDialbackFeature) != nullptr;
+  bool external = false;
+  if (const auto* mechanisms = features.child("mechanisms", ns::kSasl)) {
+    for (const auto* mechanism : mechanisms->children("mechanism", ns::kSasl)) {
+      external = external || mechanism->text() == "EXTERNAL";
+    }
+  }
+  if (external && !saslTried_) {
+    saslTried_ = true;
+    // XEP-0178 §3: the authorization identity is the one the certificate names: "=" (empty).
+    xml::Element auth("auth", ns::kSasl);
+    auth.setAttribute("mechanism", "EXTERNAL");
+    auth.addText("=");
+    sendElement(auth);
+    return;
+  }
+  // Servers that predate the dialback stream feature (XEP-0220 §2.4) still do dialback.
+  sendDialbackResult();
+}
+
+void OutboundLink::sendDialbackResult() {
+  xml::Element result("result", ns::kDialback);
+  result.setAttribute("from", links_.domain());
+  result.setAttribute("to", domain_);
+  result.addText(dialbackKey(links_.secret(), domain_, links_.domain(), streamId_));
+  sendElement(result);
+}
+
+void OutboundLink::sendPendingVerifies() {
+  if (!streamUsable_ || closing_) return;
+  for (auto& verify : verifies_) {
+    if (verify.sent) continue;
+    verify.sent = true;
+    xml::Element element("verify", ns::kDialback);
+    element.setAttribute("from", links_.domain());
+    element.setAttribute("to", domain_);
+    element.setAttribute("id", verify.streamId);
+    element.addText(verify.key);
+    sendElement(element);
+  }
+}
+
+void OutboundLink::requestVerify(std::string streamId, std::string key,
+                                 LinkManager::VerifyCallback done) {
+  if (state_ == State::Failed || closing_) {
+    done(false);
+    return;
+  }
+  // Bounded like the stanza queue: a peer cannot make us keep unanswered checks without end.
+  if (verifies_.size() >= links_.settings().maxQueuedStanzas) {
+    done(false);
+    return;
+  }
+  verifies_.push_back(PendingVerify{std::move(streamId), std::move(key), std::move(done)});
+  sendPendingVerifies();
+}
+
+void OutboundLink::enqueue(xml::Element stanza) {
+  if (!stanza.hasAttribute("from")) stanza.setAttribute("from", links_.domain());
+  switch (state_) {
+    case State::Ready:
+      if (closing_ || finished_) {
+        // Closed after use (idle, the peer left): a new link carries it.
+        links_.forget(domain_, this);
+        const auto to = xmpp::Jid::parse(stanza.attribute("to")).value_or(xmpp::Jid{});
+        const auto from = xmpp::Jid::parse(stanza.attribute("from")).value_or(xmpp::Jid{});
+        links_.send(std::move(stanza), from, to);
+        return;
+      }
+      sendElement(stanza);
+      return;
+    case State::Failed:
+      bounce(stanza, failure_);
+      return;
+    case State::Connecting:
+    case State::Negotiating:
+      if (queue_.size() >= links_.settings().maxQueuedStanzas) {
+        spdlog::warn("{}: {} stanzas wait already; bouncing one more", name_, queue_.size());
+        bounce(stanza, Failure::Failed);
+        return;
+      }
+      queue_.push_back(std::move(stanza));
+      return;
+  }
+}
+
+void OutboundLink::markReady(std::string_view method) {
+  state_ = State::Ready;
+  spdlog::info("{}: authenticated with {}; sending {} queued stanza(s)", name_, method,
+               queue_.size());
+  while (!queue_.empty()) {
+    sendElement(queue_.front());
+    queue_.pop_front();
+  }
+}
+
+void OutboundLink::fail(Failure failure, const std::string& reason) {
+  if (state_ == State::Failed) return;
+  const bool wasReady = state_ == State::Ready;
+  state_ = State::Failed;
+  failure_ = failure;
+  if (wasReady) {
+    spdlog::info("{}: link lost: {}", name_, reason);
+  } else {
+    spdlog::warn("{}: link failed: {}; bouncing {} stanza(s)", name_, reason, queue_.size());
+  }
+  while (!queue_.empty()) {
+    bounce(queue_.front(), failure);
+    queue_.pop_front();
+  }
+  for (auto& verify : verifies_) verify.done(false);
+  verifies_.clear();
+  if (connecting_) connecting_->close();
+  if (resolver_) resolver_->cancel();
+  links_.forget(domain_, this);
+}
+
+// Spec §7.9: an IQ request gets an error (remote-server-not-found when the domain cannot be
+// reached at all, else remote-server-timeout); a message returns to its sender with the same id
+// and remote-server-timeout (no durable queue yet); the rest is dropped.
+void OutboundLink::bounce(const xml::Element& stanza, Failure failure) {
+  const std::string_view type = stanza.attribute("type");
+  if (type == "error" || type == "result") return;
+  xmpp::StanzaError error;
+  if (stanza.name() == "iq" && failure == Failure::Unreachable) {
+    error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerNotFound);
+    error.type = xmpp::StanzaErrorType::Cancel;
+  } else if (stanza.name() == "iq" || stanza.name() == "message") {
+    error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout);
+    error.type = xmpp::StanzaErrorType::Wait;
+  } else {
+    return;
+  }
+  // From the addressee, to the sender (RFC 6120 §8.3.1); the router delivers it locally.
+  links_.router().route(xmpp::makeErrorReply(stanza, error));
+}
+
+void OutboundLink::handleTick(Clock::time_point now) {
+  if (tickClosing(now)) return;
+  const auto& settings = links_.settings();
+  if (state_ != State::Ready && now - created_ > settings.connectTimeout) {
+    fail(Failure::Failed,
+         "not authenticated within " + std::to_string(settings.connectTimeout.count()) + " s");
+    if (transport_) {
+      close(StreamError{StreamErrorCondition::ConnectionTimeout, "Too slow."});
+    }
+  } else if (state_ == State::Ready && now - lastActivity_ > settings.idleTimeout) {
+    links_.forget(domain_, this);
+    endStream("idle");
+  }
+}
+
+void OutboundLink::handleFinished() {
+  links_.forget(domain_, this);
+  for (auto& verify : verifies_) verify.done(false);
+  verifies_.clear();
+  spdlog::info("{}: link closed", name_);
+}
+
+}  // namespace kontalk::s2s

@@ -1,0 +1,44 @@
+#include "s2s/s2s_settings.hpp"
+
+namespace kontalk::s2s {
+
+using namespace std::chrono_literals;
+
+const config::Section<S2sSettings>& s2sOptions() {
+  static const config::Section<S2sSettings> section(
+      "s2s",
+      "Server-to-server links (RFC 6120; spec §7.2): STARTTLS with the [tls] certificate (also "
+      "presented as client certificate), then SASL EXTERNAL or dialback (XEP-0220). Links are on "
+      "when listen or hosts is set; otherwise stanzas for other domains bounce with "
+      "<remote-server-not-found/>. Without a hosts entry a domain is resolved with SRV "
+      "_xmpp-server._tcp, else A/AAAA on port 5269.",
+      [](config::SectionBuilder<S2sSettings>& option) {
+        option.parsedList("listen", &S2sSettings::listen, net::listenAddressCodec(),
+                          "inbound s2s listeners (port 5269 is the standard); empty: none "
+                          "(outbound links still work, but peers cannot verify our dialback keys)");
+        option.flag("require_tls", &S2sSettings::requireTls,
+                    "STARTTLS is mandatory on inbound and outbound links");
+        option.path("ca_file", &S2sSettings::caFile,
+                    "PEM file of the CAs a peer's certificate must chain to for SASL EXTERNAL; "
+                    "empty: the system's trust store");
+        option.textMap("hosts", &S2sSettings::hosts,
+                       "static map of peer domains to \"host:port\"; a mapped domain never causes "
+                       "a DNS query");
+        option.duration("idle_timeout", &S2sSettings::idleTimeout, 1s, 86400s,
+                        "seconds without traffic before a link is closed");
+        option.duration("connect_timeout", &S2sSettings::connectTimeout, 1s, 3600s,
+                        "seconds an outbound link has to connect and authenticate; then what "
+                        "waits for it bounces (spec §7.9)");
+        option.integer("max_connections", &S2sSettings::maxConnections, std::size_t{1},
+                       std::size_t{1'000'000},
+                       "inbound s2s connections; more are closed at accept");
+        option.integer("max_queued_stanzas", &S2sSettings::maxQueuedStanzas, std::size_t{1},
+                       std::size_t{1'000'000},
+                       "stanzas waiting for one domain's link to come up; more bounce at once");
+        option.flag("require_certificate", &S2sSettings::requireCertificate,
+                    "accept inbound links only with SASL EXTERNAL (no dialback)");
+      });
+  return section;
+}
+
+}  // namespace kontalk::s2s

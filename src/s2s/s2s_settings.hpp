@@ -1,0 +1,35 @@
+#pragma once
+// [s2s]: server-to-server links (RFC 6120, spec §7.2): the inbound listener, TLS and certificate
+// trust, the static host map, and the bounds on what one peer may make the server hold.
+// Threading: values; the option table is built once and read-only afterwards; any thread.
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/section.hpp"
+#include "net/listen_address.hpp"
+
+namespace kontalk::s2s {
+
+struct S2sSettings {
+  // Empty: no inbound listener (outbound links still work, peers then cannot verify our
+  // dialback keys, XEP-0220 §2.1.2).
+  std::vector<net::ListenAddress> listen;
+  bool requireTls = true;
+  std::filesystem::path caFile;  // empty: the system's trust store
+  // domain → "host:port": a mapped domain never causes a DNS query (spec §7.2).
+  std::map<std::string, std::string> hosts;
+  std::chrono::seconds idleTimeout{600};
+  std::chrono::seconds connectTimeout{10};
+  std::size_t maxConnections = 1000;
+  std::size_t maxQueuedStanzas = 1000;
+  bool requireCertificate = false;
+};
+
+const config::Section<S2sSettings>& s2sOptions();
+
+}  // namespace kontalk::s2s

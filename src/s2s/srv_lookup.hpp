@@ -1,0 +1,34 @@
+#pragma once
+// DNS SRV look-up of a peer's s2s service (RFC 6120 §3.2.1, RFC 2782): `_xmpp-server._tcp.DOMAIN`.
+// The look-up blocks (glibc's resolver, res_nquery): LinkManager runs it on its own DNS thread,
+// never on a shard.
+// Threading: lookupServerSrv() blocks its caller and may run on any thread concurrently (each
+// call has its own resolver state); the other functions are pure.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kontalk::s2s {
+
+struct SrvTarget {
+  std::string host;
+  std::uint16_t port = 0;
+  std::uint16_t priority = 0;
+  std::uint16_t weight = 0;
+};
+
+// The SRV records of a DNS answer message, in the order to try them: lowest priority first,
+// within one priority the heavier first (RFC 2782 asks for a weighted random choice; a fixed
+// order is a permitted simplification for a list we try one by one). A single target "." means
+// the service is decidedly not available (RFC 2782): the result is then empty, as for a
+// malformed message.
+std::vector<SrvTarget> parseSrvAnswer(std::span<const unsigned char> message);
+
+// `_xmpp-server._tcp.DOMAIN` (blocking): the targets, or empty when there is no usable record
+// (the caller then falls back to DOMAIN itself on port 5269, RFC 6120 §3.2.2).
+std::vector<SrvTarget> lookupServerSrv(std::string_view domain);
+
+}  // namespace kontalk::s2s

@@ -1,0 +1,363 @@
+"""Server-to-server links between two kontalkd (RFC 6120, spec §7.2, §7.9, §7.10).
+
+Two servers, a.test and b.test, each with an [s2s] listener on a free loopback port and
+`hosts` mapping the other (`.test` never resolves). With a test CA signing both certificates
+the links authenticate with SASL EXTERNAL (XEP-0178); with the servers' own self-signed
+certificates, with dialback (XEP-0220). A raw fake peer checks that a link cannot send from a
+domain it did not authenticate, and a mapped domain whose port is closed checks the bounces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import re
+import socket
+import ssl
+from pathlib import Path
+
+import slixmpp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from kontalk_server import HOST, free_port
+from raw_client import NS_SASL, NS_STREAMS, NS_TLS, RawXmppConnection, stream_error_condition
+
+PASSWORD = "secret"
+REPLY_TIMEOUT_S = 15.0
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+class CertificateAuthority:
+    """A CA made by the test; signs server certificates naming a domain as DNS SAN and CN."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kontalk test CA")])
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.certificate = (
+            x509.CertificateBuilder()
+            .subject_name(name).issuer_name(name)
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+        self.path = directory / "ca.pem"
+        self.path.write_bytes(self.certificate.public_bytes(serialization.Encoding.PEM))
+
+    def issue(self, domain: str) -> tuple[Path, Path]:
+        """Certificate and key files for `domain`."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.timezone.utc)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)]))
+            .issuer_name(self.certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        certificate_path = self.directory / f"{domain}.pem"
+        key_path = self.directory / f"{domain}.key"
+        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        return certificate_path, key_path
+
+
+# --- servers --------------------------------------------------------------------------------
+
+def _s2s_config(domain: str, port: int, hosts: dict[str, str], ca: CertificateAuthority | None) -> dict:
+    config = {
+        "server": {"domain": domain},
+        "s2s": {"listen": [f"{HOST}:{port}"], "hosts": hosts},
+    }
+    if ca is not None:
+        certificate, key = ca.issue(domain)
+        config["s2s"]["ca_file"] = str(ca.path)
+        config["tls"] = {"certificate": str(certificate), "private_key": str(key)}
+    return config
+
+
+def _two_servers(make_server, ca: CertificateAuthority | None):
+    port_a, port_b = free_port(), free_port()
+    while port_b == port_a:
+        port_b = free_port()
+    a = make_server(_s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, ca))
+    b = make_server(_s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, ca))
+    return a, b
+
+
+async def _wait_for(queue_or_future, what: str):
+    try:
+        return await asyncio.wait_for(queue_or_future, REPLY_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"no {what} within {REPLY_TIMEOUT_S} s") from None
+
+
+async def _exchange(a, b, clients) -> None:
+    """Messages both ways, a presence subscription, IQs to a server and to a full JID."""
+    alice_jid = a.add_user("alice", PASSWORD)
+    bob_jid = b.add_user("bob", PASSWORD)
+    alice = await clients.slix(a, alice_jid + "/phone", PASSWORD)
+    bob = await clients.slix(b, bob_jid + "/laptop", PASSWORD)
+    # Interested (RFC 6121 §2.1.6) and available, so that subscription requests and messages to
+    # the bare JIDs are delivered (§8.5.2.1.1); subscriptions are answered by the test.
+    for client in (alice, bob):
+        client.auto_authorize = None
+        client.auto_subscribe = False
+        await client.get_roster(timeout=REPLY_TIMEOUT_S)
+        client.send_presence()
+        await client.barrier()
+
+    alice.send_message(mto=bob_jid, mbody="hello bob", mtype="chat")
+    received = await bob.next_message(REPLY_TIMEOUT_S)
+    assert received["body"] == "hello bob"
+    assert received["from"] == alice.boundjid, f"from was {received['from']}"
+
+    bob.send_message(mto=alice.boundjid.full, mbody="hello alice", mtype="chat")
+    received = await alice.next_message(REPLY_TIMEOUT_S)
+    assert received["body"] == "hello alice"
+    assert received["from"] == bob.boundjid, f"from was {received['from']}"
+
+    # IQs: one to the other server itself, one to a client there (answered by slixmpp).
+    version = await alice["xep_0092"].get_version(jid="b.test", timeout=REPLY_TIMEOUT_S)
+    assert version["type"] == "result", version
+    assert version["from"] == "b.test"
+    version = await bob["xep_0092"].get_version(jid=alice.boundjid.full, timeout=REPLY_TIMEOUT_S)
+    assert version["type"] == "result", version
+    assert version["from"] == alice.boundjid
+    # An error the other server's router answers comes back over the link too.
+    try:
+        await bob["xep_0092"].get_version(jid=alice_jid + "/gone", timeout=REPLY_TIMEOUT_S)
+        raise AssertionError("an IQ to a resource that does not exist got a result")
+    except slixmpp.exceptions.IqError as error:
+        assert error.iq["error"]["condition"] == "service-unavailable", error.iq
+
+    # RFC 6121 §3: alice asks bob; bob approves; then bob's presence reaches alice.
+    subscribe_requests: asyncio.Queue = asyncio.Queue()
+    bob.add_event_handler("presence_subscribe", subscribe_requests.put_nowait)
+    available: asyncio.Queue = asyncio.Queue()
+    alice.add_event_handler(
+        "presence_available",
+        lambda presence: available.put_nowait(presence)
+        if presence["from"].bare == bob_jid else None,
+    )
+    alice.send_presence(pto=bob_jid, ptype="subscribe")
+    request = await _wait_for(subscribe_requests.get(), "subscription request at bob")
+    assert request["from"].bare == alice_jid
+    bob.send_presence(pto=alice_jid, ptype="subscribed")
+    presence = await _wait_for(available.get(), "presence of bob at alice")
+    assert presence["from"] == bob.boundjid
+
+
+async def test_links_authenticate_with_sasl_external_when_a_ca_vouches(
+    make_server, clients, tmp_path
+):
+    a, b = _two_servers(make_server, CertificateAuthority(tmp_path))
+    await _exchange(a, b, clients)
+    # Each side's inbound link authenticated the other with its certificate.
+    a.wait_for_log("b.test authenticated with SASL EXTERNAL")
+    b.wait_for_log("a.test authenticated with SASL EXTERNAL")
+    assert "authenticated with dialback" not in a.log_path.read_text()
+
+
+async def test_links_fall_back_to_dialback_with_self_signed_certificates(make_server, clients):
+    a, b = _two_servers(make_server, None)
+    await _exchange(a, b, clients)
+    a.wait_for_log("b.test authenticated with dialback")
+    b.wait_for_log("a.test authenticated with dialback")
+    assert "authenticated with SASL EXTERNAL" not in a.log_path.read_text()
+
+
+def _s2s_header(origin: str, target: str) -> str:
+    return (
+        f"<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='{NS_STREAMS}' "
+        f"xmlns:db='jabber:server:dialback' from='{origin}' to='{target}' version='1.0'>"
+    )
+
+
+def test_a_link_cannot_send_from_a_domain_it_did_not_authenticate(make_server, tmp_path):
+    ca = CertificateAuthority(tmp_path)
+    port = free_port()
+    b = make_server(_s2s_config("b.test", port, {}, ca))
+    b.add_user("bob", PASSWORD)
+    certificate, key = ca.issue("c.test")
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(_s2s_header("c.test", "b.test"))
+        features = peer.read_until(r"</stream:features>")
+        assert "<starttls" in features and "<required" in features, features
+        peer.send(f"<starttls xmlns='{NS_TLS}'/>")
+        peer.read_until(r"<proceed[^>]*>")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.load_cert_chain(certificate, key)
+        peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
+        peer.send(_s2s_header("c.test", "b.test"))
+        features = peer.read_until(r"</stream:features>")
+        assert "<mechanism>EXTERNAL</mechanism>" in features, features
+        peer.send(f"<auth xmlns='{NS_SASL}' mechanism='EXTERNAL'>=</auth>")
+        outcome = peer.read_until(r"<success[^>]*?(/>|</success>)|</failure>")
+        assert "<success" in outcome, outcome
+        peer.send(_s2s_header("c.test", "b.test"))
+        peer.read_until(r"</stream:features>|<stream:features[^>]*/>")
+        # Authenticated as c.test: a stanza from another domain is forged.
+        peer.send("<message from='mallory@evil.test' to='bob@b.test' id='forged' type='chat'>"
+                  "<body>trust me</body></message>")
+        received = peer.read_until_closed()
+        assert stream_error_condition(received) == "invalid-from", received
+    b.wait_for_log("evil.test, a domain this link did not authenticate")
+
+
+def test_sasl_external_is_not_offered_for_a_certificate_of_another_domain(make_server, tmp_path):
+    ca = CertificateAuthority(tmp_path)
+    port = free_port()
+    make_server(_s2s_config("b.test", port, {}, ca))
+    certificate, key = ca.issue("c.test")
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(_s2s_header("d.test", "b.test"))  # claims d.test with c.test's certificate
+        peer.read_until(r"</stream:features>")
+        peer.send(f"<starttls xmlns='{NS_TLS}'/>")
+        peer.read_until(r"<proceed[^>]*>")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.load_cert_chain(certificate, key)
+        peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
+        peer.send(_s2s_header("d.test", "b.test"))
+        features = peer.read_until(r"</stream:features>")
+        assert "EXTERNAL" not in features, features
+        assert "urn:xmpp:features:dialback" in features, features
+        peer.send(f"<auth xmlns='{NS_SASL}' mechanism='EXTERNAL'>=</auth>")
+        outcome = peer.read_until(r"</failure>|<failure[^>]*/>")
+        assert "invalid-mechanism" in outcome, outcome
+
+
+async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
+    closed_port = free_port()  # nothing listens there
+    a = make_server({
+        "server": {"domain": "a.test"},
+        "s2s": {"hosts": {"down.test": f"{HOST}:{closed_port}"}},
+    })
+    alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+
+    # Spec §7.9: a message comes back to its sender with the same id and remote-server-timeout.
+    message = alice.make_message(mto="carol@down.test", mbody="are you there?", mtype="chat")
+    message["id"] = "m-1"
+    message.send()
+    bounced = await alice.next_message(REPLY_TIMEOUT_S)
+    assert bounced["type"] == "error", bounced
+    assert bounced["id"] == "m-1"
+    assert bounced["from"].bare == "carol@down.test"
+    assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+    assert bounced["body"] == "are you there?"
+
+    # An IQ to a domain whose server refuses connections: remote-server-not-found.
+    try:
+        await alice["xep_0092"].get_version(jid="down.test", timeout=REPLY_TIMEOUT_S)
+        raise AssertionError("the IQ to an unreachable domain got a result")
+    except slixmpp.exceptions.IqError as error:
+        assert error.iq["error"]["condition"] == "remote-server-not-found", error.iq
+        assert error.iq["error"]["type"] == "cancel"
+    a.wait_for_log("s2s-out")
+    assert re.search(r"link failed: cannot connect", a.log_path.read_text())
+
+
+async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_timeout(
+    make_server, clients
+):
+    # A listener that accepts and stays silent: the link cannot be authenticated.
+    silent = socket.create_server((HOST, 0))
+    try:
+        a = make_server({
+            "server": {"domain": "a.test"},
+            "s2s": {"hosts": {"mute.test": f"{HOST}:{silent.getsockname()[1]}"},
+                    "connect_timeout": 2},
+        })
+        alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+        message = alice.make_message(mto="dave@mute.test", mbody="hello?", mtype="chat")
+        message["id"] = "m-2"
+        message.send()
+        version = asyncio.ensure_future(
+            alice["xep_0092"].get_version(jid="mute.test", timeout=REPLY_TIMEOUT_S))
+        bounced = await alice.next_message(REPLY_TIMEOUT_S)
+        assert bounced["type"] == "error" and bounced["id"] == "m-2", bounced
+        assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+        # Spec §7.9: an IQ request waiting for the link gets remote-server-timeout, type wait.
+        try:
+            await version
+            raise AssertionError("the IQ to a silent peer got a result")
+        except slixmpp.exceptions.IqError as error:
+            assert error.iq["error"]["condition"] == "remote-server-timeout", error.iq
+            assert error.iq["error"]["type"] == "wait"
+        a.wait_for_log("not authenticated within 2 s")
+    finally:
+        silent.close()
+
+
+async def test_require_certificate_refuses_dialback(make_server, clients):
+    # Self-signed certificates: a.test can only offer dialback, which b.test refuses.
+    port_a, port_b = free_port(), free_port()
+    while port_b == port_a:
+        port_b = free_port()
+    a = make_server(_s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None))
+    b_config = _s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None)
+    b_config["s2s"]["require_certificate"] = True
+    b = make_server(b_config)
+    alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+    b.add_user("bob", PASSWORD)
+    message = alice.make_message(mto="bob@b.test", mbody="let me in", mtype="chat")
+    message["id"] = "m-3"
+    message.send()
+    bounced = await alice.next_message(REPLY_TIMEOUT_S)
+    assert bounced["type"] == "error" and bounced["id"] == "m-3", bounced
+    assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+    b.wait_for_log("accepts only certificate authentication")
+    assert "authenticated with dialback" not in b.log_path.read_text()
+
+
+def test_misbehaving_peers_get_stream_errors(make_server):
+    port = free_port()
+    b = make_server(_s2s_config("b.test", port, {}, None))
+    # A client stream on the s2s port: the header first, then <invalid-namespace/> (RFC 6120
+    # §4.9.1.1, §4.9.3.10).
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(
+            f"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+            f"xmlns:stream='{NS_STREAMS}' from='c.test' to='b.test' version='1.0'>")
+        received = peer.read_until_closed()
+        assert 0 <= received.find("<stream:stream") < received.find("<stream:error"), received
+        assert stream_error_condition(received) == "invalid-namespace", received
+    # Not XML at all: still our header first, then <not-well-formed/>.
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send("GET / HTTP/1.1\r\n\r\n")
+        received = peer.read_until_closed()
+        assert 0 <= received.find("<stream:stream") < received.find("<stream:error"), received
+        assert stream_error_condition(received) == "not-well-formed", received
+    # A stanza before authentication (after STARTTLS, as required): <not-authorized/>.
+    with RawXmppConnection(HOST, port, "b.test") as peer:
+        peer.send(_s2s_header("c.test", "b.test"))
+        peer.read_until(r"</stream:features>")
+        peer.send(f"<starttls xmlns='{NS_TLS}'/>")
+        peer.read_until(r"<proceed[^>]*>")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
+        peer.send(_s2s_header("c.test", "b.test"))
+        peer.read_until(r"</stream:features>")
+        peer.send("<message from='x@c.test' to='bob@b.test'><body>hi</body></message>")
+        assert stream_error_condition(peer.read_until_closed()) == "not-authorized"
+    b.wait_for_log("before authentication")
