@@ -87,12 +87,18 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
   const xmpp::Jid target = to->isEmpty() && stanza.name() != "presence" ? from->bare() : *to;
   if (!target.isEmpty() && !isLocalDomain(target)) {
     if (remote_ != nullptr) {
-      remote_->send(std::move(stanza), *from, target);
+      // Spec §7.9: a message for another server is durable here (the sender's <a/> waits for
+      // it) until that server acknowledged it; a stored one keeps its record.
+      if (extensions_.journal != nullptr && stanza.name() == "message") {
+        journalId = extensions_.journal->record(stanza, target.bare(), journalId);
+      }
+      remote_->send(std::move(stanza), *from, target, journalId);
       return;
     }
-    // Without s2s, say so instead of silently dropping.
+    // Without s2s, say so instead of silently dropping; a stored message is answered by that.
     bounce(stanza, StanzaErrorCondition::RemoteServerNotFound,
            "This server does not federate with other domains.");
+    settle(journalId);
     return;
   }
   if (stanza.name() == "message") {
@@ -280,7 +286,7 @@ void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, 
     // A request from another server gets its answer over s2s (RFC 6120 §8.3.1).
     if (remote_ != nullptr && !to->isEmpty()) {
       const auto from = xmpp::Jid::parse(reply.attribute("from")).value_or(domain_);
-      remote_->send(std::move(reply), from, *to);
+      remote_->send(std::move(reply), from, *to, 0);
     }
     return;
   }

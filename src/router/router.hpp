@@ -53,6 +53,8 @@ class Router {
   void setRemoteRoute(RemoteRoute* remote) { remote_ = remote; }
 
   const xmpp::Jid& domain() const { return domain_; }
+  // The delivery journal (nullptr without one), for the remote route's acknowledgements.
+  api::DeliveryJournal* journal() const { return extensions_.journal; }
   const SessionDirectory& sessions() const { return sessions_; }
   // The server's own outstanding IQ requests (api::ModuleHost::sendIq): results and errors
   // addressed to a bare JID of the domain, the router's bounces included, go to them.

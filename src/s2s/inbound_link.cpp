@@ -330,7 +330,22 @@ void InboundLink::handleStanza(xml::Element stanza) {
                       "This server does not serve '" + to->domain() + "'."});
     return;
   }
-  links_.router().route(toClientNamespace(stanza));
+  auto routed = toClientNamespace(stanza);
+  auto* journal = links_.router().journal();
+  if (journal != nullptr && routed.attribute("type") == "get" &&
+      routed.child("ping", ns::kPing) != nullptr) {
+    // Spec §7.9: the peer takes the answer to its ping as the acknowledgement of everything it
+    // sent before it on this stream, and then forgets those messages: answer only once what
+    // they became here is durable (delivered messages are recorded, offline ones stored).
+    auto& router = links_.router();
+    auto& shard = registryShard();
+    journal->whenDurable([&router, &shard, ping = std::move(routed)]() mutable {
+      asio::post(shard,
+                 [&router, ping = std::move(ping)]() mutable { router.route(std::move(ping)); });
+    });
+    return;
+  }
+  links_.router().route(std::move(routed));
 }
 
 void InboundLink::handleTick(Clock::time_point now) {

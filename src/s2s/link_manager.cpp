@@ -1,5 +1,6 @@
 #include "s2s/link_manager.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "base/encoding.hpp"
 #include "s2s/inbound_link.hpp"
 #include "s2s/outbound_link.hpp"
+#include "s2s/undeliverable.hpp"
 
 namespace kontalk::s2s {
 
@@ -23,9 +25,16 @@ LinkManager::LinkManager(const S2sSettings& settings, const stream::LimitsSettin
 
 LinkManager::~LinkManager() = default;
 
-std::shared_ptr<OutboundLink> LinkManager::linkTo(const std::string& domain) {
+std::shared_ptr<OutboundLink> LinkManager::linkTo(const std::string& domain,
+                                                  std::optional<Backoff>* backingOff) {
   std::lock_guard lock(mutex_);
   if (stopped_) return nullptr;
+  if (const auto failed = backoff_.find(domain);
+      backingOff != nullptr && failed != backoff_.end() && outbound_.count(domain) == 0 &&
+      std::chrono::steady_clock::now() < failed->second.until) {
+    *backingOff = failed->second;
+    return nullptr;
+  }
   auto& link = outbound_[domain];
   if (!link) {
     // One shard per domain: its stanzas stay in order (RFC 6120 §10.1).
@@ -36,16 +45,39 @@ std::shared_ptr<OutboundLink> LinkManager::linkTo(const std::string& domain) {
   return link;
 }
 
-void LinkManager::send(xml::Element stanza, const xmpp::Jid& /*from*/, const xmpp::Jid& to) {
-  auto link = linkTo(to.domain());
+void LinkManager::send(xml::Element stanza, const xmpp::Jid& /*from*/, const xmpp::Jid& to,
+                       api::JournalId journalId) {
+  std::optional<Backoff> backingOff;
+  auto link = linkTo(to.domain(), &backingOff);
+  if (backingOff) {
+    handleUndeliverable(router_, stanza, journalId, backingOff->unreachable);
+    return;
+  }
   if (!link) {
-    spdlog::debug("s2s: shutting down; dropping <{}/> for {}", stanza.name(), to.domain());
+    // Shutting down: a recorded message stays stored for the next start.
+    spdlog::debug("s2s: shutting down; <{}/> for {} does not leave", stanza.name(), to.domain());
+    if (journalId != 0 && router_.journal() != nullptr) router_.journal()->release({&journalId, 1});
     return;
   }
   auto& shard = link->registryShard();
-  asio::post(shard, [link = std::move(link), stanza = std::move(stanza)]() mutable {
-    link->enqueue(std::move(stanza));
+  asio::post(shard, [link = std::move(link), stanza = std::move(stanza), journalId]() mutable {
+    link->enqueue(std::move(stanza), journalId);
   });
+}
+
+void LinkManager::recordFailure(const std::string& domain, bool unreachable) {
+  constexpr std::chrono::seconds kMaxDelay{60};
+  std::lock_guard lock(mutex_);
+  Backoff& backoff = backoff_[domain];
+  backoff.delay = std::min(kMaxDelay, std::max(std::chrono::seconds(1), backoff.delay * 2));
+  backoff.until = std::chrono::steady_clock::now() + backoff.delay;
+  backoff.unreachable = unreachable;
+  spdlog::info("s2s: no new attempt to reach {} for {} s", domain, backoff.delay.count());
+}
+
+void LinkManager::recordSuccess(const std::string& domain) {
+  std::lock_guard lock(mutex_);
+  backoff_.erase(domain);
 }
 
 void LinkManager::verifyDialback(const std::string& originating, const std::string& streamId,

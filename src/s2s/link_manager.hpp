@@ -10,9 +10,11 @@
 // work for it is posted. accept() runs on the accepted socket's shard.
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,7 +44,15 @@ class LinkManager final : public router::RemoteRoute {
   ~LinkManager() override;
 
   // router::RemoteRoute: queues `stanza` on the link to `to`'s domain, creating it if needed.
-  void send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to) override;
+  // While the domain backs off after a failed attempt, the stanza is handled as undeliverable
+  // at once (s2s/undeliverable.hpp) instead of opening another connection.
+  void send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+            api::JournalId journalId) override;
+  // An attempt to reach `domain` failed: no new attempt for 1, 2, 4 … 60 s (spec §7.9), the
+  // delay doubling with each failure in a row. `unreachable`: refused or unresolvable.
+  void recordFailure(const std::string& domain, bool unreachable);
+  // A link to `domain` authenticated: the next failure starts the back-off anew.
+  void recordSuccess(const std::string& domain);
   // A connection accepted by an [s2s] listener, on its shard.
   void accept(stream::StreamRegistry& registry, asio::ip::tcp::socket socket);
   // XEP-0220 §2.3: asks `originating`'s authoritative server (over our outbound link to it)
@@ -69,8 +79,15 @@ class LinkManager final : public router::RemoteRoute {
   std::atomic<std::size_t>& inboundConnections() { return inboundConnections_; }
 
  private:
-  // The link to `domain` (created and started when there is none); nullptr after stop().
-  std::shared_ptr<OutboundLink> linkTo(const std::string& domain);
+  struct Backoff {
+    std::chrono::steady_clock::time_point until;
+    std::chrono::seconds delay{0};
+    bool unreachable = false;
+  };
+  // The link to `domain` (created and started when there is none); nullptr after stop() or
+  // while the domain backs off (then `backingOff` names how it failed).
+  std::shared_ptr<OutboundLink> linkTo(const std::string& domain,
+                                       std::optional<Backoff>* backingOff = nullptr);
 
   const S2sSettings& settings_;
   const stream::LimitsSettings& limits_;
@@ -81,6 +98,7 @@ class LinkManager final : public router::RemoteRoute {
   std::atomic<std::size_t> inboundConnections_{0};
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<OutboundLink>> outbound_;
+  std::unordered_map<std::string, Backoff> backoff_;
   bool stopped_ = false;
   asio::thread_pool dns_{2};
 };

@@ -1,5 +1,7 @@
 #include "s2s/outbound_link.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -9,6 +11,7 @@
 #include "net/listen_address.hpp"
 #include "s2s/dialback_key.hpp"
 #include "s2s/srv_lookup.hpp"
+#include "s2s/undeliverable.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -23,6 +26,9 @@ using xmpp::StreamErrorCondition;
 // RFC 6120 §3.2.2: without an SRV record, the domain itself on the standard port.
 constexpr std::uint16_t kDefaultPort = 5269;
 
+// Numbers the links of this process, for the ids of their pings.
+std::atomic<std::uint64_t> nextLinkNumber{1};
+
 Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
   co_return lookupServerSrv(domain);
 }
@@ -30,7 +36,9 @@ Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
 }  // namespace
 
 OutboundLink::OutboundLink(LinkManager& links, stream::StreamRegistry& registry, std::string domain)
-    : LinkConnection(links, registry, "s2s-out"), domain_(std::move(domain)) {
+    : LinkConnection(links, registry, "s2s-out"),
+      domain_(std::move(domain)),
+      linkNumber_(nextLinkNumber.fetch_add(1, std::memory_order_relaxed)) {
   name_ += " to " + domain_;
 }
 
@@ -270,7 +278,7 @@ void OutboundLink::requestVerify(std::string streamId, std::string key,
   sendPendingVerifies();
 }
 
-void OutboundLink::enqueue(xml::Element stanza) {
+void OutboundLink::enqueue(xml::Element stanza, api::JournalId journalId) {
   if (!stanza.hasAttribute("from")) stanza.setAttribute("from", links_.domain());
   switch (state_) {
     case State::Ready:
@@ -279,34 +287,98 @@ void OutboundLink::enqueue(xml::Element stanza) {
         links_.forget(domain_, this);
         const auto to = xmpp::Jid::parse(stanza.attribute("to")).value_or(xmpp::Jid{});
         const auto from = xmpp::Jid::parse(stanza.attribute("from")).value_or(xmpp::Jid{});
-        links_.send(std::move(stanza), from, to);
+        links_.send(std::move(stanza), from, to, journalId);
         return;
       }
-      sendElement(stanza);
+      sendStanza(stanza, journalId);
+      requestAck();
       return;
     case State::Failed:
-      bounce(stanza, failure_);
+      handleUndeliverable(links_.router(), stanza, journalId, failure_ == Failure::Unreachable);
       return;
     case State::Connecting:
     case State::Negotiating:
       if (queue_.size() >= links_.settings().maxQueuedStanzas) {
-        spdlog::warn("{}: {} stanzas wait already; bouncing one more", name_, queue_.size());
-        bounce(stanza, Failure::Failed);
+        spdlog::warn("{}: {} stanzas wait already; one more is not taken", name_, queue_.size());
+        handleUndeliverable(links_.router(), stanza, journalId, false);
         return;
       }
-      queue_.push_back(std::move(stanza));
+      queue_.push_back(Queued{std::move(stanza), journalId});
       return;
   }
 }
 
 void OutboundLink::markReady(std::string_view method) {
   state_ = State::Ready;
+  links_.recordSuccess(domain_);
   spdlog::info("{}: authenticated with {}; sending {} queued stanza(s)", name_, method,
                queue_.size());
   while (!queue_.empty()) {
-    sendElement(queue_.front());
+    sendStanza(queue_.front().stanza, queue_.front().journalId);
     queue_.pop_front();
   }
+  requestAck();
+}
+
+void OutboundLink::sendStanza(const xml::Element& stanza, api::JournalId journalId) {
+  sendElement(stanza);
+  if (journalId != 0) unacknowledged_.push_back(journalId);
+}
+
+void OutboundLink::requestAck() {
+  if (pingId_ || unacknowledged_.empty() || closing_ || finished_) return;
+  const std::uint64_t sequence = ++pingSequence_;
+  const std::size_t covered = unacknowledged_.size();
+  // Unique among this server's requests: a new link to the same domain starts a new sequence.
+  std::string id = "ack-" + std::to_string(linkNumber_) + "-" + std::to_string(sequence);
+  // The answer reaches the router from the peer's own link to us; it is posted back here.
+  auto self = std::static_pointer_cast<OutboundLink>(shared_from_this());
+  const bool waiting = links_.router().pendingIqs().add(
+      links_.domain(), id, domain_, [self, sequence, covered](const xml::Element&) {
+        asio::post(self->registryShard(),
+                   [self, sequence, covered] { self->handleAck(sequence, covered); });
+      });
+  if (!waiting) {
+    // The table of the server's requests is full: try again with the next message.
+    spdlog::warn("{}: cannot ask for an acknowledgement now", name_);
+    return;
+  }
+  pingId_ = id;
+  pingSentAt_ = Clock::now();
+  xml::Element ping("iq", ns::kClient);  // written into the stream's jabber:server
+  ping.setAttribute("type", "get");
+  ping.setAttribute("id", id);
+  ping.setAttribute("from", links_.domain());
+  ping.setAttribute("to", domain_);
+  ping.addChild("ping", ns::kPing);
+  sendElement(ping);
+}
+
+void OutboundLink::handleAck(std::uint64_t sequence, std::size_t covered) {
+  if (!pingId_ || sequence != pingSequence_) return;  // answered after the link ended
+  pingId_.reset();
+  covered = std::min(covered, unacknowledged_.size());
+  std::vector<api::JournalId> settled(unacknowledged_.begin(),
+                                      unacknowledged_.begin() + static_cast<long>(covered));
+  unacknowledged_.erase(unacknowledged_.begin(),
+                        unacknowledged_.begin() + static_cast<long>(covered));
+  if (!settled.empty() && links_.router().journal() != nullptr) {
+    links_.router().journal()->settle(settled);
+  }
+  requestAck();
+}
+
+void OutboundLink::releaseUnacknowledged() {
+  if (pingId_) {
+    links_.router().pendingIqs().expire(links_.domain(), *pingId_);
+    pingId_.reset();
+  }
+  if (unacknowledged_.empty()) return;
+  std::vector<api::JournalId> released(unacknowledged_.begin(), unacknowledged_.end());
+  unacknowledged_.clear();
+  spdlog::info("{}: {} message(s) not acknowledged by the peer are sent again later", name_,
+               released.size());
+  if (links_.router().journal() != nullptr) links_.router().journal()->release(released);
 }
 
 void OutboundLink::fail(Failure failure, const std::string& reason) {
@@ -319,35 +391,18 @@ void OutboundLink::fail(Failure failure, const std::string& reason) {
   } else {
     spdlog::warn("{}: link failed: {}; bouncing {} stanza(s)", name_, reason, queue_.size());
   }
+  if (!wasReady) links_.recordFailure(domain_, failure == Failure::Unreachable);
   while (!queue_.empty()) {
-    bounce(queue_.front(), failure);
+    handleUndeliverable(links_.router(), queue_.front().stanza, queue_.front().journalId,
+                        failure == Failure::Unreachable);
     queue_.pop_front();
   }
+  releaseUnacknowledged();
   for (auto& verify : verifies_) verify.done(false);
   verifies_.clear();
   if (connecting_) connecting_->close();
   if (resolver_) resolver_->cancel();
   links_.forget(domain_, this);
-}
-
-// Spec §7.9: an IQ request gets an error (remote-server-not-found when the domain cannot be
-// reached at all, else remote-server-timeout); a message returns to its sender with the same id
-// and remote-server-timeout (no durable queue yet); the rest is dropped.
-void OutboundLink::bounce(const xml::Element& stanza, Failure failure) {
-  const std::string_view type = stanza.attribute("type");
-  if (type == "error" || type == "result") return;
-  xmpp::StanzaError error;
-  if (stanza.name() == "iq" && failure == Failure::Unreachable) {
-    error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerNotFound);
-    error.type = xmpp::StanzaErrorType::Cancel;
-  } else if (stanza.name() == "iq" || stanza.name() == "message") {
-    error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout);
-    error.type = xmpp::StanzaErrorType::Wait;
-  } else {
-    return;
-  }
-  // From the addressee, to the sender (RFC 6120 §8.3.1); the router delivers it locally.
-  links_.router().route(xmpp::makeErrorReply(stanza, error));
 }
 
 void OutboundLink::handleTick(Clock::time_point now) {
@@ -359,7 +414,13 @@ void OutboundLink::handleTick(Clock::time_point now) {
     if (transport_) {
       close(StreamError{StreamErrorCondition::ConnectionTimeout, "Too slow."});
     }
-  } else if (state_ == State::Ready && now - lastActivity_ > settings.idleTimeout) {
+  } else if (state_ == State::Ready && pingId_ && now - pingSentAt_ > settings.connectTimeout) {
+    // A peer that takes messages but never answers is as good as gone: what it did not
+    // acknowledge is sent again on a new link.
+    links_.forget(domain_, this);
+    releaseUnacknowledged();
+    endStream("no acknowledgement within the connect timeout");
+  } else if (state_ == State::Ready && !pingId_ && now - lastActivity_ > settings.idleTimeout) {
     links_.forget(domain_, this);
     endStream("idle");
   }
@@ -367,6 +428,9 @@ void OutboundLink::handleTick(Clock::time_point now) {
 
 void OutboundLink::handleFinished() {
   links_.forget(domain_, this);
+  // Queued stanzas of a link that ended before it was ready were handled by fail(); those of a
+  // ready link that closed are sent: only acknowledgements can be missing.
+  releaseUnacknowledged();
   for (auto& verify : verifies_) verify.done(false);
   verifies_.clear();
   spdlog::info("{}: link closed", name_);

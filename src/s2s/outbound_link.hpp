@@ -3,12 +3,25 @@
 // resolve ([s2s] hosts, else SRV _xmpp-server._tcp, else A/AAAA on port 5269), connect, STARTTLS
 // presenting our certificate, then SASL EXTERNAL when offered, else dialback (XEP-0220). Stanzas
 // wait in memory (bounded) until the link is authenticated and then leave in order. When the
-// attempt fails, or takes longer than [s2s] connect_timeout, what waited bounces (IQ requests and
-// messages) or is dropped. The link also carries our db:verify requests for inbound links from its
-// domain: they need only an open stream, not an authenticated one (XEP-0220 §2.3).
+// attempt fails, or takes longer than [s2s] connect_timeout, what waited is undeliverable
+// (s2s/undeliverable.hpp: recorded messages are handed back to the journal, the rest bounces or
+// is dropped), and the domain backs off (LinkManager::recordFailure). The link also carries our
+// db:verify requests for inbound links from its domain: they need only an open stream, not an
+// authenticated one (XEP-0220 §2.3).
+//
+// Acknowledgements (spec §7.9): a recorded message (one with a delivery-journal id) stays stored
+// until the peer has taken it. After sending such messages the link sends a XEP-0199 ping on the
+// same stream; the peer handles a stream's stanzas in order, so any answer to the ping (it comes
+// back over the peer's own link to us, through the router's table of the server's requests)
+// covers every message sent before it: they are settled. One ping is outstanding at a time, so
+// acknowledgements batch under load. A link that ends with messages not covered hands them back
+// (RemoteDelivery sends them again: at-least-once); so does one whose ping stays unanswered for
+// [s2s] connect_timeout, which is then closed as dead.
 //
 // Threading: everything on the link's shard; LinkManager posts to it.
 
+#include <chrono>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -17,6 +30,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "api/delivery_journal.hpp"
 #include "s2s/link_connection.hpp"
 #include "s2s/link_manager.hpp"
 
@@ -28,8 +42,9 @@ class OutboundLink final : public LinkConnection {
 
   // On the link's shard: registers it and starts connecting.
   void start();
-  // Sends now, or queues until the link is authenticated, or bounces when it failed.
-  void enqueue(xml::Element stanza);
+  // Sends now, or queues until the link is authenticated, or hands it to handleUndeliverable
+  // when the link failed. `journalId` as in router::RemoteRoute::send.
+  void enqueue(xml::Element stanza, api::JournalId journalId);
   void requestVerify(std::string streamId, std::string key, LinkManager::VerifyCallback done);
   void handleTick(std::chrono::steady_clock::time_point now) override;
 
@@ -56,9 +71,17 @@ class OutboundLink final : public LinkConnection {
   void sendPendingVerifies();
   void markReady(std::string_view method);
   void fail(Failure failure, const std::string& reason);
-  void bounce(const xml::Element& stanza, Failure failure);
+  // Sends an authenticated stanza; a recorded one waits for an acknowledgement.
+  void sendStanza(const xml::Element& stanza, api::JournalId journalId);
+  // Pings the peer when recorded messages wait and no ping is outstanding.
+  void requestAck();
+  // The answer to ping `sequence` came: settles the messages it covers.
+  void handleAck(std::uint64_t sequence, std::size_t covered);
+  // The link is over: hands back the recorded messages nobody acknowledged, forgets the ping.
+  void releaseUnacknowledged();
 
   std::string domain_;
+  const std::uint64_t linkNumber_;
   State state_ = State::Connecting;
   Failure failure_ = Failure::Failed;
   std::optional<asio::ip::tcp::socket> connecting_;
@@ -68,8 +91,17 @@ class OutboundLink final : public LinkConnection {
   bool saslTried_ = false;
   bool dialbackOffered_ = false;
   bool streamUsable_ = false;  // features seen after TLS: db:verify may be sent
-  std::deque<xml::Element> queue_;
+  struct Queued {
+    xml::Element stanza;
+    api::JournalId journalId = 0;
+  };
+  std::deque<Queued> queue_;
   std::vector<PendingVerify> verifies_;
+  // Recorded messages sent and not yet acknowledged, oldest first.
+  std::deque<api::JournalId> unacknowledged_;
+  std::uint64_t pingSequence_ = 0;
+  std::optional<std::string> pingId_;  // the outstanding ping's id
+  std::chrono::steady_clock::time_point pingSentAt_{};
 };
 
 }  // namespace kontalk::s2s

@@ -245,19 +245,30 @@ def test_sasl_external_is_not_offered_for_a_certificate_of_another_domain(make_s
         assert "invalid-mechanism" in outcome, outcome
 
 
+# Spec §7.9 and §7.10 N10: how long a message for another server may wait in the remote queue
+# before it goes back to its sender ([modules.offline] remote_queue_ttl, the spec's
+# s2s.queue_ttl); short here, so that the bounce comes within the test.
+QUEUE_TTL_S = 3
+
+
 async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
     closed_port = free_port()  # nothing listens there
     a = make_server({
         "server": {"domain": "a.test"},
         "s2s": {"hosts": {"down.test": f"{HOST}:{closed_port}"}},
+        "modules.offline": {"remote_queue_ttl": QUEUE_TTL_S},
     })
     alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
 
-    # Spec §7.9: a message comes back to its sender with the same id and remote-server-timeout.
+    # Spec §7.9 (N10): a message waits, stored, while its server is down, and comes back to its
+    # sender with the same id, its body and remote-server-timeout after the queue's time.
     message = alice.make_message(mto="carol@down.test", mbody="are you there?", mtype="chat")
     message["id"] = "m-1"
+    sent_at = asyncio.get_running_loop().time()
     message.send()
-    bounced = await alice.next_message(REPLY_TIMEOUT_S)
+    bounced = await alice.next_message(QUEUE_TTL_S + REPLY_TIMEOUT_S)
+    waited = asyncio.get_running_loop().time() - sent_at
+    assert waited >= QUEUE_TTL_S - 1, f"bounced after {waited:.1f} s, before the queue's time"
     assert bounced["type"] == "error", bounced
     assert bounced["id"] == "m-1"
     assert bounced["from"].bare == "carol@down.test"
@@ -285,6 +296,7 @@ async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_ti
             "server": {"domain": "a.test"},
             "s2s": {"hosts": {"mute.test": f"{HOST}:{silent.getsockname()[1]}"},
                     "connect_timeout": 2},
+            "modules.offline": {"remote_queue_ttl": QUEUE_TTL_S},
         })
         alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
         message = alice.make_message(mto="dave@mute.test", mbody="hello?", mtype="chat")
@@ -292,7 +304,7 @@ async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_ti
         message.send()
         version = asyncio.ensure_future(
             alice["xep_0092"].get_version(jid="mute.test", timeout=REPLY_TIMEOUT_S))
-        bounced = await alice.next_message(REPLY_TIMEOUT_S)
+        bounced = await alice.next_message(QUEUE_TTL_S + REPLY_TIMEOUT_S)
         assert bounced["type"] == "error" and bounced["id"] == "m-2", bounced
         assert bounced["error"]["condition"] == "remote-server-timeout", bounced
         # Spec §7.9: an IQ request waiting for the link gets remote-server-timeout, type wait.
@@ -312,7 +324,9 @@ async def test_require_certificate_refuses_dialback(make_server, clients):
     port_a, port_b = free_port(), free_port()
     while port_b == port_a:
         port_b = free_port()
-    a = make_server(_s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None))
+    a_config = _s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None)
+    a_config["modules.offline"] = {"remote_queue_ttl": QUEUE_TTL_S}
+    a = make_server(a_config)
     b_config = _s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None)
     b_config["s2s"]["require_certificate"] = True
     b = make_server(b_config)
@@ -321,7 +335,7 @@ async def test_require_certificate_refuses_dialback(make_server, clients):
     message = alice.make_message(mto="bob@b.test", mbody="let me in", mtype="chat")
     message["id"] = "m-3"
     message.send()
-    bounced = await alice.next_message(REPLY_TIMEOUT_S)
+    bounced = await alice.next_message(QUEUE_TTL_S + REPLY_TIMEOUT_S)
     assert bounced["type"] == "error" and bounced["id"] == "m-3", bounced
     assert bounced["error"]["condition"] == "remote-server-timeout", bounced
     b.wait_for_log("accepts only certificate authentication")

@@ -411,10 +411,13 @@ TEST_F(RouterTest, RemoteDomainIsRemoteServerNotFound) {
 
 class RecordingRemoteRoute final : public RemoteRoute {
  public:
-  void send(xml::Element stanza, const xmpp::Jid&, const xmpp::Jid& to) override {
+  void send(xml::Element stanza, const xmpp::Jid&, const xmpp::Jid& to,
+            JournalId journalId) override {
     sent.push_back({std::move(stanza), to});
+    journalIds.push_back(journalId);
   }
   std::vector<std::pair<xml::Element, xmpp::Jid>> sent;
+  std::vector<JournalId> journalIds;
 };
 
 // With s2s, stanzas for other domains leave through the RemoteRoute (spec §7.2).
@@ -688,6 +691,40 @@ TEST_F(RouterJournalTest, OnlyMessagesAreRecorded) {
              "<body>not worth keeping</body></message>"));
   ASSERT_EQ(phone->deliveries.size(), 3u);
   EXPECT_EQ(phone->deliveries[2].journalId, 0);
+}
+
+// Spec §7.9: a message for another server is recorded (durable before the sender's <a/>) and
+// leaves with its record, which the remote route settles once that server acknowledged it.
+TEST_F(RouterJournalTest, AMessageForAnotherServerLeavesWithItsRecord) {
+  RecordingRemoteRoute remote;
+  router_.setRemoteRoute(&remote);
+  router_.route(
+      stanza("<message from='bob@example.org/pc' to='carol@example.net/phone' "
+             "type='chat'><body>far</body></message>"));
+  ASSERT_EQ(journal_.records.size(), 1u);
+  EXPECT_EQ(journal_.records[0].account, parseJid("carol@example.net"));
+  ASSERT_EQ(remote.journalIds.size(), 1u);
+  EXPECT_EQ(remote.journalIds[0], 101);
+  // A stored one sent again (RemoteDelivery) keeps its record; presence is never recorded.
+  router_.route(stanza("<message from='bob@example.org/pc' to='carol@example.net' "
+                       "type='chat'><body>again</body></message>"),
+                7);
+  router_.route(stanza("<presence from='bob@example.org/pc' to='carol@example.net'/>"));
+  ASSERT_EQ(remote.journalIds.size(), 3u);
+  EXPECT_EQ(remote.journalIds[1], 7);
+  EXPECT_EQ(remote.journalIds[2], 0);
+  EXPECT_EQ(journal_.records.size(), 2u);
+}
+
+// Without s2s a stored message for another server is answered by the bounce: nothing keeps it.
+TEST_F(RouterJournalTest, WithoutARemoteRouteAStoredRemoteMessageIsBouncedAndSettled) {
+  router_.route(stanza("<message from='bob@example.org/pc' to='carol@example.net' "
+                       "type='chat'><body>stored</body></message>"),
+                9);
+  EXPECT_EQ(journal_.settled, std::vector<JournalId>{9});
+  const auto bounced = bob_->take();
+  ASSERT_EQ(bounced.size(), 1u);
+  EXPECT_EQ(errorCondition(bounced[0]), "remote-server-not-found");
 }
 
 }  // namespace

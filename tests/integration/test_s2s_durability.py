@@ -1,0 +1,108 @@
+"""The delivery contract across servers (spec §7.9, §7.10 N9): a message for another server is
+durable on the sender's server before the sender's stream management <a/> covers it, and stays
+stored until that server acknowledged it; neither server being down nor a kill -9 of the sending
+server loses it. At-least-once: duplicates are allowed, losses are not.
+
+a.test and b.test link over dialback (their self-signed certificates); `.test` never resolves,
+each maps the other with [s2s] hosts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import time
+
+from kontalk_server import HOST, free_port
+from raw_client import RawXmppConnection
+
+PASSWORD = "secret"
+MESSAGES = 200
+NS_SM = "urn:xmpp:sm:3"
+DELIVERY_TIMEOUT_S = 60.0
+
+
+def _config(domain: str, port: int, peer: str, peer_port: int) -> dict:
+    return {
+        "server": {"domain": domain},
+        "s2s": {"listen": [f"{HOST}:{port}"], "hosts": {peer: f"{HOST}:{peer_port}"}},
+        # All of alice's messages may wait for bob (by default one sender gets a quarter of
+        # the recipient's offline quota, and the rest would bounce back to her).
+        "modules.offline": {"sender_share_percent": 100},
+    }
+
+
+def _send_acknowledged(a, bob_jid: str, first: int = 0) -> None:
+    """alice sends MESSAGES chats to bob (bodies n-first ...) over a raw stream with stream
+    management and waits until the server acknowledged all of them (<a h='MESSAGES'/>)."""
+    with RawXmppConnection(a.host, a.starttls_port, a.domain) as alice:
+        alice.login("alice", PASSWORD, "phone")
+        alice.send(f"<enable xmlns='{NS_SM}'/>")
+        alice.read_until(r"<enabled[^>]*/?>")
+        alice.send("".join(
+            f"<message to='{bob_jid}' id='n-{n}' type='chat'><body>n-{n}</body>"
+            f"<request xmlns='urn:xmpp:receipts'/></message>"
+            for n in range(first, first + MESSAGES)))
+        alice.send(f"<r xmlns='{NS_SM}'/>")
+        alice.read_until(rf"<a xmlns=['\"]{NS_SM}['\"] h=['\"]{MESSAGES}['\"]\s*/>", timeout=60)
+
+
+def _remote_queue_length(server) -> int:
+    """Messages the server keeps for other servers (read beside the running server: WAL)."""
+    with sqlite3.connect(server.data_dir / "kontalk.sqlite", timeout=5) as database:
+        return database.execute("SELECT COUNT(*) FROM remote_messages").fetchone()[0]
+
+
+async def _receive_all(bob, expected: set[str]) -> int:
+    """Waits until bob got every body in `expected`; returns how many came twice."""
+    received: set[str] = set()
+    duplicates = 0
+    deadline = asyncio.get_running_loop().time() + DELIVERY_TIMEOUT_S
+    while not expected <= received:
+        left = deadline - asyncio.get_running_loop().time()
+        assert left > 0, (f"bob got {len(received & expected)} of {len(expected)} within "
+                          f"{DELIVERY_TIMEOUT_S} s")
+        message = await bob.next_message(left)
+        body = message["body"]
+        assert re.fullmatch(r"n-\d+", body), message
+        duplicates += body in received
+        received.add(body)
+    return duplicates
+
+
+async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_server_killed(
+    make_server, clients
+):
+    port_a, port_b = free_port(), free_port()
+    while port_b == port_a:
+        port_b = free_port()
+    a = make_server(_config("a.test", port_a, "b.test", port_b))
+    b = make_server(_config("b.test", port_b, "a.test", port_a), start=False)  # down
+    a.add_user("alice", PASSWORD)
+    bob_jid = b.add_user("bob", PASSWORD)
+
+    await asyncio.to_thread(_send_acknowledged, a, bob_jid)
+    # Acknowledged while b is down: only a's disk holds them now.
+    a.kill()
+    b.start()
+    a.start()
+
+    # Phase 2, b killed: b answers a's ping (the acknowledgement that lets a forget the messages)
+    # only once they are durable on b, so a kill -9 of b right after loses none of them.
+    deadline = time.monotonic() + DELIVERY_TIMEOUT_S
+    while _remote_queue_length(a) > 0:
+        assert time.monotonic() < deadline, "a never got b's acknowledgement"
+        await asyncio.sleep(0.1)
+    a.wait_for_log("queued message(s) to b.test again")  # RemoteDelivery after the restart
+    await asyncio.to_thread(_send_acknowledged, a, bob_jid, MESSAGES)
+    while _remote_queue_length(a) > 0:
+        assert time.monotonic() < deadline, "a never got b's acknowledgement"
+        await asyncio.sleep(0.05)
+    b.kill()
+    b.start()
+
+    bob = await clients.slix(b, bob_jid + "/phone", PASSWORD)
+    bob.send_presence()
+    duplicates = await _receive_all(bob, {f"n-{n}" for n in range(2 * MESSAGES)})
+    print(f"{2 * MESSAGES} delivered after kill -9 of each server, {duplicates} duplicate(s)")
