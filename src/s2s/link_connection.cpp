@@ -8,6 +8,7 @@
 
 #include "base/encoding.hpp"
 #include "core/spawn.hpp"
+#include "s2s/dialback_element.hpp"
 #include "s2s/link_manager.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
@@ -174,7 +175,11 @@ void LinkConnection::restartStream() {
 
 void LinkConnection::sendElement(const xml::Element& element) {
   if (closing_ || !transport_ || !transport_->isOpen()) return;
-  xml::serializeTo(outbox_, element, ns::kClient);
+  if (element.xmlns() == ns::kDialback) {
+    appendDialbackElement(outbox_, element);  // `db:` prefixed: ejabberd needs that form
+  } else {
+    xml::serializeTo(outbox_, element, ns::kClient);
+  }
   lastActivity_ = Clock::now();
   if (outbox_.size() > links_.limits().maxOutboundQueueBytes) {
     spdlog::warn("{}: the peer does not read its stream; closing", name_);

@@ -67,7 +67,8 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection>,
 
   void attach(std::unique_ptr<net::Transport> transport);
   // Serializes `element` into the s2s stream: stanzas built in jabber:client carry no xmlns, so
-  // they inherit the stream's jabber:server (see stanza_namespace.hpp).
+  // they inherit the stream's jabber:server (see stanza_namespace.hpp); dialback elements get
+  // the `db:` prefix (dialback_element.hpp).
   void sendElement(const xml::Element& element);
   void sendRaw(std::string_view bytes);
   Awaitable<void> flush();

@@ -10,18 +10,12 @@ domain it did not authenticate, and a mapped domain whose port is closed checks 
 from __future__ import annotations
 
 import asyncio
-import datetime
 import re
 import socket
 import ssl
-from pathlib import Path
-
 import slixmpp
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from federation_certs import FederationCa
 from kontalk_server import HOST, free_port
 from raw_client import NS_SASL, NS_STREAMS, NS_TLS, RawXmppConnection, stream_error_condition
 
@@ -29,68 +23,21 @@ PASSWORD = "secret"
 REPLY_TIMEOUT_S = 15.0
 
 
-# --- certificates ---------------------------------------------------------------------------
-
-class CertificateAuthority:
-    """A CA made by the test; signs server certificates naming a domain as DNS SAN and CN."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kontalk test CA")])
-        now = datetime.datetime.now(datetime.timezone.utc)
-        self.certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name)
-            .public_key(self.key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(self.key, hashes.SHA256())
-        )
-        self.path = directory / "ca.pem"
-        self.path.write_bytes(self.certificate.public_bytes(serialization.Encoding.PEM))
-
-    def issue(self, domain: str) -> tuple[Path, Path]:
-        """Certificate and key files for `domain`."""
-        key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.datetime.now(datetime.timezone.utc)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)]))
-            .issuer_name(self.certificate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-            .sign(self.key, hashes.SHA256())
-        )
-        certificate_path = self.directory / f"{domain}.pem"
-        key_path = self.directory / f"{domain}.key"
-        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-        key_path.write_bytes(key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
-        return certificate_path, key_path
-
-
 # --- servers --------------------------------------------------------------------------------
 
-def _s2s_config(domain: str, port: int, hosts: dict[str, str], ca: CertificateAuthority | None) -> dict:
+def _s2s_config(domain: str, port: int, hosts: dict[str, str], ca: FederationCa | None) -> dict:
     config = {
         "server": {"domain": domain},
         "s2s": {"listen": [f"{HOST}:{port}"], "hosts": hosts},
     }
     if ca is not None:
-        certificate, key = ca.issue(domain)
-        config["s2s"]["ca_file"] = str(ca.path)
-        config["tls"] = {"certificate": str(certificate), "private_key": str(key)}
+        pair = ca.issue(domain)
+        config["s2s"]["ca_file"] = str(ca.certificate)
+        config["tls"] = {"certificate": str(pair.certificate), "private_key": str(pair.private_key)}
     return config
 
 
-def _two_servers(make_server, ca: CertificateAuthority | None):
+def _two_servers(make_server, ca: FederationCa | None):
     port_a, port_b = free_port(), free_port()
     while port_b == port_a:
         port_b = free_port()
@@ -165,7 +112,7 @@ async def _exchange(a, b, clients) -> None:
 async def test_links_authenticate_with_sasl_external_when_a_ca_vouches(
     make_server, clients, tmp_path
 ):
-    a, b = _two_servers(make_server, CertificateAuthority(tmp_path))
+    a, b = _two_servers(make_server, FederationCa(tmp_path / "ca"))
     await _exchange(a, b, clients)
     # Each side's inbound link authenticated the other with its certificate.
     a.wait_for_log("b.test authenticated with SASL EXTERNAL")
@@ -189,11 +136,11 @@ def _s2s_header(origin: str, target: str) -> str:
 
 
 def test_a_link_cannot_send_from_a_domain_it_did_not_authenticate(make_server, tmp_path):
-    ca = CertificateAuthority(tmp_path)
+    ca = FederationCa(tmp_path / "ca")
     port = free_port()
     b = make_server(_s2s_config("b.test", port, {}, ca))
     b.add_user("bob", PASSWORD)
-    certificate, key = ca.issue("c.test")
+    certificate = ca.issue("c.test")
     with RawXmppConnection(HOST, port, "b.test") as peer:
         peer.send(_s2s_header("c.test", "b.test"))
         features = peer.read_until(r"</stream:features>")
@@ -203,7 +150,7 @@ def test_a_link_cannot_send_from_a_domain_it_did_not_authenticate(make_server, t
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        context.load_cert_chain(certificate, key)
+        context.load_cert_chain(certificate.certificate, certificate.private_key)
         peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
         peer.send(_s2s_header("c.test", "b.test"))
         features = peer.read_until(r"</stream:features>")
@@ -222,10 +169,10 @@ def test_a_link_cannot_send_from_a_domain_it_did_not_authenticate(make_server, t
 
 
 def test_sasl_external_is_not_offered_for_a_certificate_of_another_domain(make_server, tmp_path):
-    ca = CertificateAuthority(tmp_path)
+    ca = FederationCa(tmp_path / "ca")
     port = free_port()
     make_server(_s2s_config("b.test", port, {}, ca))
-    certificate, key = ca.issue("c.test")
+    certificate = ca.issue("c.test")
     with RawXmppConnection(HOST, port, "b.test") as peer:
         peer.send(_s2s_header("d.test", "b.test"))  # claims d.test with c.test's certificate
         peer.read_until(r"</stream:features>")
@@ -234,7 +181,7 @@ def test_sasl_external_is_not_offered_for_a_certificate_of_another_domain(make_s
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        context.load_cert_chain(certificate, key)
+        context.load_cert_chain(certificate.certificate, certificate.private_key)
         peer.sock = context.wrap_socket(peer.sock, server_hostname="b.test")
         peer.send(_s2s_header("d.test", "b.test"))
         features = peer.read_until(r"</stream:features>")

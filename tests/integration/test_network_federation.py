@@ -1,0 +1,293 @@
+"""A Kontalk network of three kontalkd on loopback (spec §7, scenarios of §7.10): a.test, b.test
+and c.test each list the other two in `[[modules.network.servers]]` (with their real OpenPGP
+key fingerprints) and in `[s2s] hosts`; a test CA signs the TLS certificates, so the links use
+SASL EXTERNAL. Users (phone-hash localparts, spec §1): alice and erin on a, bob on b, carol on
+c, dave nowhere.
+
+The three servers are shared by the whole module: the scenarios run in file order, and those
+that change the network (N1 disables c.test on a and enables it again; N3 stops c) come where
+they leave the others alone.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from android_client import (
+    NS_ADDRESS,
+    NS_DELAY,
+    NS_KONTALK_ROSTER,
+    NS_RECEIPTS,
+    AndroidAccount,
+    AndroidClient,
+    certified_account,
+    fingerprint_of_block,
+    key_of,
+    q,
+    stanza_error,
+    to_xml,
+)
+from android_roster import online
+from federation_certs import FederationCa
+from kontalk_server import HOST, KontalkServer, free_port, to_toml
+from registration_client import (
+    assert_result,
+    error_of,
+    open_registration_stream,
+    request_phone,
+    username_for,
+)
+
+DOMAINS = ("a.test", "b.test", "c.test")
+NS_COMMANDS = "http://jabber.org/protocol/commands"
+PHONES = {
+    "alice": "+15555217001",
+    "erin": "+15555217002",
+    "bob": "+15555217003",
+    "carol": "+15555217004",
+    "dave": "+15555217005",
+}
+HOME = {"alice": "a.test", "erin": "a.test", "bob": "b.test", "carol": "c.test"}
+# Far beyond the client's 15 s IQ timeout: a fan-out answered at all was ended by the peers'
+# answers (or a refused connection), never by its deadline.
+PROBE_TIMEOUT_S = 60
+
+
+class Network:
+    def __init__(self, root: Path):
+        self.servers: dict[str, KontalkServer] = {}
+        self.fingerprints: dict[str, str] = {}
+        self.accounts: dict[str, AndroidAccount] = {}
+        self.root = root
+
+
+def _unique_ports(count: int) -> list[int]:
+    ports: set[int] = set()
+    while len(ports) < count:
+        ports.add(free_port())
+    return list(ports)
+
+
+def _stop_all(servers) -> list[str]:
+    failures = []
+    for server in servers:
+        try:
+            server.stop()
+        except AssertionError as error:
+            failures.append(str(error))
+    return failures
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    root = tmp_path_factory.mktemp("network")
+    ca = FederationCa(root / "ca")
+    net = Network(root)
+    s2s_ports = dict(zip(DOMAINS, _unique_ports(len(DOMAINS))))
+    try:
+        for domain in DOMAINS:
+            pair = ca.issue(domain)
+            server = KontalkServer(root / domain, {
+                "server": {"domain": domain},
+                "tls": {"certificate": str(pair.certificate),
+                        "private_key": str(pair.private_key)},
+            }, reuse_server_key=False)
+            net.servers[domain] = server
+            # Each server its own key: the fingerprints the others list are real (spec §7.1).
+            generated = server.ctl("key", "generate")
+            assert generated.returncode == 0, generated.stderr
+            shown = server.ctl("key", "show")
+            net.fingerprints[domain] = re.search(
+                r"fingerprint ([0-9A-Fa-f]{40})", shown.stdout).group(1).upper()
+        for domain, server in net.servers.items():
+            others = [other for other in DOMAINS if other != domain]
+            server.config["s2s"] = {
+                "listen": [f"{HOST}:{s2s_ports[domain]}"],
+                "hosts": {other: f"{HOST}:{s2s_ports[other]}" for other in others},
+                "ca_file": str(ca.certificate),
+            }
+            server.config["modules.network"] = {
+                "probe_timeout": PROBE_TIMEOUT_S,
+                "servers": [{"domain": other, "fingerprint": net.fingerprints[other]}
+                            for other in others],
+            }
+            server.config["modules.register"] = {"provider": "fixed", "fixed_code": "123456"}
+            server.config_path.write_text(to_toml(server.config))
+            server.start()
+        # Accounts are made at their first certificate login (spec §3), which also puts the
+        # user's key in the keyring (pubkey, N8).
+        for user, domain in HOME.items():
+            account = certified_account(net.servers[domain], PHONES[user], root / "users",
+                                        android_style=False)
+            net.accounts[user] = account
+            with AndroidClient(net.servers[domain], account, smack_mechanisms=False) as phone:
+                phone.login()
+        yield net
+    finally:
+        failures = _stop_all(net.servers.values())
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture(autouse=True)
+def _attach_logs(request, network):
+    # conftest.py attaches these servers' log tails to a failed test's report.
+    request.node.kontalk_servers = list(network.servers.values())
+
+
+def network_localpart(user: str) -> str:
+    return username_for(PHONES[user])
+
+
+def _online(network: Network, user: str) -> AndroidClient:
+    return online(network.servers[HOME[user]], network.accounts[user], foreground=True,
+                  smack_mechanisms=False)
+
+
+def _serverlist(client: AndroidClient, domain: str) -> list[tuple[str, str]]:
+    reply = client.iq("set", f"<command xmlns='{NS_COMMANDS}' node='serverlist' "
+                             "action='execute'/>", to=f"network@{domain}")
+    assert reply.get("type") == "result", to_xml(reply)
+    return [(item.get("node"), item.get("fingerprint"))
+            for item in reply.iter("{http://kontalk.org/extensions/serverlist}item")]
+
+
+def _roster_match(client: AndroidClient, domain: str, jids: list[str]) -> ET.Element:
+    items = "".join(f"<item jid='{jid}'/>" for jid in jids)
+    return client.iq("get", f"<query xmlns='{NS_KONTALK_ROSTER}'>{items}</query>",
+                     to=f"probe@{domain}")
+
+
+def _matched(reply: ET.Element) -> list[str]:
+    assert reply.get("type") == "result", to_xml(reply)
+    return [item.get("jid") for item in reply.iter(q("item", NS_KONTALK_ROSTER))]
+
+
+def _everyone_written_at(domain: str) -> list[str]:
+    """What alice's client sends: every address-book number with its own server's domain."""
+    return [f"{network_localpart(user)}@{domain}" for user in ("erin", "bob", "carol", "dave")]
+
+
+def _home_jids(*users: str) -> list[str]:
+    return [f"{network_localpart(user)}@{HOME[user]}" for user in users]
+
+
+# N1: each server lists itself first with its own key, then the other two; `kontalkctl network
+# disable` on a reaches the running server; enabling again restores the list.
+def test_serverlist_on_each_server_and_disable_without_restart(network):
+    expected = {
+        domain: [(domain, network.fingerprints[domain])]
+        + [(other, network.fingerprints[other]) for other in DOMAINS if other != domain]
+        for domain in DOMAINS
+    }
+    with _online(network, "alice") as alice:
+        for domain in DOMAINS:  # over s2s for b and c (spec §7.3: anyone may execute it)
+            assert _serverlist(alice, domain) == expected[domain], domain
+        a = network.servers["a.test"]
+        for command, count in (("disable", 2), ("enable", 3)):
+            done = a.ctl("network", command, "c.test")
+            assert done.returncode == 0, done.stderr
+            started = time.monotonic()
+            for _ in range(100):
+                items = _serverlist(alice, "a.test")
+                if len(items) == count:
+                    break
+                time.sleep(0.1)
+            print(f"{command} took effect after {time.monotonic() - started:.2f} s")
+            assert items == (expected["a.test"][:2] if count == 2 else expected["a.test"])
+
+
+# N2: one answer from probe@a.test with the request's id: local match, then b's, then c's.
+def test_roster_match_fans_out_to_the_other_servers(network):
+    with _online(network, "alice") as alice:
+        started = time.monotonic()
+        reply = _roster_match(alice, "a.test", _everyone_written_at("a.test"))
+        print(f"fan-out over b and c answered in {time.monotonic() - started:.3f} s")
+        assert reply.get("from") == "probe@a.test", to_xml(reply)
+        assert _matched(reply) == _home_jids("erin", "bob", "carol")
+        many = [f"{n:040x}@a.test" for n in range(501)]
+        assert stanza_error(_roster_match(alice, "a.test", many)) == ("modify",
+                                                                     "policy-violation")
+
+
+# N12: a group message to multicast@a.test reaches erin (local), bob and carol (over s2s) once
+# each, from alice's full JID.
+def test_multicast_reaches_local_and_remote_members_once(network):
+    members = _home_jids("erin", "bob", "carol")
+    with _online(network, "alice") as alice, _online(network, "erin") as erin, \
+            _online(network, "bob") as bob, _online(network, "carol") as carol:
+        group_id = alice.group_message(members, b"group payload")
+        # A direct message after it on the same path: the next one each member sees from
+        # alice must be that one, not a second copy of the group message.
+        marker_ids = {member: alice.chat_message(member, body="after the group")
+                      for member in members}
+        for member, phone in zip(members, (erin, bob, carol)):
+            copy = phone.message_from(alice.bare_jid, f"the group message at {member}")
+            assert copy.get("id") == group_id, to_xml(copy)
+            assert copy.get("from") == alice.full_jid, to_xml(copy)
+            assert copy.get("to") in (member, phone.full_jid), to_xml(copy)
+            # XEP-0033 §4.4 as test_addressing.py: the `to` addresses stay, marked delivered
+            # (spec §8.1 and N12 say "removed": the lead knows of the difference).
+            addresses = copy.find(q("addresses", NS_ADDRESS))
+            assert addresses is not None, to_xml(copy)
+            assert [(a.get("jid"), a.get("delivered")) for a in addresses] == [
+                (jid, "true") for jid in members], to_xml(copy)
+            after = phone.message_from(alice.bare_jid, f"the direct message at {member}")
+            assert after.get("id") == marker_ids[member], to_xml(after)
+
+
+# N8: bob offline on b: alice's chat with a receipt request is stored on b and delivered with a
+# delay stamp when bob logs in; his receipt reaches alice; his key comes from b's keyring.
+def test_offline_delivery_receipt_and_pubkey_across_servers(network):
+    bob_jid = network.accounts["bob"].jid
+    with _online(network, "alice") as alice:
+        message_id = alice.chat_message(bob_jid, body="while you were away")
+        reply = alice.public_key(bob_jid)
+        assert reply.get("from") == bob_jid, to_xml(reply)
+        assert fingerprint_of_block(key_of(reply)) == network.accounts["bob"].fingerprint
+        with _online(network, "bob") as bob:
+            stored = bob.message_from(alice.bare_jid, "alice's message stored on b")
+            assert stored.get("id") == message_id, to_xml(stored)
+            assert stored.find(q("delay", NS_DELAY)) is not None, to_xml(stored)
+            assert stored.find(q("request", NS_RECEIPTS)) is not None, to_xml(stored)
+            bob.receipt(stored.get("from"), message_id)
+        receipt = alice.message_from(bob_jid, "bob's receipt")
+        received = receipt.find(q("received", NS_RECEIPTS))
+        assert received is not None and received.get("id") == message_id, to_xml(receipt)
+
+
+# N6: a user of another server may not use a's probe engine.
+def test_remote_users_may_not_ask_the_probe_engine(network):
+    with _online(network, "bob") as bob:
+        reply = _roster_match(bob, "a.test", _everyone_written_at("a.test"))
+        assert stanza_error(reply) == ("auth", "forbidden"), to_xml(reply)
+
+
+# N7: carol's number is registered on c: registering it on a without force is a conflict;
+# dave's number starts the verification.
+def test_registration_of_a_number_registered_on_another_server_is_a_conflict(network):
+    a = network.servers["a.test"]
+    connection, _ = open_registration_stream(a)
+    with connection:
+        started = time.monotonic()
+        conflict = request_phone(connection, PHONES["carol"])
+        print(f"conflict from c answered in {time.monotonic() - started:.3f} s")
+        assert error_of(conflict) == (
+            "modify", "conflict", "Another user is registered with the same id.")
+        assert_result(request_phone(connection, PHONES["dave"]))
+
+
+# N3 (last: it stops c): the fan-out ends when c's connection is refused, not at the deadline.
+def test_roster_match_with_a_server_down_answers_with_the_others(network):
+    network.servers["c.test"].stop()
+    with _online(network, "alice") as alice:
+        started = time.monotonic()
+        reply = _roster_match(alice, "a.test", _everyone_written_at("a.test"))
+        print(f"fan-out with c down answered in {time.monotonic() - started:.3f} s")
+        assert reply.get("from") == "probe@a.test", to_xml(reply)
+        assert _matched(reply) == _home_jids("erin", "bob")
+    network.servers["a.test"].wait_for_log("probe: c.test answered with an error")
