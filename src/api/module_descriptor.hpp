@@ -35,7 +35,17 @@ struct ModuleDescriptor {
   // Validates [modules.<name>] without creating the module (for modules that are not enabled).
   std::function<void(const config::Value* section, const std::string& file)> validate;
   std::function<config::SectionReference()> reference;
+  // Modules that start first when they run, but need not run: for a service a module uses when
+  // it is there (the offline module asks the network's directory which domains are members).
+  std::vector<std::string> optionalDependencies;
 };
+
+// Adds optional dependencies to a descriptor:
+//   api::startsAfter(api::describeModule<OfflineModule>("offline", ...), {"network"})
+inline ModuleDescriptor startsAfter(ModuleDescriptor descriptor, std::vector<std::string> modules) {
+  descriptor.optionalDependencies = std::move(modules);
+  return descriptor;
+}
 
 // A module whose constructor takes its settings.
 template <typename ModuleClass, typename Settings>
@@ -52,7 +62,8 @@ ModuleDescriptor describeModule(std::string name, std::string summary,
       [&options](const config::Value* section, const std::string& file) {
         (void)options.read(section, file);
       },
-      [&options] { return options.reference(); }};
+      [&options] { return options.reference(); },
+      {}};
 }
 
 // A module without options (any key in its section is an error).
@@ -72,7 +83,8 @@ ModuleDescriptor describeModule(std::string name, std::string summary,
                           [none](const config::Value* section, const std::string& file) {
                             (void)none->read(section, file);
                           },
-                          [none] { return none->reference(); }};
+                          [none] { return none->reference(); },
+                          {}};
 }
 
 class ModuleRegistry {

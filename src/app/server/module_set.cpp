@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <set>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -33,7 +34,8 @@ const ModuleDescriptor& descriptorOf(const std::string& name, const std::string&
   return *descriptor;
 }
 
-// The enabled modules in start order: each after what it requires, otherwise by name. Checks
+// The enabled modules in start order: each after what it requires and after the enabled modules
+// it optionally depends on, otherwise by name. Checks
 // names, requirements and every [modules.NAME] table.
 std::vector<const ModuleDescriptor*> resolve(const ModulesSettings& settings,
                                              const std::string& file) {
@@ -65,6 +67,12 @@ std::vector<const ModuleDescriptor*> resolve(const ModulesSettings& settings,
             "leaves out \"" + required + "\", which module \"" + name + "\" requires");
       }
       place(required);
+    }
+    for (const auto& wanted : descriptor.optionalDependencies) {
+      if (ModuleRegistry::instance().find(wanted) == nullptr) {
+        throw std::logic_error("module " + name + " starts after the unknown module " + wanted);
+      }
+      if (enabled.contains(wanted)) place(wanted);
     }
     placed.insert(name);
     ordered.push_back(&descriptor);
@@ -110,12 +118,12 @@ void ModuleSet::startAll() {
     try {
       entry.module->start(*entry.context);
     } catch (const std::exception& e) {
-      // No half-started server: what the failed module registered before it threw is undone
-      // (it did not start, so it is not stopped), and the modules started before it stop in
-      // reverse order with their registrations undone, as at shutdown (ARCHITECTURE.md §4).
+      // What the failed module registered before it threw is undone (it did not start, so it
+      // is not stopped). The modules started before it stay running: their blocking work may be
+      // on a worker now, so the owner stops them once the workers are drained (stopAll(), or
+      // the destructor), as at shutdown (ARCHITECTURE.md §4).
       entry.context->closeRegistration();
       services_.extensions.removeOwner(name);
-      stopAll();
       throw ModuleStartError("module " + name + " failed to start: " + e.what());
     }
     entry.context->closeRegistration();

@@ -3,8 +3,8 @@
 // checked (unknown names, missing requirements, bad options: start-up errors naming file, line
 // and key), created from their options and started in dependency order (a module after the
 // modules it requires; otherwise by name), stopped in reverse order with their registrations
-// undone. A module that fails to start stops the ones started before it (startAll()); the
-// modules still started when the set is destroyed (a start-up that failed later) stop then.
+// undone. A module that fails to start is undone at once; the ones started before it stay
+// running until stopAll() (the server calls it once its workers are drained) or the destructor.
 //
 // Threading: construct, startAll() and stopAll() on the main thread; stopAll() only after the
 // shards stopped and the worker pools joined (nothing may run a handler or read a registration

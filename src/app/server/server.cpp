@@ -141,7 +141,17 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
   p.tls =
       net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey, tlsConfig.minVersion);
 
-  p.modules.startAll();
+  try {
+    p.modules.startAll();
+    startStreams();
+  } catch (...) {
+    stopAfterFailedStart();
+    throw;
+  }
+}
+
+void Server::startStreams() {
+  auto& p = *parts_;
   p.c2s.reset(new stream::C2sServices{
       p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
       stream::SaslServices{p.storage->accounts(), p.loginWorkers, p.domain.domain(),
@@ -270,6 +280,25 @@ int Server::run() {
   p.shards.stop();
   p.shards.join();
   if (p.links) p.links->join();  // a DNS look-up's completion must find its shard still there
+  stopWorkersThenModules();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+// The shards never ran, but modules did start, and their blocking work (the network
+// module's first reload of its server list) may be on a worker right now: it must end
+// before the modules it refers to are stopped and destroyed.
+void Server::stopAfterFailedStart() {
+  auto& p = *parts_;
+  if (p.links) {
+    p.links->stop();
+    p.links->join();
+  }
+  stopWorkersThenModules();
+}
+
+void Server::stopWorkersThenModules() {
+  auto& p = *parts_;
   // Workers finish what is queued first: their jobs read the modules' registrations (services,
   // key-change handlers), which stopping a module removes, and what they route is then recorded
   // in the delivery journal before the modules flush it. No worker job waits on a module.
@@ -278,8 +307,6 @@ int Server::run() {
   p.workers.join();
   p.modules.stopAll();
   p.storage->flush();
-  spdlog::info("shutdown complete");
-  return 0;
 }
 
 }  // namespace kontalk::app

@@ -22,7 +22,10 @@ class Server {
   int run();
 
  private:
+  void startStreams();  // c2s and s2s listeners, after the modules started
   void startS2s();
+  void stopAfterFailedStart();
+  void stopWorkersThenModules();
 
   struct Parts;
   std::unique_ptr<Parts> parts_;

@@ -138,6 +138,16 @@ class UserModule final : public api::Module {
   void stop() override { moduleLog().push_back("stop test-a-user"); }
 };
 
+// Uses the greeting when its provider runs, and runs without it.
+class OptionalUserModule final : public api::Module {
+ public:
+  void start(api::ModuleHost& host) override {
+    const auto* greeting = host.service<Greeting>();
+    moduleLog().push_back("start test-a-optional-user, greeting " +
+                          (greeting != nullptr ? greeting->text : "missing"));
+  }
+};
+
 // Takes test-everything's IQ.
 class IqTwinModule final : public api::Module {
  public:
@@ -195,6 +205,10 @@ const api::ModuleRegistration kProvider(api::describeModule<ProviderModule>("tes
 const api::ModuleRegistration kUser(api::describeModule<UserModule>("test-a-user",
                                                                     "needs the greeting",
                                                                     {"test-z-provider"}));
+const api::ModuleRegistration kOptionalUser(
+    api::startsAfter(api::describeModule<OptionalUserModule>("test-a-optional-user",
+                                                             "uses the greeting if there", {}),
+                     {"test-z-provider"}));
 const api::ModuleRegistration kIqTwin(api::describeModule<IqTwinModule>("test-iq-twin",
                                                                         "conflicting IQ", {}));
 const api::ModuleRegistration kHookTwin(
@@ -307,6 +321,19 @@ TEST_F(ModuleSetTest, StartsInDependencyOrderAndStopsInReverse) {
                                       "stop test-a-user", "stop test-z-provider"}));
 }
 
+// An optional dependency orders the start when both run, and is not required.
+TEST_F(ModuleSetTest, StartsAfterAnOptionalDependencyWhenItRunsAndWithoutItOtherwise) {
+  auto both = started({"test-a-optional-user", "test-z-provider"});
+  EXPECT_EQ(both->names(), (std::vector<std::string>{"test-z-provider", "test-a-optional-user"}));
+  both->stopAll();
+  auto alone = started({"test-a-optional-user"});
+  EXPECT_EQ(alone->names(), std::vector<std::string>{"test-a-optional-user"});
+  EXPECT_EQ(moduleLog(),
+            (std::vector<std::string>{
+                "start test-z-provider", "start test-a-optional-user, greeting hello",
+                "stop test-z-provider", "start test-a-optional-user, greeting missing"}));
+}
+
 // Without [modules] enabled, every module the build registered runs.
 TEST_F(ModuleSetTest, DefaultIsEveryRegisteredModule) {
   ModuleSet set(ModulesSettings{}, "kontalkd.toml", *services_);  // not started: two conflict
@@ -409,9 +436,11 @@ TEST_F(ModuleSetTest, TheSameHookOrderFromAnotherModuleThrowsAtStart) {
   set.stopAll();
 }
 
-// A module that fails to start leaves no half-started server: the modules started before it
-// stop in reverse order, nothing any of them registered stays, and the error names the module.
-TEST_F(ModuleSetTest, AModuleFailingToStartStopsTheOnesBeforeItAndUndoesEverything) {
+// A module that fails to start leaves no half-started server: what it registered is undone at
+// once, the error names it, and the modules started before it keep running until the owner
+// stops them (the server first drains the workers their blocking work may be on), in reverse
+// order, after which nothing any of them registered stays.
+TEST_F(ModuleSetTest, AModuleFailingToStartIsUndoneAndTheOnesBeforeItStopWhenAsked) {
   ModuleSet set(enable({"test-bystander", "test-failing", "test-z-provider"}), "kontalkd.toml",
                 *services_);
   ASSERT_EQ(set.names(),
@@ -422,6 +451,10 @@ TEST_F(ModuleSetTest, AModuleFailingToStartStopsTheOnesBeforeItAndUndoesEverythi
   } catch (const ModuleStartError& e) {
     EXPECT_STREQ(e.what(), "module test-failing failed to start: cannot open its file");
   }
+  EXPECT_EQ(registrationsOf(extensions_, "test-failing"), 0u);
+  EXPECT_EQ(moduleLog(), (std::vector<std::string>{"start test-bystander", "start test-z-provider",
+                                                   "start test-failing"}));
+  set.stopAll();
   EXPECT_EQ(moduleLog(), (std::vector<std::string>{"start test-bystander", "start test-z-provider",
                                                    "start test-failing", "stop test-z-provider",
                                                    "stop test-bystander"}));
