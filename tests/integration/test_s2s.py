@@ -193,9 +193,11 @@ def test_sasl_external_is_not_offered_for_a_certificate_of_another_domain(make_s
 
 
 # Spec §7.9 and §7.10 N10: how long a message for another server may wait in the remote queue
-# before it goes back to its sender ([modules.offline] remote_queue_ttl, the spec's
-# s2s.queue_ttl); short here, so that the bounce comes within the test.
+# before it goes back to its sender ([modules.offline] remote_queue_ttl for the Kontalk
+# network's servers, remote_queue_ttl_outside_network for the rest: the spec's s2s.queue_ttl);
+# short here, so that the bounce comes within the test.
 QUEUE_TTL_S = 3
+SHORT_QUEUE = {"remote_queue_ttl": QUEUE_TTL_S, "remote_queue_ttl_outside_network": QUEUE_TTL_S}
 
 
 async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
@@ -203,7 +205,7 @@ async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
     a = make_server({
         "server": {"domain": "a.test"},
         "s2s": {"hosts": {"down.test": f"{HOST}:{closed_port}"}},
-        "modules.offline": {"remote_queue_ttl": QUEUE_TTL_S},
+        "modules.offline": SHORT_QUEUE,
     })
     alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
 
@@ -233,6 +235,44 @@ async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
     assert re.search(r"link failed: cannot connect", a.log_path.read_text())
 
 
+async def test_queue_time_follows_network_membership_and_bounces_wait_for_an_offline_sender(
+    make_server, clients
+):
+    closed_port = free_port()
+    a = make_server({
+        "server": {"domain": "a.test"},
+        "s2s": {"hosts": {"down.test": f"{HOST}:{closed_port}",
+                          "member.test": f"{HOST}:{closed_port}"}},
+        "modules.offline": {"remote_queue_ttl": 3600,
+                            "remote_queue_ttl_outside_network": QUEUE_TTL_S},
+        "modules.network": {"servers": [
+            {"domain": "member.test", "fingerprint": "37D0E678CDD19FB9B182B3804C9539B401F8229C"},
+        ]},
+    })
+    alice_jid = a.add_user("alice", PASSWORD)
+    alice = await clients.slix(a, alice_jid + "/phone", PASSWORD)
+    for message_id, to in (("m-member", "bob@member.test"), ("m-outside", "carol@down.test")):
+        message = alice.make_message(mto=to, mbody=f"for {to}", mtype="chat")
+        message["id"] = message_id
+        message.send()
+    await alice.barrier()
+    await alice.close()
+
+    # Spec §7.9: a server outside the network gets remote_queue_ttl_outside_network; the bounce
+    # finds its sender gone and is stored offline (the router drops errors for a gone
+    # resource), to be delivered at the next login. A network member keeps its queue.
+    a.wait_for_log("was not taken within the queue's time", timeout=QUEUE_TTL_S + REPLY_TIMEOUT_S)
+    alice = await clients.slix(a, alice_jid + "/phone", PASSWORD)
+    alice.send_presence()  # XEP-0160: initial presence asks for stored messages
+    bounced = await alice.next_message()
+    assert bounced["type"] == "error" and bounced["id"] == "m-outside", bounced
+    assert bounced["error"]["condition"] == "remote-server-timeout", bounced
+    assert bounced["body"] == "for carol@down.test"
+    assert bounced.xml.find("{urn:xmpp:delay}delay") is not None, "stored offline: XEP-0203"
+    await alice.barrier()
+    assert alice.messages.empty(), "the network member's message bounced too"
+
+
 async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_timeout(
     make_server, clients
 ):
@@ -243,7 +283,7 @@ async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_ti
             "server": {"domain": "a.test"},
             "s2s": {"hosts": {"mute.test": f"{HOST}:{silent.getsockname()[1]}"},
                     "connect_timeout": 2},
-            "modules.offline": {"remote_queue_ttl": QUEUE_TTL_S},
+            "modules.offline": SHORT_QUEUE,
         })
         alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
         message = alice.make_message(mto="dave@mute.test", mbody="hello?", mtype="chat")
@@ -272,7 +312,7 @@ async def test_require_certificate_refuses_dialback(make_server, clients):
     while port_b == port_a:
         port_b = free_port()
     a_config = _s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None)
-    a_config["modules.offline"] = {"remote_queue_ttl": QUEUE_TTL_S}
+    a_config["modules.offline"] = SHORT_QUEUE
     a = make_server(a_config)
     b_config = _s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None)
     b_config["s2s"]["require_certificate"] = True

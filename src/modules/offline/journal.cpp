@@ -87,7 +87,8 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, std::string sender,
                                 bool held) {
   const auto now = SystemClock::now();
   const bool remote = !settings_.localDomain.empty() && account.domain() != settings_.localDomain;
-  const std::chrono::seconds expiry = remote ? settings_.remoteExpiry : settings_.expiry;
+  const std::chrono::seconds expiry =
+      remote ? settings_.remoteExpiry(account.domain()) : settings_.expiry;
   Pending pending{storage::JournalAppend{account.local(), account.domain(), std::move(sender),
                                          storage::OfflineMessage{
                                              0,

@@ -35,6 +35,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -64,9 +65,10 @@ class Journal final : public api::DeliveryJournal {
     // journal stops accepting (backpressure); commits are started early at half of it.
     std::size_t backlogBytes = std::size_t{32} << 20;
     // Messages for accounts of other domains than this one go to the remote queue (spec §7.9)
-    // and expire after remoteExpiry (then they go back to their senders: RemoteDelivery).
+    // and expire after remoteExpiry(their domain) (then they go back to their senders:
+    // RemoteDelivery). Called on the recording thread: it must be thread-safe and not block.
     std::string localDomain;
-    std::chrono::seconds remoteExpiry{std::chrono::days(7)};
+    std::function<std::chrono::seconds(std::string_view domain)> remoteExpiry;
   };
 
   // An offline store's limits (storage::JournalAppend): 0 means none.

@@ -1,4 +1,5 @@
 #include "api/module_descriptor.hpp"
+#include "api/network_directory.hpp"
 
 #include <chrono>
 #include <future>
@@ -38,10 +39,12 @@ class OfflineModule final : public api::Module {
 
   void start(api::ModuleHost& host) override {
     host_ = &host;
+    network_ = host.service<api::NetworkDirectory>();  // null when the network module is off
     journal_ = std::make_unique<Journal>(
         host.storage().offline(),
         Journal::Settings{settings_.expiry, settings_.durableDelivery,
-                          settings_.journalBacklogBytes, host.domain(), settings_.remoteQueueTtl},
+                          settings_.journalBacklogBytes, host.domain(),
+                          [this](std::string_view domain) { return remoteQueueTtl(domain); }},
         highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
     delivery_ = std::make_unique<OfflineDelivery>(
@@ -53,13 +56,22 @@ class OfflineModule final : public api::Module {
                   [this](api::StanzaEvent& event) { return handleClientStanza(event); });
     host.onInterval(kPurgeInterval, [this] { purgeExpired(); });
     remote_ = std::make_unique<RemoteDelivery>(
-        host, *journal_, RemoteDelivery::Settings{settings_.deliveryWindowBytes});
+        host, *journal_, RemoteDelivery::Settings{settings_.deliveryWindowBytes},
+        [this](const xmpp::Jid& account) { deliverIfAvailable(account); });
     host.onInterval(kRemoteQueueInterval, [this] { remote_->tick(); });
   }
 
   void stop() override { journal_->stop(); }
 
  private:
+  // Spec §7.9: the queue's time depends on whether the domain is a network member (the
+  // directory is thread-safe and never blocks: the journal asks on the recording thread).
+  std::chrono::seconds remoteQueueTtl(std::string_view domain) const {
+    return network_ != nullptr && network_->isNetworkDomain(domain)
+               ? settings_.remoteQueueTtl
+               : settings_.remoteQueueTtlOutsideNetwork;
+  }
+
   // Storage is touched on a worker only; start() waits for it.
   std::int64_t highestStoredId() {
     std::promise<Result<std::int64_t>> read;
@@ -159,14 +171,17 @@ class OfflineModule final : public api::Module {
 
   api::ModuleHost* host_ = nullptr;
   const OfflineSettings settings_;
+  const api::NetworkDirectory* network_ = nullptr;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<OfflineDelivery> delivery_;
   std::unique_ptr<RemoteDelivery> remote_;
 };
 
-const api::ModuleRegistration kRegistration(api::describeModule<OfflineModule>(
-    "offline", "Offline messages (XEP-0160) and the delivery journal", {},
-    offline::offlineOptions()));
+const api::ModuleRegistration kRegistration(api::startsAfter(
+    api::describeModule<OfflineModule>("offline",
+                                       "Offline messages (XEP-0160) and the delivery journal", {},
+                                       offline::offlineOptions()),
+    {"network"}));
 
 }  // namespace
 

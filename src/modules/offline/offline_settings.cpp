@@ -39,9 +39,15 @@ const config::Section<OfflineSettings>& offlineOptions() {
                        "[limits] max_outbound_queue_bytes. A larger message still goes alone");
         option.duration("remote_queue_ttl", &OfflineSettings::remoteQueueTtl,
                         std::chrono::seconds(1), std::chrono::seconds(std::chrono::days(3650)),
-                        "a message for a user on another server is kept (durably, retried with "
-                        "back-off) until that server takes it; after this long it goes back to "
-                        "its sender with remote-server-timeout (spec §7.9 s2s.queue_ttl)");
+                        "a message for a user on another server of the Kontalk network is "
+                        "kept (durably, retried with back-off) until that server takes it; "
+                        "after this long it goes back to its sender with remote-server-timeout "
+                        "(spec §7.9 s2s.queue_ttl)");
+        option.duration("remote_queue_ttl_outside_network",
+                        &OfflineSettings::remoteQueueTtlOutsideNetwork, std::chrono::seconds(1),
+                        std::chrono::seconds(std::chrono::days(3650)),
+                        "as remote_queue_ttl, for servers outside the Kontalk network (every "
+                        "server when the network module is not enabled)");
       });
   return section;
 }

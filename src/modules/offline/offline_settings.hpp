@@ -27,9 +27,11 @@ struct OfflineSettings {
   // Stored messages sent to a session before waiting for it to take them (OfflineDelivery).
   std::size_t deliveryWindowBytes = std::size_t{1} << 20;
   // Spec §7.9 (s2s.queue_ttl): a message for another server that has not taken it by then goes
-  // back to its sender with remote-server-timeout. As offline expiry: a network peer is only
-  // ever down for a while.
+  // back to its sender with remote-server-timeout. As offline expiry for the Kontalk network's
+  // servers (a network peer is only ever down for a while); 300 s for the rest of the XMPP
+  // world, like the stock servers the original ran on.
   std::chrono::seconds remoteQueueTtl{std::chrono::days(7)};
+  std::chrono::seconds remoteQueueTtlOutsideNetwork{300};
 
   // The per-sender quota senderSharePercent gives: at least one message.
   std::size_t maxMessagesPerSender() const {

@@ -153,11 +153,44 @@ void RemoteDelivery::bounceExpired() {
         "offline: message {} to {} was not taken within the queue's time; it goes "
         "back to {}",
         stanza->attribute("id"), stanza->attribute("to"), stanza->attribute("from"));
-    host_.send(xmpp::makeErrorReply(
+    returnToSender(xmpp::makeErrorReply(
         *stanza, {xmpp::StanzaErrorCondition::RemoteServerTimeout, xmpp::StanzaErrorType::Wait,
                   "The recipient's server did not take the message in time."}));
   }
   if (!ids.empty()) journal_.settle(ids);
+}
+
+// Spec §7.9: to the sender's session if it is still there, else to the account (the router
+// drops an error for a gone resource, RFC 6121 §8.5.3.2.1), stored offline when no resource is
+// available: the client must learn that the message was not delivered. The error is settled
+// with the original's record; its offline copy is a new record of its own.
+void RemoteDelivery::returnToSender(xml::Element bounce) {
+  const auto sender = xmpp::Jid::parse(bounce.attribute("to"));
+  if (!sender || sender->domain() != host_.domain()) return;  // queued only for local senders
+  bool resourceThere = false;
+  bool accountAvailable = false;
+  for (const auto& session : host_.sessionsOf(sender->bare())) {
+    resourceThere = resourceThere || session->jid() == *sender;
+    accountAvailable = accountAvailable || (session->isAvailable() && session->priority() >= 0);
+  }
+  if (resourceThere) {
+    host_.send(std::move(bounce));
+  } else if (accountAvailable) {
+    bounce.setAttribute("to", sender->bareString());
+    host_.send(std::move(bounce));
+  } else {
+    const std::string from(bounce.attribute("from"));
+    journal_.store(sender->bare(), from, bounce, {},
+                   [this, id = std::string(bounce.attribute("id")),
+                    account = sender->bare()](storage::AppendOutcome outcome) {
+                     if (outcome == storage::AppendOutcome::Stored) {
+                       storedOffline_(account);
+                     } else {
+                       spdlog::warn("offline: the bounce of message {} could not be stored for {}",
+                                    id, account.toString());
+                     }
+                   });
+  }
 }
 
 }  // namespace kontalk::modules::offline

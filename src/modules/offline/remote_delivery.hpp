@@ -7,8 +7,10 @@
 // At-least-once: a message the peer took but had not acknowledged when the link broke is sent
 // again, and clients de-duplicate by id (the spec's choice, as the original's).
 //
-// Expiry: a message still queued after [modules.offline] remote_queue_ttl goes back to its
-// sender as an error (same id, from/to swapped, children kept, remote-server-timeout type wait).
+// Expiry: a message still queued after [modules.offline] remote_queue_ttl (network members) or
+// remote_queue_ttl_outside_network goes back to its sender as an error (same id, from/to
+// swapped, children kept, remote-server-timeout type wait), stored offline if the sender has
+// no available resource.
 //
 // Threading: tick() runs on a shard (ModuleHost::onInterval); reads and sends happen in
 // host.runBlocking() work; window callbacks arrive on whichever thread settled the window.
@@ -17,9 +19,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "api/module.hpp"
 #include "modules/offline/journal.hpp"
@@ -35,8 +39,16 @@ class RemoteDelivery {
     std::size_t windowBytes = std::size_t{1} << 20;
   };
 
-  RemoteDelivery(api::ModuleHost& host, Journal& journal, Settings settings)
-      : host_(host), journal_(journal), settings_(settings) {}
+  // Called (on the journal's writer thread) once a bounce is stored offline for `account`: it
+  // may have become available meanwhile, after its delivery run looked for stored messages.
+  using StoredOffline = std::function<void(const xmpp::Jid& account)>;
+
+  RemoteDelivery(api::ModuleHost& host, Journal& journal, Settings settings,
+                 StoredOffline storedOffline)
+      : host_(host),
+        journal_(journal),
+        settings_(settings),
+        storedOffline_(std::move(storedOffline)) {}
 
   // Once a second: bounces what expired, and starts a run for every domain with queued messages
   // nobody is sending whose back-off is over (the first tick finds what a restart left).
@@ -53,6 +65,7 @@ class RemoteDelivery {
   // On a worker: everything tick() does that touches storage.
   void scan();
   void bounceExpired();
+  void returnToSender(xml::Element bounce);
   // Starts a run for `domain` unless one is active or backing off; with mutex_ held.
   bool claimRun(const std::string& domain, std::chrono::steady_clock::time_point now);
   void sendWindow(const std::string& domain);
@@ -63,6 +76,7 @@ class RemoteDelivery {
   api::ModuleHost& host_;
   Journal& journal_;
   const Settings settings_;
+  const StoredOffline storedOffline_;
   std::atomic<bool> scanning_{false};
   std::mutex mutex_;
   std::unordered_map<std::string, Run> runs_;  // by domain

@@ -28,6 +28,11 @@ xml::Element chat(std::string_view body, std::string_view type = "chat") {
 
 const xmpp::Jid kAlice = *xmpp::Jid::parse("alice@example.org");
 constexpr std::chrono::seconds kRemoteExpiry{300};
+constexpr std::chrono::seconds kNetworkExpiry{604800};
+// Spec §7.9: members of the Kontalk network keep their queue as long as offline storage.
+std::chrono::seconds remoteExpiryOf(std::string_view domain) {
+  return domain == "network.test" ? kNetworkExpiry : kRemoteExpiry;
+}
 
 class JournalTest : public storage::testing::MigratedStorageTest {
  protected:
@@ -43,7 +48,7 @@ class JournalTest : public storage::testing::MigratedStorageTest {
     journal_ = std::make_unique<Journal>(
         storage().offline(),
         Journal::Settings{std::chrono::hours(1), durable, std::size_t{32} << 20, "example.org",
-                          kRemoteExpiry},
+                          remoteExpiryOf},
         *highest);
   }
 
@@ -118,6 +123,13 @@ TEST_F(JournalTest, MessageForAnotherServerGoesToTheRemoteQueueUntilSettled) {
   EXPECT_NE((*queued)[0].stanza.find("<body>far</body>"), std::string::npos);
   EXPECT_GE((*queued)[0].expiresAt, before + kRemoteExpiry.count());
   EXPECT_LE((*queued)[0].expiresAt, base::unixNow() + kRemoteExpiry.count());
+  // A network member's messages wait longer.
+  journal_->record(chat("member"), *xmpp::Jid::parse("carol@network.test"), 0);
+  waitDurable();
+  const auto member = storage().offline().pendingRemote("network.test", before, 0, {100, 0});
+  ASSERT_TRUE(member);
+  ASSERT_EQ(member->size(), 1u);
+  EXPECT_GE((*member)[0].expiresAt, before + kNetworkExpiry.count());
   journal_->settle({&id, 1});
   journal_->record(chat("flush"), kAlice, 0);  // carries the removal
   waitDurable();
@@ -308,10 +320,11 @@ class JournalFaultTest : public storage::testing::MigratedStorageTest {
     MigratedStorageTest::SetUp();
     ASSERT_TRUE(createAccounts({"alice"}));
     store_ = std::make_unique<FailingOfflineStore>(storage().offline());
-    journal_ = std::make_unique<Journal>(
-        *store_,
-        Journal::Settings{std::chrono::hours(1), true, kBacklogBytes, "example.org", kRemoteExpiry},
-        0);
+    journal_ =
+        std::make_unique<Journal>(*store_,
+                                  Journal::Settings{std::chrono::hours(1), true, kBacklogBytes,
+                                                    "example.org", remoteExpiryOf},
+                                  0);
   }
   void TearDown() override { journal_.reset(); }
 

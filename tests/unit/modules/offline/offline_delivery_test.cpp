@@ -49,7 +49,7 @@ class OfflineDeliveryTest : public ::testing::Test {
     journal_ = std::make_unique<Journal>(
         host_.database().offline(),
         Journal::Settings{std::chrono::hours(1), true, std::size_t{32} << 20, "example.org",
-                          std::chrono::hours(1)},
+                          [](std::string_view) { return std::chrono::hours(1); }},
         id);
     delivery_ =
         std::make_unique<OfflineDelivery>(host_, *journal_, OfflineDelivery::Settings{windowBytes});

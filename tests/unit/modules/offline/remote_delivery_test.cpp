@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,9 +49,13 @@ class RemoteDeliveryTest : public ::testing::Test {
     journal_ = std::make_unique<Journal>(
         host_.database().offline(),
         Journal::Settings{std::chrono::hours(1), true, std::size_t{32} << 20, "example.org",
-                          std::chrono::hours(1)},
+                          [](std::string_view) { return std::chrono::hours(1); }},
         id);
-    delivery_ = std::make_unique<RemoteDelivery>(host_, *journal_, RemoteDelivery::Settings{});
+    delivery_ = std::make_unique<RemoteDelivery>(host_, *journal_, RemoteDelivery::Settings{},
+                                                 [this](const xmpp::Jid& account) {
+                                                   std::lock_guard lock(storedMutex_);
+                                                   storedOffline_.push_back(account.toString());
+                                                 });
   }
 
   void tick() {
@@ -85,6 +90,8 @@ class RemoteDeliveryTest : public ::testing::Test {
   }
 
   api::testing::FakeModuleHost host_{"example.org", "offline"};
+  std::mutex storedMutex_;  // the journal's writer thread reports stored bounces
+  std::vector<std::string> storedOffline_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<RemoteDelivery> delivery_;
 };
@@ -132,6 +139,7 @@ TEST_F(RemoteDeliveryTest, HandedBackMessagesAreRetriedAfterABackOff) {
 // Spec §7.9: what the peer did not take in time goes back to its sender: same id, from/to
 // swapped, the body kept, remote-server-timeout type wait; and it leaves the queue.
 TEST_F(RemoteDeliveryTest, ExpiredMessagesBounceToTheirSenders) {
+  host_.addSession(std::make_shared<api::testing::FakeSession>("alice@example.org/phone"));
   startWith({queuedChat(1)}, base::unixNow() - 1);
   tick();
   EXPECT_TRUE(takeSentIds().empty());
@@ -152,6 +160,40 @@ TEST_F(RemoteDeliveryTest, ExpiredMessagesBounceToTheirSenders) {
   auto expired = host_.database().offline().expiredRemote(base::unixNow(), 10);
   ASSERT_TRUE(expired);
   EXPECT_TRUE(expired->empty());
+}
+
+// The sender's resource is gone: the bounce goes to the account (the router would drop an
+// error for a gone resource), still with everything that says which message failed.
+TEST_F(RemoteDeliveryTest, ABounceForAGoneResourceGoesToTheAccountsAvailableResource) {
+  host_.addSession(std::make_shared<api::testing::FakeSession>("alice@example.org/tablet"));
+  startWith({queuedChat(1)}, base::unixNow() - 1);
+  tick();
+  auto bounced = host_.takeSent();
+  ASSERT_EQ(bounced.size(), 1u);
+  EXPECT_EQ(bounced[0].attribute("to"), "alice@example.org");
+  EXPECT_EQ(bounced[0].attribute("id"), "m1");
+  EXPECT_EQ(bounced[0].attribute("type"), "error");
+}
+
+// Spec §7.9: with no resource available, the bounce is stored offline (an exception to §8.2,
+// which stores no errors), so that the client learns at its next login that the message failed.
+TEST_F(RemoteDeliveryTest, ABounceForASenderWithoutAvailableResourceIsStoredOffline) {
+  ASSERT_TRUE(
+      host_.database().accounts().create(storage::Account{"alice", "example.org", {}, {}, 1}));
+  // Another resource is bound but not available (the sender's own would get the error).
+  host_.addSession(std::make_shared<api::testing::FakeSession>("alice@example.org/tablet", false));
+  startWith({queuedChat(1)}, base::unixNow() - 1);
+  tick();
+  EXPECT_TRUE(host_.takeSent().empty());
+  waitUntilWritten();
+  auto stored = host_.database().offline().pending("alice", "example.org", 0, 0, {100, 0});
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_NE((*stored)[0].stanza.find("type='error'"), std::string::npos) << (*stored)[0].stanza;
+  EXPECT_NE((*stored)[0].stanza.find("remote-server-timeout"), std::string::npos);
+  EXPECT_NE((*stored)[0].stanza.find("id='m1'"), std::string::npos);
+  std::lock_guard lock(storedMutex_);
+  EXPECT_EQ(storedOffline_, std::vector<std::string>{"alice@example.org"});
 }
 
 }  // namespace
