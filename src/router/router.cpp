@@ -87,9 +87,11 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
   const xmpp::Jid target = to->isEmpty() && stanza.name() != "presence" ? from->bare() : *to;
   if (!target.isEmpty() && !isLocalDomain(target)) {
     if (remote_ != nullptr) {
-      // Spec §7.9: a message for another server is durable here (the sender's <a/> waits for
-      // it) until that server acknowledged it; a stored one keeps its record.
-      if (extensions_.journal != nullptr && stanza.name() == "message") {
+      // Spec §7.9: a message or subscription presence for another server is durable here (the
+      // sender's <a/> waits for it) until that server acknowledged it; a stored one keeps its
+      // record. The journal decides what is worth keeping.
+      if (extensions_.journal != nullptr &&
+          (stanza.name() == "message" || xmpp::isSubscriptionPresence(stanza))) {
         journalId = extensions_.journal->record(stanza, target.bare(), journalId);
       }
       remote_->send(std::move(stanza), *from, target, journalId);

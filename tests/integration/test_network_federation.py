@@ -11,6 +11,7 @@ they leave the others alone.
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -22,6 +23,8 @@ from android_client import (
     NS_ADDRESS,
     NS_DELAY,
     NS_KONTALK_ROSTER,
+    NS_LAST,
+    NS_PUBKEY,
     NS_RECEIPTS,
     AndroidAccount,
     AndroidClient,
@@ -258,6 +261,30 @@ def test_offline_delivery_receipt_and_pubkey_across_servers(network):
         receipt = alice.message_from(bob_jid, "bob's receipt")
         received = receipt.find(q("received", NS_RECEIPTS))
         assert received is not None and received.get("id") == message_id, to_xml(receipt)
+
+
+# N8, the rest: a subscription request for a user of another server carries the sender's
+# whole key and its fingerprint (spec §7.8: b's server has no copy of alice's key), reaches bob
+# when he logs in, and his approval lets alice ask b for his last activity once he is gone.
+def test_subscription_with_key_and_last_activity_across_servers(network):
+    bob_jid = network.accounts["bob"].jid
+    alice_account = network.accounts["alice"]
+    with _online(network, "alice") as alice:
+        alice.subscription(bob_jid, "subscribe")
+        with _online(network, "bob") as bob:
+            request = bob.presence_from(alice.bare_jid, "alice's subscription request",
+                                        type_="subscribe")
+            pubkey = request.find(q("pubkey", NS_PUBKEY))
+            assert pubkey is not None, to_xml(request)
+            assert pubkey.findtext(q("print", NS_PUBKEY)) == alice_account.fingerprint
+            key = base64.b64decode(pubkey.findtext(q("key", NS_PUBKEY)) or "")
+            assert fingerprint_of_block(key) == alice_account.fingerprint, to_xml(request)
+            bob.subscription(alice.bare_jid, "subscribed")
+            alice.presence_from(bob_jid, "bob's approval", type_="subscribed")
+        alice.presence_from(bob_jid, "bob going offline", type_="unavailable")
+        last = alice.iq("get", f"<query xmlns='{NS_LAST}'/>", to=bob_jid)
+        assert last.get("type") == "result" and last.get("from") == bob_jid, to_xml(last)
+        assert int(last.find(q("query", NS_LAST)).get("seconds", "-1")) >= 0, to_xml(last)
 
 
 # N6: a user of another server may not use a's probe engine.

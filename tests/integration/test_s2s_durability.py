@@ -1,7 +1,7 @@
-"""The delivery contract across servers (spec §7.9, §7.10 N9): a message for another server is
-durable on the sender's server before the sender's stream management <a/> covers it, and stays
-stored until that server acknowledged it; neither server being down nor a kill -9 of the sending
-server loses it. At-least-once: duplicates are allowed, losses are not.
+"""The delivery contract across servers (spec §7.9, §7.10 N9): a message (or subscription
+request) for another server is durable on the sender's server before the sender's stream
+management <a/> covers it, and stays stored until that server acknowledged it; neither server
+being down nor a kill -9 of the sending server loses it. At-least-once: duplicates are allowed, losses are not.
 
 a.test and b.test link over dialback (their self-signed certificates); `.test` never resolves,
 each maps the other with [s2s] hosts.
@@ -33,19 +33,22 @@ def _config(domain: str, port: int, peer: str, peer_port: int) -> dict:
     }
 
 
-def _send_acknowledged(a, bob_jid: str, first: int = 0) -> None:
-    """alice sends MESSAGES chats to bob (bodies n-first ...) over a raw stream with stream
-    management and waits until the server acknowledged all of them (<a h='MESSAGES'/>)."""
+def _send_acknowledged(a, bob_jid: str, first: int = 0, subscribe: bool = False) -> None:
+    """alice sends MESSAGES chats to bob (bodies n-first ...), after a subscription request if
+    `subscribe`, over a raw stream with stream management and waits until the server
+    acknowledged all of them."""
     with RawXmppConnection(a.host, a.starttls_port, a.domain) as alice:
         alice.login("alice", PASSWORD, "phone")
         alice.send(f"<enable xmlns='{NS_SM}'/>")
         alice.read_until(r"<enabled[^>]*/?>")
-        alice.send("".join(
+        request = f"<presence to='{bob_jid}' id='sub-1' type='subscribe'/>" if subscribe else ""
+        alice.send(request + "".join(
             f"<message to='{bob_jid}' id='n-{n}' type='chat'><body>n-{n}</body>"
             f"<request xmlns='urn:xmpp:receipts'/></message>"
             for n in range(first, first + MESSAGES)))
         alice.send(f"<r xmlns='{NS_SM}'/>")
-        alice.read_until(rf"<a xmlns=['\"]{NS_SM}['\"] h=['\"]{MESSAGES}['\"]\s*/>", timeout=60)
+        handled = MESSAGES + (1 if subscribe else 0)
+        alice.read_until(rf"<a xmlns=['\"]{NS_SM}['\"] h=['\"]{handled}['\"]\s*/>", timeout=60)
 
 
 def _remote_queue_length(server) -> int:
@@ -82,7 +85,8 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
     a.add_user("alice", PASSWORD)
     bob_jid = b.add_user("bob", PASSWORD)
 
-    await asyncio.to_thread(_send_acknowledged, a, bob_jid)
+    # Spec §7.9: a subscription request is as durable as the messages.
+    await asyncio.to_thread(_send_acknowledged, a, bob_jid, 0, True)
     # Acknowledged while b is down: only a's disk holds them now.
     a.kill()
     b.start()
@@ -103,6 +107,12 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
     b.start()
 
     bob = await clients.slix(b, bob_jid + "/phone", PASSWORD)
+    subscription = asyncio.get_running_loop().create_future()
+    bob.add_event_handler(
+        "presence_subscribe",
+        lambda presence: subscription.done() or subscription.set_result(presence))
     bob.send_presence()
     duplicates = await _receive_all(bob, {f"n-{n}" for n in range(2 * MESSAGES)})
+    request = await asyncio.wait_for(subscription, DELIVERY_TIMEOUT_S)
+    assert request["from"].bare == "alice@a.test", request
     print(f"{2 * MESSAGES} delivered after kill -9 of each server, {duplicates} duplicate(s)")

@@ -9,6 +9,7 @@
 #include "xml/serializer.hpp"
 #include "xmpp/message_type.hpp"
 #include "xmpp/namespaces.hpp"
+#include "xmpp/presence.hpp"
 
 namespace kontalk::modules::offline {
 namespace {
@@ -69,11 +70,20 @@ api::JournalId Journal::record(const xml::Element& message, const xmpp::Jid& acc
     inFlight_.insert(existing);
     return existing;
   }
-  if (!settings_.durableDelivery || !xmpp::isNormalOrChat(message.attribute("type")) ||
-      !shouldStore(message)) {
+  if (!settings_.durableDelivery) return 0;
+  // Spec §7.9: subscription presences for another server are durable too (they wait in the
+  // remote queue like messages); a local account's pending subscriptions are the roster's.
+  const bool remoteSubscription = xmpp::isSubscriptionPresence(message) && isRemote(account);
+  if (!remoteSubscription &&
+      (message.name() != "message" || !xmpp::isNormalOrChat(message.attribute("type")) ||
+       !shouldStore(message))) {
     return 0;
   }
   return enqueue(account, senderOf(message), message, {}, {}, true);
+}
+
+bool Journal::isRemote(const xmpp::Jid& account) const {
+  return !settings_.localDomain.empty() && account.domain() != settings_.localDomain;
 }
 
 void Journal::store(const xmpp::Jid& account, const std::string& sender,
@@ -86,7 +96,7 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, std::string sender,
                                 const xml::Element& message, Quota quota, StoreOutcome outcome,
                                 bool held) {
   const auto now = SystemClock::now();
-  const bool remote = !settings_.localDomain.empty() && account.domain() != settings_.localDomain;
+  const bool remote = isRemote(account);
   const std::chrono::seconds expiry =
       remote ? settings_.remoteExpiry(account.domain()) : settings_.expiry;
   Pending pending{storage::JournalAppend{account.local(), account.domain(), std::move(sender),

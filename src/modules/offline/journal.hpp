@@ -106,8 +106,9 @@ class Journal final : public api::DeliveryJournal {
   bool isAccepting() const override { return accepting_.load(std::memory_order_acquire); }
   void whenAccepting(std::function<void()> ready) override;
 
-  // api::DeliveryJournal::record for an account of another domain keeps the message in the
-  // remote queue until that server acknowledged it (settle) or it expired.
+  // api::DeliveryJournal::record for an account of another domain keeps the message, or the
+  // subscription presence, in the remote queue until that server acknowledged it (settle) or
+  // it expired.
 
   // Stores a message for `account` from `sender` (a bare JID) that no session took, within
   // `quota`; `outcome` runs on the writer thread after the commit.
@@ -145,6 +146,7 @@ class Journal final : public api::DeliveryJournal {
     std::vector<api::JournalId> removals;
   };
 
+  bool isRemote(const xmpp::Jid& account) const;  // another domain's: the remote queue
   api::JournalId enqueue(const xmpp::Jid& account, std::string sender, const xml::Element& message,
                          Quota quota, StoreOutcome outcome, bool held);
   void runWriter();

@@ -98,8 +98,11 @@ void RemoteDelivery::sendWindow(const std::string& domain) {
                       message.id, domain);
         continue;
       }
-      // XEP-0203: when it was sent, for a message that waited here.
-      stampDelay(*stanza, host_.domain(), base::fromUnixSeconds(message.storedAt));
+      // XEP-0203: when it was sent, for a message that waited here (a subscription presence
+      // is about the contact's state now).
+      if (stanza->name() == "message") {
+        stampDelay(*stanza, host_.domain(), base::fromUnixSeconds(message.storedAt));
+      }
       ids.push_back(message.id);
       window.emplace_back(std::move(*stanza), message.id);
     }
@@ -162,7 +165,9 @@ void RemoteDelivery::bounceExpired() {
 
 // Spec §7.9: to the sender's session if it is still there, else to the account (the router
 // drops an error for a gone resource, RFC 6121 §8.5.3.2.1), stored offline when no resource is
-// available: the client must learn that the message was not delivered. The error is settled
+// available: the client must learn that the message was not delivered. A subscription request
+// that was not delivered is not stored: the roster still shows it pending, and clients ask
+// again. The error is settled
 // with the original's record; its offline copy is a new record of its own.
 void RemoteDelivery::returnToSender(xml::Element bounce) {
   const auto sender = xmpp::Jid::parse(bounce.attribute("to"));
@@ -178,6 +183,9 @@ void RemoteDelivery::returnToSender(xml::Element bounce) {
   } else if (accountAvailable) {
     bounce.setAttribute("to", sender->bareString());
     host_.send(std::move(bounce));
+  } else if (bounce.name() != "message") {
+    spdlog::info("offline: the bounce of presence {} finds {} offline; it is dropped",
+                 bounce.attribute("id"), sender->bareString());
   } else {
     const std::string from(bounce.attribute("from"));
     journal_.store(sender->bare(), from, bounce, {},

@@ -151,6 +151,30 @@ TEST_F(JournalTest, OnlyMessagesWorthKeepingAreRecorded) {
   EXPECT_EQ(journal_->record(chat("x"), kAlice, 77), 77);
 }
 
+// Spec §7.9: subscription presences for another server wait in the remote queue like messages;
+// other presences, and subscriptions between local accounts (the roster keeps those), do not.
+TEST_F(JournalTest, SubscriptionPresencesForAnotherServerAreRecorded) {
+  const auto presence = [](std::string_view type) {
+    return *xml::parseElement(
+        "<presence xmlns='jabber:client' from='alice@example.org/phone' "
+        "to='bob@b.test' type='" +
+            std::string(type) + "'/>",
+        "jabber:client");
+  };
+  const xmpp::Jid bob = *xmpp::Jid::parse("bob@b.test");
+  for (const char* type : {"subscribe", "subscribed", "unsubscribe", "unsubscribed"}) {
+    EXPECT_NE(journal_->record(presence(type), bob, 0), 0) << type;
+    EXPECT_EQ(journal_->record(presence(type), kAlice, 0), 0) << type;
+  }
+  EXPECT_EQ(journal_->record(presence("unavailable"), bob, 0), 0);
+  EXPECT_EQ(journal_->record(presence("probe"), bob, 0), 0);
+  waitDurable();
+  auto queued = storage().offline().pendingRemote("b.test", 0, 0, {100, 0});
+  ASSERT_TRUE(queued);
+  ASSERT_EQ(queued->size(), 4u);
+  EXPECT_NE((*queued)[0].stanza.find("type='subscribe'"), std::string::npos);
+}
+
 TEST_F(JournalTest, WhenDurableRunsAtOnceWhenNothingIsPendingAndAfterTheCommitOtherwise) {
   bool immediate = false;
   journal_->whenDurable([&] { immediate = true; });
