@@ -57,6 +57,11 @@ def _remote_queue_length(server) -> int:
         return database.execute("SELECT COUNT(*) FROM remote_messages").fetchone()[0]
 
 
+def _pending_subscriptions(server) -> int:
+    with sqlite3.connect(server.data_dir / "kontalk.sqlite", timeout=5) as database:
+        return database.execute("SELECT COUNT(*) FROM roster_pending_subscriptions").fetchone()[0]
+
+
 async def _receive_all(bob, expected: set[str]) -> int:
     """Waits until bob got every body in `expected`; returns how many came twice."""
     received: set[str] = set()
@@ -99,6 +104,12 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
         assert time.monotonic() < deadline, "a never got b's acknowledgement"
         await asyncio.sleep(0.1)
     a.wait_for_log("queued message(s) to b.test again")  # RemoteDelivery after the restart
+    # The subscription request survived a's kill -9 and reached b. (b stores it for offline bob
+    # in its roster after acknowledging it: b's kill -9 right after the acknowledgement could
+    # still lose it, so this waits for b's copy before phase 2.)
+    while _pending_subscriptions(b) == 0:
+        assert time.monotonic() < deadline, "the subscription request never reached b"
+        await asyncio.sleep(0.05)
     await asyncio.to_thread(_send_acknowledged, a, bob_jid, MESSAGES)
     while _remote_queue_length(a) > 0:
         assert time.monotonic() < deadline, "a never got b's acknowledgement"
