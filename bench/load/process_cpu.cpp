@@ -23,4 +23,26 @@ std::optional<double> cpuSeconds(pid_t pid) {
   return static_cast<double>(userTicks + systemTicks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::vector<double> busySecondsPerCpu() {
+  std::ifstream stat("/proc/stat");
+  std::vector<double> busy;
+  std::string line;
+  while (std::getline(stat, line)) {
+    // "cpuN user nice system idle iowait irq softirq steal ..."; "cpu " is the sum of all.
+    if (!line.starts_with("cpu") || line.size() < 4 || line[3] == ' ') continue;
+    std::istringstream fields(line);
+    std::string name;
+    fields >> name;
+    unsigned long long total = 0;
+    unsigned long long idle = 0;
+    unsigned long long value = 0;
+    for (int column = 0; column < 8 && fields >> value; ++column) {
+      total += value;
+      if (column == 3 || column == 4) idle += value;  // idle, iowait
+    }
+    busy.push_back(static_cast<double>(total - idle) / static_cast<double>(sysconf(_SC_CLK_TCK)));
+  }
+  return busy;
+}
+
 }  // namespace kontalk::bench

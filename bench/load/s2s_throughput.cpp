@@ -7,9 +7,10 @@
 // The first messages make the senders' server set the link up (STARTTLS, dialback or SASL
 // EXTERNAL), so the warm-up starts with the first delivery. Then, over options.durationSeconds:
 // delivered messages/s, the delivery latency (a closed loop at saturation: mostly queueing), the
-// senders that got nothing through, and the CPU the generator and the two servers used, as a
-// share of one core (--server-pid, --receiver-server-pid). Afterwards the messages in flight get
-// kDrainSeconds to arrive; what does not is reported as undelivered_at_end.
+// senders that got nothing through, the CPU the generator and the two servers used, as a share
+// of one core (--server-pid, --receiver-server-pid), and how busy each CPU was in all. Afterwards
+// the messages in flight get kDrainSeconds to arrive; what does not is reported as
+// undelivered_at_end.
 
 #include <unistd.h>
 #include <algorithm>
@@ -102,6 +103,7 @@ Awaitable<JsonObject> runS2sThroughput(RunContext& context) {
   const CpuShare generatorCpu(getpid());
   const CpuShare senderServerCpu(static_cast<pid_t>(options.serverPid));
   const CpuShare receiverServerCpu(static_cast<pid_t>(options.receiverServerPid));
+  const auto busyBefore = busySecondsPerCpu();
   const auto start = Clock::now();
   measuring = true;
   co_await sleepFor(context, options.durationSeconds);
@@ -114,6 +116,11 @@ Awaitable<JsonObject> runS2sThroughput(RunContext& context) {
   generatorCpu.report(metrics, "generator_cpu_percent", elapsed);
   senderServerCpu.report(metrics, "sender_server_cpu_percent", elapsed);
   receiverServerCpu.report(metrics, "receiver_server_cpu_percent", elapsed);
+  const auto busyAfter = busySecondsPerCpu();
+  for (std::size_t cpu = 0; cpu < busyBefore.size() && cpu < busyAfter.size(); ++cpu) {
+    metrics.add("cpu" + std::to_string(cpu) + "_busy_percent",
+                100 * (busyAfter[cpu] - busyBefore[cpu]) / elapsed);
+  }
   const auto summary = latency.summarize();
   metrics.add("latency_p50_ms", summary.p50Ms);
   metrics.add("latency_p99_ms", summary.p99Ms);
