@@ -168,9 +168,12 @@ class Kontalkd(Server):
     port = 15222
 
     def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, build_dir: Path, *,
-                 fresh_start: bool = False, **options):
+                 fresh_start: bool = False, stock_byte_limits: bool = False, **options):
         super().__init__(workdir, accounts, cert, key, **options)
         self.build_dir = build_dir
+        # [limits] bytes_per_second is lifted like the peers' shapers unless stock_byte_limits:
+        # kontalkd gives a whole s2s link the allowance of one client (256 KiB/s by default).
+        self.stock_byte_limits = stock_byte_limits
         self.config = self.workdir / "kontalkd.toml"
         self.data = self.workdir / "data"
         # fresh_start: every start() gets the database as it was right after the account import,
@@ -183,7 +186,9 @@ class Kontalkd(Server):
         self.config.write_text(fill("kontalkd.toml.in", {
             "DOMAIN": self.domain, "DATA": str(self.data), "PORT": str(self.port),
             "TLSPORT": str(self.port + 1), "CERT": str(self.cert), "KEY": str(self.key),
-            "WORK": str(self.workdir), "S2S": self._s2s_section()}))
+            "WORK": str(self.workdir), "S2S": self._s2s_section(),
+            "BYTE_LIMITS": "" if self.stock_byte_limits else
+            "bytes_per_second = 1073741824\nbyte_burst = 1073741824"}))
         marker = self.workdir / f".imported-{self.accounts.name}"
         if self.fresh_start and not self.pristine.exists():
             marker.unlink(missing_ok=True)  # import into a fresh database, then keep a copy of it
