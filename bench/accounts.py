@@ -10,6 +10,8 @@ and cached in the work directory, then written in each server's own format:
   clients cache it), so the generator does not spend a PBKDF2 per login.
 
 Every server gets the same salt and iteration count per account, so logins cost the same.
+`for_domain()` writes the first two for another domain from the same credentials (bench/s2s:
+the same accounts on two servers), so that one salted-passwords.txt serves both.
 """
 
 from __future__ import annotations
@@ -25,18 +27,37 @@ ITERATIONS = 4096  # ejabberd's fixed count; RFC 5802 §5.1's minimum
 DOMAIN = "localhost"
 
 
-def _derive(args: tuple[str, str, int]) -> tuple[str, str, bytes, bytes, bytes]:
+def _derive(args: tuple[str, str, int]) -> tuple[str, int, bytes, bytes]:
     user, password, iterations = args
-    salt = str(uuid.uuid4())  # ASCII, like Prosody's own salts (it stores them as Lua strings)
-    salted = hashlib.pbkdf2_hmac("sha1", password.encode(), salt.encode(), iterations)
-    client_key = hmac.new(salted, b"Client Key", "sha1").digest()
-    stored_key = hashlib.sha1(client_key).digest()
-    server_key = hmac.new(salted, b"Server Key", "sha1").digest()
-    return user, salt, salted, stored_key, server_key
+    salt = str(uuid.uuid4()).encode()  # ASCII, like Prosody's own salts (it stores them as Lua strings)
+    return user, iterations, salt, hashlib.pbkdf2_hmac("sha1", password.encode(), salt, iterations)
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def _write_server_files(target: Path, domain: str, credentials) -> None:
+    """kontalk-import.txt and prosody/DOMAIN/accounts/ in `target` from (user, iterations, salt,
+    SaltedPassword) rows; StoredKey and ServerKey follow from SaltedPassword (RFC 5802 §3)."""
+    (target / "prosody" / domain / "accounts").mkdir(parents=True, exist_ok=True)
+    with open(target / "kontalk-import.txt", "w") as kontalk:
+        for user, iterations, salt, salted in credentials:
+            client_key = hmac.new(salted, b"Client Key", "sha1").digest()
+            stored_key = hashlib.sha1(client_key).digest()
+            server_key = hmac.new(salted, b"Server Key", "sha1").digest()
+            kontalk.write(
+                f"{user}@{domain} SCRAM-SHA-1${iterations}:{_b64(salt)}"
+                f"${_b64(stored_key)}:{_b64(server_key)}\n"
+            )
+            (target / "prosody" / domain / "accounts" / f"{user}.dat").write_text(
+                "return {\n"
+                f'\t["iteration_count"] = {iterations};\n'
+                f'\t["salt"] = "{salt.decode()}";\n'
+                f'\t["stored_key"] = "{stored_key.hex()}";\n'
+                f'\t["server_key"] = "{server_key.hex()}";\n'
+                "};\n"
+            )
 
 
 def prepare(workdir: Path, sessions: int, password: str, iterations: int = ITERATIONS) -> Path:
@@ -45,26 +66,29 @@ def prepare(workdir: Path, sessions: int, password: str, iterations: int = ITERA
     done = target / ".complete"
     if done.exists():
         return target
-    (target / "prosody" / DOMAIN / "accounts").mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     jobs = [(f"user{i}", password, iterations) for i in range(sessions)]
     with multiprocessing.Pool() as pool:
         derived = pool.map(_derive, jobs, chunksize=256)
-    with open(target / "kontalk-import.txt", "w") as kontalk, open(
-        target / "salted-passwords.txt", "w"
-    ) as salted_file:
-        for user, salt, salted, stored_key, server_key in derived:
-            kontalk.write(
-                f"{user}@{DOMAIN} SCRAM-SHA-1${iterations}:{_b64(salt.encode())}"
-                f"${_b64(stored_key)}:{_b64(server_key)}\n"
-            )
-            salted_file.write(f"{user} {iterations} {_b64(salt.encode())} {_b64(salted)}\n")
-            (target / "prosody" / DOMAIN / "accounts" / f"{user}.dat").write_text(
-                "return {\n"
-                f'\t["iteration_count"] = {iterations};\n'
-                f'\t["salt"] = "{salt}";\n'
-                f'\t["stored_key"] = "{stored_key.hex()}";\n'
-                f'\t["server_key"] = "{server_key.hex()}";\n'
-                "};\n"
-            )
+    with open(target / "salted-passwords.txt", "w") as salted_file:
+        for user, iterations_used, salt, salted in derived:
+            salted_file.write(f"{user} {iterations_used} {_b64(salt)} {_b64(salted)}\n")
+    _write_server_files(target, DOMAIN, derived)
+    done.touch()
+    return target
+
+
+def for_domain(account_dir: Path, domain: str) -> Path:
+    """The accounts of `account_dir` (from prepare()) for `domain`: a sibling directory with
+    kontalk-import.txt and prosody/DOMAIN/accounts/, the same salts and keys. Made once."""
+    target = account_dir.parent / f"{account_dir.name}-{domain}"
+    done = target / ".complete"
+    if done.exists():
+        return target
+    credentials = []
+    for line in (account_dir / "salted-passwords.txt").read_text().splitlines():
+        user, iterations, salt, salted = line.split()
+        credentials.append((user, int(iterations), base64.b64decode(salt), base64.b64decode(salted)))
+    _write_server_files(target, domain, credentials)
     done.touch()
     return target

@@ -1,5 +1,6 @@
 #include "command_line.hpp"
 
+#include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -28,13 +29,15 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
   const std::map<std::string, Scenario> scenarios{{"login-storm", Scenario::LoginStorm},
                                                   {"idle-density", Scenario::IdleDensity},
                                                   {"throughput", Scenario::Throughput},
-                                                  {"latency", Scenario::Latency}};
+                                                  {"latency", Scenario::Latency},
+                                                  {"s2s-throughput", Scenario::S2sThroughput}};
   const std::map<std::string, Mechanism> mechanisms{{"SCRAM-SHA-1", Mechanism::ScramSha1},
                                                     {"PLAIN", Mechanism::Plain},
                                                     {"EXTERNAL", Mechanism::External}};
   const std::map<std::string, TlsMode> tlsModes{{"starttls", TlsMode::StartTls},
                                                 {"direct", TlsMode::Direct}};
-  cli.add_option("--scenario", options.scenario, "login-storm, idle-density, throughput, latency")
+  cli.add_option("--scenario", options.scenario,
+                 "login-storm, idle-density, throughput, latency, s2s-throughput")
       ->required()
       ->transform(CLI::CheckedTransformer(scenarios));
   cli.add_option("--host", options.host, "server address")->capture_default_str();
@@ -42,6 +45,13 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
   cli.add_option("--tls", options.tls, "starttls or direct (XEP-0368)")
       ->transform(CLI::CheckedTransformer(tlsModes));
   cli.add_option("--domain", options.domain, "XMPP domain")->capture_default_str();
+  cli.add_option("--receiver-host", options.receiverHost,
+                 "s2s-throughput: the receivers' server address")
+      ->capture_default_str();
+  cli.add_option("--receiver-port", options.receiverPort,
+                 "s2s-throughput: the receivers' server port");
+  cli.add_option("--receiver-domain", options.receiverDomain,
+                 "s2s-throughput: the receivers' XMPP domain (federated with --domain)");
   cli.add_option("--source-addresses", options.sourceAddresses,
                  "local addresses in 127.0.0.0/8 used round-robin (default: one per 20,000 "
                  "sessions from 127.0.1.1 when above 20,000, else the kernel's choice)")
@@ -88,12 +98,23 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
       ->capture_default_str();
   cli.add_option("--settle", options.settleSeconds, "idle density: seconds before measuring RSS")
       ->capture_default_str();
-  cli.add_option("--server-pid", options.serverPid, "idle density: the server's process id")
+  cli.add_option("--server-pid", options.serverPid,
+                 "idle density: the server's process id (its RSS); s2s-throughput: the senders' "
+                 "server (its CPU time)")
+      ->capture_default_str();
+  cli.add_option("--receiver-server-pid", options.receiverServerPid,
+                 "s2s-throughput: the receivers' server process id (its CPU time)")
       ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     exitCode = cli.exit(error);
+    return std::nullopt;
+  }
+  if (options.scenario == Scenario::S2sThroughput &&
+      (options.receiverPort == 0 || options.receiverDomain.empty())) {
+    std::cerr << "xmpp-load: s2s-throughput needs --receiver-port and --receiver-domain\n";
+    exitCode = 2;
     return std::nullopt;
   }
   if (options.sourceAddresses.empty()) {

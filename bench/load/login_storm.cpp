@@ -7,7 +7,8 @@ namespace kontalk::bench {
 
 Awaitable<JsonObject> runLoginStorm(RunContext& context) {
   const auto start = Clock::now();
-  co_await loginAll(context, [](std::shared_ptr<XmppClient> client) { client->close(); });
+  co_await loginAll(context, context.settings,
+                    [](std::shared_ptr<XmppClient> client) { client->close(); });
   const double elapsed = secondsSince(start);
 
   JsonObject metrics;

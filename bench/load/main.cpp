@@ -26,6 +26,8 @@ Awaitable<JsonObject> runScenario(RunContext& context) {
       return runThroughput(context);
     case Scenario::Latency:
       return runLatency(context);
+    case Scenario::S2sThroughput:
+      return runS2sThroughput(context);
   }
   return runLoginStorm(context);
 }
@@ -34,8 +36,11 @@ int run(const Options& options) {
   // A server that closes a connection while we write must cost one session, not the process.
   std::signal(SIGPIPE, SIG_IGN);
   const auto openFiles = raiseOpenFileLimit();
-  if (openFiles < options.sessions + 64) {
-    std::cerr << "xmpp-load: " << options.sessions << " sessions need more than the open-file "
+  // s2s-throughput logs in every account twice: as sender and as receiver.
+  const std::uint64_t connections =
+      std::uint64_t{options.sessions} * (options.scenario == Scenario::S2sThroughput ? 2 : 1);
+  if (openFiles < connections + 64) {
+    std::cerr << "xmpp-load: " << connections << " connections need more than the open-file "
               << "limit of " << openFiles << "; split them over several processes\n";
     return 2;
   }
@@ -59,11 +64,21 @@ int run(const Options& options) {
     std::cerr << "xmpp-load: bad server address " << options.host << "\n";
     return 2;
   }
+  const auto receiverAddress = asio::ip::make_address(options.receiverHost, error);
+  if (error) {
+    std::cerr << "xmpp-load: bad receiver server address " << options.receiverHost << "\n";
+    return 2;
+  }
 
   asio::io_context io(1);
-  ClientSettings settings{&options, tls->get(), saltedPasswords ? &*saltedPasswords : nullptr,
-                          asio::ip::tcp::endpoint(address, options.port)};
-  RunContext context{io, options, settings, {}};
+  const SaltedPasswordCache* cache = saltedPasswords ? &*saltedPasswords : nullptr;
+  ClientSettings settings{&options, tls->get(), cache,
+                          asio::ip::tcp::endpoint(address, options.port), options.domain};
+  // s2s-throughput only: the same accounts on the other server.
+  ClientSettings receiverSettings{&options, tls->get(), cache,
+                                  asio::ip::tcp::endpoint(receiverAddress, options.receiverPort),
+                                  options.receiverDomain};
+  RunContext context{io, options, settings, receiverSettings, {}};
   bool done = false;
   JsonObject metrics;
   asio::co_spawn(io, reportProgress(context, done), asio::detached);

@@ -12,6 +12,8 @@ const char* scenarioName(Scenario scenario) {
       return "throughput";
     case Scenario::Latency:
       return "latency";
+    case Scenario::S2sThroughput:
+      return "s2s-throughput";
   }
   return "unknown";
 }

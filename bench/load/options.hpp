@@ -9,7 +9,7 @@ namespace kontalk::bench {
 
 enum class TlsMode { StartTls, Direct };
 enum class Mechanism { ScramSha1, Plain, External };
-enum class Scenario { LoginStorm, IdleDensity, Throughput, Latency };
+enum class Scenario { LoginStorm, IdleDensity, Throughput, Latency, S2sThroughput };
 
 struct Options {
   // Target.
@@ -17,6 +17,11 @@ struct Options {
   std::uint16_t port = 5222;
   TlsMode tls = TlsMode::StartTls;
   std::string domain = "localhost";
+  // s2s-throughput: the receivers' server, another domain federated with the one above (where the
+  // senders log in). The same account names and password on both.
+  std::string receiverHost = "127.0.0.1";
+  std::uint16_t receiverPort = 0;
+  std::string receiverDomain;
   // Source addresses in 127.0.0.0/8, used round-robin per connection: one address has only the
   // ephemeral port range (about 28,000 ports) towards one server port.
   std::vector<std::string> sourceAddresses;
@@ -44,7 +49,10 @@ struct Options {
   double rate = 2000;            // latency: offered messages per second (all senders)
   std::uint32_t bodyBytes = 64;  // padding in each message body
   double settleSeconds = 3;      // idle density: wait before reading the server's RSS
-  std::int64_t serverPid = 0;    // idle density: the server process (0: no RSS measurement)
+  // Idle density: the server process (0: no RSS measurement). s2s-throughput: the senders' and
+  // the receivers' server, whose CPU time over the measured window is reported (0: not).
+  std::int64_t serverPid = 0;
+  std::int64_t receiverServerPid = 0;
 };
 
 const char* scenarioName(Scenario scenario);

@@ -33,6 +33,7 @@ struct RunContext {
   asio::io_context& io;
   const Options& options;
   const ClientSettings& settings;
+  const ClientSettings& receiverSettings;  // s2s-throughput: the receivers' server
   Counters counters;
 };
 
@@ -44,12 +45,15 @@ Awaitable<void> sleepFor(RunContext& context, double seconds);
 // Nanoseconds on the steady clock, the timestamp carried in message bodies.
 std::int64_t steadyNanoseconds();
 
-// Logs in all options.sessions accounts with at most options.concurrency logins in flight and
-// hands each logged-in client to `onLogin`; failures are counted in context.counters.
-Awaitable<void> loginAll(RunContext& context,
+// Logs in all options.sessions accounts on the server of `settings` with at most
+// options.concurrency logins in flight and hands each logged-in client to `onLogin`; failures are
+// counted in context.counters.
+Awaitable<void> loginAll(RunContext& context, const ClientSettings& settings,
                          std::function<void(std::shared_ptr<XmppClient>)> onLogin);
-// loginAll() keeping the clients (logged in, not yet receiving).
+// loginAll() keeping the clients (logged in, not yet receiving); by default on context.settings.
 Awaitable<std::vector<std::shared_ptr<XmppClient>>> loginSessions(RunContext& context);
+Awaitable<std::vector<std::shared_ptr<XmppClient>>> loginSessions(RunContext& context,
+                                                                  const ClientSettings& settings);
 // Closes every client.
 void closeAll(std::vector<std::shared_ptr<XmppClient>>& clients);
 
@@ -58,5 +62,6 @@ Awaitable<JsonObject> runLoginStorm(RunContext& context);
 Awaitable<JsonObject> runIdleDensity(RunContext& context);
 Awaitable<JsonObject> runThroughput(RunContext& context);
 Awaitable<JsonObject> runLatency(RunContext& context);
+Awaitable<JsonObject> runS2sThroughput(RunContext& context);
 
 }  // namespace kontalk::bench

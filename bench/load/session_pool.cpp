@@ -31,7 +31,7 @@ std::int64_t steadyNanoseconds() {
       .count();
 }
 
-Awaitable<void> loginAll(RunContext& context,
+Awaitable<void> loginAll(RunContext& context, const ClientSettings& settings,
                          std::function<void(std::shared_ptr<XmppClient>)> onLogin) {
   const Options& options = context.options;
   if (options.sessions == 0) co_return;
@@ -46,9 +46,8 @@ Awaitable<void> loginAll(RunContext& context,
   auto worker = [&]() -> Awaitable<void> {
     while (next < options.sessions) {
       const std::uint32_t index = next++;
-      auto client =
-          std::make_shared<XmppClient>(context.io, context.settings, options.firstUser + index,
-                                       sourceAddressFor(options, index));
+      auto client = std::make_shared<XmppClient>(context.io, settings, options.firstUser + index,
+                                                 sourceAddressFor(options, index));
       if (auto result = co_await client->login(); result) {
         ++context.counters.loginsOk;
         onLogin(std::move(client));
@@ -64,10 +63,16 @@ Awaitable<void> loginAll(RunContext& context,
 }
 
 Awaitable<std::vector<std::shared_ptr<XmppClient>>> loginSessions(RunContext& context) {
+  return loginSessions(context, context.settings);
+}
+
+Awaitable<std::vector<std::shared_ptr<XmppClient>>> loginSessions(RunContext& context,
+                                                                  const ClientSettings& settings) {
   std::vector<std::shared_ptr<XmppClient>> clients;
   clients.reserve(context.options.sessions);
-  co_await loginAll(
-      context, [&](std::shared_ptr<XmppClient> client) { clients.push_back(std::move(client)); });
+  co_await loginAll(context, settings, [&](std::shared_ptr<XmppClient> client) {
+    clients.push_back(std::move(client));
+  });
   co_return clients;
 }
 

@@ -100,7 +100,7 @@ Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
 
   if (options.tls == TlsMode::Direct) {
     step_ = "TLS handshake";
-    if (!co_await transport_->startTlsClient(settings_.tls, options.domain)) {
+    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain)) {
       co_return tl::unexpected(failure("TLS handshake failed"));
     }
   }
@@ -122,7 +122,7 @@ Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
     parser_->reset();
     parser_->discardPending();
     step_ = "TLS handshake";
-    if (!co_await transport_->startTlsClient(settings_.tls, options.domain)) {
+    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain)) {
       co_return tl::unexpected(failure("TLS handshake failed"));
     }
     features = co_await openStream();
@@ -260,7 +260,7 @@ Awaitable<tl::expected<xml::Element, std::string>> XmppClient::openStream() {
     parser_ = std::make_unique<xml::StreamParser>(static_cast<xml::StreamParserEvents&>(*this),
                                                   xml::ParserLimits{});
   }
-  std::string header = "<?xml version='1.0'?><stream:stream to='" + settings_.options->domain;
+  std::string header = "<?xml version='1.0'?><stream:stream to='" + settings_.domain;
   header +=
       "' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
   if (!co_await writeNow(header)) co_return tl::unexpected(failure("connection lost"));

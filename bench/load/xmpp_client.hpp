@@ -29,12 +29,13 @@
 
 namespace kontalk::bench {
 
-// What all clients of a run share; owned by the caller and outliving every client.
+// What all clients of a run on one server share; owned by the caller and outliving every client.
 struct ClientSettings {
   const Options* options = nullptr;
   SSL_CTX* tls = nullptr;
   const SaltedPasswordCache* saltedPasswords = nullptr;  // may be null
   asio::ip::tcp::endpoint server;
+  std::string domain;  // the server's XMPP domain (stream header, TLS server name)
 };
 
 class XmppClient : public std::enable_shared_from_this<XmppClient>,

@@ -3,6 +3,11 @@
 Each server gets a private work directory (config, data, logs) under the benchmark's directory,
 listens on loopback only, uses the same certificate and the same accounts, and is pinned to CPU 0
 with taskset. Nothing under /etc is touched and no system service is used.
+
+bench/s2s runs two at once, federated: each gets its own name (work directory), ports, domain and
+certificate, and a `Federation` that turns on s2s towards the other domain. Prosody reaches it
+through the integration tests' mod_test_host_map plugin, ejabberd through their SrvDnsServer
+(tests/integration/README.md, "Federation peers").
 """
 
 from __future__ import annotations
@@ -13,10 +18,17 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent / "tests" / "integration"))
+import srv_dns_server  # noqa: E402  (the integration tests' DNS server for ejabberd's s2s)
+
+# Prosody cannot map a domain to an address without this test-only plugin (spec §7.10 notes).
+PROSODY_PLUGINS = HERE.parent.parent / "tests" / "integration" / "prosody_plugins"
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
@@ -32,8 +44,7 @@ def make_certificate(workdir: Path) -> tuple[Path, Path]:
              "-nodes", "-days", "365", "-subj", "/CN=localhost", "-addext",
              "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
             check=True, capture_output=True)
-    (workdir / "bench-certkey.pem").write_text(cert.read_text() + key.read_text())
-    for path in (cert, key, workdir / "bench-certkey.pem"):
+    for path in (cert, key):
         path.chmod(0o644)  # ejabberd reads them as its own user
     return cert, key
 
@@ -66,16 +77,37 @@ def rss_bytes(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+@dataclass
+class Federation:
+    """s2s for bench/s2s: this server's s2s port, and the other domains' s2s ports on HOST.
+    Links authenticate with dialback (the certificates are self-signed)."""
+
+    port: int
+    peers: dict[str, int] = field(default_factory=dict)  # domain -> s2s port
+    dns_port: int = 0  # ejabberd: the SrvDnsServer that answers SRV queries for `peers`
+
+
+def lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 class Server:
-    """One server under test. Subclasses set name and port and implement the hooks."""
+    """One server under test. Subclasses set name and port (defaults for bench/compare, which
+    the constructor may override) and implement the hooks."""
 
     name = "server"
     port = 0
 
-    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path):
+    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, *,
+                 name: str | None = None, port: int | None = None, domain: str = "localhost",
+                 federation: Federation | None = None):
+        self.name = name or type(self).name
+        self.port = port or type(self).port
+        self.domain = domain
+        self.federation = federation
         self.workdir = workdir / self.name
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.accounts = accounts
+        self.accounts = accounts  # from accounts.prepare(), or accounts.for_domain(…, domain)
         self.cert, self.key = cert, key
         self.process: subprocess.Popen | None = None
         self.log = self.workdir / "console.log"
@@ -135,24 +167,61 @@ class Kontalkd(Server):
     name = "kontalkd"
     port = 15222
 
-    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, build_dir: Path):
-        super().__init__(workdir, accounts, cert, key)
+    def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, build_dir: Path, *,
+                 fresh_start: bool = False, stock_byte_limits: bool = False, **options):
+        super().__init__(workdir, accounts, cert, key, **options)
         self.build_dir = build_dir
+        # [limits] bytes_per_second is lifted like the peers' shapers unless stock_byte_limits:
+        # kontalkd gives a whole s2s link the allowance of one client (256 KiB/s by default).
+        self.stock_byte_limits = stock_byte_limits
         self.config = self.workdir / "kontalkd.toml"
+        self.data = self.workdir / "data"
+        # fresh_start: every start() gets the database as it was right after the account import,
+        # so that messages one run left in the journal, the offline store or the remote queue
+        # never reach the next run.
+        self.fresh_start = fresh_start
+        self.pristine = self.workdir / f"pristine-{accounts.name}"
 
     def prepare(self) -> None:
-        data = self.workdir / "data"
         self.config.write_text(fill("kontalkd.toml.in", {
-            "DATA": str(data), "PORT": str(self.port), "TLSPORT": str(self.port + 1),
-            "CERT": str(self.cert), "KEY": str(self.key), "WORK": str(self.workdir)}))
+            "DOMAIN": self.domain, "DATA": str(self.data), "PORT": str(self.port),
+            "TLSPORT": str(self.port + 1), "CERT": str(self.cert), "KEY": str(self.key),
+            "WORK": str(self.workdir), "S2S": self._s2s_section(),
+            "BYTE_LIMITS": "" if self.stock_byte_limits else
+            "bytes_per_second = 1073741824\nbyte_burst = 1073741824"}))
         marker = self.workdir / f".imported-{self.accounts.name}"
-        if marker.exists():
-            return
-        shutil.rmtree(data, ignore_errors=True)
+        if self.fresh_start and not self.pristine.exists():
+            marker.unlink(missing_ok=True)  # import into a fresh database, then keep a copy of it
+        if not marker.exists():
+            shutil.rmtree(self.data, ignore_errors=True)
+            self._ctl("user", "import", str(self.accounts / "kontalk-import.txt"))
+            marker.touch()
+        if self.fresh_start and not self.pristine.exists():
+            # The server's OpenPGP key too, or every start would generate one.
+            if not (self.data / "pgp" / "server-key.sec").exists():
+                self._ctl("key", "generate")
+            shutil.copytree(self.data, self.pristine)
+
+    def _ctl(self, *args: str) -> None:
         subprocess.run([str(self.build_dir / "src" / "kontalkctl"), "--config", str(self.config),
-                        "user", "import", str(self.accounts / "kontalk-import.txt")],
-                       check=True, capture_output=True)
-        marker.touch()
+                        *args], check=True, capture_output=True)
+
+    def _s2s_section(self) -> str:
+        if self.federation is None:
+            return ""
+        hosts = ", ".join(f'"{domain}" = "{HOST}:{port}"'
+                          for domain, port in self.federation.peers.items())
+        return ("[s2s]\n# bench/s2s: federated over loopback; self-signed certificates, so dialback\n"
+                f'listen = ["{HOST}:{self.federation.port}"]\n'
+                f"hosts = {{ {hosts} }}\n"
+                "# Every sender's window waits while the link is set up: none of it may bounce.\n"
+                "max_queued_stanzas = 1000000\n")
+
+    def start(self) -> None:
+        if self.fresh_start:
+            shutil.rmtree(self.data, ignore_errors=True)
+            shutil.copytree(self.pristine, self.data)
+        super().start()
 
     def command(self) -> list[str]:
         return [str(self.build_dir / "src" / "kontalkd"), "--config", str(self.config)]
@@ -166,14 +235,39 @@ class Prosody(Server):
         data = self.workdir / "data"
         self.config = self.workdir / "prosody.cfg.lua"
         self.config.write_text(fill("prosody.cfg.lua.in", {
-            "DATA": str(data), "PORT": str(self.port), "CERT": str(self.cert),
-            "KEY": str(self.key), "WORK": str(self.workdir)}))
+            "DOMAIN": self.domain, "DATA": str(data), "PORT": str(self.port),
+            "CERT": str(self.cert), "KEY": str(self.key), "WORK": str(self.workdir),
+            **self._s2s_values()}))
         marker = self.workdir / f".imported-{self.accounts.name}"
-        if marker.exists():
+        # Federated, mod_offline may have stored messages of an earlier run: start afresh.
+        if marker.exists() and self.federation is None:
             return
         shutil.rmtree(data, ignore_errors=True)
-        shutil.copytree(self.accounts / "prosody", data)
+        # Prosody's file store names a host's directory with every character other than a
+        # letter or digit written as %xx (util.datamanager): b.test is b%2etest.
+        for host in (self.accounts / "prosody").iterdir():
+            encoded = "".join(c if c.isascii() and c.isalnum() else f"%{ord(c):02x}"
+                              for c in host.name)
+            shutil.copytree(host, data / encoded)
         marker.touch()
+
+    def _s2s_values(self) -> dict[str, str]:
+        if self.federation is None:
+            # Autoloaded modules we do not want without federation.
+            return {"S2S_MODULES": "", "MODULES_DISABLED": '"s2s"; "s2s_auth_certs"', "S2S": ""}
+        mapped = "; ".join(f"[{lua_string(domain)}] = {lua_string(f'{HOST}:{port}')}"
+                           for domain, port in self.federation.peers.items())
+        return {
+            "S2S_MODULES": '; "s2s"; "dialback"; "test_host_map"',
+            "MODULES_DISABLED": "",
+            "S2S": "\n".join([
+                "-- bench/s2s: federated over loopback; self-signed certificates, so dialback.",
+                f"plugin_paths = {{ {lua_string(str(PROSODY_PLUGINS))} }}",
+                f"s2s_ports = {{ {self.federation.port} }}",
+                "s2s_direct_tls_ports = { }",
+                "s2s_require_encryption = true",
+                "s2s_secure_auth = false",
+                f"test_host_map = {{ {mapped} }}"])}
 
     def command(self) -> list[str]:
         return ["prosody", "--config", str(self.config)]
@@ -199,9 +293,17 @@ class Ejabberd(Server):
                 marker.unlink()
         (self.workdir / "logs").mkdir(exist_ok=True)
         (self.workdir / "spool").mkdir(exist_ok=True)
+        certkey = self.workdir / "certkey.pem"
+        certkey.write_text(self.cert.read_text() + self.key.read_text())
         (self.workdir / "ejabberd.yml").write_text(fill("ejabberd.yml.in", {
-            "PORT": str(self.port), "CERTKEY": str(self.cert.parent / "bench-certkey.pem")}))
-        shutil.copy("/etc/ejabberd/inetrc", self.workdir / "inetrc")  # read, not edited
+            "DOMAIN": self.domain, "PORT": str(self.port), "CERTKEY": str(certkey),
+            **self._s2s_values()}))
+        if self.federation is None:
+            shutil.copy("/etc/ejabberd/inetrc", self.workdir / "inetrc")  # read, not edited
+        else:
+            # ejabberd has no per-domain address map: its SRV queries go to our DNS server.
+            (self.workdir / "inetrc").write_text(
+                srv_dns_server.ejabberd_inetrc(self.federation.dns_port, self.domain))
         (self.workdir / "ejabberdctl.cfg").write_text(fill("ejabberdctl.cfg.in", {
             "DISTPORT": str(self.dist_port)}))
         # ejabberdctl runs the node as the ejabberd user (su), which must own its directories.
@@ -212,6 +314,19 @@ class Ejabberd(Server):
             if parent == Path("/"):
                 break
             parent.chmod(parent.stat().st_mode | 0o011)  # traversable
+
+    def _s2s_values(self) -> dict[str, str]:
+        if self.federation is None:
+            return {"S2S_LISTEN": "", "S2S_ACCESS": "", "S2S_OPTIONS": "", "S2S_MODULES": ""}
+        return {
+            "S2S_LISTEN": (f"  -\n    port: {self.federation.port}\n    ip: \"{HOST}\"\n"
+                           "    module: ejabberd_s2s_in\n    shaper: none"),
+            "S2S_ACCESS": "  s2s:\n    allow: all",
+            "S2S_OPTIONS": ("# bench/s2s: federated over loopback; self-signed certificates, so "
+                            "dialback.\ns2s_use_starttls: required\ns2s_access: s2s\n"
+                            "outgoing_s2s_families: [ipv4]\ns2s_dns_timeout: 2\n"
+                            "s2s_dns_retries: 1"),
+            "S2S_MODULES": "  mod_s2s_dialback: {}"}
 
     def command(self) -> list[str]:
         return [*self._ctl(), "foreground"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from federation_certs import CertificatePair
 from kontalk_server import free_port
 from peer_process import HOST, START_TIMEOUT_S, PeerProcess
+from srv_dns_server import ejabberd_inetrc
 
 STOP_TIMEOUT_S = 30.0
 
@@ -86,12 +87,7 @@ modules:
   mod_version:
     show_os: false
 {dialback}""")
-        (self.workdir / "inetrc").write_text(
-            # No resolv.conf: its nameservers would be asked before ours.
-            '{resolv_conf, ""}.\n'
-            "{lookup, [file, native]}.\n"
-            f'{{host, {{127,0,0,1}}, ["localhost", "{self.domain}"]}}.\n'
-            f"{{nameserver, {{127,0,0,1}}, {self.dns_port}}}.\n")
+        (self.workdir / "inetrc").write_text(ejabberd_inetrc(self.dns_port, self.domain))
         (self.workdir / "ejabberdctl.cfg").write_text(
             f"ERLANG_NODE={self.node}\nERL_DIST_PORT={self.dist_port}\n"
             "EJABBERD_BYPASS_WARNINGS=true\n")

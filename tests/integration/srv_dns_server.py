@@ -23,6 +23,15 @@ HOST = "127.0.0.1"
 SERVICE = "_xmpp-server._tcp."
 
 
+def ejabberd_inetrc(dns_port: int, own_domain: str) -> str:
+    """An Erlang inetrc for ejabberd whose only nameserver is a SrvDnsServer on `dns_port`; its
+    own domain resolves to loopback from the hosts table."""
+    return ('{resolv_conf, ""}.\n'  # no resolv.conf: its nameservers would be asked before ours
+            "{lookup, [file, native]}.\n"
+            f'{{host, {{127,0,0,1}}, ["localhost", "{own_domain}"]}}.\n'
+            f"{{nameserver, {{127,0,0,1}}, {dns_port}}}.\n")
+
+
 class SrvDnsServer:
     def __init__(self) -> None:
         self.ports: dict[str, int] = {}  # domain -> s2s port, edited by the test before lookups

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from kontalk_server import KontalkServer, build_dir
+from kontalk_server import HOST, KontalkServer, build_dir, free_port
 
 SESSIONS = 4
 PASSWORD = "smoke-secret"
@@ -93,3 +93,36 @@ def test_throughput_with_stream_management_gets_every_message_acknowledged(
     assert metrics["acknowledged"] > 0
     assert metrics["unacknowledged_at_end"] == 0
     assert metrics["ack_latency_samples"] > 0
+
+
+def test_s2s_throughput_crosses_the_link(make_server) -> None:
+    # bench/s2s's scenario between two federated test servers: senders on a.test, receivers on
+    # b.test; their self-signed certificates make the links use dialback.
+    port_a, port_b = free_port(), free_port()
+    while port_b == port_a:
+        port_b = free_port()
+    a = make_server({"server": {"domain": "a.test"},
+                     "s2s": {"listen": [f"{HOST}:{port_a}"], "hosts": {"b.test": f"{HOST}:{port_b}"}}})
+    b = make_server({"server": {"domain": "b.test"},
+                     "s2s": {"listen": [f"{HOST}:{port_b}"], "hosts": {"a.test": f"{HOST}:{port_a}"}}})
+    for index in range(SESSIONS):
+        a.add_user(f"user{index}", PASSWORD)
+        b.add_user(f"user{index}", PASSWORD)
+    completed = subprocess.run(
+        [xmpp_load(), "--scenario", "s2s-throughput", "--port", str(a.starttls_port),
+         "--domain", "a.test", "--receiver-port", str(b.starttls_port), "--receiver-domain",
+         "b.test", "--sessions", str(SESSIONS), "--password", PASSWORD, "--warmup", "0.2",
+         "--duration", "1", "--server-pid", str(a.process.pid),
+         "--receiver-server-pid", str(b.process.pid)],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 0, f"xmpp-load failed:\n{completed.stderr}"
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert result["scenario"] == "s2s-throughput"
+    assert result["logins_ok"] == 2 * SESSIONS
+    metrics = result["metrics"]
+    assert metrics["pairs"] == SESSIONS
+    assert metrics["delivered"] > 0, metrics
+    assert metrics["undelivered_at_end"] == 0, metrics
+    for key in ("generator_cpu_percent", "sender_server_cpu_percent",
+                "receiver_server_cpu_percent", "latency_p50_ms", "link_setup_s"):
+        assert metrics[key] is not None, key
