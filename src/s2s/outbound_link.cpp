@@ -350,10 +350,10 @@ void OutboundLink::requestKey() {
   const bool waiting = links_.router().pendingIqs().add(
       links_.domain(), *keyRequestId_, domain_,
       [&links, domain = domain_](const xml::Element& response) {
-        auto fingerprint = keyFingerprintOf(response);
+        const auto fingerprint = keyFingerprintOf(response);
+        links.recordKey(domain, fingerprint);  // before the log line, which tests wait for
         spdlog::info("s2s: the server key of {}: {}", domain,
                      fingerprint.empty() ? "none usable" : fingerprint);
-        links.recordKey(domain, std::move(fingerprint));
       });
   if (!waiting) {
     spdlog::warn("{}: cannot ask for the peer's key now", name_);
