@@ -1,7 +1,9 @@
 #pragma once
 // The Kontalk network's server list (spec §7.1) as the server sees it now: provided by the
 // network module, read by the probe and register modules (and later the s2s layer) with
-// ModuleHost::service<NetworkDirectory>() after it started (list `network` in the dependencies).
+// ModuleHost::service<NetworkDirectory>() after it started (list `network` in the dependencies),
+// and by the s2s layer (TLS is mandatory with network domains, spec §7.2). Membership also asks
+// the s2s layer how a peer authenticated (api::PeerTrust).
 //
 // Threading: every method may be called from any thread, shards included: they read an immutable
 // snapshot and never block. The list may change between two calls (kontalkctl network ...): a
@@ -35,7 +37,11 @@ class NetworkDirectory {
   virtual std::vector<NetworkServer> servers() const = 0;
   // Whether `domain` is a network domain: listed (enabled or not), or the local one (spec §7.1).
   virtual bool isNetworkDomain(std::string_view domain) const = 0;
-  // The peers: enabled network domains other than the local one, in list order (spec §7.5).
+  // Whether `domain` is a member: a network domain whose links authenticated it as [s2s]
+  // require_certificate asks (api::PeerTrust), or the local one (spec §7.2, §7.6).
+  virtual bool isMember(std::string_view domain) const = 0;
+  // The peers: enabled members other than the local one, in list order (spec §7.5). A peer not
+  // known to be trusted yet is left out, and a link to it is opened (api::PeerTrust).
   virtual std::vector<std::string> peers() const = 0;
   // How long a roster match waits for the peers ([network] probe_timeout, spec §7.5).
   virtual std::chrono::milliseconds probeTimeout() const = 0;

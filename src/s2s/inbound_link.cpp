@@ -75,9 +75,10 @@ bool InboundLink::offersExternal() const {
                                  peerDomain_);
 }
 
-// Before TLS only STARTTLS, unless [s2s] require_tls is off.
+// Before TLS only STARTTLS, unless [s2s] require_tls is off and the peer claims no network
+// domain (spec §7.2).
 bool InboundLink::negotiationAllowed() const {
-  return tls_ || !links_.settings().requireTls;
+  return tls_ || !links_.requiresTls(peerDomain_);
 }
 
 void InboundLink::handleHeader(const xml::Element& header) {
@@ -129,7 +130,7 @@ void InboundLink::sendFeatures() {
   if (!saslDone_) {
     if (!tls_) {
       auto& starttls = features.addChild("starttls", ns::kTls);
-      if (links_.settings().requireTls) starttls.addChild("required", ns::kTls);
+      if (links_.requiresTls(peerDomain_)) starttls.addChild("required", ns::kTls);
     }
     if (negotiationAllowed()) {
       if (offersExternal()) {
@@ -137,9 +138,9 @@ void InboundLink::sendFeatures() {
             .addChild("mechanism", ns::kSasl)
             .addText("EXTERNAL");
       }
-      if (!links_.settings().requireCertificate) {
-        features.addChild("dialback", ns::kDialbackFeature);
-      }
+      // Also with [s2s] require_certificate: a dialback-only peer is a non-member of the
+      // network, not refused (spec §7.2).
+      features.addChild("dialback", ns::kDialbackFeature);
     }
   }
   sendElement(features);
@@ -214,17 +215,13 @@ void InboundLink::handleSasl(const xml::Element& element) {
   }
   saslDone_ = true;
   authenticated_.insert(peerDomain_);
+  links_.recordAuthentication(peerDomain_, true);
   spdlog::info("{}: {} authenticated with SASL EXTERNAL", name_, peerDomain_);
   sendElement(xml::Element("success", ns::kSasl));
   restartStream();  // RFC 6120 §6.4.6
 }
 
 void InboundLink::handleDialbackResult(const xml::Element& result) {
-  if (links_.settings().requireCertificate) {
-    close(StreamError{StreamErrorCondition::NotAuthorized,
-                      "This server accepts only certificate authentication."});
-    return;
-  }
   const auto from = parseDomain(result.attribute("from"));
   if (!from) {
     close(StreamError{StreamErrorCondition::InvalidFrom, "Dialback needs a domain in 'from'."});
@@ -235,6 +232,13 @@ void InboundLink::handleDialbackResult(const xml::Element& result) {
     return;
   }
   const std::string domain = from->domain();
+  if (!tls_ && links_.requiresTls(domain)) {
+    // Spec §7.2: a network domain (or any, with [s2s] require_tls) only inside TLS; the header's
+    // 'from' may have named another domain than this one.
+    close(
+        StreamError{StreamErrorCondition::PolicyViolation, "TLS is required for " + domain + "."});
+    return;
+  }
   if (domain == links_.domain()) {
     close(StreamError{StreamErrorCondition::InvalidFrom, "That is this server's own domain."});
     return;
@@ -275,7 +279,13 @@ void InboundLink::handleDialbackVerdict(const std::string& domain, bool valid) {
   sendElement(answer);
   if (valid) {
     authenticated_.insert(domain);
-    spdlog::info("{}: {} authenticated with dialback", name_, domain);
+    // A certificate valid for the domain may come with dialback (a peer that does not do
+    // SASL EXTERNAL): it counts for require_certificate all the same (spec §7.2).
+    const bool certified = tls_ && peerCertificateValidFor(transport_->peerCertificate(),
+                                                           transport_->peerVerifyResult(), domain);
+    links_.recordAuthentication(domain, certified);
+    spdlog::info("{}: {} authenticated with dialback{}", name_, domain,
+                 certified ? " and a valid certificate" : "");
   } else {
     // XEP-0220 §2.4: an invalid key ends the stream.
     spdlog::info("{}: dialback key of {} is invalid", name_, domain);

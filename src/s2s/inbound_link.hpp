@@ -1,11 +1,14 @@
 #pragma once
 // One inbound s2s link (RFC 6120 as the receiving entity, spec §7.2): a jabber:server stream,
-// STARTTLS (mandatory with [s2s] require_tls), then SASL EXTERNAL, offered only when the peer's
+// STARTTLS (mandatory with [s2s] require_tls, and always for a peer claiming a network domain),
+// then SASL EXTERNAL, offered only when the peer's
 // certificate is valid for the domain its stream header names (XEP-0178), or dialback
 // (XEP-0220): a <db:result/> is checked with the claimed domain's authoritative server before
-// the domain counts as authenticated. It also answers other servers' <db:verify/> checks of keys
-// we generated. Authenticated stanzas must come from an authenticated domain (else
-// <invalid-from/>) and go to ours (else <host-unknown/>); they take the local routing path.
+// the domain counts as authenticated; how it was (with a valid certificate or not) is recorded
+// for the network's membership (LinkManager::recordAuthentication). It also answers other servers'
+// <db:verify/> checks of keys we generated. Authenticated stanzas must come from an authenticated
+// domain (else <invalid-from/>) and go to ours (else <host-unknown/>); they take the local routing
+// path.
 //
 // Threading: everything on the link's shard; dialback verdicts are posted back to it.
 

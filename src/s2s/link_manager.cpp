@@ -15,12 +15,15 @@ namespace kontalk::s2s {
 
 LinkManager::LinkManager(const S2sSettings& settings, const stream::LimitsSettings& limits,
                          S2sTls tls, router::Router& router,
-                         std::vector<stream::StreamRegistry*> registries)
+                         std::vector<stream::StreamRegistry*> registries,
+                         const api::NetworkDirectory* network, PeerTrustTable& trust)
     : settings_(settings),
       limits_(limits),
       tls_(std::move(tls)),
       router_(router),
       registries_(std::move(registries)),
+      network_(network),
+      trust_(trust),
       secret_(base::randomBytes(32)) {}
 
 LinkManager::~LinkManager() = default;
@@ -78,6 +81,27 @@ void LinkManager::recordFailure(const std::string& domain, bool unreachable) {
 void LinkManager::recordSuccess(const std::string& domain) {
   std::lock_guard lock(mutex_);
   backoff_.erase(domain);
+}
+
+void LinkManager::recordAuthentication(const std::string& domain, bool certified) {
+  if (network_ != nullptr && network_->isNetworkDomain(domain)) trust_.record(domain, certified);
+}
+
+void LinkManager::recordKey(const std::string& domain, std::string fingerprint) {
+  trust_.recordKey(domain, std::move(fingerprint));
+}
+
+bool LinkManager::verifiesKeyOf(std::string_view domain) const {
+  return trust_.verifiesKeys() && network_ != nullptr && network_->isNetworkDomain(domain);
+}
+
+void LinkManager::prepare(const std::string& domain) {
+  std::optional<Backoff> backingOff;
+  linkTo(domain, &backingOff);
+}
+
+bool LinkManager::requiresTls(std::string_view domain) const {
+  return settings_.requireTls || (network_ != nullptr && network_->isNetworkDomain(domain));
 }
 
 void LinkManager::verifyDialback(const std::string& originating, const std::string& streamId,

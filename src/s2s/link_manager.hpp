@@ -22,8 +22,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/network_directory.hpp"
 #include "router/remote_route.hpp"
 #include "router/router.hpp"
+#include "s2s/peer_trust_table.hpp"
 #include "s2s/s2s_settings.hpp"
 #include "s2s/s2s_tls.hpp"
 #include "stream/c2s_settings.hpp"
@@ -38,9 +40,12 @@ class LinkManager final : public router::RemoteRoute {
   // Called with the verdict on a dialback key, on the outbound link's shard.
   using VerifyCallback = std::function<void(bool valid)>;
 
-  // `registries` are the shards' stream registries (one per shard, outliving this).
+  // `registries` are the shards' stream registries (one per shard, outliving this). `network`
+  // (nullptr without the network module) names the network domains, with which TLS is
+  // mandatory (spec §7.2); `trust` records how they authenticated.
   LinkManager(const S2sSettings& settings, const stream::LimitsSettings& limits, S2sTls tls,
-              router::Router& router, std::vector<stream::StreamRegistry*> registries);
+              router::Router& router, std::vector<stream::StreamRegistry*> registries,
+              const api::NetworkDirectory* network, PeerTrustTable& trust);
   ~LinkManager() override;
 
   // router::RemoteRoute: queues `stanza` on the link to `to`'s domain, creating it if needed.
@@ -53,6 +58,18 @@ class LinkManager final : public router::RemoteRoute {
   void recordFailure(const std::string& domain, bool unreachable);
   // A link to `domain` authenticated: the next failure starts the back-off anew.
   void recordSuccess(const std::string& domain);
+  // A link (either direction) authenticated `domain`; `certified`: with a certificate valid for
+  // it. Kept for the network's members only (spec §7.2 require_certificate), which bounds it.
+  void recordAuthentication(const std::string& domain, bool certified);
+  // `domain` answered an outbound link's key question (spec §7.2 verify_keys): its key's
+  // fingerprint, empty when it gave none that parses.
+  void recordKey(const std::string& domain, std::string fingerprint);
+  // Whether a link to `domain` asks for its key: [s2s] verify_keys, and a network domain.
+  bool verifiesKeyOf(std::string_view domain) const;
+  // Opens a link to `domain` unless one exists or it backs off: PeerTrustTable's opener.
+  void prepare(const std::string& domain);
+  // Spec §7.2: STARTTLS is mandatory with network domains, whatever [s2s] require_tls says.
+  bool requiresTls(std::string_view domain) const;
   // A connection accepted by an [s2s] listener, on its shard.
   void accept(stream::StreamRegistry& registry, asio::ip::tcp::socket socket);
   // XEP-0220 §2.3: asks `originating`'s authoritative server (over our outbound link to it)
@@ -94,6 +111,8 @@ class LinkManager final : public router::RemoteRoute {
   S2sTls tls_;
   router::Router& router_;
   std::vector<stream::StreamRegistry*> registries_;
+  const api::NetworkDirectory* network_;
+  PeerTrustTable& trust_;
   std::string secret_;
   std::atomic<std::size_t> inboundConnections_{0};
   std::mutex mutex_;

@@ -7,9 +7,12 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
 
+#include "base/encoding.hpp"
 #include "core/spawn.hpp"
 #include "net/listen_address.hpp"
+#include "pgp/public_key.hpp"
 #include "s2s/dialback_key.hpp"
+#include "s2s/s2s_tls.hpp"
 #include "s2s/srv_lookup.hpp"
 #include "s2s/undeliverable.hpp"
 #include "xml/serializer.hpp"
@@ -31,6 +34,18 @@ std::atomic<std::uint64_t> nextLinkNumber{1};
 
 Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
   co_return lookupServerSrv(domain);
+}
+
+// The fingerprint of the server key in a pubkey answer (spec §5: base64 of the binary key);
+// empty for an error or anything that does not parse.
+std::string keyFingerprintOf(const xml::Element& response) {
+  if (response.attribute("type") != "result") return {};
+  const auto* pubkey = response.child("pubkey", ns::kPubkey);
+  if (pubkey == nullptr) return {};
+  const auto binary = base::base64Decode(pubkey->text());
+  if (!binary || binary->size() > pgp::PublicKey::kMaxKeySize) return {};
+  auto key = pgp::PublicKey::parse(*binary);
+  return key ? key->fingerprint() : std::string();
 }
 
 }  // namespace
@@ -212,7 +227,8 @@ void OutboundLink::handleFeatures(const xml::Element& features) {
       sendElement(xml::Element("starttls", ns::kTls));
       return;
     }
-    if (links_.settings().requireTls) {
+    // Spec §7.2: mandatory with network domains even when [s2s] require_tls is off.
+    if (links_.requiresTls(domain_)) {
       fail(Failure::Failed, "the peer offers no STARTTLS");
       close(StreamError{StreamErrorCondition::PolicyViolation, "TLS is required."});
       return;
@@ -311,6 +327,12 @@ void OutboundLink::enqueue(xml::Element stanza, api::JournalId journalId) {
 void OutboundLink::markReady(std::string_view method) {
   state_ = State::Ready;
   links_.recordSuccess(domain_);
+  // Spec §7.2 require_certificate: the peer's own certificate, not the method that
+  // authenticated us to it, says whether it proved its domain with one.
+  links_.recordAuthentication(
+      domain_, tls_ && peerCertificateValidFor(transport_->peerCertificate(),
+                                               transport_->peerVerifyResult(), domain_));
+  if (links_.verifiesKeyOf(domain_)) requestKey();
   spdlog::info("{}: authenticated with {}; sending {} queued stanza(s)", name_, method,
                queue_.size());
   while (!queue_.empty()) {
@@ -318,6 +340,33 @@ void OutboundLink::markReady(std::string_view method) {
     queue_.pop_front();
   }
   requestAck();
+}
+
+void OutboundLink::requestKey() {
+  keyRequestId_ = "key-" + std::to_string(linkNumber_);
+  // The answer comes back over the peer's own link to us, on whatever shard: the table is
+  // thread-safe, and parsing one key there is short.
+  auto& links = links_;
+  const bool waiting = links_.router().pendingIqs().add(
+      links_.domain(), *keyRequestId_, domain_,
+      [&links, domain = domain_](const xml::Element& response) {
+        const auto fingerprint = keyFingerprintOf(response);
+        links.recordKey(domain, fingerprint);  // before the log line, which tests wait for
+        spdlog::info("s2s: the server key of {}: {}", domain,
+                     fingerprint.empty() ? "none usable" : fingerprint);
+      });
+  if (!waiting) {
+    spdlog::warn("{}: cannot ask for the peer's key now", name_);
+    keyRequestId_.reset();
+    return;
+  }
+  xml::Element iq("iq", ns::kClient);  // written into the stream's jabber:server
+  iq.setAttribute("type", "get");
+  iq.setAttribute("id", *keyRequestId_);
+  iq.setAttribute("from", links_.domain());
+  iq.setAttribute("to", domain_);
+  iq.addChild("pubkey", ns::kPubkey);
+  sendElement(iq);
 }
 
 void OutboundLink::sendStanza(const xml::Element& stanza, api::JournalId journalId) {
@@ -428,6 +477,8 @@ void OutboundLink::handleTick(Clock::time_point now) {
 
 void OutboundLink::handleFinished() {
   links_.forget(domain_, this);
+  // An unanswered key question leaves the table of the server's requests with its link.
+  if (keyRequestId_) links_.router().pendingIqs().expire(links_.domain(), *keyRequestId_);
   // Queued stanzas of a link that ended before it was ready were handled by fail(); those of a
   // ready link that closed are sent: only acknowledgements can be missing.
   releaseUnacknowledged();

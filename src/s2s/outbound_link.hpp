@@ -1,13 +1,16 @@
 #pragma once
 // One outbound s2s link to a remote domain (RFC 6120 as the initiating entity, spec §7.2, §7.9):
 // resolve ([s2s] hosts, else SRV _xmpp-server._tcp, else A/AAAA on port 5269), connect, STARTTLS
-// presenting our certificate, then SASL EXTERNAL when offered, else dialback (XEP-0220). Stanzas
-// wait in memory (bounded) until the link is authenticated and then leave in order. When the
-// attempt fails, or takes longer than [s2s] connect_timeout, what waited is undeliverable
-// (s2s/undeliverable.hpp: recorded messages are handed back to the journal, the rest bounces or
-// is dropped), and the domain backs off (LinkManager::recordFailure). The link also carries our
-// db:verify requests for inbound links from its domain: they need only an open stream, not an
-// authenticated one (XEP-0220 §2.3).
+// presenting our certificate (a peer offering none is refused with [s2s] require_tls and always
+// when it is a network domain), then SASL EXTERNAL when offered, else dialback (XEP-0220); whether
+// the peer's certificate is valid for its domain is recorded for the network's membership
+// (LinkManager::recordAuthentication), and with [s2s] verify_keys the link asks a network peer
+// for its server key once. Stanzas wait in memory (bounded) until the link is
+// authenticated and then leave in order. When the attempt fails, or takes longer than [s2s]
+// connect_timeout, what waited is undeliverable (s2s/undeliverable.hpp: recorded messages are
+// handed back to the journal, the rest bounces or is dropped), and the domain backs off
+// (LinkManager::recordFailure). The link also carries our db:verify requests for inbound links from
+// its domain: they need only an open stream, not an authenticated one (XEP-0220 §2.3).
 //
 // Acknowledgements (spec §7.9): a recorded message (one with a delivery-journal id) stays stored
 // until the peer has taken it. After sending such messages the link sends a XEP-0199 ping on the
@@ -79,6 +82,8 @@ class OutboundLink final : public LinkConnection {
   void handleAck(std::uint64_t sequence, std::size_t covered);
   // The link is over: hands back the recorded messages nobody acknowledged, forgets the ping.
   void releaseUnacknowledged();
+  // Spec §7.2 verify_keys: asks the peer for its server key, once per link.
+  void requestKey();
 
   std::string domain_;
   const std::uint64_t linkNumber_;
@@ -102,6 +107,7 @@ class OutboundLink final : public LinkConnection {
   std::uint64_t pingSequence_ = 0;
   std::optional<std::string> pingId_;  // the outstanding ping's id
   std::chrono::steady_clock::time_point pingSentAt_{};
+  std::optional<std::string> keyRequestId_;  // the key question's id, once asked
 };
 
 }  // namespace kontalk::s2s

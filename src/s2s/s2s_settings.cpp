@@ -17,7 +17,8 @@ const config::Section<S2sSettings>& s2sOptions() {
                           "inbound s2s listeners (port 5269 is the standard); empty: none "
                           "(outbound links still work, but peers cannot verify our dialback keys)");
         option.flag("require_tls", &S2sSettings::requireTls,
-                    "STARTTLS is mandatory on inbound and outbound links");
+                    "STARTTLS is mandatory on inbound and outbound links; with the network's "
+                    "domains ([modules.network] servers) it always is");
         option.path("ca_file", &S2sSettings::caFile,
                     "PEM file of the CAs a peer's certificate must chain to for SASL EXTERNAL; "
                     "empty: the system's trust store");
@@ -36,7 +37,14 @@ const config::Section<S2sSettings>& s2sOptions() {
                        std::size_t{1'000'000},
                        "stanzas waiting for one domain's link to come up; more bounce at once");
         option.flag("require_certificate", &S2sSettings::requireCertificate,
-                    "accept inbound links only with SASL EXTERNAL (no dialback)");
+                    "a network server is a member only when its links present a certificate "
+                    "valid for its domain (ca_file): one that proves its domain with dialback "
+                    "alone is not asked in roster matches and its probes are refused (its "
+                    "users' messages still pass)");
+        option.flag("verify_keys", &S2sSettings::verifyKeys,
+                    "once per outbound link, ask a network server for its OpenPGP key (pubkey); "
+                    "one whose fingerprint differs from the list's is not a member (as with "
+                    "require_certificate)");
       });
   return section;
 }

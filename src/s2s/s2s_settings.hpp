@@ -28,6 +28,7 @@ struct S2sSettings {
   std::size_t maxConnections = 1000;
   std::size_t maxQueuedStanzas = 1000;
   bool requireCertificate = false;
+  bool verifyKeys = false;
 };
 
 const config::Section<S2sSettings>& s2sOptions();

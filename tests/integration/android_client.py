@@ -823,13 +823,16 @@ def certified_account(
     *,
     android_style: bool = True,
     created=None,
+    key=None,
 ) -> AndroidAccount:
     """An account without the registration round trips: a key certified with the server's key
     directly (the account is created at its first EXTERNAL login, spec §3 step 6).
     `android_style=False` uses the OpenSSL-made bridge certificate instead, for tests about
-    other things than the certificate's encoding."""
+    other things than the certificate's encoding. `key`: one made before for the same JID
+    (making a key takes a second or two)."""
     jid = jid_for_phone(phone, server.domain)
-    key = make_key(jid, "Android user", created=created)
+    if key is None:
+        key = make_key(jid, "Android user", created=created)
     block = certify(server_key(server.data_dir), key, jid)
     directory = directory / fingerprint(key)
     make = android_bridge_certificate if android_style else bridge_certificate

@@ -12,171 +12,54 @@ they leave the others alone.
 from __future__ import annotations
 
 import base64
-import re
 import time
-import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from android_client import (
     NS_ADDRESS,
     NS_DELAY,
-    NS_KONTALK_ROSTER,
     NS_LAST,
     NS_PUBKEY,
     NS_RECEIPTS,
-    AndroidAccount,
-    AndroidClient,
-    certified_account,
     fingerprint_of_block,
     key_of,
     q,
     stanza_error,
     to_xml,
 )
-from android_roster import online
 from federation_certs import FederationCa
-from kontalk_server import HOST, KontalkServer, free_port, to_toml
-from registration_client import (
-    assert_result,
-    error_of,
-    open_registration_stream,
-    request_phone,
-    username_for,
+from kontalk_network import (
+    PHONES,
+    everyone_written_at as _everyone_written_at,
+    home_jids as _home_jids,
+    matched as _matched,
+    online_user as _online,
+    roster_match as _roster_match,
+    running_network,
+    serverlist as _serverlist,
 )
+from registration_client import assert_result, error_of, open_registration_stream, request_phone
 
 DOMAINS = ("a.test", "b.test", "c.test")
-NS_COMMANDS = "http://jabber.org/protocol/commands"
-PHONES = {
-    "alice": "+15555217001",
-    "erin": "+15555217002",
-    "bob": "+15555217003",
-    "carol": "+15555217004",
-    "dave": "+15555217005",
-}
-HOME = {"alice": "a.test", "erin": "a.test", "bob": "b.test", "carol": "c.test"}
 # Far beyond the client's 15 s IQ timeout: a fan-out answered at all was ended by the peers'
 # answers (or a refused connection), never by its deadline.
 PROBE_TIMEOUT_S = 60
 
 
-class Network:
-    def __init__(self, root: Path):
-        self.servers: dict[str, KontalkServer] = {}
-        self.fingerprints: dict[str, str] = {}
-        self.accounts: dict[str, AndroidAccount] = {}
-        self.root = root
-
-
-def _unique_ports(count: int) -> list[int]:
-    ports: set[int] = set()
-    while len(ports) < count:
-        ports.add(free_port())
-    return list(ports)
-
-
-def _stop_all(servers) -> list[str]:
-    failures = []
-    for server in servers:
-        try:
-            server.stop()
-        except AssertionError as error:
-            failures.append(str(error))
-    return failures
-
-
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
     root = tmp_path_factory.mktemp("network")
-    ca = FederationCa(root / "ca")
-    net = Network(root)
-    s2s_ports = dict(zip(DOMAINS, _unique_ports(len(DOMAINS))))
-    try:
-        for domain in DOMAINS:
-            pair = ca.issue(domain)
-            server = KontalkServer(root / domain, {
-                "server": {"domain": domain},
-                "tls": {"certificate": str(pair.certificate),
-                        "private_key": str(pair.private_key)},
-            }, reuse_server_key=False)
-            net.servers[domain] = server
-            # Each server its own key: the fingerprints the others list are real (spec §7.1).
-            generated = server.ctl("key", "generate")
-            assert generated.returncode == 0, generated.stderr
-            shown = server.ctl("key", "show")
-            net.fingerprints[domain] = re.search(
-                r"fingerprint ([0-9A-Fa-f]{40})", shown.stdout).group(1).upper()
-        for domain, server in net.servers.items():
-            others = [other for other in DOMAINS if other != domain]
-            server.config["s2s"] = {
-                "listen": [f"{HOST}:{s2s_ports[domain]}"],
-                "hosts": {other: f"{HOST}:{s2s_ports[other]}" for other in others},
-                "ca_file": str(ca.certificate),
-            }
-            server.config["modules.network"] = {
-                "probe_timeout": PROBE_TIMEOUT_S,
-                "servers": [{"domain": other, "fingerprint": net.fingerprints[other]}
-                            for other in others],
-            }
-            server.config["modules.register"] = {"provider": "fixed", "fixed_code": "123456"}
-            server.config_path.write_text(to_toml(server.config))
-            server.start()
-        # Accounts are made at their first certificate login (spec §3), which also puts the
-        # user's key in the keyring (pubkey, N8).
-        for user, domain in HOME.items():
-            account = certified_account(net.servers[domain], PHONES[user], root / "users",
-                                        android_style=False)
-            net.accounts[user] = account
-            with AndroidClient(net.servers[domain], account, smack_mechanisms=False) as phone:
-                phone.login()
+    # Each server its own key: the fingerprints the others list are real (spec §7.1).
+    with running_network(root, DOMAINS, ca=FederationCa(root / "ca"),
+                         probe_timeout=PROBE_TIMEOUT_S, own_keys=True) as net:
         yield net
-    finally:
-        failures = _stop_all(net.servers.values())
-    assert not failures, "\n".join(failures)
 
 
 @pytest.fixture(autouse=True)
 def _attach_logs(request, network):
     # conftest.py attaches these servers' log tails to a failed test's report.
     request.node.kontalk_servers = list(network.servers.values())
-
-
-def network_localpart(user: str) -> str:
-    return username_for(PHONES[user])
-
-
-def _online(network: Network, user: str) -> AndroidClient:
-    return online(network.servers[HOME[user]], network.accounts[user], foreground=True,
-                  smack_mechanisms=False)
-
-
-def _serverlist(client: AndroidClient, domain: str) -> list[tuple[str, str]]:
-    reply = client.iq("set", f"<command xmlns='{NS_COMMANDS}' node='serverlist' "
-                             "action='execute'/>", to=f"network@{domain}")
-    assert reply.get("type") == "result", to_xml(reply)
-    return [(item.get("node"), item.get("fingerprint"))
-            for item in reply.iter("{http://kontalk.org/extensions/serverlist}item")]
-
-
-def _roster_match(client: AndroidClient, domain: str, jids: list[str]) -> ET.Element:
-    items = "".join(f"<item jid='{jid}'/>" for jid in jids)
-    return client.iq("get", f"<query xmlns='{NS_KONTALK_ROSTER}'>{items}</query>",
-                     to=f"probe@{domain}")
-
-
-def _matched(reply: ET.Element) -> list[str]:
-    assert reply.get("type") == "result", to_xml(reply)
-    return [item.get("jid") for item in reply.iter(q("item", NS_KONTALK_ROSTER))]
-
-
-def _everyone_written_at(domain: str) -> list[str]:
-    """What alice's client sends: every address-book number with its own server's domain."""
-    return [f"{network_localpart(user)}@{domain}" for user in ("erin", "bob", "carol", "dave")]
-
-
-def _home_jids(*users: str) -> list[str]:
-    return [f"{network_localpart(user)}@{HOME[user]}" for user in users]
 
 
 # N1: each server lists itself first with its own key, then the other two; `kontalkctl network

@@ -306,29 +306,6 @@ async def test_stanzas_for_a_peer_that_never_answers_bounce_after_the_connect_ti
         silent.close()
 
 
-async def test_require_certificate_refuses_dialback(make_server, clients):
-    # Self-signed certificates: a.test can only offer dialback, which b.test refuses.
-    port_a, port_b = free_port(), free_port()
-    while port_b == port_a:
-        port_b = free_port()
-    a_config = _s2s_config("a.test", port_a, {"b.test": f"{HOST}:{port_b}"}, None)
-    a_config["modules.offline"] = SHORT_QUEUE
-    a = make_server(a_config)
-    b_config = _s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None)
-    b_config["s2s"]["require_certificate"] = True
-    b = make_server(b_config)
-    alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
-    b.add_user("bob", PASSWORD)
-    message = alice.make_message(mto="bob@b.test", mbody="let me in", mtype="chat")
-    message["id"] = "m-3"
-    message.send()
-    bounced = await alice.next_message(QUEUE_TTL_S + REPLY_TIMEOUT_S)
-    assert bounced["type"] == "error" and bounced["id"] == "m-3", bounced
-    assert bounced["error"]["condition"] == "remote-server-timeout", bounced
-    b.wait_for_log("accepts only certificate authentication")
-    assert "authenticated with dialback" not in b.log_path.read_text()
-
-
 def test_misbehaving_peers_get_stream_errors(make_server):
     port = free_port()
     b = make_server(_s2s_config("b.test", port, {}, None))

@@ -6,6 +6,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <thread>
 
+#include "api/network_directory.hpp"
+#include "api/peer_trust.hpp"
 #include "app/server/account_directory.hpp"
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
@@ -17,6 +19,7 @@
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
 #include "s2s/link_manager.hpp"
+#include "s2s/peer_trust_table.hpp"
 #include "storage/backends/open_storage.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
@@ -91,6 +94,7 @@ struct Server::Parts {
         passwordThrottle(config.limits.passwordThrottle()),
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
+        peerTrust(config.s2s.requireCertificate, config.s2s.verifyKeys),
         moduleServices{config.server.domain,
                        config.server.dataDir,
                        extensions,
@@ -120,6 +124,7 @@ struct Server::Parts {
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
   router::Router router;
+  s2s::PeerTrustTable peerTrust;  // a service for the modules, whether or not s2s is on
   ModuleServices moduleServices;  // refers to `shards`, only once they run
   ModuleSet modules;
   net::TlsContext tls;
@@ -141,6 +146,10 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
   p.tls =
       net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey, tlsConfig.minVersion);
 
+  // Before the modules start: the network module takes it for membership (spec §7.2).
+  p.extensions.services.emplace(
+      std::type_index(typeid(api::PeerTrust)),
+      router::ExtensionPoints::Owned<void*>{"s2s", static_cast<api::PeerTrust*>(&p.peerTrust)});
   try {
     p.modules.startAll();
     startStreams();
@@ -193,7 +202,12 @@ void Server::startS2s() {
   p.links = std::make_unique<s2s::LinkManager>(
       settings, p.config.limits,
       s2s::makeS2sTls(p.config.tls.certificate, p.config.tls.privateKey, settings.caFile), p.router,
-      std::move(registries));
+      std::move(registries),
+      static_cast<const api::NetworkDirectory*>(
+          p.extensions.findService(typeid(api::NetworkDirectory))),
+      p.peerTrust);
+  p.peerTrust.setOpener(
+      [links = p.links.get()](const std::string& domain) { links->prepare(domain); });
   p.router.setRemoteRoute(p.links.get());
   for (const auto& address : settings.listen) {
     p.listeners.push_back(std::make_unique<net::Listener>(

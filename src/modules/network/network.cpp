@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/module_descriptor.hpp"
+#include "api/peer_trust.hpp"
 #include "base/encoding.hpp"
 #include "modules/network/network_settings.hpp"
 #include "modules/network/server_list.hpp"
@@ -33,7 +34,8 @@ class NetworkModule final : public api::Module {
     host_ = &host;
     list_ = std::make_unique<ServerList>(
         api::NetworkServer{host.domain(), host.serverKey().fingerprint(), true},
-        std::chrono::milliseconds(settings_.probeTimeout), settings_.servers);
+        std::chrono::milliseconds(settings_.probeTimeout), settings_.servers,
+        host.service<api::PeerTrust>());
     host.provide<api::NetworkDirectory>(*list_);
     host.advertiseService({kNetworkLocalpart,
                            "Network information",

@@ -23,8 +23,8 @@ std::vector<api::NetworkServer> applyEdits(std::vector<api::NetworkServer> confi
 }
 
 ServerList::ServerList(api::NetworkServer local, std::chrono::milliseconds probeTimeout,
-                       std::vector<api::NetworkServer> listed)
-    : local_(std::move(local)), probeTimeout_(probeTimeout) {
+                       std::vector<api::NetworkServer> listed, api::PeerTrust* trust)
+    : local_(std::move(local)), probeTimeout_(probeTimeout), trust_(trust) {
   replace(std::move(listed));
 }
 
@@ -63,10 +63,23 @@ bool ServerList::isNetworkDomain(std::string_view domain) const {
                      [domain](const auto& server) { return server.domain == domain; });
 }
 
+bool ServerList::isMember(std::string_view domain) const {
+  if (domain == local_.domain) return true;
+  const auto listed = snapshot();
+  const auto server = std::find_if(listed->begin(), listed->end(),
+                                   [domain](const auto& entry) { return entry.domain == domain; });
+  return server != listed->end() &&
+         (trust_ == nullptr || trust_->trusts(server->domain, server->fingerprint));
+}
+
 std::vector<std::string> ServerList::peers() const {
   std::vector<std::string> peers;
   for (const auto& server : *snapshot()) {
-    if (server.enabled) peers.push_back(server.domain);
+    // Every enabled peer is asked about its trust: each unknown one gets a link at once.
+    if (server.enabled &&
+        (trust_ == nullptr || trust_->trusts(server.domain, server.fingerprint))) {
+      peers.push_back(server.domain);
+    }
   }
   return peers;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/network_directory.hpp"
+#include "api/peer_trust.hpp"
 #include "storage/network_store.hpp"
 
 namespace kontalk::modules::network {
@@ -28,9 +29,10 @@ std::vector<api::NetworkServer> applyEdits(std::vector<api::NetworkServer> confi
 
 class ServerList final : public api::NetworkDirectory {
  public:
-  // `local` is the server itself (its domain and key); `listed` the network's other entries.
+  // `local` is the server itself (its domain and key); `listed` the network's other entries;
+  // `trust` says which peers are members (nullptr: all of them).
   ServerList(api::NetworkServer local, std::chrono::milliseconds probeTimeout,
-             std::vector<api::NetworkServer> listed);
+             std::vector<api::NetworkServer> listed, api::PeerTrust* trust = nullptr);
 
   // Replaces the listed servers (an entry for the local domain is ignored: it is always a
   // member, enabled, with its own key). True when the list changed.
@@ -38,6 +40,7 @@ class ServerList final : public api::NetworkDirectory {
 
   std::vector<api::NetworkServer> servers() const override;
   bool isNetworkDomain(std::string_view domain) const override;
+  bool isMember(std::string_view domain) const override;
   std::vector<std::string> peers() const override;
   std::chrono::milliseconds probeTimeout() const override { return probeTimeout_; }
 
@@ -47,6 +50,7 @@ class ServerList final : public api::NetworkDirectory {
 
   const api::NetworkServer local_;
   const std::chrono::milliseconds probeTimeout_;
+  api::PeerTrust* const trust_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> listed_;  // without the local server
 };

@@ -95,6 +95,7 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
       return api::HandlerResult::Handled;
     }
     if (asker == Asker::NetworkServer) {
+      spdlog::debug("probe: {} asks about {} number(s)", request.from.toString(), asked->size());
       // Spec §7.6: from the local accounts only, never fanned out (no loops between servers).
       host_->runBlocking([this, kept = api::KeptIqRequest(request), asked = std::move(*asked)] {
         if (auto local = localMatches(asked)) {
@@ -120,10 +121,11 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
 
   Asker askerOf(const xmpp::Jid& from) const {
     if (from.domain() == host_->domain()) return Asker::LocalUser;
-    // Spec §7.6: probe@X of a network domain X (enabled or not); that X is authenticated on its
-    // stream is the s2s layer's business.
+    // Spec §7.6: probe@X of a network domain X (enabled or not) that is a member (spec §7.2:
+    // with [s2s] require_certificate, one whose links showed a valid certificate); that X is
+    // authenticated on its stream is the s2s layer's business.
     if (from.local() == kProbeLocalpart && from.resource().empty() &&
-        network_->isNetworkDomain(from.domain())) {
+        network_->isMember(from.domain())) {
       return Asker::NetworkServer;
     }
     return Asker::Other;

@@ -4,6 +4,7 @@
 // answers the test gives.
 // Threading: the test's thread only.
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -37,10 +38,16 @@ class FakeNetworkDirectory final : public NetworkDirectory {
     }
     return false;
   }
+  // Membership as a test sets it: listed, and not in `untrusted`.
+  std::vector<std::string> untrusted;
+  bool isMember(std::string_view domain) const override {
+    return isNetworkDomain(domain) &&
+           std::find(untrusted.begin(), untrusted.end(), domain) == untrusted.end();
+  }
   std::vector<std::string> peers() const override {
     std::vector<std::string> peers;
     for (const auto& server : listed) {
-      if (server.enabled) peers.push_back(server.domain);
+      if (server.enabled && isMember(server.domain)) peers.push_back(server.domain);
     }
     return peers;
   }

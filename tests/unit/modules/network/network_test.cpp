@@ -6,6 +6,7 @@
 
 #include "api/fake_module_host.hpp"
 #include "api/network_directory.hpp"
+#include "api/peer_trust.hpp"
 #include "config/config_error.hpp"
 #include "modules/network/server_list.hpp"
 #include "pgp/server_key.hpp"
@@ -128,15 +129,45 @@ TEST_F(NetworkTest, AdvertisesNetworkAtTheDomainWithItsCommand) {
 }
 
 // Spec §7.1: network domains are listed ones, enabled or not, and the local one; peers are the
-// enabled others.
+// enabled others; without a PeerTrust every network domain is a member.
 TEST_F(NetworkTest, DirectoryKnowsNetworkDomainsAndPeers) {
   start(kTwoServers);
+  EXPECT_TRUE(directory().isMember("b.test"));
+  EXPECT_TRUE(directory().isMember("off.test"));
+  EXPECT_FALSE(directory().isMember("d.test"));
   EXPECT_TRUE(directory().isNetworkDomain("example.org"));
   EXPECT_TRUE(directory().isNetworkDomain("b.test"));
   EXPECT_TRUE(directory().isNetworkDomain("off.test"));
   EXPECT_FALSE(directory().isNetworkDomain("d.test"));
   EXPECT_EQ(directory().peers(), (std::vector<std::string>{"b.test", "c.test"}));
   EXPECT_EQ(directory().probeTimeout(), std::chrono::milliseconds(10'000));
+}
+
+// Spec §7.2 require_certificate: membership also asks how a peer authenticated (api::PeerTrust).
+// Not trusted: not a peer and not a member; the local server and non-network domains are
+// decided by the list alone.
+TEST(ServerListTrustTest, MembersAreTheNetworkDomainsThePeerTrustVouchesFor) {
+  struct Trust final : api::PeerTrust {
+    std::vector<std::string> asked;
+    bool trusts(std::string_view domain, std::string_view fingerprint) override {
+      asked.emplace_back(std::string(domain) + " " + std::string(fingerprint));
+      return domain == "c.test";
+    }
+  } trust;
+  network::ServerList list({"example.org", kB, true}, std::chrono::milliseconds(10),
+                           {{"b.test", kB, true}, {"c.test", kC, true}, {"off.test", kC, false}},
+                           &trust);
+  EXPECT_EQ(list.peers(), (std::vector<std::string>{"c.test"}));
+  EXPECT_EQ(trust.asked,
+            (std::vector<std::string>{std::string("b.test ") + kB, std::string("c.test ") + kC}))
+      << "every enabled peer, with the list's fingerprint";
+  EXPECT_TRUE(list.isMember("example.org"));
+  EXPECT_TRUE(list.isMember("c.test"));
+  EXPECT_FALSE(list.isMember("b.test"));
+  EXPECT_FALSE(list.isMember("off.test"));
+  EXPECT_FALSE(list.isMember("d.test"));
+  EXPECT_TRUE(list.isNetworkDomain("b.test")) << "still a network domain (TLS, spec §7.2)";
+  EXPECT_EQ(list.servers().size(), 3u) << "the serverlist command is not affected";
 }
 
 // Spec §7.1: the table wins over the configuration, and a running server picks edits up.

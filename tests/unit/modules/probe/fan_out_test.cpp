@@ -228,6 +228,23 @@ TEST_F(FanOutTest, OthersAreForbidden) {
   }
 }
 
+// Spec §7.2: a listed server that is not a member (require_certificate, verify_keys: the
+// directory says so) is neither asked nor answered.
+TEST_F(FanOutTest, ANonMemberIsNotAskedAndItsProbesAreRefused) {
+  network_.untrusted = {"b.test"};
+  ask("alice@example.org/phone", {"x@example.org"});
+  host_.runPendingWork();
+  const auto questions = host_.waitingIqs();
+  ASSERT_EQ(questions.size(), 1u);
+  EXPECT_EQ(questions[0].attribute("to"), "probe@c.test");
+  ask("probe@b.test", {"alice@example.org"}, "m2");
+  EXPECT_EQ(host_.pendingWork(), 0u);
+  const auto replies = answers();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].attribute("to"), "probe@b.test");
+  EXPECT_EQ(condition(replies[0]), "auth forbidden");
+}
+
 // The registration check (spec §7.7) through api::NetworkProbe.
 TEST_F(FanOutTest, TheNetworkProbeServiceAsksThePeers) {
   auto* service = host_.service<api::NetworkProbe>();
