@@ -171,8 +171,8 @@ class Kontalkd(Server):
                  fresh_start: bool = False, stock_byte_limits: bool = False, **options):
         super().__init__(workdir, accounts, cert, key, **options)
         self.build_dir = build_dir
-        # [limits] bytes_per_second is lifted like the peers' shapers unless stock_byte_limits:
-        # kontalkd gives a whole s2s link the allowance of one client (256 KiB/s by default).
+        # The byte rates ([limits] per client, [s2s] per inbound link) are lifted like the peers'
+        # shapers unless stock_byte_limits.
         self.stock_byte_limits = stock_byte_limits
         self.config = self.workdir / "kontalkd.toml"
         self.data = self.workdir / "data"
@@ -215,7 +215,9 @@ class Kontalkd(Server):
                 f'listen = ["{HOST}:{self.federation.port}"]\n'
                 f"hosts = {{ {hosts} }}\n"
                 "# Every sender's window waits while the link is set up: none of it may bounce.\n"
-                "max_queued_stanzas = 1000000\n")
+                "max_queued_stanzas = 1000000\n"
+                + ("" if self.stock_byte_limits else
+                   "bytes_per_second = 1073741824\nbyte_burst = 1073741824\n"))
 
     def start(self) -> None:
         if self.fresh_start:

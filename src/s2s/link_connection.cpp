@@ -54,8 +54,8 @@ LinkConnection::LinkConnection(LinkManager& links, stream::StreamRegistry& regis
       name_(kind + " " + base::randomAlphanumeric(8)),
       created_(Clock::now()),
       lastActivity_(created_),
-      inboundBytes_(static_cast<double>(links.limits().bytesPerSecond),
-                    static_cast<double>(links.limits().byteBurst), created_) {}
+      inboundBytes_(static_cast<double>(links.settings().bytesPerSecond),
+                    static_cast<double>(links.settings().byteBurst), created_) {}
 
 LinkConnection::~LinkConnection() = default;
 
@@ -112,8 +112,9 @@ Awaitable<void> LinkConnection::processEvents() {
 }
 
 Awaitable<void> LinkConnection::throttle(std::size_t bytes) {
-  // A peer server gets the byte allowance of an authenticated client ([limits]); beyond it the
-  // link stops reading for a while and TCP pushes back (ARCHITECTURE.md §8).
+  // A peer server gets the byte allowance of [s2s] bytes_per_second (a client's [limits] one
+  // would cap a whole server's users at one user's rate); beyond it the link stops reading for
+  // a while and TCP pushes back (ARCHITECTURE.md §8).
   const auto pause = inboundBytes_.take(static_cast<double>(bytes), Clock::now());
   if (pause == Clock::duration::zero()) co_return;
   spdlog::debug("{}: inbound rate limit, pausing reads for {} ms", name_,

@@ -36,6 +36,13 @@ const config::Section<S2sSettings>& s2sOptions() {
         option.integer("max_queued_stanzas", &S2sSettings::maxQueuedStanzas, std::size_t{1},
                        std::size_t{1'000'000},
                        "stanzas waiting for one domain's link to come up; more bounce at once");
+        option.integer("bytes_per_second", &S2sSettings::bytesPerSecond, std::size_t{1024},
+                       std::size_t{1} << 32,
+                       "what one inbound link may send on average; beyond it the link is not "
+                       "read for a while (TCP pushes back on the peer)");
+        option.integer("byte_burst", &S2sSettings::byteBurst, std::size_t{4096},
+                       std::size_t{1} << 32,
+                       "what one inbound link may send at once, above the rate");
         option.flag("require_certificate", &S2sSettings::requireCertificate,
                     "a network server is a member only when its links present a certificate "
                     "valid for its domain (ca_file): one that proves its domain with dialback "

@@ -27,6 +27,10 @@ struct S2sSettings {
   std::chrono::seconds connectTimeout{10};
   std::size_t maxConnections = 1000;
   std::size_t maxQueuedStanzas = 1000;
+  // One inbound link carries every user of a peer server: it gets far more than a client's
+  // [limits] bytes_per_second, and is still bounded (a flooding peer is slowed, TCP pushes back).
+  std::size_t bytesPerSecond = std::size_t{16} << 20;
+  std::size_t byteBurst = std::size_t{32} << 20;
   bool requireCertificate = false;
   bool verifyKeys = false;
 };
