@@ -23,6 +23,7 @@ class Server {
 
  private:
   void startS2s();
+  void startHttp();
 
   struct Parts;
   std::unique_ptr<Parts> parts_;
