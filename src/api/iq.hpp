@@ -19,6 +19,8 @@ enum class IqType { Get, Set };
 enum class IqScope {
   Server,   // the server's own domain
   Account,  // a local account's bare JID, or no 'to' (the sender's own account, RFC 6120 §10.3.3)
+  // A service hosted on a subdomain of the server (media.DOMAIN, api::ServiceAddress::subdomain).
+  Service,
   // A client that has not authenticated: RFC 6120 §6 leaves it only registration (XEP-0077).
   // The request has no 'from'; answers go back on its stream (IqRequest::reply).
   Unauthenticated,

@@ -13,7 +13,8 @@
 //  - send(), sendRecorded(), deliverHeld(), deliverToResources(), announceKeyChange(),
 //    sessionsOf() and runBlocking() may be called from any thread: from a worker, routing is
 //    posted to a shard (stanzas to one address keep their order), so hooks still run on shards.
-//  - storage(), accounts() and services block: call them only from runBlocking work.
+//  - storage(), accounts() and services block: call them only from runBlocking work (or an
+//    HTTP handler, which runs on a worker too: api/http_routes.hpp).
 //  - sendIq() may be called from any thread; its callback runs on a shard thread.
 
 #include <chrono>
@@ -29,6 +30,7 @@
 #include "api/account_directory.hpp"
 #include "api/account_events.hpp"
 #include "api/delivery_journal.hpp"
+#include "api/http_routes.hpp"
 #include "api/iq.hpp"
 #include "api/session.hpp"
 #include "api/stanza_hooks.hpp"
@@ -63,6 +65,8 @@ struct DiscoIdentity {
 // An address of the server's domain that a module serves instead of an account (probe@,
 // multicast@, network@, push@DOMAIN: spec §7): listed in the domain's disco#items, with its own
 // disco#info. IQs to it reach the module's IqScope::Account handlers (to.local() names it).
+// With `subdomain` the address is the domain LOCALPART.DOMAIN instead (media.DOMAIN, spec §8.6),
+// and IQs to it reach IqScope::Service handlers (to.domain() names it).
 struct ServiceAddress {
   // An ad-hoc command it offers (XEP-0050 §2.2): listed in disco#items of its commands node.
   struct Command {
@@ -74,6 +78,14 @@ struct ServiceAddress {
   DiscoIdentity identity;
   std::vector<std::string> features;
   std::vector<Command> commands;
+  bool subdomain = false;
+  // XEP-0128 extended information: data forms added to its disco#info.
+  std::vector<xml::Element> forms;
+
+  // Its JID as text: LOCALPART@DOMAIN, or LOCALPART.DOMAIN for a subdomain.
+  std::string jid(std::string_view domain) const {
+    return localpart + (subdomain ? "." : "@") + std::string(domain);
+  }
 };
 
 class ModuleHost {
@@ -86,6 +98,9 @@ class ModuleHost {
   virtual const std::string& domain() const = 0;
   // The server's data directory ([server] data_dir): where modules keep their files.
   virtual const std::filesystem::path& dataDirectory() const = 0;
+  // Where the server's HTTP listener is reached by default: "https://DOMAIN:PORT" of the first
+  // [http] listen address ("http://" with [http] tls = false); "" when HTTP is off.
+  virtual const std::string& httpBaseUrl() const = 0;
   // The server's storage: a module uses the stores of its own concern (the roster module the
   // roster store, ...) and reaches other modules' data only through their services.
   virtual storage::Storage& storage() = 0;
@@ -103,6 +118,9 @@ class ModuleHost {
   virtual void onStreamElement(std::string xmlns, std::string name,
                                StreamElementHandler handler) = 0;
   virtual void onKeyChange(KeyChangeHandler handler) = 0;
+  // Serves the HTTP requests whose path is `prefix` or below it ("/upload": "/upload/a/b"), on
+  // every [http] listener (api/http_routes.hpp). One module per prefix.
+  virtual void onHttp(std::string prefix, HttpHandler handler) = 0;
   // Calls `task` every `interval` (on a shard) until the module stops: purges, expiries.
   virtual void onInterval(std::chrono::seconds interval, std::function<void()> task) = 0;
   virtual void advertiseStreamFeature(FeatureStage stage, xml::Element feature) = 0;

@@ -44,6 +44,8 @@ struct ExtensionPoints {
   std::map<api::IqScope, std::vector<Owned<std::string>>> discoFeatures;
   std::map<api::IqScope, std::vector<Owned<api::DiscoIdentity>>> discoIdentities;
   std::vector<Owned<api::ServiceAddress>> serviceAddresses;
+  // HTTP routes by path prefix (api::ModuleHost::onHttp), served by the http layer.
+  std::vector<Owned<std::pair<std::string, api::HttpHandler>>> httpRoutes;
   std::map<std::type_index, Owned<void*>> services;
   // The offline module's journal (a service), looked up once: the router reads it per message.
   api::DeliveryJournal* journal = nullptr;
@@ -55,6 +57,11 @@ struct ExtensionPoints {
   const api::IqHandler* findIq(api::IqScope scope, const std::string& xmlns,
                                api::IqType type) const;
   void* findService(std::type_index type) const;
+  // The handler whose prefix is `path` or a '/'-bounded start of it (the longest wins), and how
+  // many path segments the prefix has ("/upload": 1); {nullptr, 0} when none.
+  std::pair<const api::HttpHandler*, std::size_t> findHttpRoute(std::string_view path) const;
+  // True when `domain` is a subdomain service's (api::ServiceAddress::subdomain) of `parent`.
+  bool isServiceDomain(std::string_view domain, std::string_view parent) const;
   // Undoes every registration of `owner`.
   void removeOwner(std::string_view owner);
 };

@@ -85,6 +85,16 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
   // RFC 6120 §10.3: a stanza without 'to' is addressed to the sender's own account (presence
   // without 'to' is a broadcast, handled in routePresence).
   const xmpp::Jid target = to->isEmpty() && stanza.name() != "presence" ? from->bare() : *to;
+  // Spec §8.6: a subdomain service (media.DOMAIN) is this server's, and only IQs reach it.
+  if (target.isDomain() && extensions_.isServiceDomain(target.domain(), domain_.domain())) {
+    if (stanza.name() == "iq") {
+      routeIq(std::move(stanza), *from, target, api::IqScope::Service);
+    } else {
+      spdlog::debug("router: dropping <{}/> to the service {}", stanza.name(), target.toString());
+    }
+    settle(journalId);
+    return;
+  }
   if (!target.isEmpty() && !isLocalDomain(target)) {
     if (remote_ != nullptr) {
       // Spec §7.9: a message or subscription presence for another server is durable here (the
@@ -114,7 +124,8 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
   }
 }
 
-void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
+void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                     std::optional<api::IqScope> serviceScope) {
   const std::string_view type = stanza.attribute("type");
   const bool isRequest = type == "get" || type == "set";
   if (!to.isBare()) {
@@ -134,8 +145,9 @@ void Router::routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::J
     }
     return;
   }
-  dispatchIqToHandler(stanza, from, to,
-                      to.isDomain() ? api::IqScope::Server : api::IqScope::Account);
+  dispatchIqToHandler(
+      stanza, from, to,
+      serviceScope.value_or(to.isDomain() ? api::IqScope::Server : api::IqScope::Account));
 }
 
 void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& from,

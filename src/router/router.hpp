@@ -8,6 +8,7 @@
 // caller's shard, deliveries are posted to the target session's shard.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "router/extension_points.hpp"
@@ -64,7 +65,10 @@ class Router {
   static constexpr std::size_t kMaxPendingIqs = 10'000;
 
  private:
-  void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+  // `serviceScope`: IqScope::Service for an IQ to a subdomain service; else the scope follows
+  // from `to` (the domain: Server; an account: Account).
+  void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+               std::optional<api::IqScope> serviceScope = std::nullopt);
   void routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                     api::JournalId journalId);
   void routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);

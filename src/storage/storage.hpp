@@ -18,6 +18,7 @@
 #include "storage/result.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/storage_settings.hpp"
+#include "storage/upload_store.hpp"
 #include "storage/vcard_store.hpp"
 
 namespace kontalk::storage {
@@ -36,6 +37,7 @@ class Storage {
   virtual RosterStore& rosters() = 0;
   virtual VcardStore& vcards() = 0;
   virtual NetworkStore& network() = 0;
+  virtual UploadStore& uploads() = 0;
   // Applies every migration not yet applied; returns how many ran.
   virtual Result<int> migrate() = 0;
   // The highest applied migration; 0 for a database never migrated.

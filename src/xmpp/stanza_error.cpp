@@ -66,7 +66,7 @@ std::string_view typeName(StanzaErrorType type) {
 }
 
 StanzaError StanzaError::of(StanzaErrorCondition condition, std::string text) {
-  return StanzaError{condition, info(condition).defaultType, std::move(text)};
+  return StanzaError{condition, info(condition).defaultType, std::move(text), std::nullopt};
 }
 
 StanzaError StanzaError::serverFailure(const Status& status) {
@@ -85,6 +85,7 @@ xml::Element StanzaError::toElement() const {
     textElement.setAttribute("xml:lang", "en");
     textElement.addText(text);
   }
+  if (application) error.addChild(*application);
   return error;
 }
 

@@ -42,6 +42,8 @@ struct StanzaError {
   StanzaErrorCondition condition = StanzaErrorCondition::UndefinedCondition;
   StanzaErrorType type = StanzaErrorType::Cancel;
   std::string text;  // optional human-readable text (English)
+  // An application-specific condition (RFC 6120 §8.3.4), e.g. XEP-0363's <file-too-large/>.
+  std::optional<xml::Element> application;
 
   // The condition with the type RFC 6120 §8.3.3 recommends for it.
   static StanzaError of(StanzaErrorCondition condition, std::string text = {});

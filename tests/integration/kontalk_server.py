@@ -129,6 +129,11 @@ class KontalkServer:
         self.direct_tls_port = free_port()
         while self.direct_tls_port == self.starttls_port:
             self.direct_tls_port = free_port()
+        # [http] (uploads): a port of its own per server, never the default 5443 that two
+        # servers of one test would share.
+        self.http_port = free_port()
+        while self.http_port in (self.starttls_port, self.direct_tls_port):
+            self.http_port = free_port()
         self.data_dir = workdir / "var"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = merge_config(
@@ -140,6 +145,7 @@ class KontalkServer:
                     "require_tls": True,
                     "resource_conflict": "replace",
                 },
+                "http": {"listen": [f"{HOST}:{self.http_port}"]},
                 "limits": {"max_stanza_bytes": 65536},
                 "log": {"level": "debug"},
             },

@@ -75,7 +75,7 @@ Config loadConfig(const fs::path& file) {
   const config::Document document = config::loadDocument(file);
   const auto& root = *document.root.table();
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "c2s", "s2s", "tls", "storage", "limits", "log", kModulesSection};
+      "server", "c2s", "s2s", "http", "tls", "storage", "limits", "log", kModulesSection};
   for (const auto& [name, value] : root) {
     if (!kSections.contains(name)) {
       config::throwConfigError(document.file, value.line, name, "", "is not a known section");
@@ -86,6 +86,7 @@ Config loadConfig(const fs::path& file) {
   config.server = core::serverOptions().read(section(root, "server"), document.file);
   config.c2s = stream::c2sOptions().read(section(root, "c2s"), document.file);
   config.s2s = s2s::s2sOptions().read(section(root, "s2s"), document.file);
+  config.http = http::httpOptions().read(section(root, "http"), document.file);
   config.tls = net::tlsOptions().read(section(root, "tls"), document.file);
   config.storage = storage::storageOptions().read(section(root, "storage"), document.file);
   config.limits = stream::limitsOptions().read(section(root, "limits"), document.file);
@@ -102,10 +103,10 @@ Config defaultConfig() {
 }
 
 std::vector<config::SectionReference> coreReference() {
-  return {core::serverOptions().reference(),     stream::c2sOptions().reference(),
-          s2s::s2sOptions().reference(),         net::tlsOptions().reference(),
-          storage::storageOptions().reference(), stream::limitsOptions().reference(),
-          core::logOptions().reference()};
+  return {core::serverOptions().reference(),   stream::c2sOptions().reference(),
+          s2s::s2sOptions().reference(),       http::httpOptions().reference(),
+          net::tlsOptions().reference(),       storage::storageOptions().reference(),
+          stream::limitsOptions().reference(), core::logOptions().reference()};
 }
 
 }  // namespace kontalk::app

@@ -16,6 +16,7 @@
 #include "config/config_error.hpp"
 #include "config/value.hpp"
 #include "core/server_settings.hpp"
+#include "http/http_settings.hpp"
 #include "net/tls_settings.hpp"
 #include "s2s/s2s_settings.hpp"
 #include "storage/storage_settings.hpp"
@@ -35,6 +36,7 @@ struct Config {
   core::ServerSettings server;
   stream::C2sSettings c2s;
   kontalk::s2s::S2sSettings s2s;  // qualified: the member's name is the namespace's
+  http::HttpSettings http;
   net::TlsSettings tls;
   storage::StorageSettings storage;
   stream::LimitsSettings limits;

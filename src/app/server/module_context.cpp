@@ -79,6 +79,21 @@ void ModuleContext::onInterval(std::chrono::seconds interval, std::function<void
   periodicTasks_.push_back({name_, interval, std::move(task)});
 }
 
+void ModuleContext::onHttp(std::string prefix, api::HttpHandler handler) {
+  checkRegistering("an HTTP route");
+  if (!prefix.starts_with('/') || prefix.size() < 2 || prefix.ends_with('/')) {
+    throw std::logic_error("module " + name_ + " registered the HTTP prefix '" + prefix +
+                           "': it must start with '/' and not end with one");
+  }
+  for (const auto& existing : services_.extensions.httpRoutes) {
+    if (existing.value.first == prefix) {
+      throw std::logic_error("modules " + existing.owner + " and " + name_ + " both serve " +
+                             prefix);
+    }
+  }
+  services_.extensions.httpRoutes.push_back({name_, {std::move(prefix), std::move(handler)}});
+}
+
 void ModuleContext::advertiseStreamFeature(api::FeatureStage stage, xml::Element feature) {
   checkRegistering("a stream feature");
   services_.extensions.streamFeatures[stage].push_back({name_, std::move(feature)});

@@ -25,6 +25,7 @@ namespace kontalk::app {
 struct ModuleServices {
   std::string domain;
   std::filesystem::path dataDirectory;
+  std::string httpBaseUrl;  // api::ModuleHost::httpBaseUrl
   router::ExtensionPoints& extensions;
   router::Router& router;
   storage::Storage& storage;
@@ -52,6 +53,7 @@ class ModuleContext final : public api::ModuleHost {
 
   const std::string& domain() const override { return services_.domain; }
   const std::filesystem::path& dataDirectory() const override { return services_.dataDirectory; }
+  const std::string& httpBaseUrl() const override { return services_.httpBaseUrl; }
   storage::Storage& storage() override { return services_.storage; }
   api::AccountDirectory& accounts() override { return services_.accounts; }
   const pgp::ServerKey& serverKey() const override { return services_.serverKey; }
@@ -64,6 +66,7 @@ class ModuleContext final : public api::ModuleHost {
                        api::StreamElementHandler handler) override;
   void onKeyChange(api::KeyChangeHandler handler) override;
   void onInterval(std::chrono::seconds interval, std::function<void()> task) override;
+  void onHttp(std::string prefix, api::HttpHandler handler) override;
   void advertiseStreamFeature(api::FeatureStage stage, xml::Element feature) override;
   void advertiseDiscoFeature(api::IqScope scope, std::string var) override;
   void advertiseDiscoIdentity(api::IqScope scope, api::DiscoIdentity identity) override;

@@ -14,6 +14,7 @@
 #include "core/shard_pool.hpp"
 #include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
+#include "http/http_server.hpp"
 #include "net/listener.hpp"
 #include "net/tls_context.hpp"
 #include "pgp/server_key.hpp"
@@ -38,6 +39,9 @@ constexpr auto kShutdownGrace = std::chrono::seconds(5);
 constexpr unsigned kLoginThreads = 2;
 constexpr unsigned kStorageThreads = 4;
 constexpr unsigned kExternalThreads = 8;
+// HTTP bodies and files (http/http_server.hpp): a pool of their own, so that fsyncs of uploads
+// never hold up the modules' storage work.
+constexpr unsigned kHttpThreads = 4;
 
 unsigned shardCount(const Config& config) {
   if (config.server.threads > 0) return config.server.threads;
@@ -79,6 +83,13 @@ pgp::ServerKey loadServerKey(const Config& config) {
   return std::move(*key);
 }
 
+// Spec §8.7: what upload URLs start with unless [modules.upload] base_url says otherwise.
+std::string httpBaseUrl(const Config& config) {
+  if (config.http.listen.empty()) return "";
+  return std::string(config.http.tls ? "https://" : "http://") + config.server.domain + ":" +
+         std::to_string(config.http.listen.front().port);
+}
+
 }  // namespace
 
 struct Server::Parts {
@@ -91,12 +102,14 @@ struct Server::Parts {
         loginWorkers(kLoginThreads),
         workers(kStorageThreads),
         externalWorkers(kExternalThreads),
+        httpWorkers(kHttpThreads),
         passwordThrottle(config.limits.passwordThrottle()),
         sessions(config.c2s.resourceConflict, config.c2s.maxSessionsPerUser),
         router(domain, sessions, extensions),
         peerTrust(config.s2s.requireCertificate, config.s2s.verifyKeys),
         moduleServices{config.server.domain,
                        config.server.dataDir,
+                       httpBaseUrl(config),
                        extensions,
                        router,
                        *storage,
@@ -120,6 +133,7 @@ struct Server::Parts {
   core::WorkerPool loginWorkers;
   core::WorkerPool workers;
   core::WorkerPool externalWorkers;
+  core::WorkerPool httpWorkers;
   stream::PasswordThrottle passwordThrottle;
   router::ExtensionPoints extensions;
   router::SessionDirectory sessions;
@@ -131,6 +145,8 @@ struct Server::Parts {
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
   std::unique_ptr<s2s::LinkManager> links;  // s2s: they live on the shards and in the registries
+  net::TlsContext httpTls;                  // like `tls`, without asking for client certificates
+  std::unique_ptr<http::HttpServer> http;   // its connections live on the shards
   core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 };
@@ -185,8 +201,10 @@ void Server::startStreams() {
           }));
     }
   };
-  // s2s first: once the client ports accept, the s2s ones do too (tests wait for the former).
+  // s2s and HTTP first: once the client ports accept, the others do too (tests wait for the
+  // former).
   startS2s();
+  startHttp();
   addListeners(p.config.c2s.listen, false);
   addListeners(p.config.c2s.directTls, true);
 }
@@ -225,6 +243,34 @@ void Server::startS2s() {
                settings.hosts.size());
 }
 
+// Spec §8.7: HTTPS with the server's certificate (TLS 1.2+), no client certificate; plain HTTP
+// only when configured (behind a TLS-terminating proxy).
+void Server::startHttp() {
+  auto& p = *parts_;
+  const auto& settings = p.config.http;
+  if (settings.listen.empty()) return;
+  SSL_CTX* tls = nullptr;
+  if (settings.tls) {
+    const auto& tlsConfig = p.config.tls;
+    p.httpTls = net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey,
+                                          std::max(tlsConfig.minVersion, net::TlsVersion::Tls12));
+    // A browser asked for a certificate may prompt its user: uploads need none.
+    SSL_CTX_set_verify(p.httpTls.get(), SSL_VERIFY_NONE, nullptr);
+    tls = p.httpTls.get();
+  }
+  p.http = std::make_unique<http::HttpServer>(settings, tls, p.httpWorkers,
+                                              [&extensions = p.extensions](std::string_view path) {
+                                                return extensions.findHttpRoute(path);
+                                              });
+  for (const auto& address : settings.listen) {
+    p.listeners.push_back(std::make_unique<net::Listener>(
+        p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
+        [&p](asio::ip::tcp::socket socket) { p.http->accept(std::move(socket)); }));
+  }
+  spdlog::info("http: {} listener(s), {}", settings.listen.size(),
+               settings.tls ? "TLS" : "plain HTTP (tls = false)");
+}
+
 Server::~Server() = default;
 
 int Server::run() {
@@ -256,6 +302,14 @@ int Server::run() {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   if (p.links) p.links->stop();  // no new outbound links; the registries close the open ones
+  if (p.http) {
+    // An upload cut short here leaves no file (its sink undoes itself); its slot stays usable.
+    p.http->stop();
+    const auto httpDeadline = std::chrono::steady_clock::now() + kShutdownGrace;
+    while (p.http->openConnections() > 0 && std::chrono::steady_clock::now() < httpDeadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   for (auto& registry : p.registries) {
     registry->closeAll(
         {xmpp::StreamErrorCondition::SystemShutdown, "The server is shutting down."});
@@ -318,6 +372,7 @@ void Server::stopWorkersThenModules() {
   // in the delivery journal before the modules flush it. No worker job waits on a module.
   p.loginWorkers.join();
   p.externalWorkers.join();
+  p.httpWorkers.join();
   p.workers.join();
   p.modules.stopAll();
   p.storage->flush();

@@ -24,6 +24,7 @@ class Server {
  private:
   void startStreams();  // c2s and s2s listeners, after the modules started
   void startS2s();
+  void startHttp();
   void stopAfterFailedStart();
   void stopWorkersThenModules();
 

@@ -13,9 +13,11 @@ class DiscoModule final : public api::Module {
  public:
   void start(api::ModuleHost& host) override {
     host_ = &host;
-    for (auto scope : {IqScope::Server, IqScope::Account}) {
-      host.advertiseDiscoFeature(scope, ns::kDiscoInfo);
-      host.advertiseDiscoFeature(scope, ns::kDiscoItems);
+    for (auto scope : {IqScope::Server, IqScope::Account, IqScope::Service}) {
+      if (scope != IqScope::Service) {
+        host.advertiseDiscoFeature(scope, ns::kDiscoInfo);
+        host.advertiseDiscoFeature(scope, ns::kDiscoItems);
+      }
       host.onIq(scope, ns::kDiscoInfo, api::IqType::Get,
                 [this, scope](const IqRequest& request) { return info(request, scope); });
       host.onIq(scope, ns::kDiscoItems, api::IqType::Get,
@@ -35,9 +37,11 @@ class DiscoModule final : public api::Module {
     xml::Element query("query", ns::kDiscoInfo);
     // A service address of the domain (probe@, multicast@, ...) describes itself.
     const auto services = host_->serviceAddresses();
-    if (const auto* service = serviceAt(services, request.to, scope)) {
+    if (const auto* service = serviceAt(services, request.to, scope, host_->domain())) {
       addIdentity(query, service->identity);
       for (const auto& var : service->features) addFeature(query, var);
+      // XEP-0128: extended information (the upload service's max-file-size, spec §8.6).
+      for (const auto& form : service->forms) query.addChild(form);
     } else {
       for (const auto& identity : host_->discoIdentities(scope)) addIdentity(query, identity);
       for (const auto& var : host_->discoFeatures(scope)) addFeature(query, var);
@@ -54,7 +58,7 @@ class DiscoModule final : public api::Module {
     if (scope == IqScope::Server) {
       for (const auto& service : host_->serviceAddresses()) {
         auto& item = query.addChild("item", ns::kDiscoItems);
-        item.setAttribute("jid", service.localpart + "@" + host_->domain());
+        item.setAttribute("jid", service.jid(host_->domain()));
         if (!service.name.empty()) item.setAttribute("name", service.name);
       }
     }
@@ -66,7 +70,7 @@ class DiscoModule final : public api::Module {
   // offered (XEP-0030 §3.2: item-not-found).
   HandlerResult commandItems(const IqRequest& request, IqScope scope) {
     const auto services = host_->serviceAddresses();
-    const auto* service = serviceAt(services, request.to, scope);
+    const auto* service = serviceAt(services, request.to, scope, host_->domain());
     if (service == nullptr || service->commands.empty() ||
         request.payload.attribute("node") != ns::kCommands) {
       host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
@@ -76,7 +80,7 @@ class DiscoModule final : public api::Module {
     query.setAttribute("node", ns::kCommands);
     for (const auto& command : service->commands) {
       auto& item = query.addChild("item", ns::kDiscoItems);
-      item.setAttribute("jid", service->localpart + "@" + host_->domain());
+      item.setAttribute("jid", service->jid(host_->domain()));
       item.setAttribute("node", command.node);
       item.setAttribute("name", command.name);
     }
@@ -85,10 +89,15 @@ class DiscoModule final : public api::Module {
   }
 
   static const api::ServiceAddress* serviceAt(const std::vector<api::ServiceAddress>& services,
-                                              const xmpp::Jid& to, IqScope scope) {
-    if (scope != IqScope::Account) return nullptr;
+                                              const xmpp::Jid& to, IqScope scope,
+                                              const std::string& domain) {
     for (const auto& service : services) {
-      if (service.localpart == to.local()) return &service;
+      if (scope == IqScope::Account && !service.subdomain && service.localpart == to.local()) {
+        return &service;
+      }
+      if (scope == IqScope::Service && service.subdomain && service.jid(domain) == to.domain()) {
+        return &service;
+      }
     }
     return nullptr;
   }

@@ -116,15 +116,14 @@ class OfflineModule final : public api::Module {
         return;
       case storage::AppendOutcome::QuotaExceeded:
         // RFC 6120 §8.3.3.18: resource-constraint, type wait: retry once the user fetched some.
-        bounce(original,
-               {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
-                "The recipient's offline message queue is full."});
+        bounce(original, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ResourceConstraint,
+                                               "The recipient's offline message queue is full."));
         return;
       case storage::AppendOutcome::SenderQuotaExceeded:
         // The same, for this sender's share of the queue (issue 11 item 16).
         bounce(original,
-               {xmpp::StanzaErrorCondition::ResourceConstraint, xmpp::StanzaErrorType::Wait,
-                "You have too many messages waiting for this recipient."});
+               xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ResourceConstraint,
+                                     "You have too many messages waiting for this recipient."));
         return;
     }
   }

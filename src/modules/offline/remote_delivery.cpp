@@ -157,8 +157,9 @@ void RemoteDelivery::bounceExpired() {
         "back to {}",
         stanza->attribute("id"), stanza->attribute("to"), stanza->attribute("from"));
     returnToSender(xmpp::makeErrorReply(
-        *stanza, {xmpp::StanzaErrorCondition::RemoteServerTimeout, xmpp::StanzaErrorType::Wait,
-                  "The recipient's server did not take the message in time."}));
+        *stanza,
+        xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout,
+                              "The recipient's server did not take the message in time.")));
   }
   if (!ids.empty()) journal_.settle(ids);
 }

@@ -214,7 +214,24 @@ constexpr std::array<std::string_view, 1> kMigration9 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// 10: XEP-0363 upload slots and their files (spec §8.6, §8.7); state 0 slot, 1 receiving, 2
+// stored. The owner is a bare JID without a foreign key: a file outlives its row's account until
+// the hourly expiry, which removes file and row together.
+constexpr std::array<std::string_view, 2> kMigration10 = {
+    R"sql(CREATE TABLE upload_slots (
+      id TEXT NOT NULL PRIMARY KEY,
+      owner TEXT NOT NULL,
+      name TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      state INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      stored_at INTEGER NOT NULL
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE INDEX upload_slots_by_owner ON upload_slots (owner, state, created_at))sql",
+};
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -224,6 +241,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, kMigration7},
     {8, kMigration8},
     {9, kMigration9},
+    {10, kMigration10},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

@@ -16,6 +16,7 @@
 #include "storage/sqlite/sqlite_offline_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
+#include "storage/sqlite/sqlite_upload_store.hpp"
 #include "storage/sqlite/sqlite_vcard_store.hpp"
 #include "storage/storage.hpp"
 
@@ -36,7 +37,8 @@ class SqliteStorage final : public Storage {
         registration_(database_),
         rosters_(database_),
         vcards_(database_),
-        network_(database_) {}
+        network_(database_),
+        uploads_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -47,6 +49,7 @@ class SqliteStorage final : public Storage {
   RosterStore& rosters() override { return rosters_; }
   VcardStore& vcards() override { return vcards_; }
   NetworkStore& network() override { return network_; }
+  UploadStore& uploads() override { return uploads_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -62,6 +65,7 @@ class SqliteStorage final : public Storage {
   SqliteRosterStore rosters_;
   SqliteVcardStore vcards_;
   SqliteNetworkStore network_;
+  SqliteUploadStore uploads_;
 };
 
 }  // namespace kontalk::storage::sqlite

@@ -109,6 +109,8 @@ std::optional<HandlerResult> FakeModuleHost::deliverIq(IqScope scope, const xml:
     from = jidOf(copy->attribute("from"));
     if (scope == IqScope::Account) {
       to = copy->hasAttribute("to") ? jidOf(copy->attribute("to")) : from.bare();
+    } else if (scope == IqScope::Service) {
+      to = jidOf(copy->attribute("to"));
     }
   }
   return handler->second(IqRequest{*copy, *payloads.front(), from, to, client.get(), reply});

@@ -111,9 +111,9 @@ class FakeModuleHost final : public ModuleHost {
 
   // ---- playing the router ------------------------------------------------------------------
   // Hands `stanza` to the handler registered for (scope, its payload's namespace, its type), as
-  // the router does: 'from' and 'to' from the stanza (no 'to' at Account scope: the sender's
-  // account; Server scope: the domain); Unauthenticated requests have no 'from' and answer on
-  // their stream (streamReplies()). nullopt when no handler is registered. The request lives
+  // the router does: 'from' and 'to' from the stanza (Service scope: 'to' as given; no 'to' at
+  // Account scope: the sender's account; Server scope: the domain); Unauthenticated requests
+  // have no 'from' and answer on their stream (streamReplies()). nullopt when no handler is registered. The request lives
   // only during this call.
   std::optional<HandlerResult> deliverIq(IqScope scope, const xml::Element& stanza);
   // Runs the handlers of `point` in order, as router::ExtensionPoints does (the first Handled
@@ -188,6 +188,7 @@ class FakeModuleHost final : public ModuleHost {
   const std::string& domain() const override { return domain_; }
   // The temporary directory (the SQLite file and the test server key live there too).
   const std::filesystem::path& dataDirectory() const override { return directory_.path(); }
+  const std::string& httpBaseUrl() const override { return httpBaseUrl_; }
   storage::Storage& storage() override;
   AccountDirectory& accounts() override;
   // Generated on first use (writeTestServerKey).
@@ -199,6 +200,9 @@ class FakeModuleHost final : public ModuleHost {
   void onStreamElement(std::string xmlns, std::string name, StreamElementHandler handler) override;
   void onKeyChange(KeyChangeHandler handler) override;
   void onInterval(std::chrono::seconds interval, std::function<void()> task) override;
+  void onHttp(std::string prefix, HttpHandler handler) override {
+    httpRoutes_.emplace_back(std::move(prefix), std::move(handler));
+  }
   void advertiseStreamFeature(FeatureStage stage, xml::Element feature) override;
   void advertiseDiscoFeature(IqScope scope, std::string var) override;
   void advertiseDiscoIdentity(IqScope scope, DiscoIdentity identity) override;
@@ -250,6 +254,8 @@ class FakeModuleHost final : public ModuleHost {
   std::map<IqScope, std::vector<std::string>> discoFeatures_;
   std::map<IqScope, std::vector<DiscoIdentity>> discoIdentities_;
   std::vector<ServiceAddress> serviceAddresses_;
+  std::string httpBaseUrl_ = "https://localhost:5443";
+  std::vector<std::pair<std::string, HttpHandler>> httpRoutes_;
   std::map<std::type_index, void*> services_;
 
   struct WaitingIq {

@@ -164,8 +164,8 @@ TEST_F(ConfigTest, AnUnreadableFileIsAnError) {
 TEST_F(ConfigTest, TheReferenceIsEveryCoreSectionAndItsExampleIsTheDefaults) {
   std::vector<std::string> names;
   for (const auto& section : coreReference()) names.push_back(section.name);
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"server", "c2s", "s2s", "tls", "storage", "limits", "log"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"server", "c2s", "s2s", "http", "tls", "storage",
+                                             "limits", "log"}));
 
   const auto config = load(config::exampleFile(coreReference()));
   const auto defaults = load("");

@@ -179,7 +179,8 @@ class FailingModule final : public api::Module {
     host.advertiseStreamFeature(api::FeatureStage::AfterAuthentication,
                                 xml::Element("failing", "urn:test"));
     host.advertiseDiscoFeature(IqScope::Server, "urn:test:failing");
-    host.advertiseService({"failing", "Failing", {"component", "generic", "Failing"}, {}, {}});
+    host.advertiseService(
+        {"failing", "Failing", {"component", "generic", "Failing"}, {}, {}, false, {}});
     host.provide<api::DeliveryJournal>(journal_);
     throw std::runtime_error("cannot open its file");
   }
@@ -266,8 +267,8 @@ class ModuleSetTest : public storage::testing::MigratedStorageTest {
     lateHost = nullptr;
     accounts_ = std::make_unique<StorageAccountDirectory>(storage());
     services_ = std::make_unique<ModuleServices>(
-        ModuleServices{"example.org", "/nonexistent", extensions_, router_, storage(), *accounts_,
-                       workers_, externalWorkers_, shards_, *serverKey_});
+        ModuleServices{"example.org", "/nonexistent", "", extensions_, router_, storage(),
+                       *accounts_, workers_, externalWorkers_, shards_, *serverKey_});
   }
 
   std::unique_ptr<ModuleSet> started(std::vector<std::string> names) {
