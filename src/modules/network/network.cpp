@@ -39,7 +39,8 @@ class NetworkModule final : public api::Module {
                            "Network information",
                            {"component", "generic", "Network information"},
                            {ns::kCommands},
-                           {{kServerListNode, "Retrieve server list"}}});
+                           {{kServerListNode, "Retrieve server list"}},
+                           {}});
     host.onIq(api::IqScope::Account, ns::kCommands, api::IqType::Set,
               [this](const api::IqRequest& request) { return handleCommand(request); });
     host.onInterval(kReloadInterval, [this] { scheduleReload(); });

@@ -58,6 +58,7 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
                            "Kontalk probe engine",
                            {"component", "generic", "Kontalk probe engine"},
                            {probe::kProbeFeature},
+                           {},
                            {}});
     host.onIq(api::IqScope::Account, probe::kRosterNamespace, api::IqType::Get,
               [this](const api::IqRequest& request) { return handleMatch(request); });

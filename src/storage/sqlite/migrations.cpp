@@ -214,7 +214,21 @@ constexpr std::array<std::string_view, 1> kMigration9 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// 10: push registrations (spec §8.3): one token per account and provider; a second device of the
+// account replaces the first, as in the original server.
+constexpr std::array<std::string_view, 1> kMigration10 = {
+    R"sql(CREATE TABLE push_registrations (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      token TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, provider),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -224,6 +238,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, kMigration7},
     {8, kMigration8},
     {9, kMigration9},
+    {10, kMigration10},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

@@ -14,6 +14,7 @@
 #include "storage/sqlite/sqlite_last_activity_store.hpp"
 #include "storage/sqlite/sqlite_network_store.hpp"
 #include "storage/sqlite/sqlite_offline_store.hpp"
+#include "storage/sqlite/sqlite_push_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
 #include "storage/sqlite/sqlite_vcard_store.hpp"
@@ -36,7 +37,8 @@ class SqliteStorage final : public Storage {
         registration_(database_),
         rosters_(database_),
         vcards_(database_),
-        network_(database_) {}
+        network_(database_),
+        push_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -47,6 +49,7 @@ class SqliteStorage final : public Storage {
   RosterStore& rosters() override { return rosters_; }
   VcardStore& vcards() override { return vcards_; }
   NetworkStore& network() override { return network_; }
+  PushStore& push() override { return push_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -62,6 +65,7 @@ class SqliteStorage final : public Storage {
   SqliteRosterStore rosters_;
   SqliteVcardStore vcards_;
   SqliteNetworkStore network_;
+  SqlitePushStore push_;
 };
 
 }  // namespace kontalk::storage::sqlite

@@ -179,7 +179,7 @@ class FailingModule final : public api::Module {
     host.advertiseStreamFeature(api::FeatureStage::AfterAuthentication,
                                 xml::Element("failing", "urn:test"));
     host.advertiseDiscoFeature(IqScope::Server, "urn:test:failing");
-    host.advertiseService({"failing", "Failing", {"component", "generic", "Failing"}, {}, {}});
+    host.advertiseService({"failing", "Failing", {"component", "generic", "Failing"}, {}, {}, {}});
     host.provide<api::DeliveryJournal>(journal_);
     throw std::runtime_error("cannot open its file");
   }
