@@ -55,9 +55,9 @@ const config::Section<PushSettings>& pushOptions() {
         option.integer("max_pending", &S::maxPending, std::size_t{1}, std::size_t{1'000'000},
                        "pushes waiting for or talking to a provider, server-wide; more are "
                        "dropped (logged)");
-        option.integer("concurrency", &S::concurrency, std::size_t{1}, std::size_t{64},
-                       "pushes talking to providers at once: the share of the External worker "
-                       "pool (shared with registration's providers) push may hold");
+        option.integer("concurrency", &S::concurrency, std::size_t{1}, std::size_t{4},
+                       "pushes talking to providers at once: the threads of the 8 for external "
+                       "services (shared with registration's providers) push may hold");
         option.integer("max_tracked_accounts", &S::maxTrackedAccounts, std::size_t{1},
                        std::size_t{10'000'000},
                        "accounts whose recent pushes are remembered for coalescing; triggers "

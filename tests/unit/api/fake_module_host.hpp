@@ -61,6 +61,8 @@ class FakeSession final : public Session {
   bool isAvailable() const override { return available_; }
   int priority() const override { return priority_; }
   const ClientInfo& client() const override { return client_; }
+  bool isDetached() const override { return detached_; }
+  std::chrono::steady_clock::time_point lastActivity() const override { return lastActivity_; }
   void setPresence(bool available, int priority = 0) {
     available_ = available;
     priority_ = priority;
@@ -71,6 +73,8 @@ class FakeSession final : public Session {
   bool available_;
   int priority_;
   ClientInfo client_;
+  bool detached_ = false;  // fake sessions are attached and just active
+  std::chrono::steady_clock::time_point lastActivity_ = std::chrono::steady_clock::now();
 };
 
 // An OpenPGP secret key file for a pgp::ServerKey, made quickly (RSA 1024: tests only; the real
