@@ -1,6 +1,7 @@
 #pragma once
 // FCM HTTP v1's request and what its answers mean (spec §8.3, the answer table).
-// Pure. Threading: any thread.
+// Pure.
+// Threading: any thread.
 
 #include <string>
 #include <string_view>

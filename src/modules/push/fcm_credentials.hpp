@@ -1,7 +1,8 @@
 #pragma once
 // FCM HTTP v1's OAuth 2.0 service-account flow (spec §8.3; RFC 7523 §2.1): the service account
 // read from its JSON key, the RS256-signed JWT assertion, and the token endpoint's answer.
-// Pure apart from the signature (OpenSSL). Threading: any thread.
+// Pure apart from the signature (OpenSSL).
+// Threading: any thread.
 
 #include <chrono>
 #include <cstdint>

@@ -3,7 +3,8 @@
 // triggers within min_interval give one more push when it ends. A fixed one-minute window bounds
 // the pushes of one account, and the table of accounts is bounded too: a flood of messages to
 // many sleeping accounts costs memory up to max_tracked_accounts, then triggers are dropped.
-// Pure: the caller passes the time. Threading: not thread-safe; the module holds a mutex.
+// Pure: the caller passes the time.
+// Threading: not thread-safe; the module holds a mutex.
 
 #include <chrono>
 #include <cstddef>

@@ -4,7 +4,8 @@
 // `concurrency` run at once, so that push never holds more than that many of the External
 // workers it shares with registration's verification calls. Retries wait here, not on a
 // worker: a back-off never occupies a thread.
-// Pure: the caller passes the time. Threading: not thread-safe; the module holds a mutex.
+// Pure: the caller passes the time.
+// Threading: not thread-safe; the module holds a mutex.
 
 #include <chrono>
 #include <cstddef>

@@ -1,6 +1,7 @@
 #pragma once
 // The register/unregister IQ payloads of Kontalk legacy push (spec §8.3), read and checked.
-// Pure. Threading: any thread.
+// Pure.
+// Threading: any thread.
 
 #include <string>
 #include <variant>

@@ -1,7 +1,8 @@
 #pragma once
 // When a message wakes a sleeping phone (spec §8.3): which messages count, and which sessions
 // can still be reached without one.
-// Pure functions of their arguments. Threading: any thread.
+// Pure functions of their arguments.
+// Threading: any thread.
 
 #include <chrono>
 #include <memory>
