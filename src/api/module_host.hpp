@@ -62,6 +62,20 @@ struct DiscoIdentity {
   std::string name;
 };
 
+// An item of a disco#items node (XEP-0030 §4.1).
+struct DiscoItem {
+  std::string jid;
+  std::string node;  // empty: none
+  std::string name;
+};
+
+// A node of the domain's disco#items (XEP-0030 §4.2) that a service brings: the legacy push
+// providers under http://kontalk.org/extensions/presence#push (spec §8.3).
+struct DiscoNode {
+  std::string node;
+  std::vector<DiscoItem> items;
+};
+
 // An address of the server's domain that a module serves instead of an account (probe@,
 // multicast@, network@, push@DOMAIN: spec §7): listed in the domain's disco#items, with its own
 // disco#info. IQs to it reach the module's IqScope::Account handlers (to.local() names it).
@@ -81,6 +95,7 @@ struct ServiceAddress {
   bool subdomain = false;
   // XEP-0128 extended information: data forms added to its disco#info.
   std::vector<xml::Element> forms;
+  std::vector<DiscoNode> domainNodes;  // nodes of the domain's disco#items it answers for
 
   // Its JID as text: LOCALPART@DOMAIN, or LOCALPART.DOMAIN for a subdomain.
   std::string jid(std::string_view domain) const {

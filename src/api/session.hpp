@@ -1,8 +1,10 @@
 #pragma once
 // A bound client session as modules see it, and the events of its life.
-// Threading: a Session may be read from any thread (JID and client fixed, presence atomic); each
+// Threading: a Session may be read from any thread (JID and client fixed, presence, detachment
+// and last activity atomic); each
 // SessionEvent says where its handlers run; a StreamReply may be called from any thread.
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -26,6 +28,12 @@ class Session {
   virtual bool isAvailable() const = 0;
   virtual int priority() const = 0;
   virtual const ClientInfo& client() const = 0;
+  // Whether its connection broke and it waits for a resumption (XEP-0198 §5): still bound, it
+  // queues what it receives, but nothing reaches the client until it resumes (push, spec §8.3).
+  virtual bool isDetached() const = 0;
+  // When the client last sent anything (a read from its connection): a mobile link may be dead
+  // without a word, and a long silence says so (push's idle_after, spec §8.3).
+  virtual std::chrono::steady_clock::time_point lastActivity() const = 0;
 };
 
 enum class SessionEvent {

@@ -6,6 +6,7 @@
 // on the session's shard; deliver() and terminate() may be called from any thread.
 
 #include <atomic>
+#include <chrono>
 
 #include "api/delivery_journal.hpp"
 #include "api/session.hpp"
@@ -34,6 +35,17 @@ class LocalSession : public api::Session {
     available_.store(available, std::memory_order_release);
   }
 
+  // Written by the c2s stream on the session's shard, read by modules on any shard.
+  bool isDetached() const override { return detached_.load(std::memory_order_acquire); }
+  void setDetached(bool detached) { detached_.store(detached, std::memory_order_release); }
+  std::chrono::steady_clock::time_point lastActivity() const override {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(lastActivity_.load(std::memory_order_acquire)));
+  }
+  void noteActivity(std::chrono::steady_clock::time_point at) {
+    lastActivity_.store(at.time_since_epoch().count(), std::memory_order_release);
+  }
+
   // Thread-safe: queues `stanza` for this session on its own shard. Callers go through
   // Router::deliver so that the ToSession hooks run. `journalId` is the message's
   // delivery-journal record (0: none), settled when the client acknowledges the stanza.
@@ -46,6 +58,10 @@ class LocalSession : public api::Session {
   api::ClientInfo client_;
   std::atomic<bool> available_{false};
   std::atomic<int> priority_{0};
+  std::atomic<bool> detached_{false};
+  // steady_clock ticks; bound sessions start active.
+  std::atomic<std::chrono::steady_clock::rep> lastActivity_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
 }  // namespace kontalk::router

@@ -71,12 +71,15 @@ void C2sSessionHandle::receive(xml::Element stanza, api::JournalId journalId) {
 void C2sSessionHandle::attach(std::weak_ptr<C2sStream> stream) {
   stream_ = std::move(stream);
   detached_ = false;
+  setDetached(false);
+  noteActivity(std::chrono::steady_clock::now());
   ++detachGeneration_;
 }
 
 void C2sSessionHandle::detach(std::chrono::seconds timeout) {
   stream_.reset();
   detached_ = true;
+  setDetached(true);
   const unsigned generation = ++detachGeneration_;
   spdlog::debug("c2s: session {} detached; resumable for {} s", jid().toString(), timeout.count());
   // The timer lives in the coroutine frame, on this shard; resumption and end cancel it so that
@@ -117,6 +120,7 @@ void C2sSessionHandle::end() {
   ended_ = true;
   stopResumptionTimer();
   detached_ = false;
+  setDetached(false);
   stream_.reset();
   if (!resumptionId_.empty()) services_.resumptions.remove(resumptionId_, *this);
   services_.router.handleSessionClosed(shared_from_this());
@@ -147,6 +151,7 @@ std::uint64_t C2sSessionHandle::claimForResumption(asio::io_context& shard) {
   // Detached until the claimant attaches: what arrives meanwhile is queued for it.
   stream_.reset();
   detached_ = true;
+  setDetached(true);
   ++detachGeneration_;
   const std::uint64_t claim = claim_.load(std::memory_order_relaxed) + 1;
   claim_.store(claim, std::memory_order_release);

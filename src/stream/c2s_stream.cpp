@@ -119,6 +119,7 @@ Awaitable<void> C2sStream::run() {
     const auto result = co_await transport_.read(shardReadBuffer());
     if (result.status != net::TransportStatus::Ok) break;
     lastRead_ = Clock::now();
+    if (session_) session_->noteActivity(lastRead_);
     bytesSinceThrottle_ += result.bytes;
     parser_.feed(std::string_view(shardReadBuffer().data(), result.bytes));
     co_await processEvents();

@@ -51,7 +51,9 @@ class DiscoModule final : public api::Module {
   }
 
   HandlerResult items(const IqRequest& request, IqScope scope) {
-    if (request.payload.hasAttribute("node")) return commandItems(request, scope);
+    if (request.payload.hasAttribute("node")) {
+      return scope == IqScope::Server ? domainNodeItems(request) : commandItems(request, scope);
+    }
     xml::Element query("query", ns::kDiscoItems);
     // XEP-0030 §4: the domain's items are its service addresses (the Kontalk clients look for
     // probe@, network@ and the upload service there, spec §7, §8).
@@ -63,6 +65,29 @@ class DiscoModule final : public api::Module {
       }
     }
     host_->replyResult(request, std::move(query));
+    return HandlerResult::Handled;
+  }
+
+  // A node of the domain a service answers for (the push providers, spec §8.3); other nodes are
+  // not offered (XEP-0030 §3.2: item-not-found).
+  HandlerResult domainNodeItems(const IqRequest& request) {
+    const std::string_view wanted = request.payload.attribute("node");
+    for (const auto& service : host_->serviceAddresses()) {
+      for (const auto& node : service.domainNodes) {
+        if (node.node != wanted) continue;
+        xml::Element query("query", ns::kDiscoItems);
+        query.setAttribute("node", node.node);
+        for (const auto& entry : node.items) {
+          auto& item = query.addChild("item", ns::kDiscoItems);
+          item.setAttribute("jid", entry.jid);
+          if (!entry.node.empty()) item.setAttribute("node", entry.node);
+          if (!entry.name.empty()) item.setAttribute("name", entry.name);
+        }
+        host_->replyResult(request, std::move(query));
+        return HandlerResult::Handled;
+      }
+    }
+    host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
     return HandlerResult::Handled;
   }
 

@@ -43,6 +43,7 @@ class NetworkModule final : public api::Module {
                            {ns::kCommands},
                            {{kServerListNode, "Retrieve server list"}},
                            false,
+                           {},
                            {}});
     host.onIq(api::IqScope::Account, ns::kCommands, api::IqType::Set,
               [this](const api::IqRequest& request) { return handleCommand(request); });

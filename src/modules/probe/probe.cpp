@@ -60,6 +60,7 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
                            {probe::kProbeFeature},
                            {},
                            false,
+                           {},
                            {}});
     host.onIq(api::IqScope::Account, probe::kRosterNamespace, api::IqType::Get,
               [this](const api::IqRequest& request) { return handleMatch(request); });

@@ -53,7 +53,8 @@ class UploadModule final : public api::Module {
                            {},
                            true,
                            {serviceForm(kUploadNamespace, settings_.maxFileSize),
-                            serviceForm(kUploadNamespace0, settings_.maxFileSize)}});
+                            serviceForm(kUploadNamespace0, settings_.maxFileSize)},
+                           {}});
     for (const char* xmlns : {kUploadNamespace, kUploadNamespace0}) {
       host.onIq(api::IqScope::Service, xmlns, api::IqType::Get,
                 [this](const api::IqRequest& request) { return requestSlot(request); });

@@ -231,7 +231,21 @@ constexpr std::array<std::string_view, 2> kMigration10 = {
     R"sql(CREATE INDEX upload_slots_by_owner ON upload_slots (owner, state, created_at))sql",
 };
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// 11: push registrations (spec §8.3): one token per account and provider; a second device of the
+// account replaces the first, as in the original server.
+constexpr std::array<std::string_view, 1> kMigration11 = {
+    R"sql(CREATE TABLE push_registrations (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      token TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, provider),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -242,6 +256,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, kMigration8},
     {9, kMigration9},
     {10, kMigration10},
+    {11, kMigration11},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

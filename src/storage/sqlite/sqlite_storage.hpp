@@ -14,6 +14,7 @@
 #include "storage/sqlite/sqlite_last_activity_store.hpp"
 #include "storage/sqlite/sqlite_network_store.hpp"
 #include "storage/sqlite/sqlite_offline_store.hpp"
+#include "storage/sqlite/sqlite_push_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
 #include "storage/sqlite/sqlite_upload_store.hpp"
@@ -38,7 +39,8 @@ class SqliteStorage final : public Storage {
         rosters_(database_),
         vcards_(database_),
         network_(database_),
-        uploads_(database_) {}
+        uploads_(database_),
+        push_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -50,6 +52,7 @@ class SqliteStorage final : public Storage {
   VcardStore& vcards() override { return vcards_; }
   NetworkStore& network() override { return network_; }
   UploadStore& uploads() override { return uploads_; }
+  PushStore& push() override { return push_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -66,6 +69,7 @@ class SqliteStorage final : public Storage {
   SqliteVcardStore vcards_;
   SqliteNetworkStore network_;
   SqliteUploadStore uploads_;
+  SqlitePushStore push_;
 };
 
 }  // namespace kontalk::storage::sqlite

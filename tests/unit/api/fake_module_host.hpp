@@ -61,6 +61,8 @@ class FakeSession final : public Session {
   bool isAvailable() const override { return available_; }
   int priority() const override { return priority_; }
   const ClientInfo& client() const override { return client_; }
+  bool isDetached() const override { return detached_; }
+  std::chrono::steady_clock::time_point lastActivity() const override { return lastActivity_; }
   void setPresence(bool available, int priority = 0) {
     available_ = available;
     priority_ = priority;
@@ -71,6 +73,8 @@ class FakeSession final : public Session {
   bool available_;
   int priority_;
   ClientInfo client_;
+  bool detached_ = false;  // fake sessions are attached and just active
+  std::chrono::steady_clock::time_point lastActivity_ = std::chrono::steady_clock::now();
 };
 
 // An OpenPGP secret key file for a pgp::ServerKey, made quickly (RSA 1024: tests only; the real
@@ -113,8 +117,8 @@ class FakeModuleHost final : public ModuleHost {
   // Hands `stanza` to the handler registered for (scope, its payload's namespace, its type), as
   // the router does: 'from' and 'to' from the stanza (Service scope: 'to' as given; no 'to' at
   // Account scope: the sender's account; Server scope: the domain); Unauthenticated requests
-  // have no 'from' and answer on their stream (streamReplies()). nullopt when no handler is registered. The request lives
-  // only during this call.
+  // have no 'from' and answer on their stream (streamReplies()). nullopt when no handler is
+  // registered. The request lives only during this call.
   std::optional<HandlerResult> deliverIq(IqScope scope, const xml::Element& stanza);
   // Runs the handlers of `point` in order, as router::ExtensionPoints does (the first Handled
   // stops), with 'from' and 'to' from the stanza's attributes.

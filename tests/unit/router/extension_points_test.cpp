@@ -24,6 +24,8 @@ class StubSession final : public api::Session {
   bool isAvailable() const override { return true; }
   int priority() const override { return 0; }
   const api::ClientInfo& client() const override { return client_; }
+  bool isDetached() const override { return false; }
+  std::chrono::steady_clock::time_point lastActivity() const override { return {}; }
 
  private:
   xmpp::Jid jid_ = parseJid("alice@example.org/phone");

@@ -20,7 +20,7 @@ VerifyApiConfig config() {
 }
 
 HttpResponse answer(long status, std::string body) {
-  return HttpResponse{status, std::move(body)};
+  return HttpResponse{status, std::move(body), std::nullopt};
 }
 
 bool hasHeader(const HttpRequest& request, std::string_view header) {

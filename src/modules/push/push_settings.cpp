@@ -1,0 +1,75 @@
+#include "modules/push/push_settings.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace kontalk::modules::push {
+namespace {
+
+using std::chrono::seconds;
+
+// An http:// or https:// URL; a trailing '/' is dropped (paths are appended to it). Plain http
+// is for tests against a loopback stand-in (spec §8.5).
+config::ParsedCodec<std::string> urlCodec() {
+  return {"an http:// or https:// URL",
+          [](std::string_view text) -> std::optional<std::string> {
+            std::string url(text);
+            if (!url.starts_with("http://") && !url.starts_with("https://")) return std::nullopt;
+            while (url.ends_with('/')) url.pop_back();
+            return url;
+          },
+          [](const std::string& url) { return url; }};
+}
+
+}  // namespace
+
+const config::Section<PushSettings>& pushOptions() {
+  static const config::Section<PushSettings> section(
+      "modules.push",
+      "Kontalk legacy push (spec §8.3): clients register an FCM token with push@DOMAIN; a "
+      "message for an account without a reachable session sends a data message that wakes the "
+      "app.",
+      [](config::SectionBuilder<PushSettings>& option) {
+        using S = PushSettings;
+        option.text("fcm_sender_id", &S::fcmSenderId,
+                    "the FCM sender id (project number), the `node` of the gcm.push.DOMAIN "
+                    "item clients read; empty: FCM is off");
+        option.path("fcm_service_account_file", &S::fcmServiceAccountFile,
+                    "the Firebase service account's JSON key (project_id, client_email, "
+                    "private_key, token_uri); required with fcm_sender_id");
+        option.parsed("fcm_base_url", &S::fcmBaseUrl, urlCodec(),
+                      "where messages are sent: BASE/v1/projects/PROJECT/messages:send");
+        option.duration("fcm_timeout", &S::fcmTimeout, seconds(1), seconds(60),
+                        "seconds FCM (and its token endpoint) has to answer one request");
+        option.flag("dummy", &S::dummy,
+                    "offer the development provider dummy.push.DOMAIN, whose pushes are only "
+                    "logged");
+        option.duration("idle_after", &S::idleAfter, seconds(1), seconds(3600),
+                        "a session that sent nothing for this long counts as unreachable "
+                        "(mobile links die silently)");
+        option.duration("min_interval", &S::minInterval, seconds(0), seconds(3600),
+                        "further triggers within this time after a push give one more push "
+                        "when it ends");
+        option.integer("pushes_per_minute", &S::pushesPerMinute, std::size_t{1}, std::size_t{1000},
+                       "pushes per account per minute; more are dropped");
+        option.integer("max_pending", &S::maxPending, std::size_t{1}, std::size_t{1'000'000},
+                       "pushes waiting for or talking to a provider, server-wide; more are "
+                       "dropped (logged)");
+        option.integer("concurrency", &S::concurrency, std::size_t{1}, std::size_t{4},
+                       "pushes talking to providers at once: the threads of the 8 for external "
+                       "services (shared with registration's providers) push may hold");
+        option.integer("max_tracked_accounts", &S::maxTrackedAccounts, std::size_t{1},
+                       std::size_t{10'000'000},
+                       "accounts whose recent pushes are remembered for coalescing; triggers "
+                       "for further accounts are dropped until older entries expire");
+      },
+      [](const PushSettings& settings) -> std::optional<std::string> {
+        if (settings.fcmEnabled() == settings.fcmServiceAccountFile.empty()) {
+          return "fcm_sender_id and fcm_service_account_file go together";
+        }
+        return std::nullopt;
+      });
+  return section;
+}
+
+}  // namespace kontalk::modules::push

@@ -1,0 +1,29 @@
+#pragma once
+// When a message wakes a sleeping phone (spec §8.3): which messages count, and which sessions
+// can still be reached without one.
+// Pure functions of their arguments.
+// Threading: any thread.
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "api/session.hpp"
+#include "xml/element.hpp"
+
+namespace kontalk::modules::push {
+
+// A message of type chat, normal or none, with a body or a receipt request (XEP-0184): what a
+// user waits for. Chat states alone, groupchat and errors wake nobody.
+bool wakesPhone(const xml::Element& message);
+
+// A session that can take a message now: attached (not waiting for an XEP-0198 resumption) and
+// heard from within `idleAfter` (a silent mobile link may be dead).
+bool isReachable(const api::Session& session, std::chrono::steady_clock::time_point now,
+                 std::chrono::steady_clock::duration idleAfter);
+
+bool anyReachable(const std::vector<std::shared_ptr<const api::Session>>& sessions,
+                  std::chrono::steady_clock::time_point now,
+                  std::chrono::steady_clock::duration idleAfter);
+
+}  // namespace kontalk::modules::push
