@@ -117,4 +117,15 @@ std::string TextMapCodec::format(const std::map<std::string, std::string>& field
   return text + (field.empty() ? "}" : " }");
 }
 
+ParsedCodec<std::string> httpUrlCodec() {
+  return {"an http:// or https:// URL",
+          [](std::string_view text) -> std::optional<std::string> {
+            std::string url(text);
+            if (!url.starts_with("http://") && !url.starts_with("https://")) return std::nullopt;
+            while (url.ends_with('/')) url.pop_back();
+            return url;
+          },
+          [](const std::string& url) { return url; }};
+}
+
 }  // namespace kontalk::config

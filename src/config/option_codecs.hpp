@@ -172,6 +172,9 @@ struct ParsedCodec {
   std::string allowed() const { return syntax; }
 };
 
+// An http:// or https:// base URL; trailing '/' dropped (callers append paths to it).
+ParsedCodec<std::string> httpUrlCodec();
+
 template <typename ItemCodec>
 struct ListCodec {
   ItemCodec item;

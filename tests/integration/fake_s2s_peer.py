@@ -61,24 +61,29 @@ class _Stream:
         self._depth = 0
         self._ready: list[ET.Element] = []
 
+    def _feed(self, data: bytes) -> bool:
+        """Parses `data`: a stream header sets `header`, complete top-level elements queue up.
+        False once the stream ended (</stream:stream>)."""
+        self._parser.feed(data)
+        for event, element in self._parser.read_events():
+            if event == "start":
+                self._depth += 1
+                if self._depth == 1:
+                    self.header = dict(element.attrib)
+            else:
+                self._depth -= 1
+                if self._depth == 1:
+                    self._ready.append(element)
+                elif self._depth == 0:
+                    return False
+        return True
+
     async def next(self, timeout: float = TIMEOUT_S) -> ET.Element | None:
         """The next element below the stream; None when the stream or connection ended."""
         while not self._ready:
             data = await asyncio.wait_for(self.reader.read(MAX_READ), timeout)
-            if not data:
+            if not data or not self._feed(data):
                 return None
-            self._parser.feed(data)
-            for event, element in self._parser.read_events():
-                if event == "start":
-                    self._depth += 1
-                    if self._depth == 1:
-                        self.header = dict(element.attrib)
-                else:
-                    self._depth -= 1
-                    if self._depth == 1:
-                        self._ready.append(element)
-                    elif self._depth == 0:
-                        return None  # </stream:stream>
         return self._ready.pop(0)
 
     async def next_header(self) -> dict[str, str]:
@@ -87,16 +92,7 @@ class _Stream:
             data = await asyncio.wait_for(self.reader.read(MAX_READ), TIMEOUT_S)
             if not data:
                 raise ConnectionError("closed before the stream header")
-            self._parser.feed(data)
-            for event, element in self._parser.read_events():
-                if event == "start":
-                    self._depth += 1
-                    if self._depth == 1:
-                        self.header = dict(element.attrib)
-                else:
-                    self._depth -= 1
-                    if self._depth == 1:
-                        self._ready.append(element)
+            self._feed(data)
         return self.header
 
     async def send(self, data: str | bytes) -> None:

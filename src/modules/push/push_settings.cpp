@@ -1,27 +1,8 @@
 #include "modules/push/push_settings.hpp"
 
-#include <optional>
-#include <string_view>
-
 namespace kontalk::modules::push {
-namespace {
 
 using std::chrono::seconds;
-
-// An http:// or https:// URL; a trailing '/' is dropped (paths are appended to it). Plain http
-// is for tests against a loopback stand-in (spec §8.5).
-config::ParsedCodec<std::string> urlCodec() {
-  return {"an http:// or https:// URL",
-          [](std::string_view text) -> std::optional<std::string> {
-            std::string url(text);
-            if (!url.starts_with("http://") && !url.starts_with("https://")) return std::nullopt;
-            while (url.ends_with('/')) url.pop_back();
-            return url;
-          },
-          [](const std::string& url) { return url; }};
-}
-
-}  // namespace
 
 const config::Section<PushSettings>& pushOptions() {
   static const config::Section<PushSettings> section(
@@ -37,7 +18,7 @@ const config::Section<PushSettings>& pushOptions() {
         option.path("fcm_service_account_file", &S::fcmServiceAccountFile,
                     "the Firebase service account's JSON key (project_id, client_email, "
                     "private_key, token_uri); required with fcm_sender_id");
-        option.parsed("fcm_base_url", &S::fcmBaseUrl, urlCodec(),
+        option.parsed("fcm_base_url", &S::fcmBaseUrl, config::httpUrlCodec(),
                       "where messages are sent: BASE/v1/projects/PROJECT/messages:send");
         option.duration("fcm_timeout", &S::fcmTimeout, seconds(1), seconds(60),
                         "seconds FCM (and its token endpoint) has to answer one request");

@@ -22,18 +22,6 @@ config::ParsedCodec<AttemptLimit> attemptLimitCodec() {
           }};
 }
 
-// An http:// or https:// URL; a trailing '/' is dropped (paths are appended to it).
-config::ParsedCodec<std::string> urlCodec() {
-  return {"an http:// or https:// URL",
-          [](std::string_view text) -> std::optional<std::string> {
-            std::string url(text);
-            if (!url.starts_with("http://") && !url.starts_with("https://")) return std::nullopt;
-            while (url.ends_with('/')) url.pop_back();
-            return url;
-          },
-          [](const std::string& url) { return url; }};
-}
-
 std::optional<std::string> checkProviders(const RegisterSettings& settings) {
   if (settings.fallbackProvider == settings.provider) {
     return "fallback_provider must differ from provider";
@@ -138,19 +126,21 @@ const config::Section<RegisterSettings>& registerOptions() {
         option.flag("http_insecure_tls", &S::httpInsecureTls,
                     "skip the gateway's certificate checks: only for tests against a "
                     "self-signed local gateway");
-        option.parsed("vonage_url", &S::vonageUrl, urlCodec(), "the Vonage Verify API's base URL");
+        option.parsed("vonage_url", &S::vonageUrl, config::httpUrlCodec(),
+                      "the Vonage Verify API's base URL");
         option.text("vonage_api_key", &S::vonageApiKey, "Vonage API key");
         option.text("vonage_api_secret", &S::vonageApiSecret, "Vonage API secret");
         option.text("vonage_brand", &S::vonageBrand, "the name Vonage puts into its message");
         option.duration("vonage_timeout", &S::vonageTimeout, seconds(1), seconds(120),
                         "seconds Vonage has to answer");
-        option.parsed("jmp_url", &S::jmpUrl, urlCodec(), "the JMP verify API's base URL");
+        option.parsed("jmp_url", &S::jmpUrl, config::httpUrlCodec(),
+                      "the JMP verify API's base URL");
         option.text("jmp_api_key", &S::jmpApiKey, "JMP API key");
         option.text("jmp_api_secret", &S::jmpApiSecret, "JMP API secret");
         option.text("jmp_brand", &S::jmpBrand, "the name JMP puts into its message");
         option.duration("jmp_timeout", &S::jmpTimeout, seconds(1), seconds(120),
                         "seconds JMP has to answer");
-        option.parsed("checkmobi_url", &S::checkmobiUrl, urlCodec(),
+        option.parsed("checkmobi_url", &S::checkmobiUrl, config::httpUrlCodec(),
                       "the Checkmobi API's base URL, up to the API version");
         option.text("checkmobi_api_key", &S::checkmobiApiKey, "Checkmobi API key");
         option.duration("checkmobi_timeout", &S::checkmobiTimeout, seconds(1), seconds(120),
