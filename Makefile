@@ -16,7 +16,8 @@ run: build
 
 # Every stage of CI, in order: unit and integration tests of the GCC build (the integration tests
 # on every core: most of their time is waiting), then ASan+UBSan (unit
-# tests, 20 s per fuzzer, an integration subset), then TSan (unit tests, multi-shard subset).
+# tests, 30 s per fuzzer, an integration subset), then TSan (unit tests of threaded code,
+# multi-shard subset).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	KONTALK_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -n $(JOBS) tests/integration

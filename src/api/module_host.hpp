@@ -29,6 +29,7 @@
 
 #include "api/account_directory.hpp"
 #include "api/account_events.hpp"
+#include "api/acknowledgement_gate.hpp"
 #include "api/delivery_journal.hpp"
 #include "api/http_routes.hpp"
 #include "api/iq.hpp"
@@ -172,6 +173,10 @@ class ModuleHost {
   // Sends a stanza through the router. 'from' must be set (the server's domain or an account
   // JID). Stanzas sent here pass the ToAccount/ToSession/Undeliverable hooks like any other.
   virtual void send(xml::Element stanza) = 0;
+  // send() for work that holds its source's acknowledgements (StanzaEvent::holdAcknowledgement):
+  // `hold` ends only after the router took the stanza (recorded it for another server, or ran
+  // the recipient's hooks, which may carry the hold on).
+  virtual void send(xml::Element stanza, AcknowledgementHold hold) = 0;
   // send() for a stored message that keeps its delivery-journal record `id` on the way: the
   // record goes when a session acknowledges the message.
   virtual void sendRecorded(xml::Element message, JournalId id) = 0;

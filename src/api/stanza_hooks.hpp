@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "api/acknowledgement_gate.hpp"
 #include "api/delivery_journal.hpp"
 #include "api/session.hpp"
 #include "xml/element.hpp"
@@ -40,6 +41,13 @@ struct StanzaEvent {
   // At Undeliverable: the message's delivery-journal record when it already has one (it was on
   // its way to a session that ended), i.e. it is stored already. 0 otherwise.
   JournalId journalId = 0;
+  // Who acknowledges the stanza to its peer (a client stream, an inbound s2s link).
+  AcknowledgementSource acknowledgement{};
+
+  // A handler that finishes the stanza's work later, and whose result must be durable before
+  // the sender's acknowledgement (a subscription the roster stores, then sends on), keeps this
+  // with that work (api/acknowledgement_gate.hpp). Empty when the source acknowledges nothing.
+  AcknowledgementHold holdAcknowledgement() const { return acknowledgement.hold(); }
 };
 using StanzaHandler = std::function<HandlerResult(StanzaEvent&)>;
 

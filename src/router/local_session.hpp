@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "api/acknowledgement_gate.hpp"
 #include "api/delivery_journal.hpp"
 #include "api/session.hpp"
 #include "xml/element.hpp"
@@ -53,12 +54,19 @@ class LocalSession : public api::Session {
   // Thread-safe: closes the session with a stream error (e.g. <conflict/> when replaced).
   virtual void terminate(xmpp::StreamError error) = 0;
 
+  // Holds the session's stream-management acknowledgements while modules finish work its
+  // stanzas caused (api/acknowledgement_gate.hpp). The session's, not one connection's: a
+  // resumed connection's <resumed h/> waits for it too. Thread-safe.
+  api::AcknowledgementGate& acknowledgementGate() const { return *acknowledgementGate_; }
+
  private:
   xmpp::Jid jid_;
   api::ClientInfo client_;
   std::atomic<bool> available_{false};
   std::atomic<int> priority_{0};
   std::atomic<bool> detached_{false};
+  std::shared_ptr<api::AcknowledgementGate> acknowledgementGate_ =
+      api::AcknowledgementGate::create();
   // steady_clock ticks; bound sessions start active.
   std::atomic<std::chrono::steady_clock::rep> lastActivity_{
       std::chrono::steady_clock::now().time_since_epoch().count()};

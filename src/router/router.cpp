@@ -27,9 +27,11 @@ Router::Router(xmpp::Jid domain, SessionDirectory& sessions, const ExtensionPoin
 
 void Router::routeFromClient(xml::Element stanza, const LocalSession& sender) {
   const auto to = xmpp::Jid::parse(stanza.attribute("to")).value_or(xmpp::Jid{});
-  api::StanzaEvent event{stanza, sender.jid(), to, &sender};
+  api::StanzaEvent event{stanza, sender.jid(),
+                         to,     &sender,
+                         0,      api::AcknowledgementSource{&sender.acknowledgementGate(), {}}};
   if (extensions_.run(api::StanzaHook::FromClient, event) == api::HandlerResult::Handled) return;
-  route(std::move(stanza));
+  route(std::move(stanza), 0, event.acknowledgement);
 }
 
 bool Router::deliver(LocalSession& session, xml::Element stanza, api::JournalId& journalId) {
@@ -55,8 +57,9 @@ void Router::deliverHeld(const xmpp::Jid& jid, xml::Element stanza) {
   if (auto session = sessions_.find(jid)) session->deliver(std::move(stanza), 0);
 }
 
-bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
-  api::StanzaEvent event{stanza, from, to, nullptr};
+bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                                const api::AcknowledgementSource& source) {
+  api::StanzaEvent event{stanza, from, to, nullptr, 0, source};
   return extensions_.run(api::StanzaHook::ToAccount, event) == api::HandlerResult::Handled;
 }
 
@@ -71,7 +74,8 @@ void Router::handleSessionBound(const LocalSession& session) {
   extensions_.notify(api::SessionEvent::Bound, session);
 }
 
-void Router::route(xml::Element stanza, api::JournalId journalId) {
+void Router::route(xml::Element stanza, api::JournalId journalId,
+                   const api::AcknowledgementSource& source) {
   auto from = parseAddress(stanza, "from");
   auto to = parseAddress(stanza, "to");
   if (!from || from->isEmpty()) {
@@ -114,9 +118,9 @@ void Router::route(xml::Element stanza, api::JournalId journalId) {
     return;
   }
   if (stanza.name() == "message") {
-    routeMessage(std::move(stanza), *from, target, journalId);
+    routeMessage(std::move(stanza), *from, target, journalId, source);
   } else if (stanza.name() == "presence") {
-    routePresence(std::move(stanza), *from, target);
+    routePresence(std::move(stanza), *from, target, source);
   } else if (stanza.name() == "iq") {
     routeIq(std::move(stanza), *from, target);
   } else {
@@ -168,7 +172,7 @@ void Router::dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& fr
 }
 
 void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
-                          api::JournalId journalId) {
+                          api::JournalId journalId, const api::AcknowledgementSource& source) {
   const std::string_view type = stanza.attribute("type");
   if (to.isDomain()) {
     // Messages to the server itself carry nothing it acts on (RFC 6120 §10.4 lets it drop them).
@@ -189,7 +193,7 @@ void Router::routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xm
     bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
     return;
   }
-  if (consumedForAccount(stanza, from, to)) {
+  if (consumedForAccount(stanza, from, to, source)) {
     settle(journalId);
     return;
   }
@@ -224,7 +228,8 @@ bool Router::deliverToBareJid(const xml::Element& stanza, const xmpp::Jid& bareJ
   return true;
 }
 
-void Router::routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
+void Router::routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                           const api::AcknowledgementSource& source) {
   if (to.isEmpty()) {
     broadcastOwnPresence(stanza, from);
     return;
@@ -237,7 +242,7 @@ void Router::routePresence(xml::Element&& stanza, const xmpp::Jid& from, const x
   // Subscription stanzas and probes to an account are the server's business on the account's
   // behalf (RFC 6121 §3, §4.3), handled by modules; without one, directed presence reaches every
   // available resource (RFC 6121 §4.6) and probes go unanswered.
-  if (consumedForAccount(stanza, from, to)) return;
+  if (consumedForAccount(stanza, from, to, source)) return;
   if (stanza.attribute("type") == "probe") return;
   deliverPresenceToResources(stanza, to);
 }

@@ -33,7 +33,10 @@ class Router {
   // server's own domain or an account for server-generated stanzas). 'to' may be absent.
   // `journalId` is the delivery-journal record a message already has (a stored message, or one
   // a session that ended had not acknowledged): it keeps that record instead of a new one.
-  void route(xml::Element stanza, api::JournalId journalId = 0);
+  // `source` is who acknowledges the stanza to its peer: the hooks may hold that back
+  // (api/acknowledgement_gate.hpp).
+  void route(xml::Element stanza, api::JournalId journalId = 0,
+             const api::AcknowledgementSource& source = {});
 
   // Hands `stanza` to the session bound to `jid` without the ToSession hooks (they ran when a
   // module held it back, see api::ModuleHost::deliverHeld); dropped when that session is gone.
@@ -70,8 +73,9 @@ class Router {
   void routeIq(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                std::optional<api::IqScope> serviceScope = std::nullopt);
   void routeMessage(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
-                    api::JournalId journalId);
-  void routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+                    api::JournalId journalId, const api::AcknowledgementSource& source);
+  void routePresence(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                     const api::AcknowledgementSource& source);
   void dispatchIqToHandler(const xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                            api::IqScope scope);
   void broadcastOwnPresence(xml::Element& stanza, const xmpp::Jid& from);
@@ -92,7 +96,8 @@ class Router {
   // A recorded message that will not be delivered (a module dropped it) needs no record.
   void settle(api::JournalId journalId);
   // Runs the ToAccount hooks; true when a module consumed the stanza.
-  bool consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+  bool consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
+                          const api::AcknowledgementSource& source);
   void handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                            api::JournalId journalId);
   void bounce(const xml::Element& stanza, xmpp::StanzaErrorCondition condition,

@@ -346,16 +346,20 @@ void InboundLink::handleStanza(xml::Element stanza) {
       routed.child("ping", ns::kPing) != nullptr) {
     // Spec §7.9: the peer takes the answer to its ping as the acknowledgement of everything it
     // sent before it on this stream, and then forgets those messages: answer only once what
-    // they became here is durable (delivered messages are recorded, offline ones stored).
+    // they became here is durable (delivered messages are recorded, offline ones stored, and
+    // subscriptions written by the roster, which holds the gate until then).
     auto& router = links_.router();
     auto& shard = registryShard();
-    journal->whenDurable([&router, &shard, ping = std::move(routed)]() mutable {
-      asio::post(shard,
-                 [&router, ping = std::move(ping)]() mutable { router.route(std::move(ping)); });
+    acknowledgementGate_->whenOpen([journal, &router, &shard, ping = std::move(routed)]() mutable {
+      journal->whenDurable([&router, &shard, ping = std::move(ping)]() mutable {
+        asio::post(shard,
+                   [&router, ping = std::move(ping)]() mutable { router.route(std::move(ping)); });
+      });
     });
     return;
   }
-  links_.router().route(std::move(routed));
+  links_.router().route(std::move(routed), 0,
+                        api::AcknowledgementSource{acknowledgementGate_.get(), {}});
 }
 
 void InboundLink::handleTick(Clock::time_point now) {

@@ -12,11 +12,13 @@
 //
 // Threading: everything on the link's shard; dialback verdicts are posted back to it.
 
+#include <memory>
 #include <set>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "api/acknowledgement_gate.hpp"
 #include "s2s/link_connection.hpp"
 #include "s2s/link_manager.hpp"
 
@@ -57,6 +59,10 @@ class InboundLink final : public LinkConnection {
   bool saslDone_ = false;
   std::set<std::string> authenticated_;  // domains the peer may send from
   std::size_t pendingDialbacks_ = 0;
+  // Ping answers (the peer's acknowledgements, spec §7.9) wait for the modules' work on the
+  // stanzas before them (api/acknowledgement_gate.hpp).
+  std::shared_ptr<api::AcknowledgementGate> acknowledgementGate_ =
+      api::AcknowledgementGate::create();
 };
 
 }  // namespace kontalk::s2s

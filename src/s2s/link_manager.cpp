@@ -16,7 +16,8 @@ namespace kontalk::s2s {
 LinkManager::LinkManager(const S2sSettings& settings, const stream::LimitsSettings& limits,
                          S2sTls tls, router::Router& router,
                          std::vector<stream::StreamRegistry*> registries,
-                         const api::NetworkDirectory* network, PeerTrustTable& trust)
+                         const api::NetworkDirectory* network, PeerTrustTable& trust,
+                         NonexistentDomains& nonexistent)
     : settings_(settings),
       limits_(limits),
       tls_(std::move(tls)),
@@ -24,6 +25,7 @@ LinkManager::LinkManager(const S2sSettings& settings, const stream::LimitsSettin
       registries_(std::move(registries)),
       network_(network),
       trust_(trust),
+      nonexistent_(nonexistent),
       secret_(base::randomBytes(32)) {}
 
 LinkManager::~LinkManager() = default;

@@ -25,6 +25,7 @@
 #include "api/network_directory.hpp"
 #include "router/remote_route.hpp"
 #include "router/router.hpp"
+#include "s2s/nonexistent_domains.hpp"
 #include "s2s/peer_trust_table.hpp"
 #include "s2s/s2s_settings.hpp"
 #include "s2s/s2s_tls.hpp"
@@ -42,10 +43,12 @@ class LinkManager final : public router::RemoteRoute {
 
   // `registries` are the shards' stream registries (one per shard, outliving this). `network`
   // (nullptr without the network module) names the network domains, with which TLS is
-  // mandatory (spec §7.2); `trust` records how they authenticated.
+  // mandatory (spec §7.2); `trust` records how they authenticated, `nonexistent` which domains
+  // DNS says do not exist.
   LinkManager(const S2sSettings& settings, const stream::LimitsSettings& limits, S2sTls tls,
               router::Router& router, std::vector<stream::StreamRegistry*> registries,
-              const api::NetworkDirectory* network, PeerTrustTable& trust);
+              const api::NetworkDirectory* network, PeerTrustTable& trust,
+              NonexistentDomains& nonexistent);
   ~LinkManager() override;
 
   // router::RemoteRoute: queues `stanza` on the link to `to`'s domain, creating it if needed.
@@ -58,6 +61,8 @@ class LinkManager final : public router::RemoteRoute {
   void recordFailure(const std::string& domain, bool unreachable);
   // A link to `domain` authenticated: the next failure starts the back-off anew.
   void recordSuccess(const std::string& domain);
+  // A DNS look-up of `domain` found it (or its s2s service) or found that it does not exist.
+  void recordLookup(const std::string& domain, bool exists) { nonexistent_.record(domain, exists); }
   // A link (either direction) authenticated `domain`; `certified`: with a certificate valid for
   // it. Kept for the network's members only (spec §7.2 require_certificate), which bounds it.
   void recordAuthentication(const std::string& domain, bool certified);
@@ -113,6 +118,7 @@ class LinkManager final : public router::RemoteRoute {
   std::vector<stream::StreamRegistry*> registries_;
   const api::NetworkDirectory* network_;
   PeerTrustTable& trust_;
+  NonexistentDomains& nonexistent_;
   std::string secret_;
   std::atomic<std::size_t> inboundConnections_{0};
   std::mutex mutex_;

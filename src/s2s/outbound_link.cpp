@@ -32,8 +32,8 @@ constexpr std::uint16_t kDefaultPort = 5269;
 // Numbers the links of this process, for the ids of their pings.
 std::atomic<std::uint64_t> nextLinkNumber{1};
 
-Awaitable<std::vector<SrvTarget>> lookUpSrv(std::string domain) {
-  co_return lookupServerSrv(domain);
+Awaitable<SrvLookup> lookUpSrv(std::string domain, std::vector<std::string> nameservers) {
+  co_return lookupServerSrv(domain, nameservers);
 }
 
 // The fingerprint of the server key in a pubkey answer (spec §5: base64 of the binary key);
@@ -96,8 +96,17 @@ Awaitable<bool> OutboundLink::connect() {
     targets.push_back(SrvTarget{address->host, address->port});
   } else {
     // RFC 6120 §3.2: SRV first (blocking, so on the DNS threads), else the domain on 5269.
-    targets = co_await asio::co_spawn(links_.dnsExecutor(), lookUpSrv(domain_), use_awaitable);
+    auto lookup = co_await asio::co_spawn(
+        links_.dnsExecutor(), lookUpSrv(domain_, links_.settings().dnsServers), use_awaitable);
     if (state_ == State::Failed) co_return false;  // timed out meanwhile
+    links_.recordLookup(domain_, lookup.domainExists);
+    if (!lookup.domainExists) {
+      // Spec §7.9: no such domain; what waits for it is bounced (the remote queue asks
+      // api::RemoteDomains), and it is not tried at its address.
+      fail(Failure::Unreachable, "DNS says the domain does not exist");
+      co_return false;
+    }
+    targets = std::move(lookup.targets);
     if (targets.empty()) {
       targets.push_back(SrvTarget{domain_, kDefaultPort});
     } else {

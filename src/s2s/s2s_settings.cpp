@@ -1,5 +1,7 @@
 #include "s2s/s2s_settings.hpp"
 
+#include "s2s/srv_lookup.hpp"
+
 namespace kontalk::s2s {
 
 using namespace std::chrono_literals;
@@ -52,6 +54,19 @@ const config::Section<S2sSettings>& s2sOptions() {
                     "once per outbound link, ask a network server for its OpenPGP key (pubkey); "
                     "one whose fingerprint differs from the list's is not a member (as with "
                     "require_certificate)");
+        option.parsedList(
+            "dns_servers", &S2sSettings::dnsServers,
+            config::ParsedCodec<std::string>{
+                "\"IPv4-address:port\"",
+                [](std::string_view text) -> std::optional<std::string> {
+                  if (!isNameserverAddress(text)) return std::nullopt;
+                  return std::string(text);
+                },
+                [](const std::string& address) { return address; }},
+            "DNS servers asked for the SRV records of unmapped domains (at most 3 are asked); "
+            "empty: those of /etc/resolv.conf. Host names are resolved by the system. A domain "
+            "they say does not exist is not retried: what waits for it bounces at once with "
+            "<remote-server-not-found/> (spec §7.9), unless it is a network domain");
       });
   return section;
 }

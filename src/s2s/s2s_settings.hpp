@@ -33,6 +33,8 @@ struct S2sSettings {
   std::size_t byteBurst = std::size_t{32} << 20;
   bool requireCertificate = false;
   bool verifyKeys = false;
+  // IPv4 "address:port" of the DNS servers for SRV look-ups; empty: /etc/resolv.conf's.
+  std::vector<std::string> dnsServers;
 };
 
 const config::Section<S2sSettings>& s2sOptions();

@@ -27,8 +27,21 @@ struct SrvTarget {
 // malformed message.
 std::vector<SrvTarget> parseSrvAnswer(std::span<const unsigned char> message);
 
-// `_xmpp-server._tcp.DOMAIN` (blocking): the targets, or empty when there is no usable record
-// (the caller then falls back to DOMAIN itself on port 5269, RFC 6120 §3.2.2).
-std::vector<SrvTarget> lookupServerSrv(std::string_view domain);
+struct SrvLookup {
+  // Empty when there is no usable record (the caller then falls back to DOMAIN itself on port
+  // 5269, RFC 6120 §3.2.2).
+  std::vector<SrvTarget> targets;
+  // False only when DNS said authoritatively that neither `_xmpp-server._tcp.DOMAIN` nor DOMAIN
+  // exists (NXDOMAIN for both): such a domain has no server, now or later (spec §7.9 bounces
+  // at once). A timeout or server failure is not that.
+  bool domainExists = true;
+};
+
+// `_xmpp-server._tcp.DOMAIN` (blocking), asking `nameservers` (IPv4 "address:port", at most
+// three, glibc's MAXNS) instead of /etc/resolv.conf's when not empty.
+SrvLookup lookupServerSrv(std::string_view domain, std::span<const std::string> nameservers);
+
+// Whether `address` is an IPv4 "address:port" that lookupServerSrv can ask.
+bool isNameserverAddress(std::string_view address);
 
 }  // namespace kontalk::s2s

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -95,11 +96,15 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   void sendStreamManagementFailure(std::string_view condition);
   void requestAcknowledgement();
   // ARCHITECTURE.md §6: the server's <a h/> covers a message only once it is durable (or
-  // delivered), so answers to <r/> wait for the delivery journal's group commit, in order.
+  // delivered), so answers to <r/> wait for the modules' deferred work on the session's
+  // stanzas and then for the delivery journal's group commit, in order.
   void acknowledgeWhenDurable(std::uint32_t h);
   void sendDueAcknowledgement();
-  // Completes once everything routed so far is durable.
-  Awaitable<void> untilDurable();
+  // Calls `done` (on any thread) once what `session`'s stanzas caused so far is durable: the
+  // modules' held work (api/acknowledgement_gate.hpp), then the journal.
+  void whenAcknowledgeable(const router::LocalSession* session, std::function<void()> done);
+  // The same as an awaitable on this stream's shard.
+  Awaitable<void> untilAcknowledgeable(const router::LocalSession& session);
   // Backpressure (api::DeliveryJournal): completes once the journal accepts more, or the stream
   // closes. The client's silence meanwhile is not held against it (handleTick).
   Awaitable<void> untilJournalAccepts();

@@ -106,18 +106,35 @@ void C2sStream::acknowledgeWhenDurable(std::uint32_t h) {
     return;
   }
   acknowledgementsDue_.push_back(h);
-  auto* journal = services_.extensions.journal;
-  if (journal == nullptr) {
+  if (services_.extensions.journal == nullptr && session_ == nullptr) {
     sendDueAcknowledgement();
     return;
   }
   // Each completion sends the oldest answer due: completions come in order of the calls, and
   // even out of order the oldest answer's wait is over when any later one's is.
-  journal->whenDurable([weak = weak_from_this(), shard = &registry_.shard()] {
+  whenAcknowledgeable(session_.get(), [weak = weak_from_this(), shard = &registry_.shard()] {
     asio::post(*shard, [weak] {
       if (auto stream = weak.lock()) stream->sendDueAcknowledgement();
     });
   });
+}
+
+void C2sStream::whenAcknowledgeable(const router::LocalSession* session,
+                                    std::function<void()> done) {
+  // First the work modules still do for the session's stanzas (a subscription the roster
+  // stores, then sends on), then the journal: what that work recorded is durable too.
+  auto afterModules = [journal = services_.extensions.journal, done = std::move(done)]() mutable {
+    if (journal == nullptr) {
+      done();
+    } else {
+      journal->whenDurable(std::move(done));
+    }
+  };
+  if (session == nullptr) {
+    afterModules();
+  } else {
+    session->acknowledgementGate().whenOpen(std::move(afterModules));
+  }
 }
 
 void C2sStream::sendDueAcknowledgement() {
@@ -128,15 +145,14 @@ void C2sStream::sendDueAcknowledgement() {
   sendStanza(answer);
 }
 
-Awaitable<void> C2sStream::untilDurable() {
-  auto* journal = services_.extensions.journal;
-  if (journal == nullptr) co_return;
+Awaitable<void> C2sStream::untilAcknowledgeable(const router::LocalSession& session) {
   // A timer that never expires by itself serves as the event; the completion is posted, so it
   // cannot fire before the wait below has begun.
   auto done = std::make_shared<asio::steady_timer>(registry_.shard(),
                                                    asio::steady_timer::time_point::max());
-  journal->whenDurable(
-      [done, shard = &registry_.shard()] { asio::post(*shard, [done] { done->cancel(); }); });
+  whenAcknowledgeable(&session, [done, shard = &registry_.shard()] {
+    asio::post(*shard, [done] { done->cancel(); });
+  });
   boost::system::error_code cancelled;
   co_await done->async_wait(asio::redirect_error(use_awaitable, cancelled));
 }
@@ -200,7 +216,7 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   settle(delivered);
   // <resumed h/> acknowledges what the old connection sent: durable first. The session stays
   // detached meanwhile, queueing what arrives for it.
-  co_await untilDurable();
+  co_await untilAcknowledgeable(*session);
   // Meanwhile the session may have ended (replaced by a new login of the same resource) or been
   // claimed by a newer resumption, possibly on another shard: then it is no longer this one's.
   if (!session->holdsClaim(claim)) {

@@ -5,6 +5,7 @@ Two servers, a.test and b.test, each with an [s2s] listener on a free loopback p
 the links authenticate with SASL EXTERNAL (XEP-0178); with the servers' own self-signed
 certificates, with dialback (XEP-0220). A raw fake peer checks that a link cannot send from a
 domain it did not authenticate, and a mapped domain whose port is closed checks the bounces.
+A test DNS server (srv_dns_server.py) serves the SRV look-ups of [s2s] dns_servers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import slixmpp
 
 from federation_certs import FederationCa
 from kontalk_server import HOST, free_port
+from srv_dns_server import SrvDnsServer
 from raw_client import NS_SASL, NS_STREAMS, NS_TLS, RawXmppConnection, stream_error_condition
 
 PASSWORD = "secret"
@@ -233,6 +235,49 @@ async def test_stanzas_for_an_unreachable_domain_bounce(make_server, clients):
         assert error.iq["error"]["type"] == "cancel"
     a.wait_for_log("s2s-out")
     assert re.search(r"link failed: cannot connect", a.log_path.read_text())
+
+
+async def test_srv_records_come_from_the_configured_dns_servers_and_a_missing_domain_bounces_at_once(
+    make_server, clients
+):
+    """[s2s] dns_servers: b.test is found by its SRV record alone (no hosts entry), and a domain
+    the DNS server says does not exist is not waited for (spec §7.9): the message comes back at
+    once, same id and body, remote-server-not-found type cancel, though the queue's time is an
+    hour."""
+    dns = SrvDnsServer()
+    try:
+        port_a, port_b = free_port(), free_port()
+        while port_b == port_a:
+            port_b = free_port()
+        dns.ports["b.test"] = port_b
+        a = make_server({
+            "server": {"domain": "a.test"},
+            "s2s": {"listen": [f"{HOST}:{port_a}"], "dns_servers": [f"{HOST}:{dns.port}"]},
+            "modules.offline": {"remote_queue_ttl_outside_network": 3600},
+        })
+        b = make_server(_s2s_config("b.test", port_b, {"a.test": f"{HOST}:{port_a}"}, None))
+        alice = await clients.slix(a, a.add_user("alice", PASSWORD) + "/phone", PASSWORD)
+        bob = await clients.slix(b, b.add_user("bob", PASSWORD) + "/phone", PASSWORD)
+
+        alice.send_message(mto=bob.boundjid.full, mbody="found you by SRV", mtype="chat")
+        received = await bob.next_message(REPLY_TIMEOUT_S)
+        assert received["body"] == "found you by SRV"
+        assert re.search(r"1 SRV target\(s\), first 127\.0\.0\.1:" + str(port_b),
+                         a.log_path.read_text())
+
+        message = alice.make_message(mto="carol@nosuch.test", mbody="anyone?", mtype="chat")
+        message["id"] = "m-nx"
+        message.send()
+        bounced = await alice.next_message(REPLY_TIMEOUT_S)
+        assert bounced["type"] == "error", bounced
+        assert bounced["id"] == "m-nx"
+        assert bounced["from"].bare == "carol@nosuch.test"
+        assert bounced["body"] == "anyone?"
+        assert bounced["error"]["condition"] == "remote-server-not-found", bounced
+        assert bounced["error"]["type"] == "cancel"
+        a.wait_for_log("DNS says the domain does not exist")
+    finally:
+        dns.stop()
 
 
 async def test_queue_time_follows_network_membership_and_bounces_wait_for_an_offline_sender(

@@ -36,13 +36,21 @@ def _config(domain: str, port: int, peer: str, peer_port: int) -> dict:
 def _send_acknowledged(a, bob_jid: str, first: int = 0, subscribe: bool = False) -> None:
     """alice sends MESSAGES chats to bob (bodies n-first ...), after a subscription request if
     `subscribe`, over a raw stream with stream management and waits until the server
-    acknowledged all of them."""
+    acknowledged all of them. The subscription request is acknowledged on its own first, and
+    must be in a's remote queue the moment its <a/> arrives: the roster stores it and sends it
+    on from a worker, and the acknowledgement waits for that (api/acknowledgement_gate.hpp)."""
     with RawXmppConnection(a.host, a.starttls_port, a.domain) as alice:
         alice.login("alice", PASSWORD, "phone")
         alice.send(f"<enable xmlns='{NS_SM}'/>")
         alice.read_until(r"<enabled[^>]*/?>")
-        request = f"<presence to='{bob_jid}' id='sub-1' type='subscribe'/>" if subscribe else ""
-        alice.send(request + "".join(
+        if subscribe:
+            queued = _remote_queue_length(a)
+            alice.send(f"<presence to='{bob_jid}' id='sub-1' type='subscribe'/>"
+                       f"<r xmlns='{NS_SM}'/>")
+            alice.read_until(rf"<a xmlns=['\"]{NS_SM}['\"] h=['\"]1['\"]\s*/>", timeout=60)
+            assert _remote_queue_length(a) == queued + 1, \
+                "alice's <a/> covered a subscription request that was not durable yet"
+        alice.send("".join(
             f"<message to='{bob_jid}' id='n-{n}' type='chat'><body>n-{n}</body>"
             f"<request xmlns='urn:xmpp:receipts'/></message>"
             for n in range(first, first + MESSAGES)))
@@ -90,15 +98,10 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
     a.add_user("alice", PASSWORD)
     bob_jid = b.add_user("bob", PASSWORD)
 
-    # Spec §7.9: a subscription request is as durable as the messages once recorded. (The roster
-    # routes it after its own write, on a worker: alice's <a/> can come before the record, a gap
-    # left open. So this waits for the record before the kill.)
+    # Spec §7.9: a subscription request is as durable as the messages before alice's <a/>
+    # covers it (checked in _send_acknowledged). Acknowledged while b is down: only a's disk
+    # holds them now, and a is killed at once.
     await asyncio.to_thread(_send_acknowledged, a, bob_jid, 0, True)
-    deadline = time.monotonic() + DELIVERY_TIMEOUT_S
-    while _remote_queue_length(a) < MESSAGES + 1:
-        assert time.monotonic() < deadline, "the subscription request was never recorded"
-        await asyncio.sleep(0.05)
-    # Acknowledged while b is down: only a's disk holds them now.
     a.kill()
     b.start()
     a.start()
@@ -110,12 +113,9 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
         assert time.monotonic() < deadline, "a never got b's acknowledgement"
         await asyncio.sleep(0.1)
     a.wait_for_log("queued message(s) to b.test again")  # RemoteDelivery after the restart
-    # The subscription request survived a's kill -9 and reached b. (b stores it for offline bob
-    # in its roster after acknowledging it: b's kill -9 right after the acknowledgement could
-    # still lose it, so this waits for b's copy before phase 2.)
-    while _pending_subscriptions(b) == 0:
-        assert time.monotonic() < deadline, "the subscription request never reached b"
-        await asyncio.sleep(0.05)
+    # The subscription request survived a's kill -9 and reached b, which answered a's ping only
+    # once its roster had stored the request for offline bob: a forgot it, so b must have it.
+    assert _pending_subscriptions(b) == 1, "b acknowledged a subscription request it had not stored"
     await asyncio.to_thread(_send_acknowledged, a, bob_jid, MESSAGES)
     while _remote_queue_length(a) > 0:
         assert time.monotonic() < deadline, "a never got b's acknowledgement"

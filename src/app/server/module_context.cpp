@@ -168,9 +168,16 @@ void ModuleContext::onShard(const std::string& account, std::function<void()> wo
 }
 
 void ModuleContext::send(xml::Element stanza) {
+  send(std::move(stanza), {});
+}
+
+void ModuleContext::send(xml::Element stanza, api::AcknowledgementHold hold) {
   const std::string account = accountOf(stanza.attribute("to"));
-  onShard(account, [&router = services_.router, stanza = std::move(stanza)]() mutable {
-    router.route(std::move(stanza));
+  // The hold ends with this work, after the router took the stanza (and its hooks carried the
+  // hold on where they defer work of their own).
+  onShard(account, [&router = services_.router, stanza = std::move(stanza),
+                    hold = std::move(hold)]() mutable {
+    router.route(std::move(stanza), 0, api::AcknowledgementSource{nullptr, std::move(hold)});
   });
 }
 

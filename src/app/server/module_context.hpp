@@ -75,6 +75,7 @@ class ModuleContext final : public api::ModuleHost {
   bool sendIq(xml::Element iq, std::chrono::milliseconds timeout,
               IqResponseHandler onResponse) override;
   void send(xml::Element stanza) override;
+  void send(xml::Element stanza, api::AcknowledgementHold hold) override;
   void sendRecorded(xml::Element message, api::JournalId id) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
   void deliverToResources(xml::Element presence) override;

@@ -8,6 +8,7 @@
 
 #include "api/network_directory.hpp"
 #include "api/peer_trust.hpp"
+#include "api/remote_domains.hpp"
 #include "app/server/account_directory.hpp"
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
@@ -20,6 +21,7 @@
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
 #include "s2s/link_manager.hpp"
+#include "s2s/nonexistent_domains.hpp"
 #include "s2s/peer_trust_table.hpp"
 #include "storage/backends/open_storage.hpp"
 #include "stream/c2s_session_handle.hpp"
@@ -139,7 +141,8 @@ struct Server::Parts {
   router::SessionDirectory sessions;
   router::Router router;
   s2s::PeerTrustTable peerTrust;  // a service for the modules, whether or not s2s is on
-  ModuleServices moduleServices;  // refers to `shards`, only once they run
+  s2s::NonexistentDomains nonexistentDomains;  // likewise
+  ModuleServices moduleServices;               // refers to `shards`, only once they run
   ModuleSet modules;
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
@@ -166,6 +169,12 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
   p.extensions.services.emplace(
       std::type_index(typeid(api::PeerTrust)),
       router::ExtensionPoints::Owned<void*>{"s2s", static_cast<api::PeerTrust*>(&p.peerTrust)});
+  // Before the modules start: the offline module's remote queue bounces at once what waits for
+  // a domain that does not exist (spec §7.9).
+  p.extensions.services.emplace(
+      std::type_index(typeid(api::RemoteDomains)),
+      router::ExtensionPoints::Owned<void*>{
+          "s2s", static_cast<api::RemoteDomains*>(&p.nonexistentDomains)});
   try {
     p.modules.startAll();
     startStreams();
@@ -223,7 +232,7 @@ void Server::startS2s() {
       std::move(registries),
       static_cast<const api::NetworkDirectory*>(
           p.extensions.findService(typeid(api::NetworkDirectory))),
-      p.peerTrust);
+      p.peerTrust, p.nonexistentDomains);
   p.peerTrust.setOpener(
       [links = p.links.get()](const std::string& domain) { links->prepare(domain); });
   p.router.setRemoteRoute(p.links.get());

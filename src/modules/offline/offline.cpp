@@ -1,5 +1,6 @@
 #include "api/module_descriptor.hpp"
 #include "api/network_directory.hpp"
+#include "api/remote_domains.hpp"
 
 #include <chrono>
 #include <future>
@@ -40,6 +41,7 @@ class OfflineModule final : public api::Module {
   void start(api::ModuleHost& host) override {
     host_ = &host;
     network_ = host.service<api::NetworkDirectory>();  // null when the network module is off
+    remoteDomains_ = host.service<api::RemoteDomains>();
     journal_ = std::make_unique<Journal>(
         host.storage().offline(),
         Journal::Settings{settings_.expiry, settings_.durableDelivery,
@@ -57,7 +59,12 @@ class OfflineModule final : public api::Module {
     host.onInterval(kPurgeInterval, [this] { purgeExpired(); });
     remote_ = std::make_unique<RemoteDelivery>(
         host, *journal_, RemoteDelivery::Settings{settings_.deliveryWindowBytes},
-        [this](const xmpp::Jid& account) { deliverIfAvailable(account); });
+        [this](const xmpp::Jid& account) { deliverIfAvailable(account); },
+        [this](std::string_view domain) {
+          // Spec §7.9: a network domain is only ever down, whatever DNS says now.
+          return remoteDomains_ != nullptr && remoteDomains_->isNonexistent(domain) &&
+                 (network_ == nullptr || !network_->isNetworkDomain(domain));
+        });
     host.onInterval(kRemoteQueueInterval, [this] { remote_->tick(); });
   }
 
@@ -171,6 +178,7 @@ class OfflineModule final : public api::Module {
   api::ModuleHost* host_ = nullptr;
   const OfflineSettings settings_;
   const api::NetworkDirectory* network_ = nullptr;
+  const api::RemoteDomains* remoteDomains_ = nullptr;  // null in tests without the server's
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<OfflineDelivery> delivery_;
   std::unique_ptr<RemoteDelivery> remote_;

@@ -119,9 +119,38 @@ void RemoteDelivery::sendWindow(const std::string& domain) {
 void RemoteDelivery::handleWindowSettled(const std::string& domain, bool allAcknowledged) {
   if (allAcknowledged) {
     host_.runBlocking([this, domain] { sendWindow(domain); });
+  } else if (hopeless_(domain)) {
+    host_.runBlocking([this, domain] { bounceAllOf(domain); });
   } else {
     end(domain, true);
   }
+}
+
+void RemoteDelivery::bounceAllOf(const std::string& domain) {
+  auto error = xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerNotFound,
+                                     "The recipient's domain does not exist.");
+  error.type = xmpp::StanzaErrorType::Cancel;
+  std::int64_t cursor = 0;
+  for (;;) {
+    std::int64_t lastRead = cursor;
+    auto claimed = journal_.claimStored([&] {
+      auto pending = host_.storage().offline().pendingRemote(
+          domain, base::unixNow(), cursor,
+          storage::PendingLimit{kWindowMessages, settings_.windowBytes});
+      if (pending && !pending->empty()) lastRead = pending->back().id;
+      return pending;
+    });
+    if (!claimed) {
+      spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
+                    claimed.error().describe());
+      end(domain, true);
+      return;
+    }
+    if (lastRead == cursor) break;
+    cursor = lastRead;
+    bounceStored(*claimed, error, domain + " does not exist");
+  }
+  end(domain, false);
 }
 
 void RemoteDelivery::end(const std::string& domain, bool failed) {
@@ -147,19 +176,22 @@ void RemoteDelivery::bounceExpired() {
                   claimed.error().describe());
     return;
   }
+  bounceStored(*claimed,
+               xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout,
+                                     "The recipient's server did not take the message in time."),
+               "it was not taken within the queue's time");
+}
+
+void RemoteDelivery::bounceStored(const std::vector<storage::OfflineMessage>& messages,
+                                  const xmpp::StanzaError& error, std::string_view why) {
   std::vector<api::JournalId> ids;
-  for (const auto& message : *claimed) {
+  for (const auto& message : messages) {
     ids.push_back(message.id);
     auto stanza = xml::parseElement(message.stanza, ns::kClient);
     if (!stanza || stanza->attribute("type") == "error") continue;  // RFC 6120 §8.3.1
-    spdlog::info(
-        "offline: message {} to {} was not taken within the queue's time; it goes "
-        "back to {}",
-        stanza->attribute("id"), stanza->attribute("to"), stanza->attribute("from"));
-    returnToSender(xmpp::makeErrorReply(
-        *stanza,
-        xmpp::StanzaError::of(xmpp::StanzaErrorCondition::RemoteServerTimeout,
-                              "The recipient's server did not take the message in time.")));
+    spdlog::info("offline: {} {} to {} goes back to {}: {}", stanza->name(),
+                 stanza->attribute("id"), stanza->attribute("to"), stanza->attribute("from"), why);
+    returnToSender(xmpp::makeErrorReply(*stanza, error));
   }
   if (!ids.empty()) journal_.settle(ids);
 }

@@ -10,7 +10,9 @@
 // Expiry: a message still queued after [modules.offline] remote_queue_ttl (network members) or
 // remote_queue_ttl_outside_network goes back to its sender as an error (same id, from/to
 // swapped, children kept, remote-server-timeout type wait), stored offline if the sender has
-// no available resource.
+// no available resource. A domain that DNS says does not exist (api::RemoteDomains) and that is
+// not a network domain is not waited for: what is queued for it goes back at once, with
+// remote-server-not-found, type cancel.
 //
 // Threading: tick() runs on a shard (ModuleHost::onInterval); reads and sends happen in
 // host.runBlocking() work; window callbacks arrive on whichever thread settled the window.
@@ -42,13 +44,16 @@ class RemoteDelivery {
   // Called (on the journal's writer thread) once a bounce is stored offline for `account`: it
   // may have become available meanwhile, after its delivery run looked for stored messages.
   using StoredOffline = std::function<void(const xmpp::Jid& account)>;
+  // Whether nothing should wait for `domain` (it does not exist). Called on workers.
+  using Hopeless = std::function<bool(std::string_view domain)>;
 
   RemoteDelivery(api::ModuleHost& host, Journal& journal, Settings settings,
-                 StoredOffline storedOffline)
+                 StoredOffline storedOffline, Hopeless hopeless)
       : host_(host),
         journal_(journal),
         settings_(settings),
-        storedOffline_(std::move(storedOffline)) {}
+        storedOffline_(std::move(storedOffline)),
+        hopeless_(std::move(hopeless)) {}
 
   // Once a second: bounces what expired, and starts a run for every domain with queued messages
   // nobody is sending whose back-off is over (the first tick finds what a restart left).
@@ -65,6 +70,11 @@ class RemoteDelivery {
   // On a worker: everything tick() does that touches storage.
   void scan();
   void bounceExpired();
+  // Everything queued for `domain`, which does not exist, goes back now; then the run ends.
+  void bounceAllOf(const std::string& domain);
+  // Returns each message to its sender with `error`, and settles their records.
+  void bounceStored(const std::vector<storage::OfflineMessage>& messages,
+                    const xmpp::StanzaError& error, std::string_view why);
   void returnToSender(xml::Element bounce);
   // Starts a run for `domain` unless one is active or backing off; with mutex_ held.
   bool claimRun(const std::string& domain, std::chrono::steady_clock::time_point now);
@@ -77,6 +87,7 @@ class RemoteDelivery {
   Journal& journal_;
   const Settings settings_;
   const StoredOffline storedOffline_;
+  const Hopeless hopeless_;
   std::atomic<bool> scanning_{false};
   std::mutex mutex_;
   std::unordered_map<std::string, Run> runs_;  // by domain

@@ -56,10 +56,12 @@ api::HandlerResult RosterService::handleFromClient(api::StanzaEvent& event) {
     const xmpp::Jid contact = event.to.bare();
     // The user's own resources share presence anyway (§4.2.2); a self-subscription is dropped.
     if (contact == sender.bare()) return api::HandlerResult::Handled;
-    queue_.post(sender.bareString(),
-                [this, sender, contact, kind = *kind, copy = stanza]() mutable {
-                  processOutbound(sender, contact, kind, std::move(copy));
-                });
+    // The sender's <a/> covers the subscription once it is stored and recorded for the contact
+    // (spec §7.9): the hold goes with the stanza until the router has taken it.
+    queue_.post(sender.bareString(), [this, sender, contact, kind = *kind, copy = stanza,
+                                      hold = event.holdAcknowledgement()]() mutable {
+      processOutbound(sender, contact, kind, std::move(copy), std::move(hold));
+    });
     return api::HandlerResult::Handled;
   }
   if (type != "" && type != "unavailable") return api::HandlerResult::Continue;
@@ -106,10 +108,12 @@ api::HandlerResult RosterService::handleToAccount(api::StanzaEvent& event) {
     // it is about the sender's account, whatever resource sent it.
     const xmpp::Jid contact = event.from.bare();
     if (contact == owner) return api::HandlerResult::Handled;
-    queue_.post(owner.toString(),
-                [this, owner, contact, kind = *kind, copy = event.stanza]() mutable {
-                  processInbound(owner, contact, kind, std::move(copy));
-                });
+    // Whoever acknowledges the subscription to its sender (the sender's session, an s2s link's
+    // ping answer) waits until this work stored it: the hold ends with the job.
+    queue_.post(owner.toString(), [this, owner, contact, kind = *kind, copy = event.stanza,
+                                   hold = event.holdAcknowledgement()]() mutable {
+      processInbound(owner, contact, kind, std::move(copy));
+    });
     return api::HandlerResult::Handled;
   }
   if (type == "probe") {

@@ -56,8 +56,9 @@ class RosterService final : public api::RosterQueries {
   void pushItem(const xmpp::Jid& owner, const xml::Element& item, std::int64_t version);
 
   // subscriptions.cpp
+  // `hold`: the sender's acknowledgement, held until the forwarded stanza reached the router.
   void processOutbound(const xmpp::Jid& sender, const xmpp::Jid& contact, SubscriptionStanza kind,
-                       xml::Element stanza);
+                       xml::Element stanza, api::AcknowledgementHold hold);
   void processInbound(const xmpp::Jid& owner, const xmpp::Jid& contact, SubscriptionStanza kind,
                       xml::Element stanza);
   // What is stored of (owner, contact): the roster item, if any, and the subscription state.

@@ -39,7 +39,8 @@ std::optional<RosterService::Relationship> RosterService::readRelationship(
 }
 
 void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& contact,
-                                    SubscriptionStanza kind, xml::Element stanza) {
+                                    SubscriptionStanza kind, xml::Element stanza,
+                                    api::AcknowledgementHold hold) {
   const xmpp::Jid owner = sender.bare();
   const auto stored = readRelationship(owner, contact);
   if (!stored) return;
@@ -64,7 +65,7 @@ void RosterService::processOutbound(const xmpp::Jid& sender, const xmpp::Jid& co
   // §3.1.2: the server stamps the account's bare JID as 'from' (and the contact's bare JID).
   stanza.setAttribute("from", owner.toString());
   stanza.setAttribute("to", contact.toString());
-  if (transition.forward) host_.send(std::move(stanza));
+  if (transition.forward) host_.send(std::move(stanza), std::move(hold));
   if (transition.sendPresence) sendCurrentPresence(owner, contact);
   if (transition.sendUnavailable) sendUnavailablePresence(owner, contact);
 }

@@ -117,10 +117,11 @@ std::optional<HandlerResult> FakeModuleHost::deliverIq(IqScope scope, const xml:
 }
 
 HandlerResult FakeModuleHost::runHooks(StanzaHook point, xml::Element& stanza,
-                                       const Session* session, JournalId journalId) {
+                                       const Session* session, JournalId journalId,
+                                       AcknowledgementSource acknowledgement) {
   const xmpp::Jid from = addressOf(stanza, "from");
   const xmpp::Jid to = addressOf(stanza, "to");
-  StanzaEvent event{stanza, from, to, session, journalId};
+  StanzaEvent event{stanza, from, to, session, journalId, std::move(acknowledgement)};
   for (const auto& hook : hooks_[point]) {
     if (hook.handler(event) == HandlerResult::Handled) return HandlerResult::Handled;
   }
@@ -380,6 +381,11 @@ std::vector<xml::Element> FakeModuleHost::waitingIqs() const {
 
 void FakeModuleHost::send(xml::Element stanza) {
   sent_.push_back(std::move(stanza));
+}
+
+void FakeModuleHost::send(xml::Element stanza, AcknowledgementHold hold) {
+  sentHolds_.push_back(std::move(hold));
+  send(std::move(stanza));
 }
 
 void FakeModuleHost::sendRecorded(xml::Element message, JournalId id) {

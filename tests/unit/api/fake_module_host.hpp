@@ -121,9 +121,10 @@ class FakeModuleHost final : public ModuleHost {
   // registered. The request lives only during this call.
   std::optional<HandlerResult> deliverIq(IqScope scope, const xml::Element& stanza);
   // Runs the handlers of `point` in order, as router::ExtensionPoints does (the first Handled
-  // stops), with 'from' and 'to' from the stanza's attributes.
+  // stops), with 'from' and 'to' from the stanza's attributes and `acknowledgement` as the
+  // stanza's source (api/acknowledgement_gate.hpp).
   HandlerResult runHooks(StanzaHook point, xml::Element& stanza, const Session* session = nullptr,
-                         JournalId journalId = 0);
+                         JournalId journalId = 0, AcknowledgementSource acknowledgement = {});
   // Runs the handlers of `event`, in registration order. Preparing handlers run as worker code.
   void notify(SessionEvent event, const Session& session);
   // Hands a nonza to its handler; false when none is registered.
@@ -216,6 +217,9 @@ class FakeModuleHost final : public ModuleHost {
   bool sendIq(xml::Element iq, std::chrono::milliseconds timeout,
               IqResponseHandler onResponse) override;
   void send(xml::Element stanza) override;
+  // Like send(), and keeps `hold` until releaseSentHolds().
+  void send(xml::Element stanza, AcknowledgementHold hold) override;
+  void releaseSentHolds() { sentHolds_.clear(); }
   void sendRecorded(xml::Element message, JournalId id) override;
   void deliverHeld(const xmpp::Jid& session, xml::Element stanza) override;
   void deliverToResources(xml::Element presence) override;
@@ -272,6 +276,7 @@ class FakeModuleHost final : public ModuleHost {
   std::vector<WorkKind> workKinds_;  // of every job queued
   std::vector<std::shared_ptr<const Session>> sessions_;
   std::vector<xml::Element> sent_;
+  std::vector<AcknowledgementHold> sentHolds_;
   std::vector<Recorded> recorded_;
   std::vector<Held> held_;
   std::vector<xml::Element> toResources_;

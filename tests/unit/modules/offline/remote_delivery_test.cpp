@@ -51,11 +51,13 @@ class RemoteDeliveryTest : public ::testing::Test {
         Journal::Settings{std::chrono::hours(1), true, std::size_t{32} << 20, "example.org",
                           [](std::string_view) { return std::chrono::hours(1); }},
         id);
-    delivery_ = std::make_unique<RemoteDelivery>(host_, *journal_, RemoteDelivery::Settings{},
-                                                 [this](const xmpp::Jid& account) {
-                                                   std::lock_guard lock(storedMutex_);
-                                                   storedOffline_.push_back(account.toString());
-                                                 });
+    delivery_ = std::make_unique<RemoteDelivery>(
+        host_, *journal_, RemoteDelivery::Settings{},
+        [this](const xmpp::Jid& account) {
+          std::lock_guard lock(storedMutex_);
+          storedOffline_.push_back(account.toString());
+        },
+        [this](std::string_view domain) { return domain == hopelessDomain_; });
   }
 
   void tick() {
@@ -94,6 +96,7 @@ class RemoteDeliveryTest : public ::testing::Test {
   std::vector<std::string> storedOffline_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<RemoteDelivery> delivery_;
+  std::string hopelessDomain_;  // the domain the test's DNS "says" does not exist
 };
 
 // What a restart left queued is sent again, in order, addressed as it was, with the time it was
@@ -160,6 +163,45 @@ TEST_F(RemoteDeliveryTest, ExpiredMessagesBounceToTheirSenders) {
   auto expired = host_.database().offline().expiredRemote(base::unixNow(), 10);
   ASSERT_TRUE(expired);
   EXPECT_TRUE(expired->empty());
+}
+
+// Spec §7.9: a domain that does not exist is not waited for. The first attempt's failure (the
+// window comes back) sends everything queued for it back at once, remote-server-not-found type
+// cancel, and the queue is empty: no retry, no back-off.
+TEST_F(RemoteDeliveryTest, MessagesForADomainThatDoesNotExistBounceAtOnce) {
+  host_.addSession(std::make_shared<api::testing::FakeSession>("alice@example.org/phone"));
+  startWith({queuedChat(1), queuedChat(2)});
+  tick();
+  EXPECT_EQ(takeSentIds(), (std::vector<api::JournalId>{1, 2}));
+  hopelessDomain_ = "b.test";
+  release({1, 2});
+  auto bounced = host_.takeSent();
+  ASSERT_EQ(bounced.size(), 2u);
+  for (const auto& error : bounced) {
+    EXPECT_EQ(error.attribute("type"), "error");
+    EXPECT_EQ(error.attribute("to"), "alice@example.org/phone");
+    const auto* condition = error.child("error", "jabber:client");
+    ASSERT_NE(condition, nullptr);
+    EXPECT_EQ(condition->attribute("type"), "cancel");
+    EXPECT_NE(condition->child("remote-server-not-found", "urn:ietf:params:xml:ns:xmpp-stanzas"),
+              nullptr);
+  }
+  EXPECT_EQ(bounced[0].attribute("id"), "m1");
+  EXPECT_EQ(bounced[1].attribute("id"), "m2");
+  waitUntilWritten();
+  EXPECT_TRUE(queuedIds().empty());
+}
+
+// A domain that exists but is down keeps its messages (the test before: they come back after
+// the back-off).
+TEST_F(RemoteDeliveryTest, MessagesForADomainThatIsDownAreNotBounced) {
+  startWith({queuedChat(1)});
+  tick();
+  takeSentIds();
+  hopelessDomain_ = "c.test";
+  release({1});
+  EXPECT_TRUE(host_.takeSent().empty());
+  EXPECT_EQ(queuedIds(), std::vector<std::int64_t>{1});
 }
 
 // The sender's resource is gone: the bounce goes to the account (the router would drop an
