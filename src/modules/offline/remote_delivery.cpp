@@ -65,15 +65,7 @@ void RemoteDelivery::sendWindow(const std::string& domain) {
       cursor = runs_.at(domain).cursor;
     }
     std::int64_t lastRead = cursor;
-    // Messages a link holds right now (live sends) are skipped: they are not lost, and their
-    // link hands them back if it fails.
-    auto claimed = journal_.claimStored([&] {
-      auto pending = host_.storage().offline().pendingRemote(
-          domain, base::unixNow(), cursor,
-          storage::PendingLimit{kWindowMessages, settings_.windowBytes});
-      if (pending && !pending->empty()) lastRead = pending->back().id;
-      return pending;
-    });
+    auto claimed = claimWindow(domain, cursor, lastRead);
     if (!claimed) {
       spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
                     claimed.error().describe());
@@ -116,6 +108,20 @@ void RemoteDelivery::sendWindow(const std::string& domain) {
   }
 }
 
+Result<std::vector<storage::OfflineMessage>> RemoteDelivery::claimWindow(const std::string& domain,
+                                                                         std::int64_t cursor,
+                                                                         std::int64_t& lastRead) {
+  // Messages a link holds right now (live sends) are skipped: they are not lost, and their
+  // link hands them back if it fails.
+  return journal_.claimStored([&] {
+    auto pending = host_.storage().offline().pendingRemote(
+        domain, base::unixNow(), cursor,
+        storage::PendingLimit{kWindowMessages, settings_.windowBytes});
+    if (pending && !pending->empty()) lastRead = pending->back().id;
+    return pending;
+  });
+}
+
 void RemoteDelivery::handleWindowSettled(const std::string& domain, bool allAcknowledged) {
   if (allAcknowledged) {
     host_.runBlocking([this, domain] { sendWindow(domain); });
@@ -133,13 +139,7 @@ void RemoteDelivery::bounceAllOf(const std::string& domain) {
   std::int64_t cursor = 0;
   for (;;) {
     std::int64_t lastRead = cursor;
-    auto claimed = journal_.claimStored([&] {
-      auto pending = host_.storage().offline().pendingRemote(
-          domain, base::unixNow(), cursor,
-          storage::PendingLimit{kWindowMessages, settings_.windowBytes});
-      if (pending && !pending->empty()) lastRead = pending->back().id;
-      return pending;
-    });
+    auto claimed = claimWindow(domain, cursor, lastRead);
     if (!claimed) {
       spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
                     claimed.error().describe());

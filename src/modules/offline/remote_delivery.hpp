@@ -79,6 +79,11 @@ class RemoteDelivery {
   // Starts a run for `domain` unless one is active or backing off; with mutex_ held.
   bool claimRun(const std::string& domain, std::chrono::steady_clock::time_point now);
   void sendWindow(const std::string& domain);
+  // The next window of `domain`'s queue after the id `cursor`, claimed; `lastRead` becomes the
+  // id of the last message read (unchanged when nothing is left).
+  Result<std::vector<storage::OfflineMessage>> claimWindow(const std::string& domain,
+                                                           std::int64_t cursor,
+                                                           std::int64_t& lastRead);
   void handleWindowSettled(const std::string& domain, bool allAcknowledged);
   // The run is over: `failed` (a window came back) sets the next attempt's time.
   void end(const std::string& domain, bool failed);
