@@ -67,8 +67,6 @@ void RemoteDelivery::sendWindow(const std::string& domain) {
     std::int64_t lastRead = cursor;
     auto claimed = claimWindow(domain, cursor, lastRead);
     if (!claimed) {
-      spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
-                    claimed.error().describe());
       end(domain, true);
       return;
     }
@@ -113,13 +111,18 @@ Result<std::vector<storage::OfflineMessage>> RemoteDelivery::claimWindow(const s
                                                                          std::int64_t& lastRead) {
   // Messages a link holds right now (live sends) are skipped: they are not lost, and their
   // link hands them back if it fails.
-  return journal_.claimStored([&] {
+  auto claimed = journal_.claimStored([&] {
     auto pending = host_.storage().offline().pendingRemote(
         domain, base::unixNow(), cursor,
         storage::PendingLimit{kWindowMessages, settings_.windowBytes});
     if (pending && !pending->empty()) lastRead = pending->back().id;
     return pending;
   });
+  if (!claimed) {
+    spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
+                  claimed.error().describe());
+  }
+  return claimed;
 }
 
 void RemoteDelivery::handleWindowSettled(const std::string& domain, bool allAcknowledged) {
@@ -141,8 +144,6 @@ void RemoteDelivery::bounceAllOf(const std::string& domain) {
     std::int64_t lastRead = cursor;
     auto claimed = claimWindow(domain, cursor, lastRead);
     if (!claimed) {
-      spdlog::error("offline: cannot read the remote queue of {}: {}", domain,
-                    claimed.error().describe());
       end(domain, true);
       return;
     }

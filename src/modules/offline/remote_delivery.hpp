@@ -80,7 +80,7 @@ class RemoteDelivery {
   bool claimRun(const std::string& domain, std::chrono::steady_clock::time_point now);
   void sendWindow(const std::string& domain);
   // The next window of `domain`'s queue after the id `cursor`, claimed; `lastRead` becomes the
-  // id of the last message read (unchanged when nothing is left).
+  // id of the last message read (unchanged when nothing is left). A failure is logged.
   Result<std::vector<storage::OfflineMessage>> claimWindow(const std::string& domain,
                                                            std::int64_t cursor,
                                                            std::int64_t& lastRead);
