@@ -17,7 +17,7 @@
 #include "core/spawn.hpp"
 #include "http/request_path.hpp"
 #include "http/response_head.hpp"
-#include "net/transport.hpp"
+#include "http/websocket_upgrade.hpp"
 
 namespace kontalk::http {
 namespace {
@@ -48,7 +48,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(HttpServer& server, asio::ip::tcp::socket socket)
       : server_(server),
         executor_(socket.get_executor()),
-        transport_(std::move(socket)),
+        transport_(std::make_unique<net::Transport>(std::move(socket))),
+        peer_(transport_->remoteAddress()),
         deadline_(executor_) {}
 
   // The connection's coroutine; it always ends with the connection closed and forgotten.
@@ -63,9 +64,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // From any thread: closes the connection on its shard.
   void closeSoon() {
-    asio::post(executor_, [self = shared_from_this()] { self->transport_.close(); });
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->transport_) self->transport_->close();
+    });
   }
-  const std::string& peer() const { return transport_.remoteAddress(); }
+  const std::string& peer() const { return peer_; }
 
  private:
   using Parser = beast_http::request_parser<beast_http::empty_body>;
@@ -79,7 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const auto& settings = server_.settings_;
     if (server_.tls_ != nullptr) {
       armDeadline(settings.headerTimeout, "TLS handshake");
-      if (!co_await transport_.startTls(server_.tls_)) co_return;
+      if (!co_await transport_->startTls(server_.tls_)) co_return;
     }
     for (;;) {
       // Spec-free but RFC 9112 §9.3: a kept-alive connection waits for its next request.
@@ -104,6 +107,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         co_return;
       }
+      if (isWebSocketPath(parser)) {
+        co_await upgradeToWebSocket(parser);
+        co_return;
+      }
       auto answer = co_await handle(parser);
       const bool keepAlive = !answer.close && parser.get().keep_alive();
       answer.close = !keepAlive;
@@ -113,8 +120,53 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void finish() {
     deadline_.cancel();
-    transport_.close();
+    if (transport_) transport_->close();
     server_.forget(this);
+  }
+
+  bool isWebSocketPath(const Parser& parser) const {
+    const auto& path = server_.settings_.websocketPath;
+    if (!server_.onWebSocket_ || path.empty()) return false;
+    const std::string_view target = view(parser.get().target());
+    // The query is no part of the path (converse.js sends none, but a proxy may add one).
+    return target.substr(0, target.find('?')) == path;
+  }
+
+  // RFC 6455 §4.2 with RFC 7395 §3.2: answer 101 and hand the connection to the c2s stream core,
+  // or refuse with a status that says why (and close).
+  Awaitable<void> upgradeToWebSocket(const Parser& parser) {
+    const auto request = requestOf(parser);
+    const std::string target(view(parser.get().target()));
+    auto handshake = answerWebSocketUpgrade(request, server_.settings_.websocketOrigins);
+    if (!handshake.accepted()) {
+      spdlog::info("http {}: refused WebSocket upgrade of {} {}: {} ({})", peer(), request.method,
+                   target, handshake.status, handshake.reason);
+      auto response = api::HttpResponse::plain(handshake.status, handshake.reason);
+      for (auto& header : handshake.headers) response.headers.push_back(std::move(header));
+      Answer refusal{std::move(response), true};
+      co_await send(std::move(refusal));
+      co_return;
+    }
+    armDeadline(server_.settings_.idleTimeout, "WebSocket handshake");
+    if (co_await transport_->write(handshake.responseHead) != net::TransportStatus::Ok) co_return;
+    deadline_.cancel();
+    std::string pending(static_cast<const char*>(input_.data().data()), input_.size());
+    input_.consume(input_.size());
+    spdlog::debug("http {}: upgraded {} to XMPP over WebSocket", peer(), target);
+    server_.onWebSocket_(std::move(transport_), std::move(pending), server_.takeSlot());
+  }
+
+  static api::HttpRequest requestOf(const Parser& parser) {
+    const auto& head = parser.get();
+    api::HttpRequest request;
+    request.method = std::string(view(head.method_string()));
+    request.chunked = parser.chunked();
+    if (const auto length = parser.content_length()) request.contentLength = *length;
+    for (const auto& field : head) {
+      request.headers.emplace_back(lowerCase(view(field.name_string())),
+                                   std::string(view(field.value())));
+    }
+    return request;
   }
 
   // Closes the transport when `limit` passes before the next arm (what the pending read or write
@@ -127,7 +179,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         spdlog::info("http {}: closed: {} not complete within {} s", self->peer(), what,
                      limit.count());
       }
-      self->transport_.close();
+      if (self->transport_) self->transport_->close();
     });
   }
 
@@ -135,7 +187,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Awaitable<bool> readMore() {
     auto space = input_.prepare(kReadBytes);
     auto result =
-        co_await transport_.read(std::span<char>(static_cast<char*>(space.data()), space.size()));
+        co_await transport_->read(std::span<char>(static_cast<char*>(space.data()), space.size()));
     if (result.status != net::TransportStatus::Ok) co_return false;
     input_.commit(result.bytes);
     co_return true;
@@ -164,15 +216,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Awaitable<Answer> handle(Parser& parser) {
     const auto& head = parser.get();
     lastMethodWasHead_ = head.method() == beast_http::verb::head;
-    api::HttpRequest request;
-    request.method = std::string(view(head.method_string()));
+    api::HttpRequest request = requestOf(parser);
     request.peer = peer();
-    request.chunked = parser.chunked();
-    if (const auto length = parser.content_length()) request.contentLength = *length;
-    for (const auto& field : head) {
-      request.headers.emplace_back(lowerCase(view(field.name_string())),
-                                   std::string(view(field.value())));
-    }
     const bool hasBody = request.chunked || request.contentLength.value_or(0) > 0;
     const std::string target(view(head.target()));
     const auto path = parseRequestPath(target);
@@ -234,7 +279,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const std::uint64_t total = request.contentLength.value_or(0);
     if (lowerCase(request.header("expect")) == "100-continue") {
       // RFC 9110 §10.1.1: the client waits for this before it sends the body.
-      if (co_await transport_.write("HTTP/1.1 100 Continue\r\n\r\n") != net::TransportStatus::Ok)
+      if (co_await transport_->write("HTTP/1.1 100 Continue\r\n\r\n") != net::TransportStatus::Ok)
         co_return std::nullopt;
     }
     std::uint64_t received = 0;
@@ -280,9 +325,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const bool headOnly = lastMethodWasHead_;
     if (!isFile) {
       if (!headOnly) head += response.body;
-      co_return co_await transport_.write(head) == net::TransportStatus::Ok;
+      co_return co_await transport_->write(head) == net::TransportStatus::Ok;
     }
-    if (co_await transport_.write(head) != net::TransportStatus::Ok) co_return false;
+    if (co_await transport_->write(head) != net::TransportStatus::Ok) co_return false;
     if (headOnly) co_return true;
     std::uint64_t sent = 0;
     std::vector<char> buffer(kChunkBytes);
@@ -302,7 +347,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         co_return false;
       }
       armDeadline(server_.settings_.idleTimeout, "response");
-      if (co_await transport_.write(std::string_view(buffer.data(), *read)) !=
+      if (co_await transport_->write(std::string_view(buffer.data(), *read)) !=
           net::TransportStatus::Ok) {
         co_return false;
       }
@@ -314,19 +359,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   friend class HttpServer;
   HttpServer& server_;
   asio::any_io_executor executor_;
-  net::Transport transport_;
+  std::unique_ptr<net::Transport> transport_;  // gone to the c2s stream after a WebSocket upgrade
+  std::string peer_;
   asio::steady_timer deadline_;
   boost::beast::flat_buffer input_;
   bool lastMethodWasHead_ = false;
 };
 
 HttpServer::HttpServer(const HttpSettings& settings, SSL_CTX* tls, core::WorkerPool& workers,
-                       RouteLookup routes)
-    : settings_(settings), tls_(tls), workers_(workers), routes_(std::move(routes)) {}
+                       RouteLookup routes, WebSocketHandoff onWebSocket)
+    : settings_(settings),
+      tls_(tls),
+      workers_(workers),
+      routes_(std::move(routes)),
+      onWebSocket_(std::move(onWebSocket)) {}
 
 void HttpServer::accept(asio::ip::tcp::socket socket) {
   if (stopping_.load(std::memory_order_acquire)) return;
-  if (open_.load(std::memory_order_acquire) >= settings_.maxConnections) {
+  if (open_->load(std::memory_order_acquire) >= settings_.maxConnections) {
     boost::system::error_code ignored;
     const auto endpoint = socket.remote_endpoint(ignored);
     spdlog::warn("http {}: refused: {} connections open (max_connections)",
@@ -334,7 +384,7 @@ void HttpServer::accept(asio::ip::tcp::socket socket) {
     return;  // the socket closes with its destruction
   }
   auto connection = std::make_shared<Connection>(*this, std::move(socket));
-  open_.fetch_add(1, std::memory_order_acq_rel);
+  open_->fetch_add(1, std::memory_order_acq_rel);
   {
     std::lock_guard lock(mutex_);
     connections_.emplace(connection.get(), connection);
@@ -345,7 +395,13 @@ void HttpServer::accept(asio::ip::tcp::socket socket) {
 
 void HttpServer::forget(Connection* connection) {
   std::lock_guard lock(mutex_);
-  if (connections_.erase(connection) > 0) open_.fetch_sub(1, std::memory_order_acq_rel);
+  if (connections_.erase(connection) > 0) open_->fetch_sub(1, std::memory_order_acq_rel);
+}
+
+std::shared_ptr<void> HttpServer::takeSlot() {
+  open_->fetch_add(1, std::memory_order_acq_rel);
+  return std::shared_ptr<void>(
+      nullptr, [open = open_](void*) { open->fetch_sub(1, std::memory_order_acq_rel); });
 }
 
 void HttpServer::stop() {

@@ -10,8 +10,12 @@
 // ARCHITECTURE.md §5). Bytes cross between shard and worker in chunks of at most 256 KiB, one
 // chunk in flight per connection: memory per connection stays bounded whatever the body size.
 //
+// A request to [http] websocket_path that passes the WebSocket handshake (RFC 6455 §4.2, RFC
+// 7395 §3.2: subprotocol xmpp) leaves the HTTP layer: its transport goes to `onWebSocket` (the
+// c2s stream core with its WebSocket framing), still counted among the open connections.
+//
 // Threading: construct on the main thread; accept() on the socket's shard; stop() and
-// openConnections() from any thread.
+// openConnections() from any thread. `onWebSocket` is called on the connection's shard.
 
 #include <atomic>
 #include <functional>
@@ -28,6 +32,7 @@
 #include "core/asio.hpp"
 #include "core/worker_pool.hpp"
 #include "http/http_settings.hpp"
+#include "net/transport.hpp"
 
 namespace kontalk::http {
 
@@ -38,27 +43,38 @@ class Connection;
 using RouteLookup =
     std::function<std::pair<const api::HttpHandler*, std::size_t>(std::string_view path)>;
 
+// Takes over an upgraded WebSocket connection: its transport (TLS done, 101 sent), the bytes the
+// client sent after its request, and its slot among the HTTP connections, released with the
+// last copy.
+using WebSocketHandoff = std::function<void(std::unique_ptr<net::Transport> transport,
+                                            std::string pending, std::shared_ptr<void> slot)>;
+
 class HttpServer {
  public:
   // `tls` null: plain HTTP ([http] tls = false). Everything given must outlive the server.
+  // `onWebSocket` empty: no WebSocket endpoint.
   HttpServer(const HttpSettings& settings, SSL_CTX* tls, core::WorkerPool& workers,
-             RouteLookup routes);
+             RouteLookup routes, WebSocketHandoff onWebSocket = {});
 
   // Takes over a connection accepted by a listener; on the socket's shard.
   void accept(asio::ip::tcp::socket socket);
   // Closes every open connection (each on its shard) and accepts no more.
   void stop();
-  std::size_t openConnections() const { return open_.load(std::memory_order_acquire); }
+  std::size_t openConnections() const { return open_->load(std::memory_order_acquire); }
 
  private:
   friend class Connection;
   void forget(Connection* connection);
+  // One more open connection, until the returned slot's last copy goes (a WebSocket's).
+  std::shared_ptr<void> takeSlot();
 
   const HttpSettings& settings_;
   SSL_CTX* tls_;
   core::WorkerPool& workers_;
   RouteLookup routes_;
-  std::atomic<std::size_t> open_{0};
+  WebSocketHandoff onWebSocket_;
+  // Shared with the slots of WebSocket connections, which may outlive the server at shutdown.
+  std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::map<Connection*, std::weak_ptr<Connection>> connections_;

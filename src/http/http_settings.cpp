@@ -7,7 +7,8 @@ using namespace std::chrono_literals;
 const config::Section<HttpSettings>& httpOptions() {
   static const config::Section<HttpSettings> section(
       "http",
-      "The embedded HTTP/1.1 server: XEP-0363 uploads (spec §8.7) are served on it. Like [c2s], "
+      "The embedded HTTP/1.1 server: XEP-0363 uploads (spec §8.7) and XMPP over WebSocket "
+      "(RFC 7395) are served on it. Like [c2s], "
       "it listens on loopback by default (port 5443, the spec's): list the address clients reach. "
       "An empty listen turns it off, and uploads with it.",
       [](config::SectionBuilder<HttpSettings>& option) {
@@ -30,6 +31,12 @@ const config::Section<HttpSettings>& httpOptions() {
         option.integer("max_body_bytes", &HttpSettings::maxBodyBytes, std::uint64_t{1},
                        std::uint64_t{1} << 40,
                        "bytes of one request body (413 beyond); a route may allow less");
+        option.text("websocket_path", &HttpSettings::websocketPath,
+                    "path of the XMPP over WebSocket endpoint (RFC 7395; subprotocol xmpp, same "
+                    "SASL, limits and stream management as [c2s]); empty: no endpoint");
+        option.textList("websocket_origins", &HttpSettings::websocketOrigins,
+                        "Origin values a WebSocket upgrade may carry (e.g. "
+                        "\"https://chat.example.com\"); empty allows any origin");
       });
   return section;
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "config/section.hpp"
@@ -28,6 +29,12 @@ struct HttpSettings {
   std::chrono::seconds idleTimeout{60};
   // A request body (413 beyond); routes bound theirs further (upload: max_file_size).
   std::uint64_t maxBodyBytes = 104857600;
+  // XMPP over WebSocket (RFC 7395): the upgrade path; empty turns the endpoint off. Prosody's and
+  // converse.js's usual path.
+  std::string websocketPath = "/xmpp-websocket";
+  // Origins (RFC 6454, e.g. "https://chat.example.com") a browser may open a WebSocket from;
+  // empty allows every origin (clients authenticate with SASL, not with cookies).
+  std::vector<std::string> websocketOrigins;
 };
 
 const config::Section<HttpSettings>& httpOptions();

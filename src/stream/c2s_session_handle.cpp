@@ -69,6 +69,9 @@ void C2sSessionHandle::receive(xml::Element stanza, api::JournalId journalId) {
 }
 
 void C2sSessionHandle::attach(std::weak_ptr<C2sStream> stream) {
+  if (const auto attached = stream.lock()) {
+    transport_.store(attached->transportKind(), std::memory_order_relaxed);
+  }
   stream_ = std::move(stream);
   detached_ = false;
   setDetached(false);

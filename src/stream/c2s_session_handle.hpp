@@ -22,6 +22,7 @@
 #include "core/asio.hpp"
 #include "router/local_session.hpp"
 #include "stream/c2s_services.hpp"
+#include "stream/stream_framing.hpp"
 #include "stream/stream_management.hpp"
 
 namespace kontalk::stream {
@@ -42,6 +43,9 @@ class C2sSessionHandle final : public router::LocalSession,
   const std::string& resumptionId() const { return resumptionId_; }
   void setResumptionId(std::string id) { resumptionId_ = std::move(id); }
   bool hasEnded() const { return ended_; }
+  // Thread-safe: the transport of the connection the session was last attached to (a resumption
+  // may move a session between TCP and WebSocket).
+  TransportKind transport() const { return transport_.load(std::memory_order_relaxed); }
 
   // The connection serving this session now (on this shard).
   void attach(std::weak_ptr<C2sStream> stream);
@@ -87,6 +91,7 @@ class C2sSessionHandle final : public router::LocalSession,
   C2sServices& services_;
   std::atomic<asio::io_context*> shard_;
   std::weak_ptr<C2sStream> stream_;
+  std::atomic<TransportKind> transport_{TransportKind::Tcp};
   StreamManagement streamManagement_;
   std::string resumptionId_;
   bool detached_ = false;

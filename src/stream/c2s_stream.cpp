@@ -9,7 +9,8 @@
 #include "core/spawn.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/inbound_stanza.hpp"
-#include "xml/serializer.hpp"
+#include "stream/websocket_framing.hpp"
+#include "stream/xml_stream_framing.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::stream {
@@ -61,15 +62,23 @@ std::span<char> shardReadBuffer() {
   return buffer;
 }
 
+// What a framing answers by itself (WebSocket pongs, close frames), before it joins the outbox.
+std::string& shardFramingReplies() {
+  thread_local std::string replies;
+  return replies;
+}
+
 }  // namespace
 
 void C2sStream::start(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
                       bool directTls) {
   const std::size_t connections = services.connections.fetch_add(1) + 1;
-  auto stream = std::make_shared<C2sStream>(services, registry, std::move(socket), directTls);
+  auto stream = std::make_shared<C2sStream>(services, registry,
+                                            std::make_unique<net::Transport>(std::move(socket)),
+                                            TransportKind::Tcp, directTls);
   if (connections > services.limits.maxConnections) {
     spdlog::warn("c2s: refusing {}: {} connections is the configured maximum",
-                 stream->transport_.remoteAddress(), services.limits.maxConnections);
+                 stream->transport_->remoteAddress(), services.limits.maxConnections);
     stream->finish();
     return;
   }
@@ -79,12 +88,43 @@ void C2sStream::start(C2sServices& services, StreamRegistry& registry, asio::ip:
       [stream] { stream->handleCrash(); });
 }
 
-C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
-                     bool directTls)
+void C2sStream::startWebSocket(C2sServices& services, StreamRegistry& registry,
+                               std::unique_ptr<net::Transport> transport, std::string pending,
+                               std::shared_ptr<void> httpSlot) {
+  const std::size_t connections = services.connections.fetch_add(1) + 1;
+  auto stream = std::make_shared<C2sStream>(services, registry, std::move(transport),
+                                            TransportKind::WebSocket, false);
+  stream->httpSlot_ = std::move(httpSlot);
+  if (connections > services.limits.maxConnections) {
+    spdlog::warn("c2s: refusing WebSocket {}: {} connections is the configured maximum",
+                 stream->transport_->remoteAddress(), services.limits.maxConnections);
+    stream->finish();
+    return;
+  }
+  registry.add(*stream);
+  // What the client pipelined behind its upgrade request is the start of its stream.
+  if (!pending.empty()) stream->feedFraming(pending);
+  core::spawnLogged(
+      registry.shard(), [stream]() { return stream->run(); }, "c2s reader",
+      [stream] { stream->handleCrash(); });
+}
+
+namespace {
+
+std::unique_ptr<StreamFraming> makeFraming(TransportKind kind, StreamFramingEvents& events,
+                                           const xml::ParserLimits& limits) {
+  if (kind == TransportKind::WebSocket) return std::make_unique<WebSocketFraming>(events, limits);
+  return std::make_unique<XmlStreamFraming>(events, limits);
+}
+
+}  // namespace
+
+C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry,
+                     std::unique_ptr<net::Transport> transport, TransportKind kind, bool directTls)
     : services_(services),
       registry_(registry),
-      transport_(std::move(socket)),
-      parser_(*this, services.limits.parser()),
+      transport_(std::move(transport)),
+      framing_(makeFraming(kind, *this, services.limits.parser())),
       id_(base::randomAlphanumeric(16)),
       directTls_(directTls),
       inboundRate_(services.limits.stanzasPerSecond, services.limits.stanzaBurst, Clock::now()),
@@ -104,24 +144,26 @@ C2sStream::~C2sStream() {
 // ---- reading -------------------------------------------------------------------------------
 
 Awaitable<void> C2sStream::run() {
-  spdlog::debug("c2s {}: connection from {}{}", id_, transport_.remoteAddress(),
-                directTls_ ? " (direct TLS)" : "");
+  spdlog::debug("c2s {}: {} connection from {}{}", id_, transportName(framing_->kind()),
+                transport_->remoteAddress(), directTls_ ? " (direct TLS)" : "");
   if (directTls_) {
     handshaking_ = true;
-    const bool ok = co_await transport_.startTls(services_.tls);
+    const bool ok = co_await transport_->startTls(services_.tls);
     handshaking_ = false;
     if (!ok) closing_ = true;
   }
+  // Bytes a WebSocket client pipelined behind its upgrade request (startWebSocket).
+  if (!events_.empty()) co_await processEvents();
   while (!closing_) {
     // ARCHITECTURE.md §6: while the delivery journal cannot take more, nothing more is read.
     if (session_) co_await untilJournalAccepts();
     if (closing_) break;
-    const auto result = co_await transport_.read(shardReadBuffer());
+    const auto result = co_await transport_->read(shardReadBuffer());
     if (result.status != net::TransportStatus::Ok) break;
     lastRead_ = Clock::now();
     if (session_) session_->noteActivity(lastRead_);
     bytesSinceThrottle_ += result.bytes;
-    parser_.feed(std::string_view(shardReadBuffer().data(), result.bytes));
+    feedFraming(std::string_view(shardReadBuffer().data(), result.bytes));
     co_await processEvents();
     if (closing_) break;
     co_await throttle();
@@ -148,7 +190,7 @@ Awaitable<void> C2sStream::processEvents() {
     }
     if (closing_) co_return;
     // Parse what a pause or a stream restart left unparsed; nothing new means all is consumed.
-    parser_.resume();
+    resumeFraming();
     if (events_.empty()) co_return;
   }
 }
@@ -180,7 +222,7 @@ void C2sStream::handleStreamElement(xml::Element element) {
   ++stanzasSinceThrottle_;
   // Before a session is bound every element may restart the stream (STARTTLS, SASL success):
   // stop parsing after it so that what follows is parsed in the right stream.
-  if (!session_) parser_.pause();
+  if (!session_) framing_->pause();
   events_.emplace_back(std::move(element));
 }
 
@@ -190,6 +232,26 @@ void C2sStream::handleStreamClose() {
 
 void C2sStream::handleParseError(xml::ParseError error, std::string detail) {
   events_.emplace_back(ParseFailed{error, std::move(detail)});
+}
+
+void C2sStream::handleConnectionEnd() {
+  events_.emplace_back(ConnectionEnded{});
+}
+
+void C2sStream::feedFraming(std::string_view bytes) {
+  auto& replies = shardFramingReplies();
+  framing_->feed(bytes, replies);
+  if (replies.empty()) return;
+  sendRaw(replies);
+  replies.clear();
+}
+
+void C2sStream::resumeFraming() {
+  auto& replies = shardFramingReplies();
+  framing_->resume(replies);
+  if (replies.empty()) return;
+  sendRaw(replies);
+  replies.clear();
 }
 
 Awaitable<void> C2sStream::handleEvent(ParserEvent event) {
@@ -206,9 +268,16 @@ Awaitable<void> C2sStream::handleEvent(ParserEvent event) {
     sessionOutlivesConnection_ = false;
     closing_ = true;
     closingSince_ = Clock::now();
-    sendRaw("</stream:stream>");
+    framing_->appendClose(outbox_);
+    kickWriter();
+  } else if (std::holds_alternative<ConnectionEnded>(event)) {
+    // As a broken connection: the session may wait for a resumption (RFC 7395 §3.6).
+    spdlog::debug("c2s {}: client closed its {} connection", id_, transportName(framing_->kind()));
+    closing_ = true;
+    closingSince_ = Clock::now();
+    kickWriter();
   } else if (auto* failed = std::get_if<ParseFailed>(&event)) {
-    spdlog::info("c2s {}: closing {}: {}", id_, transport_.remoteAddress(), failed->detail);
+    spdlog::info("c2s {}: closing {}: {}", id_, transport_->remoteAddress(), failed->detail);
     close(StreamError{toStreamCondition(failed->error), failed->detail});
   }
 }
@@ -218,9 +287,9 @@ Awaitable<void> C2sStream::handleEvent(ParserEvent event) {
 void C2sStream::handleOpen(const xml::Element& header) {
   const std::string_view peerFrom = header.attribute("from");
   sendHeader(xmpp::Jid::parse(peerFrom) ? peerFrom : std::string_view{});
-  if (header.name() != "stream" || header.xmlns() != ns::kStreams ||
-      header.attribute("xmlns") != ns::kClient) {
-    close(StreamError{StreamErrorCondition::InvalidNamespace, "Expected a jabber:client stream."});
+  if (!framing_->isStreamOpen(header)) {
+    close(
+        StreamError{StreamErrorCondition::InvalidNamespace, std::string(framing_->expectedOpen())});
     return;
   }
   const auto to = xmpp::Jid::parse(header.attribute("to"));
@@ -241,18 +310,9 @@ void C2sStream::sendHeader(std::string_view peerFrom) {
   if (headerSent_) return;
   headerSent_ = true;
   id_ = base::randomAlphanumeric(16);
-  std::string header =
-      "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' xml:lang='en' id='";
-  header += id_;
-  header += "' from='";
-  xml::appendEscapedAttribute(header, services_.router.domain().toString());
-  if (!peerFrom.empty()) {
-    header += "' to='";
-    xml::appendEscapedAttribute(header, peerFrom);
-  }
-  header += "'>";
-  sendRaw(header);
+  if (!transport_->isOpen()) return;
+  framing_->appendOpen(outbox_, id_, services_.router.domain().toString(), peerFrom);
+  kickWriter();
 }
 
 void C2sStream::addModuleFeatures(xml::Element& features, api::FeatureStage stage) const {
@@ -266,11 +326,11 @@ void C2sStream::sendFeatures() {
   const auto& c2s = services_.c2s;
   xml::Element features("features", ns::kStreams);
   if (!user_) {
-    if (!transport_.isTls()) {
+    if (!isSecure() && framing_->offersStartTls()) {
       auto& starttls = features.addChild("starttls", ns::kTls);
       if (c2s.requireTls) starttls.addChild("required", ns::kTls);
     }
-    if (transport_.isTls() || !c2s.requireTls) {
+    if (isSecure() || !c2s.requireTls) {
       auto& mechanisms = features.addChild("mechanisms", ns::kSasl);
       for (const auto& name : offeredSaslMechanisms(saslOfferContext())) {
         mechanisms.addChild("mechanism", ns::kSasl).addText(name);
@@ -300,8 +360,7 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
   } else if (user_ && element.is("iq", ns::kClient) && element.attribute("type") == "set" &&
              element.child("bind", ns::kBind) != nullptr) {
     co_await handleBind(std::move(element));
-  } else if (!user_ && element.is("iq", ns::kClient) &&
-             (transport_.isTls() || !services_.c2s.requireTls)) {
+  } else if (!user_ && element.is("iq", ns::kClient) && (isSecure() || !services_.c2s.requireTls)) {
     handlePreAuthIq(element);
   } else if (user_ && element.is("iq", ns::kClient)) {
     // RFC 6120 §7.1: nothing but binding before a resource is bound.
@@ -309,13 +368,13 @@ Awaitable<void> C2sStream::handleNegotiation(xml::Element element) {
                 StanzaError::of(StanzaErrorCondition::NotAuthorized, "Bind a resource first."));
   } else {
     spdlog::info("c2s {}: <{}/> from {} before authentication", id_, element.name(),
-                 transport_.remoteAddress());
+                 transport_->remoteAddress());
     close(StreamError{StreamErrorCondition::NotAuthorized, "Authenticate first."});
   }
 }
 
 Awaitable<void> C2sStream::handleStartTls() {
-  if (transport_.isTls()) {
+  if (isSecure() || !framing_->offersStartTls()) {
     sendStanza(xml::Element("failure", ns::kTls));
     close(StreamError{StreamErrorCondition::PolicyViolation, "TLS is already active."});
     co_return;
@@ -323,16 +382,15 @@ Awaitable<void> C2sStream::handleStartTls() {
   sendStanza(xml::Element("proceed", ns::kTls));
   co_await flush();
   // RFC 6120 §5.4.3.3: plaintext sent after <starttls/> is discarded; a new stream follows TLS.
-  parser_.discardPending();
-  parser_.reset();
+  framing_->restart(/*discardPending=*/true);
   headerSent_ = false;
   handshaking_ = true;
-  const bool ok = co_await transport_.startTls(services_.tls);
+  const bool ok = co_await transport_->startTls(services_.tls);
   handshaking_ = false;
   if (!ok) {
     closing_ = true;
     closingSince_ = Clock::now();
-    transport_.close();
+    transport_->close();
   }
   kickWriter();
 }
@@ -348,7 +406,7 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
     close(StreamError{StreamErrorCondition::UnsupportedStanzaType, "Unexpected SASL element."});
     co_return;
   }
-  if (c2s.requireTls && !transport_.isTls()) {
+  if (c2s.requireTls && !isSecure()) {
     sendStanza(saslFailure("encryption-required"));
     co_return;
   }
@@ -372,7 +430,7 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
     if (std::find(offered.begin(), offered.end(), mechanism) != offered.end()) {
       const std::string certificate = offersExternal() ? clientInfo().certificateDer : "";
       sasl_ = makeSaslMechanism(mechanism, services_.sasl,
-                                {certificate, PasswordThrottle::sourceKey(transport_.remoteIp())});
+                                {certificate, PasswordThrottle::sourceKey(transport_->remoteIp())});
     }
     if (!sasl_) {
       sendStanza(saslFailure("invalid-mechanism"));
@@ -394,11 +452,11 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
     case SaslStep::Kind::Success:
       sasl_.reset();
       user_ = step.username;
-      spdlog::info("c2s {}: {} authenticated as {}@{}", id_, transport_.remoteAddress(),
+      spdlog::info("c2s {}: {} authenticated as {}@{}", id_, transport_->remoteAddress(),
                    step.username, services_.router.domain().domain());
       sendStanza(saslElement("success", step.data));
       // RFC 6120 §6.4.6: the client restarts the stream; bytes it already sent belong to it.
-      parser_.reset();
+      framing_->restart(/*discardPending=*/false);
       headerSent_ = false;
       break;
     case SaslStep::Kind::Failure:
@@ -406,8 +464,8 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
       // The server's own trouble (storage) is not a guess by the client: it does not count.
       if (!step.isTemporaryFailure() || step.throttled) ++authFailures_;
       spdlog::log(step.isTemporaryFailure() ? spdlog::level::warn : spdlog::level::info,
-                  "c2s {}: authentication from {} failed ({}): {}", id_, transport_.remoteAddress(),
-                  step.failureCondition, step.logReason);
+                  "c2s {}: authentication from {} failed ({}): {}", id_,
+                  transport_->remoteAddress(), step.failureCondition, step.logReason);
       sendStanza(saslFailure(step.failureCondition, step.failureText));
       if (authFailures_ >= services_.c2s.maxAuthFailures) {
         close(StreamError{StreamErrorCondition::PolicyViolation,
@@ -462,7 +520,7 @@ Awaitable<void> C2sStream::handleBind(xml::Element iq) {
   }
   session_ = std::move(handle);
   session_->attach(weak_from_this());
-  spdlog::debug("c2s {}: bound {}", id_, jid->toString());
+  spdlog::debug("c2s {}: bound {} over {}", id_, jid->toString(), transportName(framing_->kind()));
   xml::Element result("bind", ns::kBind);
   result.addChild("jid", ns::kBind).addText(jid->toString());
   sendIqResult(iq, std::move(result));
@@ -538,21 +596,25 @@ void C2sStream::handlePreAuthIq(const xml::Element& iq) {
 
 // Before TLS there is no certificate yet, and clientInfo() must not be built too early.
 bool C2sStream::offersExternal() {
-  return transport_.isTls() && services_.sasl.certificateLogin != nullptr &&
+  return transport_->isTls() && services_.sasl.certificateLogin != nullptr &&
          !clientInfo().certificateDer.empty();
 }
 
 SaslOfferContext C2sStream::saslOfferContext() {
   const auto& c2s = services_.c2s;
-  return SaslOfferContext{transport_.isTls(), c2s.allowPlainWithoutTls, offersExternal(),
+  return SaslOfferContext{isSecure(), c2s.allowPlainWithoutTls, offersExternal(),
                           c2s.certificateLogin == CertificateLogin::Exclusive};
+}
+
+bool C2sStream::isSecure() const {
+  return transport_->isTls() || framing_->kind() == TransportKind::WebSocket;
 }
 
 const api::ClientInfo& C2sStream::clientInfo() {
   if (!client_) {
     client_.emplace();
-    client_->remoteAddress = transport_.remoteAddress();
-    if (X509* certificate = transport_.peerCertificate()) {
+    client_->remoteAddress = transport_->remoteAddress();
+    if (X509* certificate = transport_->peerCertificate()) {
       unsigned char* der = nullptr;
       const int length = i2d_X509(certificate, &der);
       if (length > 0) {
@@ -572,19 +634,19 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
       session_ && session_->streamManagement().enabled() && stanza.xmlns() == ns::kClient &&
       (stanza.name() == "message" || stanza.name() == "presence" || stanza.name() == "iq");
   const bool recordedWithoutAcks = !countable && journalId != 0 && session_;
-  if (closing_ || !transport_.isOpen()) {
+  if (closing_ || !transport_->isOpen()) {
     // An acknowledged session keeps what it sends until the client confirms it, also when the
     // connection is already going: the session hands it on (C2sSessionHandle::end). Without
     // stream management too, a recorded message the client never got is handed on.
     if (countable || recordedWithoutAcks) {
       std::string serialized;  // counted as on the wire, as a detached session counts it
-      xml::serializeTo(serialized, stanza, ns::kClient);
+      framing_->appendElement(serialized, stanza);
       session_->streamManagement().recordOutbound(stanza, journalId, serialized.size());
     }
     return;
   }
   const std::size_t before = outbox_.size();
-  xml::serializeTo(outbox_, stanza, ns::kClient);
+  framing_->appendElement(outbox_, stanza);
   if (countable) {
     auto& streamManagement = session_->streamManagement();
     streamManagement.recordOutbound(stanza, journalId, outbox_.size() - before);
@@ -610,7 +672,7 @@ void C2sStream::sendStanza(const xml::Element& stanza, api::JournalId journalId)
   }
   if (outbox_.size() > services_.limits.maxOutboundQueueBytes) {
     spdlog::warn("c2s {}: {} does not read its stream; closing", id_,
-                 session_ ? session_->jid().toString() : transport_.remoteAddress());
+                 session_ ? session_->jid().toString() : transport_->remoteAddress());
     close(StreamError{StreamErrorCondition::PolicyViolation, "Outbound queue overflow."});
     return;
   }
@@ -626,7 +688,7 @@ bool C2sStream::keepsTooMuchUnacknowledged() const {
 }
 
 void C2sStream::sendRaw(std::string_view bytes) {
-  if (!transport_.isOpen()) return;
+  if (!transport_->isOpen()) return;
   outbox_.append(bytes);
   kickWriter();
 }
@@ -648,7 +710,7 @@ void C2sStream::sendIqError(const xml::Element& request, const StanzaError& erro
 
 void C2sStream::kickWriter() {
   // During a TLS handshake the socket belongs to OpenSSL; bytes queued meanwhile wait for it.
-  if (writing_ || outbox_.empty() || handshaking_ || !transport_.isOpen()) return;
+  if (writing_ || outbox_.empty() || handshaking_ || !transport_->isOpen()) return;
   writing_ = true;
   core::spawnLogged(registry_.shard(), writeLoop(shared_from_this()), "c2s writer",
                     [stream = shared_from_this()] { stream->handleCrash(); });
@@ -657,11 +719,11 @@ void C2sStream::kickWriter() {
 // The unnamed parameter keeps the stream alive while the writer runs (coroutine parameters live
 // in the frame).
 Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
-  while (!outbox_.empty() && transport_.isOpen()) {
+  while (!outbox_.empty() && transport_->isOpen()) {
     inflight_.swap(outbox_);
     std::vector<api::JournalId> written;
     written.swap(settledWhenWritten_);
-    const auto status = co_await transport_.write(inflight_);
+    const auto status = co_await transport_->write(inflight_);
     inflight_.clear();
     if (inflight_.capacity() > kRetainedBufferBytes) std::string().swap(inflight_);
     if (status != net::TransportStatus::Ok) {
@@ -669,7 +731,7 @@ Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
       releaseRecords(written);
       releaseRecords(std::exchange(settledWhenWritten_, {}));
       outbox_.clear();
-      transport_.close();
+      transport_->close();
       break;
     }
     settle(written);
@@ -678,7 +740,7 @@ Awaitable<void> C2sStream::writeLoop(std::shared_ptr<C2sStream>) {
   if (outbox_.capacity() > kRetainedBufferBytes) std::string().swap(outbox_);
   writing_ = false;
   // A closing stream ends once its last bytes (the error, </stream:stream>) are out.
-  if (closing_) transport_.close();
+  if (closing_) transport_->close();
   if (flushWaiter_ != nullptr) flushWaiter_->cancel();
 }
 
@@ -704,12 +766,12 @@ void C2sStream::close(const StreamError& error) {
   if (handshaking_) {
     closing_ = true;
     closingSince_ = Clock::now();
-    transport_.close();
+    transport_->close();
     return;
   }
   sendHeader({});  // RFC 6120 §4.9.1.1: an error before our header still opens the stream
-  xml::serializeTo(outbox_, error.toElement(), ns::kClient);
-  outbox_ += "</stream:stream>";
+  framing_->appendElement(outbox_, error.toElement());
+  framing_->appendClose(outbox_);
   closing_ = true;
   closingSince_ = Clock::now();
   kickWriter();
@@ -718,20 +780,20 @@ void C2sStream::close(const StreamError& error) {
 void C2sStream::abort() {
   closing_ = true;
   closingSince_ = Clock::now();
-  transport_.close();  // pending reads and writes fail: the reader ends and finishes the stream
+  transport_->close();  // pending reads and writes fail: the reader ends and finishes the stream
 }
 
 void C2sStream::abandon() {
   session_.reset();
   closing_ = true;
   closingSince_ = Clock::now();
-  transport_.close();
+  transport_->close();
 }
 
 void C2sStream::handleTick(Clock::time_point now) {
   const auto& c2s = services_.c2s;
   if (closing_) {
-    if (now - closingSince_ > kCloseGrace) transport_.close();
+    if (now - closingSince_ > kCloseGrace) transport_->close();
     return;
   }
   // While reads are held back for the journal, the client's silence is the server's doing.
@@ -742,13 +804,15 @@ void C2sStream::handleTick(Clock::time_point now) {
                  c2s.ackTimeout.count());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "No acknowledgement."});
   } else if (!session_ && now - created_ > c2s.authTimeout) {
-    spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_.remoteAddress());
+    spdlog::info("c2s {}: {} did not authenticate in time", id_, transport_->remoteAddress());
     close(StreamError{StreamErrorCondition::ConnectionTimeout, "Authentication timed out."});
   } else if (!readsHeldBack_ && now - lastRead_ > c2s.idleTimeout) {
     handleIdle(now);
-  } else if (headerSent_ && !writing_ && now - lastWrite_ > c2s.keepaliveInterval) {
+  } else if (headerSent_ && !writing_ && transport_->isOpen() &&
+             now - lastWrite_ > c2s.keepaliveInterval) {
     // RFC 6120 §4.6.1: whitespace keeps NAT mappings alive and reveals dead peers.
-    sendRaw(" ");
+    framing_->appendKeepalive(outbox_);
+    kickWriter();
     lastWrite_ = now;
   }
 }
@@ -773,7 +837,7 @@ void C2sStream::handleIdle(Clock::time_point now) {
   }
   if (idlePing_ && now - idlePing_->sentAt <= c2s.pingTimeout) return;
   spdlog::info("c2s {}: closing idle connection of {}", id_,
-               session_ ? session_->jid().toString() : transport_.remoteAddress());
+               session_ ? session_->jid().toString() : transport_->remoteAddress());
   close(StreamError{StreamErrorCondition::ConnectionTimeout, "Idle for too long."});
 }
 
@@ -791,11 +855,11 @@ bool C2sStream::answersIdlePing(const xml::Element& stanza) const {
 // never write again or a reader that is gone while the socket stays open.
 void C2sStream::handleCrash() {
   spdlog::error("c2s {}: closing the connection of {} after an internal error", id_,
-                session_ ? session_->jid().toString() : transport_.remoteAddress());
+                session_ ? session_->jid().toString() : transport_->remoteAddress());
   sessionOutlivesConnection_ = false;
   closing_ = true;
   writing_ = false;
-  transport_.close();  // ends the reader, which then releases the session
+  transport_->close();  // ends the reader, which then releases the session
   if (flushWaiter_ != nullptr) flushWaiter_->cancel();
   finish();
 }
@@ -815,7 +879,8 @@ void C2sStream::finish() {
     }
     session_.reset();
   }
-  transport_.close();
+  transport_->close();
+  httpSlot_.reset();
   services_.connections.fetch_sub(1);
 }
 

@@ -2,6 +2,13 @@
 // One client-to-server connection (RFC 6120): stream negotiation (STARTTLS, SASL, resource
 // binding), then the bound session's stanzas to and from the router.
 //
+// This is the framing-neutral stream core: SASL, binding, stream management with resumption, the
+// delivery contract, CSI and the modules' hooks live here once. How the XML travels is the
+// StreamFraming's business: XmlStreamFraming for a TCP connection (RFC 6120 §4, started by
+// start()) and WebSocketFraming for XMPP over WebSocket (RFC 7395, started by startWebSocket()
+// after the HTTP server's upgrade). A session resumed over the other transport is the same
+// session (XEP-0198 §5 knows no transports).
+//
 // Lifetime: owned by shared pointers held by its reader and writer coroutines and by posted
 // deliveries; it ends when both coroutines are done. Closing is a state (ARCHITECTURE.md §10):
 // close() queues the stream error and </stream:stream>, the writer flushes them and then closes
@@ -28,8 +35,8 @@
 #include "router/session_directory.hpp"
 #include "stream/c2s_services.hpp"
 #include "stream/sasl_mechanism.hpp"
+#include "stream/stream_framing.hpp"
 #include "stream/stream_registry.hpp"
-#include "xml/stream_parser.hpp"
 
 namespace kontalk::stream {
 
@@ -37,16 +44,25 @@ class C2sSessionHandle;
 
 class C2sStream final : public std::enable_shared_from_this<C2sStream>,
                         public RegisteredStream,
-                        private xml::StreamParserEvents {
+                        private StreamFramingEvents {
  public:
   // Starts serving a freshly accepted socket; `directTls` for XEP-0368 ports. Runs on the
   // registry's shard.
   static void start(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
                     bool directTls);
+  // Starts serving a WebSocket the HTTP server upgraded (RFC 7395 §3.2) on the registry's shard.
+  // `pending`: bytes the client sent after its upgrade request. `httpSlot` is held while the
+  // stream lives: the connection counts against [http] max_connections too.
+  static void startWebSocket(C2sServices& services, StreamRegistry& registry,
+                             std::unique_ptr<net::Transport> transport, std::string pending,
+                             std::shared_ptr<void> httpSlot);
 
-  C2sStream(C2sServices& services, StreamRegistry& registry, asio::ip::tcp::socket socket,
-            bool directTls);
+  C2sStream(C2sServices& services, StreamRegistry& registry,
+            std::unique_ptr<net::Transport> transport, TransportKind kind, bool directTls);
   ~C2sStream() override;
+
+  // What the client's connection is (metrics, logs).
+  TransportKind transportKind() const { return framing_->kind(); }
 
   // Queues a stanza for the client (on the stream's shard). `journalId` is the delivery-journal
   // record the stanza settles once the client has it (api::DeliveryJournal).
@@ -70,15 +86,21 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
     xml::ParseError error;
     std::string detail;
   };
-  using ParserEvent = std::variant<StreamOpened, xml::Element, StreamClosed, ParseFailed>;
+  struct ConnectionEnded {};
+  using ParserEvent =
+      std::variant<StreamOpened, xml::Element, StreamClosed, ParseFailed, ConnectionEnded>;
 
-  // xml::StreamParserEvents: queue events; they are handled in order by processEvents().
+  // StreamFramingEvents: queue events; they are handled in order by processEvents().
   void handleStreamOpen(const xml::Element& header) override;
   void handleStreamElement(xml::Element element) override;
   void handleStreamClose() override;
   void handleParseError(xml::ParseError error, std::string detail) override;
+  void handleConnectionEnd() override;
 
   Awaitable<void> run();
+  // Hands bytes read to the framing (and sends what the framing answers itself).
+  void feedFraming(std::string_view bytes);
+  void resumeFraming();
   Awaitable<void> processEvents();
   Awaitable<void> handleEvent(ParserEvent event);
   void handleOpen(const xml::Element& header);
@@ -115,6 +137,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   const api::ClientInfo& clientInfo();
   // SASL EXTERNAL applies: TLS with a client certificate (spec §2, §3).
   bool offersExternal();
+  // The connection is encrypted: TLS on the socket, or a WebSocket, whose TLS is the HTTP
+  // layer's (HTTPS, or a TLS-terminating proxy where [http] tls = false says so).
+  bool isSecure() const;
   SaslOfferContext saslOfferContext();
   Awaitable<void> throttle();
 
@@ -137,8 +162,9 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
 
   C2sServices& services_;
   StreamRegistry& registry_;
-  net::Transport transport_;
-  xml::StreamParser parser_;
+  std::unique_ptr<net::Transport> transport_;
+  std::unique_ptr<StreamFraming> framing_;
+  std::shared_ptr<void> httpSlot_;  // a WebSocket's place among the HTTP connections
   std::deque<ParserEvent> events_;
   std::string id_;  // stream id of the current stream header; also names the stream in logs
   bool directTls_;

@@ -8,7 +8,6 @@
 #include "base/encoding.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
-#include "xml/serializer.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::stream {
@@ -46,7 +45,9 @@ void C2sStream::requestAcknowledgement() {
   if (ackRequested_) return;
   ackRequested_ = true;
   ackRequestedAt_ = Clock::now();
-  sendRaw("<r xmlns='urn:xmpp:sm:3'/>");
+  if (!transport_->isOpen()) return;
+  framing_->appendSerialized(outbox_, "<r xmlns='urn:xmpp:sm:3'/>");
+  kickWriter();
 }
 
 void C2sStream::handleStreamManagement(const xml::Element& element) {
@@ -233,7 +234,7 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   sendStanza(resumed);
   // XEP-0198 §5: everything the client did not acknowledge is sent again, in order.
   for (const auto& outbound : session_->streamManagement().unacknowledged()) {
-    xml::serializeTo(outbox_, outbound.stanza, ns::kClient);
+    framing_->appendElement(outbox_, outbound.stanza);
   }
   if (!session_->streamManagement().unacknowledged().empty()) requestAcknowledgement();
   kickWriter();

@@ -10,6 +10,8 @@ inline constexpr const char* kServer = "jabber:server";
 inline constexpr const char* kDialback = "jabber:server:dialback";
 inline constexpr const char* kDialbackFeature = "urn:xmpp:features:dialback";
 inline constexpr const char* kStreams = "http://etherx.jabber.org/streams";
+// XMPP over WebSocket (RFC 7395 §3.3): <open/> and <close/>.
+inline constexpr const char* kFraming = "urn:ietf:params:xml:ns:xmpp-framing";
 inline constexpr const char* kStreamErrors = "urn:ietf:params:xml:ns:xmpp-streams";
 inline constexpr const char* kStanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas";
 inline constexpr const char* kTls = "urn:ietf:params:xml:ns:xmpp-tls";

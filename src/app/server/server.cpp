@@ -267,10 +267,23 @@ void Server::startHttp() {
     SSL_CTX_set_verify(p.httpTls.get(), SSL_VERIFY_NONE, nullptr);
     tls = p.httpTls.get();
   }
-  p.http = std::make_unique<http::HttpServer>(settings, tls, p.httpWorkers,
-                                              [&extensions = p.extensions](std::string_view path) {
-                                                return extensions.findHttpRoute(path);
-                                              });
+  // RFC 7395: an upgraded WebSocket becomes a c2s stream on the shard that accepted it.
+  auto onWebSocket = [&p](std::unique_ptr<net::Transport> transport, std::string pending,
+                          std::shared_ptr<void> slot) {
+    for (auto& registry : p.registries) {
+      if (registry->shard().get_executor().running_in_this_thread()) {
+        stream::C2sStream::startWebSocket(*p.c2s, *registry, std::move(transport),
+                                          std::move(pending), std::move(slot));
+        return;
+      }
+    }
+  };
+  p.http = std::make_unique<http::HttpServer>(
+      settings, tls, p.httpWorkers,
+      [&extensions = p.extensions](std::string_view path) {
+        return extensions.findHttpRoute(path);
+      },
+      std::move(onWebSocket));
   for (const auto& address : settings.listen) {
     p.listeners.push_back(std::make_unique<net::Listener>(
         p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
