@@ -11,7 +11,8 @@ answered by `on_probe`, over F's own link to the asker, as RFC 6120 §2.4 requir
 ping with `answer_pings` (the acknowledgement of spec §7.9 without stream management).
 With `stream_management`, F's features offer XEP-0198 (urn:xmpp:sm:3) beside dialback, it
 answers `<enable/>` with `<enabled/>` and each `<r/>` with `<a h='sm_answer(handled)'/>`
-(`handled`: the stanzas it got since `<enable/>`; `sm_answer` returning None: no answer).
+(`handled`: the stanzas it got since `<enable/>`; `sm_answer` returning None: no answer);
+with `sm_unsolicited` it also sends `<a/>` unasked after each stanza (XEP-0198 §4 allows it).
 F also notes what it saw of the links it accepted: whitespace-only reads (keepalives), stream
 errors, and the end of the stream (`events`).
 
@@ -139,6 +140,7 @@ class FakeS2sPeer:
         self.answer_pings = answer_pings
         # (stanzas handled since <enable/>) -> the 'h' F answers an <r/> with, or None (silence).
         self.sm_answer: Callable[[int], int | None] = lambda handled: handled
+        self.sm_unsolicited = False
         # (iq) -> the answer F sends over its own link to the asker, or None (silence).
         self.on_probe: Callable[[ET.Element], str | None] = lambda iq: None
         self.port = 0
@@ -360,9 +362,11 @@ class FakeS2sPeer:
                            " ".join(child.tag.rpartition("}")[2] for child in element)
                            + " " + " ".join(texts))
             elif element.tag.startswith(f"{{{NS_SERVER}}}"):
+                await self._record(element)
                 if handled is not None:
                     handled += 1
-                await self._record(element)
+                    if self.sm_unsolicited:
+                        await stream.send(f"<a xmlns='{NS_SM}' h='{handled}'/>")
 
     async def _offer(self, stream: _Stream, domain: str, origin: str, tls: bool) -> None:
         await stream.send(_header(domain, origin, stream_id=f"f-{id(stream):x}-{int(tls)}"))

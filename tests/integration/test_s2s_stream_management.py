@@ -161,6 +161,18 @@ def test_only_an_acknowledgement_settles_and_a_missing_one_means_resending(make_
         print(f"r-1 arrived {copies} times; settled by the second link's <a/>")
 
 
+def test_an_unsolicited_acknowledgement_settles_too(make_server, tmp_path):
+    with FakeS2sPeer({"f.test": self_signed(tmp_path / "f", "f.test")},
+                     stream_management=True) as peer:
+        peer.sm_answer = lambda handled: None  # <r/> is never answered ...
+        peer.sm_unsolicited = True  # ... but each stanza is acknowledged unasked
+        a, _ = _server_with_f(make_server, peer)
+        _send_acknowledged(a, "x@f.test", ["u-1", "u-2"])
+        _wait_until_queue_empty(a, "F's unsolicited <a/> settled nothing")
+        assert len(peer.received(_is_message("u-1"))) == 1
+        assert "not acknowledged by the peer" not in a.log_path.read_text()
+
+
 def test_an_acknowledgement_of_more_than_was_sent_is_a_stream_error(make_server, tmp_path):
     with FakeS2sPeer({"f.test": self_signed(tmp_path / "f", "f.test")},
                      stream_management=True) as peer:
