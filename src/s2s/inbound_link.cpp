@@ -1,5 +1,6 @@
 #include "s2s/inbound_link.hpp"
 
+#include <charconv>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -26,6 +27,9 @@ constexpr std::size_t kMaxPendingDialbacks = 8;
 constexpr std::size_t kMaxDomainsPerLink = 100;
 // An inbound link has this long to authenticate (as c2s's default auth_timeout).
 constexpr auto kAuthTimeout = std::chrono::seconds(60);
+// Answers to <r/> that may wait for durability at once (as for c2s): a peer asking faster than
+// the journal commits is misbehaving.
+constexpr std::size_t kMaxAcknowledgementsDue = 1000;
 
 std::optional<xmpp::Jid> parseDomain(std::string_view text) {
   auto jid = xmpp::Jid::parse(text);
@@ -141,7 +145,12 @@ void InboundLink::sendFeatures() {
       // Also with [s2s] require_certificate: a dialback-only peer is a non-member of the
       // network, not refused (spec §7.2).
       features.addChild("dialback", ns::kDialbackFeature);
+      // Dialback authenticates without a later features element: stream management is offered
+      // here, and <enable/> is taken once a domain is authenticated.
+      features.addChild("sm", ns::kStreamManagement);
     }
+  } else {
+    features.addChild("sm", ns::kStreamManagement);  // after SASL's restart (XEP-0198 §3)
   }
   sendElement(features);
 }
@@ -159,6 +168,8 @@ Awaitable<void> InboundLink::handleElement(xml::Element element) {
   } else if (xmlns == ns::kServer && (element.name() == "message" || element.name() == "presence" ||
                                       element.name() == "iq")) {
     handleStanza(std::move(element));
+  } else if (xmlns == ns::kStreamManagement && !authenticated_.empty()) {
+    handleStreamManagement(element);
   } else if (element.is("error", ns::kStreams)) {
     const auto* condition = element.firstChildIn(ns::kStreamErrors);
     spdlog::info("{}: stream error from the peer: {}", name_,
@@ -340,6 +351,7 @@ void InboundLink::handleStanza(xml::Element stanza) {
                       "This server does not serve '" + to->domain() + "'."});
     return;
   }
+  if (smEnabled_) ++handled_;  // unsigned: wraps at 2^32 as XEP-0198 §4 says
   auto routed = toClientNamespace(stanza);
   auto* journal = links_.router().journal();
   if (journal != nullptr && routed.attribute("type") == "get" &&
@@ -360,6 +372,75 @@ void InboundLink::handleStanza(xml::Element stanza) {
   }
   links_.router().route(std::move(routed), 0,
                         api::AcknowledgementSource{acknowledgementGate_.get(), {}});
+}
+
+void InboundLink::sendStreamManagementFailure(std::string_view condition) {
+  xml::Element failed("failed", ns::kStreamManagement);
+  failed.addChild(std::string(condition), ns::kStanzaErrors);
+  sendElement(failed);
+}
+
+void InboundLink::handleStreamManagement(const xml::Element& element) {
+  const std::string& name = element.name();
+  if (name == "enable") {
+    if (smEnabled_) {
+      sendStreamManagementFailure("unexpected-request");
+      return;
+    }
+    // No resumption on s2s, even when asked for (resume='true'): a peer whose link breaks sends
+    // what we did not acknowledge again on a new one. So <enabled/> carries no 'resume'.
+    smEnabled_ = true;
+    handled_ = 0;
+    spdlog::info("{}: stream management enabled by {}", name_, *authenticated_.begin());
+    sendElement(xml::Element("enabled", ns::kStreamManagement));
+  } else if (!smEnabled_) {
+    sendStreamManagementFailure("unexpected-request");
+  } else if (name == "r") {
+    acknowledgeWhenDurable(handled_);
+  } else if (name == "a") {
+    // We send the peer no stanzas on its stream (RFC 6120 §2.4): only h='0' is true.
+    if (element.attribute("h") != "0") {
+      spdlog::warn("{}: the peer acknowledged h='{}' of the 0 stanzas sent to it", name_,
+                   element.attribute("h"));
+      close(StreamError{StreamErrorCondition::UndefinedCondition,
+                        "Handled count too high: no stanza was sent on this stream."});
+    }
+  } else {
+    close(StreamError{StreamErrorCondition::UnsupportedStanzaType,
+                      "Unexpected <" + name + "/> of stream management."});
+  }
+}
+
+void InboundLink::acknowledgeWhenDurable(std::uint32_t handled) {
+  if (acknowledgementsDue_.size() >= kMaxAcknowledgementsDue) {
+    close(StreamError{StreamErrorCondition::PolicyViolation, "Too many unanswered <r/>."});
+    return;
+  }
+  acknowledgementsDue_.push_back(handled);
+  // Spec §7.9: the peer forgets what <a/> covers: first the modules' work on the stanzas before
+  // it (api/acknowledgement_gate.hpp), then the journal. Each completion sends the oldest answer
+  // due: even out of order, the oldest answer's wait is over when any later one's is.
+  std::function<void()> send = [weak = weak_from_this(), shard = &registry_.shard()] {
+    asio::post(*shard, [weak] {
+      if (auto link = weak.lock()) static_cast<InboundLink&>(*link).sendDueAcknowledgement();
+    });
+  };
+  acknowledgementGate_->whenOpen(
+      [journal = links_.router().journal(), send = std::move(send)]() mutable {
+        if (journal == nullptr) {
+          send();
+        } else {
+          journal->whenDurable(std::move(send));
+        }
+      });
+}
+
+void InboundLink::sendDueAcknowledgement() {
+  if (acknowledgementsDue_.empty()) return;
+  xml::Element answer("a", ns::kStreamManagement);
+  answer.setAttribute("h", std::to_string(acknowledgementsDue_.front()));
+  acknowledgementsDue_.pop_front();
+  sendElement(answer);
 }
 
 void InboundLink::handleTick(Clock::time_point now) {

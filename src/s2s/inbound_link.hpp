@@ -10,8 +10,17 @@
 // domain (else <invalid-from/>) and go to ours (else <host-unknown/>); they take the local routing
 // path.
 //
+// Acknowledgements (spec §7.9): the peer forgets what it sent once we acknowledge it, so an
+// acknowledgement waits until everything before it on the stream is delivered or durable here
+// (the delivery journal's whenDurable): the answer to a ping, and with stream management
+// (XEP-0198, offered with the features that precede authentication: after SASL's restart, or
+// beside dialback, which has no later features; without resumption) the <a h='…'/> answering
+// <r/>, 'h' counting the stanzas handled since <enable/>.
+//
 // Threading: everything on the link's shard; dialback verdicts are posted back to it.
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -48,6 +57,12 @@ class InboundLink final : public LinkConnection {
   void handleDialbackVerify(const xml::Element& verify);
   void handleDialbackVerdict(const std::string& domain, bool valid);
   void handleStanza(xml::Element stanza);
+  // XEP-0198: <enable/>, <r/>, <a/>.
+  void handleStreamManagement(const xml::Element& element);
+  void sendStreamManagementFailure(std::string_view condition);
+  // Queues the answer <a h='handled'/> and sends it once what came before is durable.
+  void acknowledgeWhenDurable(std::uint32_t handled);
+  void sendDueAcknowledgement();
   // The peer's certificate is valid for the domain its header names (XEP-0178 §3).
   bool offersExternal() const;
   bool negotiationAllowed() const;
@@ -63,6 +78,9 @@ class InboundLink final : public LinkConnection {
   // stanzas before them (api/acknowledgement_gate.hpp).
   std::shared_ptr<api::AcknowledgementGate> acknowledgementGate_ =
       api::AcknowledgementGate::create();
+  bool smEnabled_ = false;
+  std::uint32_t handled_ = 0;  // stanzas handled since <enable/>, mod 2^32 (XEP-0198 §4)
+  std::deque<std::uint32_t> acknowledgementsDue_;
 };
 
 }  // namespace kontalk::s2s

@@ -1,5 +1,6 @@
 #include "s2s/link_connection.hpp"
 
+#include <algorithm>
 #include <array>
 #include <span>
 #include <utility>
@@ -54,8 +55,10 @@ LinkConnection::LinkConnection(LinkManager& links, stream::StreamRegistry& regis
       name_(kind + " " + base::randomAlphanumeric(8)),
       created_(Clock::now()),
       lastActivity_(created_),
+      lastWrite_(created_),
       inboundBytes_(static_cast<double>(links.settings().bytesPerSecond),
-                    static_cast<double>(links.settings().byteBurst), created_) {}
+                    static_cast<double>(links.settings().byteBurst), created_),
+      inboundElements_(links.settings().stanzasPerSecond, links.settings().stanzaBurst, created_) {}
 
 LinkConnection::~LinkConnection() = default;
 
@@ -76,7 +79,6 @@ Awaitable<void> LinkConnection::readLoop() {
       }
       break;
     }
-    lastActivity_ = Clock::now();
     parser_.feed(std::string_view(shardReadBuffer().data(), result.bytes));
     co_await processEvents();
     if (closing_) break;
@@ -94,6 +96,8 @@ Awaitable<void> LinkConnection::processEvents() {
       if (auto* opened = std::get_if<StreamOpened>(&event)) {
         handleHeader(opened->header);
       } else if (auto* element = std::get_if<xml::Element>(&event)) {
+        lastActivity_ = Clock::now();
+        ++elementsSinceThrottle_;
         co_await handleElement(std::move(*element));
       } else if (std::holds_alternative<StreamClosed>(event)) {
         spdlog::info("{}: the peer closed the stream", name_);
@@ -112,10 +116,14 @@ Awaitable<void> LinkConnection::processEvents() {
 }
 
 Awaitable<void> LinkConnection::throttle(std::size_t bytes) {
-  // A peer server gets the byte allowance of [s2s] bytes_per_second (a client's [limits] one
-  // would cap a whole server's users at one user's rate); beyond it the link stops reading for
-  // a while and TCP pushes back (ARCHITECTURE.md §8).
-  const auto pause = inboundBytes_.take(static_cast<double>(bytes), Clock::now());
+  // A peer server gets the allowances of [s2s] bytes_per_second and stanzas_per_second (a
+  // client's [limits] would cap a whole server's users at one user's rate); beyond them the link
+  // stops reading for a while and TCP pushes back: nothing is dropped (ARCHITECTURE.md §8).
+  const auto now = Clock::now();
+  const auto pause =
+      std::max(inboundBytes_.take(static_cast<double>(bytes), now),
+               inboundElements_.take(static_cast<double>(elementsSinceThrottle_), now));
+  elementsSinceThrottle_ = 0;
   if (pause == Clock::duration::zero()) co_return;
   spdlog::debug("{}: inbound rate limit, pausing reads for {} ms", name_,
                 std::chrono::duration_cast<std::chrono::milliseconds>(pause).count());
@@ -182,6 +190,7 @@ void LinkConnection::sendElement(const xml::Element& element) {
     xml::serializeTo(outbox_, element, ns::kClient);
   }
   lastActivity_ = Clock::now();
+  lastWrite_ = lastActivity_;
   if (outbox_.size() > links_.limits().maxOutboundQueueBytes) {
     spdlog::warn("{}: the peer does not read its stream; closing", name_);
     close(StreamError{StreamErrorCondition::PolicyViolation, "Outbound queue overflow."});
@@ -193,6 +202,7 @@ void LinkConnection::sendElement(const xml::Element& element) {
 void LinkConnection::sendRaw(std::string_view bytes) {
   if (!transport_ || !transport_->isOpen()) return;
   outbox_.append(bytes);
+  lastWrite_ = Clock::now();
   kickWriter();
 }
 

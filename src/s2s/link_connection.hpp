@@ -1,6 +1,7 @@
 #pragma once
 // What inbound and outbound s2s links share (RFC 6120 §4): the socket and its TLS, the stream
-// parser, the write queue, closing with a stream error, and the inbound byte rate limit.
+// parser, the write queue, closing with a stream error, and the inbound byte and element rate
+// limits.
 // Subclasses do the negotiation of their side.
 //
 // Lifetime as for c2s streams (stream/c2s_stream.hpp): shared pointers held by the reader and
@@ -91,7 +92,11 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection>,
   bool finished_ = false;
   bool handshaking_ = false;
   std::chrono::steady_clock::time_point created_;
+  // The last element sent or received: what idle_timeout measures. Whitespace (keepalives, ours
+  // or the peer's) does not count, or keepalives would hold an unused link open for ever.
   std::chrono::steady_clock::time_point lastActivity_;
+  // The last bytes queued for the peer, keepalives included: what keepalive_interval measures.
+  std::chrono::steady_clock::time_point lastWrite_;
   std::chrono::steady_clock::time_point closingSince_;
 
  private:
@@ -110,6 +115,8 @@ class LinkConnection : public std::enable_shared_from_this<LinkConnection>,
   bool writing_ = false;
   asio::steady_timer* flushWaiter_ = nullptr;
   net::TokenBucket inboundBytes_;
+  net::TokenBucket inboundElements_;
+  std::size_t elementsSinceThrottle_ = 0;
 };
 
 }  // namespace kontalk::s2s

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -186,10 +187,11 @@ Awaitable<void> OutboundLink::handleElement(xml::Element element) {
     fail(Failure::Failed, "the peer refused STARTTLS");
     close(StreamError{StreamErrorCondition::UndefinedCondition, "STARTTLS failed."});
   } else if (element.is("success", ns::kSasl)) {
-    // RFC 6120 §6.4.6: the stream restarts; stanzas may follow our new header at once.
+    // RFC 6120 §6.4.6: the stream restarts; the link is ready with the new stream's features,
+    // which say whether the peer offers stream management (XEP-0198 §3).
     restartStream();
     sendHeader();
-    markReady("SASL EXTERNAL");
+    saslSucceeded_ = true;
   } else if (element.is("failure", ns::kSasl)) {
     if (dialbackOffered_) {
       spdlog::info("{}: SASL EXTERNAL refused; trying dialback", name_);
@@ -217,6 +219,8 @@ Awaitable<void> OutboundLink::handleElement(xml::Element element) {
         break;
       }
     }
+  } else if (element.xmlns() == ns::kStreamManagement && state_ == State::Ready) {
+    handleStreamManagement(element);
   } else if (element.is("error", ns::kStreams)) {
     const auto* condition = element.firstChildIn(ns::kStreamErrors);
     spdlog::info("{}: stream error from the peer: {}", name_,
@@ -244,8 +248,13 @@ void OutboundLink::handleFeatures(const xml::Element& features) {
     }
   }
   streamUsable_ = true;
+  smOffered_ = features.child("sm", ns::kStreamManagement) != nullptr;
   sendPendingVerifies();
-  if (state_ == State::Ready) return;  // the features after SASL's stream restart
+  if (state_ == State::Ready) return;
+  if (saslSucceeded_) {
+    markReady("SASL EXTERNAL");
+    return;
+  }
   dialbackOffered_ = features.child("dialback", ns::kDialbackFeature) != nullptr;
   bool external = false;
   if (const auto* mechanisms = features.child("mechanisms", ns::kSasl)) {
@@ -341,9 +350,19 @@ void OutboundLink::markReady(std::string_view method) {
   links_.recordAuthentication(
       domain_, tls_ && peerCertificateValidFor(transport_->peerCertificate(),
                                                transport_->peerVerifyResult(), domain_));
+  // XEP-0198 §3: enabled after authentication and before any stanza, so that the counts of
+  // both sides start together.
+  if (smOffered_) {
+    ackMode_ = AckMode::Enabling;
+    ackRequestedAt_ = Clock::now();
+    sendElement(xml::Element("enable", ns::kStreamManagement));
+  } else {
+    ackMode_ = AckMode::Ping;
+  }
   if (links_.verifiesKeyOf(domain_)) requestKey();
-  spdlog::info("{}: authenticated with {}; sending {} queued stanza(s)", name_, method,
-               queue_.size());
+  spdlog::info("{}: authenticated with {}; sending {} queued stanza(s); {}", name_, method,
+               queue_.size(),
+               smOffered_ ? "enabling stream management" : "acknowledgements by ping");
   while (!queue_.empty()) {
     sendStanza(queue_.front().stanza, queue_.front().journalId);
     queue_.pop_front();
@@ -375,26 +394,41 @@ void OutboundLink::requestKey() {
   iq.setAttribute("from", links_.domain());
   iq.setAttribute("to", domain_);
   iq.addChild("pubkey", ns::kPubkey);
-  sendElement(iq);
+  sendStanza(iq, 0);
 }
 
 void OutboundLink::sendStanza(const xml::Element& stanza, api::JournalId journalId) {
   sendElement(stanza);
-  if (journalId != 0) unacknowledged_.push_back(journalId);
+  unacknowledged_.recordSent(journalId);
+}
+
+bool OutboundLink::awaitingAck() const {
+  return pingId_.has_value() || ackRequested_ || ackMode_ == AckMode::Enabling;
 }
 
 void OutboundLink::requestAck() {
-  if (pingId_ || unacknowledged_.empty() || closing_ || finished_) return;
+  if (awaitingAck() || unacknowledged_.empty() || closing_ || finished_) return;
+  if (ackMode_ == AckMode::Ping) {
+    sendPing();
+    return;
+  }
+  ackRequested_ = true;
+  ackRequestedAt_ = Clock::now();
+  sendElement(xml::Element("r", ns::kStreamManagement));
+}
+
+void OutboundLink::sendPing() {
   const std::uint64_t sequence = ++pingSequence_;
-  const std::size_t covered = unacknowledged_.size();
+  // The ping is the next stanza: its answer covers it and everything before it.
+  const std::uint32_t mark = unacknowledged_.sentCount() + 1;
   // Unique among this server's requests: a new link to the same domain starts a new sequence.
   std::string id = "ack-" + std::to_string(linkNumber_) + "-" + std::to_string(sequence);
   // The answer reaches the router from the peer's own link to us; it is posted back here.
   auto self = std::static_pointer_cast<OutboundLink>(shared_from_this());
   const bool waiting = links_.router().pendingIqs().add(
-      links_.domain(), id, domain_, [self, sequence, covered](const xml::Element&) {
+      links_.domain(), id, domain_, [self, sequence, mark](const xml::Element&) {
         asio::post(self->registryShard(),
-                   [self, sequence, covered] { self->handleAck(sequence, covered); });
+                   [self, sequence, mark] { self->handleAck(sequence, mark); });
       });
   if (!waiting) {
     // The table of the server's requests is full: try again with the next message.
@@ -402,28 +436,76 @@ void OutboundLink::requestAck() {
     return;
   }
   pingId_ = id;
-  pingSentAt_ = Clock::now();
+  ackRequestedAt_ = Clock::now();
   xml::Element ping("iq", ns::kClient);  // written into the stream's jabber:server
   ping.setAttribute("type", "get");
   ping.setAttribute("id", id);
   ping.setAttribute("from", links_.domain());
   ping.setAttribute("to", domain_);
   ping.addChild("ping", ns::kPing);
-  sendElement(ping);
+  sendStanza(ping, 0);
 }
 
-void OutboundLink::handleAck(std::uint64_t sequence, std::size_t covered) {
+void OutboundLink::handleAck(std::uint64_t sequence, std::uint32_t mark) {
   if (!pingId_ || sequence != pingSequence_) return;  // answered after the link ended
   pingId_.reset();
-  covered = std::min(covered, unacknowledged_.size());
-  std::vector<api::JournalId> settled(unacknowledged_.begin(),
-                                      unacknowledged_.begin() + static_cast<long>(covered));
-  unacknowledged_.erase(unacknowledged_.begin(),
-                        unacknowledged_.begin() + static_cast<long>(covered));
+  std::vector<api::JournalId> settled;
+  // Our own mark, one request at a time: always within what was sent.
+  unacknowledged_.acknowledge(mark, settled);
+  settle(settled);
+  requestAck();
+}
+
+void OutboundLink::handleStreamManagement(const xml::Element& element) {
+  const std::string& name = element.name();
+  if (name == "enabled" && ackMode_ == AckMode::Enabling) {
+    // Without 'resume' whatever the answer says: resumption is not asked for on s2s.
+    ackMode_ = AckMode::StreamManagement;
+    spdlog::info("{}: stream management enabled; the peer acknowledges with <a/>", name_);
+    requestAck();
+  } else if (name == "failed" && ackMode_ == AckMode::Enabling) {
+    ackMode_ = AckMode::Ping;
+    spdlog::info("{}: the peer refused stream management; acknowledgements by ping", name_);
+    requestAck();
+  } else if (name == "a" && ackMode_ == AckMode::StreamManagement) {
+    // XEP-0198 §4: an answer to our <r/>, or unsolicited; either reports what the peer handled.
+    std::uint32_t h = 0;
+    const std::string_view text = element.attribute("h");
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), h);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      spdlog::warn("{}: <a/> with an invalid 'h' ('{}')", name_, text);
+      close(StreamError{StreamErrorCondition::BadFormat, "Invalid 'h' in <a/>."});
+      return;
+    }
+    const std::uint32_t before = unacknowledged_.acknowledgedCount();
+    std::vector<api::JournalId> settled;
+    if (!unacknowledged_.acknowledge(h, settled)) {
+      spdlog::warn("{}: the peer acknowledged {} stanza(s); {} were sent", name_, h,
+                   unacknowledged_.sentCount());
+      close(StreamError{StreamErrorCondition::UndefinedCondition,
+                        "Handled count too high: h='" + std::to_string(h) + "', " +
+                            std::to_string(unacknowledged_.sentCount()) + " stanza(s) sent."});
+      return;
+    }
+    settle(settled);
+    // Only progress answers the outstanding <r/>: a peer repeating an old 'h' forever is as
+    // dead as a silent one (the connect timeout closes it).
+    if (h != before) ackRequested_ = false;
+    requestAck();
+  } else if (name == "r" && ackMode_ == AckMode::StreamManagement) {
+    // The peer sends us no stanzas on this stream (RFC 6120 §2.4): we handled none.
+    xml::Element answer("a", ns::kStreamManagement);
+    answer.setAttribute("h", "0");
+    sendElement(answer);
+  } else {
+    spdlog::debug("{}: ignoring <{}/> of stream management", name_, name);
+  }
+}
+
+void OutboundLink::settle(const std::vector<api::JournalId>& settled) {
   if (!settled.empty() && links_.router().journal() != nullptr) {
     links_.router().journal()->settle(settled);
   }
-  requestAck();
 }
 
 void OutboundLink::releaseUnacknowledged() {
@@ -431,9 +513,9 @@ void OutboundLink::releaseUnacknowledged() {
     links_.router().pendingIqs().expire(links_.domain(), *pingId_);
     pingId_.reset();
   }
+  ackRequested_ = false;
   if (unacknowledged_.empty()) return;
-  std::vector<api::JournalId> released(unacknowledged_.begin(), unacknowledged_.end());
-  unacknowledged_.clear();
+  const auto released = unacknowledged_.takeAll();
   spdlog::info("{}: {} message(s) not acknowledged by the peer are sent again later", name_,
                released.size());
   if (links_.router().journal() != nullptr) links_.router().journal()->release(released);
@@ -472,15 +554,20 @@ void OutboundLink::handleTick(Clock::time_point now) {
     if (transport_) {
       close(StreamError{StreamErrorCondition::ConnectionTimeout, "Too slow."});
     }
-  } else if (state_ == State::Ready && pingId_ && now - pingSentAt_ > settings.connectTimeout) {
+  } else if (state_ == State::Ready && awaitingAck() && !unacknowledged_.empty() &&
+             now - ackRequestedAt_ > settings.connectTimeout) {
     // A peer that takes messages but never answers is as good as gone: what it did not
     // acknowledge is sent again on a new link.
     links_.forget(domain_, this);
     releaseUnacknowledged();
     endStream("no acknowledgement within the connect timeout");
-  } else if (state_ == State::Ready && !pingId_ && now - lastActivity_ > settings.idleTimeout) {
+  } else if (state_ == State::Ready && !unacknowledged_.empty()) {
+    requestAck();  // when the last try found the table of the server's requests full
+  } else if (state_ == State::Ready && now - lastActivity_ > settings.idleTimeout) {
     links_.forget(domain_, this);
     endStream("idle");
+  } else if (state_ == State::Ready && now - lastWrite_ >= settings.keepaliveInterval) {
+    sendRaw(" ");  // RFC 6120 §4.6.1 whitespace keepalive
   }
 }
 

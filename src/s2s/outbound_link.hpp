@@ -13,13 +13,21 @@
 // its domain: they need only an open stream, not an authenticated one (XEP-0220 §2.3).
 //
 // Acknowledgements (spec §7.9): a recorded message (one with a delivery-journal id) stays stored
-// until the peer has taken it. After sending such messages the link sends a XEP-0199 ping on the
-// same stream; the peer handles a stream's stanzas in order, so any answer to the ping (it comes
-// back over the peer's own link to us, through the router's table of the server's requests)
-// covers every message sent before it: they are settled. One ping is outstanding at a time, so
-// acknowledgements batch under load. A link that ends with messages not covered hands them back
-// (RemoteDelivery sends them again: at-least-once); so does one whose ping stays unanswered for
-// [s2s] connect_timeout, which is then closed as dead.
+// until the peer has taken it (UnacknowledgedMessages numbers what the link sent). When the
+// peer's features offer stream management, the link sends <enable/> (XEP-0198 §3, without
+// resumption: what a lost link did not get acknowledged is sent again on a new one), then <r/>
+// after a burst of recorded messages, and the peer's <a h='…'/> settles those it covers; an 'h'
+// beyond what was sent is a stream error (XEP-0198 §4). Without stream management, or when the
+// peer answers <failed/>, the link sends a XEP-0199 ping instead; the peer handles a stream's
+// stanzas in order, so any answer to it (it comes back over the peer's own link to us, through
+// the router's table of the server's requests) covers every message sent before it. Either way
+// one request is outstanding at a time, so acknowledgements batch under load. A link that ends
+// with messages not covered hands them back (RemoteDelivery sends them again: at-least-once);
+// so does one whose request stays unanswered for [s2s] connect_timeout, which is then closed as
+// dead.
+//
+// Keepalive (RFC 6120 §4.6.1): an authenticated link silent for [s2s] keepalive_interval sends
+// a space; idle_timeout counts elements only, so keepalives do not hold an unused link open.
 //
 // Threading: everything on the link's shard; LinkManager posts to it.
 
@@ -36,6 +44,7 @@
 #include "api/delivery_journal.hpp"
 #include "s2s/link_connection.hpp"
 #include "s2s/link_manager.hpp"
+#include "s2s/unacknowledged_messages.hpp"
 
 namespace kontalk::s2s {
 
@@ -56,6 +65,8 @@ class OutboundLink final : public LinkConnection {
   // Unreachable: refused or unresolvable (remote-server-not-found); Failed: the rest (timeout,
   // TLS or authentication failure: remote-server-timeout), spec §7.9.
   enum class Failure { Unreachable, Failed };
+  // How the peer acknowledges (spec §7.9): Enabling while <enable/> waits for its answer.
+  enum class AckMode { Enabling, StreamManagement, Ping };
   struct PendingVerify {
     std::string streamId;
     std::string key;
@@ -76,10 +87,16 @@ class OutboundLink final : public LinkConnection {
   void fail(Failure failure, const std::string& reason);
   // Sends an authenticated stanza; a recorded one waits for an acknowledgement.
   void sendStanza(const xml::Element& stanza, api::JournalId journalId);
-  // Pings the peer when recorded messages wait and no ping is outstanding.
+  // Asks for an acknowledgement (<r/> or a ping) when recorded messages wait and no request is
+  // outstanding.
   void requestAck();
-  // The answer to ping `sequence` came: settles the messages it covers.
-  void handleAck(std::uint64_t sequence, std::size_t covered);
+  void sendPing();
+  // The answer to ping `sequence`, sent as stanza number `mark`, came: settles what it covers.
+  void handleAck(std::uint64_t sequence, std::uint32_t mark);
+  // XEP-0198 elements from the peer: <enabled/>, <failed/>, <a/>, <r/>.
+  void handleStreamManagement(const xml::Element& element);
+  void settle(const std::vector<api::JournalId>& settled);
+  bool awaitingAck() const;
   // The link is over: hands back the recorded messages nobody acknowledged, forgets the ping.
   void releaseUnacknowledged();
   // Spec §7.2 verify_keys: asks the peer for its server key, once per link.
@@ -95,18 +112,22 @@ class OutboundLink final : public LinkConnection {
   bool tls_ = false;
   bool saslTried_ = false;
   bool dialbackOffered_ = false;
-  bool streamUsable_ = false;  // features seen after TLS: db:verify may be sent
+  bool streamUsable_ = false;   // features seen after TLS: db:verify may be sent
+  bool saslSucceeded_ = false;  // ready with the features of the restarted stream
+  bool smOffered_ = false;      // the latest features offer XEP-0198 (urn:xmpp:sm:3)
   struct Queued {
     xml::Element stanza;
     api::JournalId journalId = 0;
   };
   std::deque<Queued> queue_;
   std::vector<PendingVerify> verifies_;
-  // Recorded messages sent and not yet acknowledged, oldest first.
-  std::deque<api::JournalId> unacknowledged_;
+  AckMode ackMode_ = AckMode::Ping;
+  UnacknowledgedMessages unacknowledged_;
   std::uint64_t pingSequence_ = 0;
   std::optional<std::string> pingId_;  // the outstanding ping's id
-  std::chrono::steady_clock::time_point pingSentAt_{};
+  bool ackRequested_ = false;          // an <r/> is outstanding
+  // When the outstanding ping, <r/> or <enable/> was sent.
+  std::chrono::steady_clock::time_point ackRequestedAt_{};
   std::optional<std::string> keyRequestId_;  // the key question's id, once asked
 };
 

@@ -28,7 +28,7 @@ const config::Section<S2sSettings>& s2sOptions() {
                        "static map of peer domains to \"host:port\"; a mapped domain never causes "
                        "a DNS query");
         option.duration("idle_timeout", &S2sSettings::idleTimeout, 1s, 86400s,
-                        "seconds without traffic before a link is closed");
+                        "seconds without stanzas before a link is closed");
         option.duration("connect_timeout", &S2sSettings::connectTimeout, 1s, 3600s,
                         "seconds an outbound link has to connect and authenticate; then what "
                         "waits for it bounces (spec §7.9)");
@@ -45,6 +45,15 @@ const config::Section<S2sSettings>& s2sOptions() {
         option.integer("byte_burst", &S2sSettings::byteBurst, std::size_t{4096},
                        std::size_t{1} << 32,
                        "what one inbound link may send at once, above the rate");
+        option.number("stanzas_per_second", &S2sSettings::stanzasPerSecond, 0.001, 1e9,
+                      "top-level elements (stanzas, acknowledgements) one inbound link may send "
+                      "on average; beyond it the link is not read for a while (nothing is lost)");
+        option.number("stanza_burst", &S2sSettings::stanzaBurst, 1, 1e9,
+                      "elements one inbound link may send at once, above stanzas_per_second");
+        option.duration("keepalive_interval", &S2sSettings::keepaliveInterval, 1s, 86400s,
+                        "seconds an authenticated outbound link may stay silent before it sends a "
+                        "whitespace keepalive (RFC 6120 §4.6.1); keepalives do not count as "
+                        "traffic for idle_timeout");
         option.flag("require_certificate", &S2sSettings::requireCertificate,
                     "a network server is a member only when its links present a certificate "
                     "valid for its domain (ca_file): one that proves its domain with dialback "

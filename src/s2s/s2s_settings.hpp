@@ -31,6 +31,13 @@ struct S2sSettings {
   // [limits] bytes_per_second, and is still bounded (a flooding peer is slowed, TCP pushes back).
   std::size_t bytesPerSecond = std::size_t{16} << 20;
   std::size_t byteBurst = std::size_t{32} << 20;
+  // Top-level elements (stanzas, acknowledgements) per second one inbound link may send: the
+  // same backpressure as the byte rate, for a peer flooding small stanzas.
+  double stanzasPerSecond = 5000;
+  double stanzaBurst = 10000;
+  // RFC 6120 §4.6.1: an idle outbound link sends a space this often, so that NATs and firewalls
+  // keep it and a dead connection shows as a failed write; not counted as traffic by idle_timeout.
+  std::chrono::seconds keepaliveInterval{60};
   bool requireCertificate = false;
   bool verifyKeys = false;
   // IPv4 "address:port" of the DNS servers for SRV look-ups; empty: /etc/resolv.conf's.

@@ -7,7 +7,14 @@ outbound links: STARTTLS with the certificate given for that domain (unless `sta
 the dialback feature, and every `<db:result/>` answered `type='valid'` without checking it (the
 receiving server decides, XEP-0220 §2.1.2); `<db:verify/>` checks of keys it "generated" are
 answered valid too. Stanzas that arrive are recorded; a roster-match probe (spec §7.6) is
-answered by `on_probe`, over F's own link to the asker, as RFC 6120 §2.4 requires.
+answered by `on_probe`, over F's own link to the asker, as RFC 6120 §2.4 requires; so is a
+ping with `answer_pings` (the acknowledgement of spec §7.9 without stream management).
+With `stream_management`, F's features offer XEP-0198 (urn:xmpp:sm:3) beside dialback, it
+answers `<enable/>` with `<enabled/>` and each `<r/>` with `<a h='sm_answer(handled)'/>`
+(`handled`: the stanzas it got since `<enable/>`; `sm_answer` returning None: no answer);
+with `sm_unsolicited` it also sends `<a/>` unasked after each stanza (XEP-0198 §4 allows it).
+F also notes what it saw of the links it accepted: whitespace-only reads (keepalives), stream
+errors, and the end of the stream (`events`).
 
 F's own links (`link_to`) authenticate with SASL EXTERNAL when offered (a certificate from the
 test CA), else with dialback, which kontalkd checks by connecting back to F (so the domain must
@@ -34,6 +41,8 @@ NS_DIALBACK = "jabber:server:dialback"
 NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls"
 NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl"
 NS_ROSTER = "http://kontalk.org/extensions/roster"
+NS_SM = "urn:xmpp:sm:3"
+NS_PING = "urn:xmpp:ping"
 TIMEOUT_S = 10.0  # for each step of a handshake, and for the tests' waits
 IDLE_S = 120.0  # an established link's silence before F drops it
 MAX_READ = 65536
@@ -54,12 +63,15 @@ class _Stream:
         self.reader = reader
         self.writer = writer
         self.header: dict[str, str] | None = None
+        # Called for each read of nothing but whitespace (RFC 6120 §4.6.1 keepalives).
+        self.on_whitespace: Callable[[], None] = lambda: None
         self._restart()
 
     def _restart(self) -> None:
         self._parser = ET.XMLPullParser(events=("start", "end"))
         self._depth = 0
         self._ready: list[ET.Element] = []
+        self._ended = False  # </stream:stream> seen; what came before it is still handed out
 
     def _feed(self, data: bytes) -> bool:
         """Parses `data`: a stream header sets `header`, complete top-level elements queue up.
@@ -81,9 +93,14 @@ class _Stream:
     async def next(self, timeout: float = TIMEOUT_S) -> ET.Element | None:
         """The next element below the stream; None when the stream or connection ended."""
         while not self._ready:
-            data = await asyncio.wait_for(self.reader.read(MAX_READ), timeout)
-            if not data or not self._feed(data):
+            if self._ended:
                 return None
+            data = await asyncio.wait_for(self.reader.read(MAX_READ), timeout)
+            if not data:
+                return None
+            if data.isspace():
+                self.on_whitespace()
+            self._ended = not self._feed(data)
         return self._ready.pop(0)
 
     async def next_header(self) -> dict[str, str]:
@@ -115,14 +132,23 @@ class _Stream:
 class FakeS2sPeer:
     """F. `certificates` maps each domain F may pose as to its certificate."""
 
-    def __init__(self, certificates: dict[str, CertificatePair], *, starttls: bool = True):
+    def __init__(self, certificates: dict[str, CertificatePair], *, starttls: bool = True,
+                 stream_management: bool = False, answer_pings: bool = False):
         self.certificates = certificates
         self.starttls = starttls
+        self.stream_management = stream_management
+        self.answer_pings = answer_pings
+        # (stanzas handled since <enable/>) -> the 'h' F answers an <r/> with, or None (silence).
+        self.sm_answer: Callable[[int], int | None] = lambda handled: handled
+        self.sm_unsolicited = False
         # (iq) -> the answer F sends over its own link to the asker, or None (silence).
         self.on_probe: Callable[[ET.Element], str | None] = lambda iq: None
         self.port = 0
         self._received: list[ET.Element] = []  # stanzas on the links F accepted
         self._dialback_results: list[dict[str, str]] = []  # the db:result F was asked to accept
+        # (what, domain, detail) about the links F accepted: "keepalive", "stream-error"
+        # (detail: the condition and text), "enabled" (stream management), "closed".
+        self._events: list[tuple[str, str, str]] = []
         self._condition = threading.Condition()
         self._links: dict[str, _Stream] = {}  # F's own links, by the domain F poses as
         self._accepted: set[_Stream] = set()
@@ -183,6 +209,32 @@ class FakeS2sPeer:
     def dialback_results(self) -> list[dict[str, str]]:
         with self._condition:
             return list(self._dialback_results)
+
+    def received(self, predicate: Callable[[ET.Element], bool]) -> list[ET.Element]:
+        with self._condition:
+            return [stanza for stanza in self._received if predicate(stanza)]
+
+    def events(self) -> list[tuple[str, str, str]]:
+        with self._condition:
+            return list(self._events)
+
+    def wait_for_event(self, what: str, timeout: float = TIMEOUT_S) -> tuple[str, str, str]:
+        """The first event `what` on an accepted link (see `_events`)."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while True:
+                for event in self._events:
+                    if event[0] == what:
+                        return event
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"F saw no {what}; it saw {self._events}")
+                self._condition.wait(remaining)
+
+    def _note(self, what: str, domain: str, detail: str = "") -> None:
+        with self._condition:
+            self._events.append((what, domain, detail))
+            self._condition.notify_all()
 
     # --- F's own links ----------------------------------------------------------------------
 
@@ -266,13 +318,16 @@ class FakeS2sPeer:
             pass
         finally:
             self._accepted.discard(stream)
+            self._note("closed", (stream.header or {}).get("to", ""))
             stream.close()
 
     async def _accept(self, stream: _Stream) -> None:
         header = await stream.next_header()
         domain, origin = header.get("to", ""), header.get("from", "")
         tls = False
+        handled: int | None = None  # stanzas since <enable/>, once enabled
         await self._offer(stream, domain, origin, tls)
+        stream.on_whitespace = lambda: self._note("keepalive", domain)
         while (element := await stream.next(IDLE_S)) is not None:
             if element.tag == f"{{{NS_TLS}}}starttls" and self.starttls and not tls:
                 await stream.send(f"<proceed xmlns='{NS_TLS}'/>")
@@ -293,15 +348,33 @@ class FakeS2sPeer:
                 await stream.send(f"<db:verify from='{element.get('to')}' "
                                   f"to='{element.get('from')}' id='{element.get('id')}' "
                                   "type='valid'/>")
+            elif element.tag == f"{{{NS_SM}}}enable" and self.stream_management:
+                handled = 0
+                self._note("enabled", domain, element.get("resume", ""))
+                await stream.send(f"<enabled xmlns='{NS_SM}'/>")
+            elif element.tag == f"{{{NS_SM}}}r" and handled is not None:
+                h = self.sm_answer(handled)
+                if h is not None:
+                    await stream.send(f"<a xmlns='{NS_SM}' h='{h}'/>")
+            elif element.tag == f"{{{NS_STREAMS}}}error":
+                texts = [child.text or "" for child in element]
+                self._note("stream-error", domain,
+                           " ".join(child.tag.rpartition("}")[2] for child in element)
+                           + " " + " ".join(texts))
             elif element.tag.startswith(f"{{{NS_SERVER}}}"):
                 await self._record(element)
+                if handled is not None:
+                    handled += 1
+                    if self.sm_unsolicited:
+                        await stream.send(f"<a xmlns='{NS_SM}' h='{handled}'/>")
 
     async def _offer(self, stream: _Stream, domain: str, origin: str, tls: bool) -> None:
         await stream.send(_header(domain, origin, stream_id=f"f-{id(stream):x}-{int(tls)}"))
         starttls = f"<starttls xmlns='{NS_TLS}'><required/></starttls>"
         offer = starttls if self.starttls and not tls else ""
+        sm = f"<sm xmlns='{NS_SM}'/>" if self.stream_management and tls else ""
         await stream.send(f"<stream:features>{offer}"
-                          "<dialback xmlns='urn:xmpp:features:dialback'/></stream:features>")
+                          f"<dialback xmlns='urn:xmpp:features:dialback'/>{sm}</stream:features>")
 
     async def _record(self, stanza: ET.Element) -> None:
         with self._condition:
@@ -313,3 +386,10 @@ class FakeS2sPeer:
             as_domain = stanza.get("to", "").partition("@")[2]
             if answer is not None and as_domain in self._links:
                 await self._links[as_domain].send(answer)
+        if (self.answer_pings and stanza.tag == f"{{{NS_SERVER}}}iq"
+                and stanza.get("type") == "get" and stanza.find(f"{{{NS_PING}}}ping") is not None):
+            as_domain = stanza.get("to", "")
+            if as_domain in self._links:
+                await self._links[as_domain].send(
+                    f"<iq type='result' id='{stanza.get('id')}' from='{as_domain}' "
+                    f"to='{stanza.get('from')}'/>")

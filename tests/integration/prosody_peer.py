@@ -25,11 +25,15 @@ def _lua_string(value: str) -> str:
 
 class ProsodyPeer(PeerProcess):
     def __init__(self, workdir: Path, domain: str, certificate: CertificatePair, *,
-                 secure: bool, ca_file: Path | None = None):
+                 secure: bool, ca_file: Path | None = None, stream_management: bool = False):
+        """`stream_management`: load mod_smacks (XEP-0198), as Debian's default config does; on
+        s2s Prosody then offers it after SASL authentication and enables it on its own links
+        when offered after authentication."""
         if shutil.which("prosody") is None:
             raise RuntimeError("prosody is not installed: run scripts/install-deps")
         super().__init__(workdir, domain, certificate, secure=secure, ca_file=ca_file,
                          log_path=workdir / "prosody.log")
+        self.stream_management = stream_management
         self.config_path = workdir / "prosody.cfg.lua"
         # Where outgoing s2s to each domain connects ("address:port").
         self.host_map: dict[str, str] = {}
@@ -41,6 +45,7 @@ class ProsodyPeer(PeerProcess):
         ssl = (f"{{ certificate = {_lua_string(str(self.certificate.certificate))}; "
                f"key = {_lua_string(str(self.certificate.private_key))}"
                + (f"; cafile = {_lua_string(str(self.ca_file))}" if self.ca_file else "") + " }")
+        smacks = ' "smacks";' if self.stream_management else ""
         mapped = "; ".join(f"[{_lua_string(d)}] = {_lua_string(a)}"
                            for d, a in self.host_map.items())
         self.config_path.write_text(f"""-- written by tests/integration/prosody_peer.py
@@ -59,7 +64,7 @@ c2s_require_encryption = true
 s2s_require_encryption = true
 s2s_secure_auth = {"true" if self.secure else "false"}
 modules_enabled = {{ "roster"; "saslauth"; "tls"; "disco"; "ping"; "version"; "posix";
-                    "dialback"; "s2s"; "test_host_map" }}
+                    "dialback"; "s2s"; "test_host_map";{smacks} }}
 modules_disabled = {{ "offline" }}
 authentication = "internal_plain"
 storage = "internal"

@@ -106,13 +106,15 @@ async def test_nothing_acknowledged_is_lost_when_the_peer_is_down_and_either_ser
     b.start()
     a.start()
 
-    # Phase 2, b killed: b answers a's ping (the acknowledgement that lets a forget the messages)
+    # Phase 2, b killed: b answers a's <r/> (the acknowledgement that lets a forget the messages)
     # only once they are durable on b, so a kill -9 of b right after loses none of them.
     deadline = time.monotonic() + DELIVERY_TIMEOUT_S
     while _remote_queue_length(a) > 0:
         assert time.monotonic() < deadline, "a never got b's acknowledgement"
         await asyncio.sleep(0.1)
     a.wait_for_log("queued message(s) to b.test again")  # RemoteDelivery after the restart
+    # b's acknowledgement is XEP-0198 <a/> on a's link (spec §7.9; the ping is the fallback).
+    a.wait_for_log("to b.test: stream management enabled; the peer acknowledges with <a/>")
     # The subscription request survived a's kill -9 and reached b, which answered a's ping only
     # once its roster had stored the request for offline bob: a forgot it, so b must have it.
     assert _pending_subscriptions(b) == 1, "b acknowledged a subscription request it had not stored"

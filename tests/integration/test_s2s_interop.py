@@ -110,7 +110,7 @@ async def test_kontalkd_federates_with_prosody(tmp_path, make_server, clients, s
     ca = FederationCa(tmp_path / "ca") if secure else None
     certificate = ca.issue("p.test") if ca else self_signed(tmp_path / "certs", "p.test")
     prosody = ProsodyPeer(tmp_path / "prosody", "p.test", certificate, secure=secure,
-                          ca_file=ca.certificate if ca else None)
+                          ca_file=ca.certificate if ca else None, stream_management=True)
     kontalk, kontalk_s2s_port = _kontalkd(make_server, tmp_path, prosody, ca)
     prosody.host_map = {KONTALK_DOMAIN: f"{HOST}:{kontalk_s2s_port}"}
     try:
@@ -124,9 +124,16 @@ async def test_kontalkd_federates_with_prosody(tmp_path, make_server, clients, s
     _assert_kontalkd_authenticated(kontalk, "p.test", secure)
     if secure:
         assert prosody.log_contains(f"Accepting SASL EXTERNAL identity from {KONTALK_DOMAIN}")
+        # Spec §7.9: Prosody offers XEP-0198 on s2s once the stream is authenticated, which
+        # SASL EXTERNAL's restart shows; both links use it.
+        kontalk.wait_for_log("to p.test: stream management enabled; the peer acknowledges with <a/>")
+        kontalk.wait_for_log("stream management enabled by p.test")
     else:
         assert not prosody.log_contains("SASL EXTERNAL identity")
         assert prosody.log_contains("verified dialback key"), prosody.log_tail()
+        # With dialback Prosody's only features come before authentication, without <sm/>.
+        kontalk.wait_for_log("to p.test: authenticated with dialback; sending")
+        assert "to p.test: stream management enabled" not in kontalk.log_path.read_text()
 
 
 @pytest.mark.parametrize("secure", [False, True], ids=["dialback", "sasl-external"])
