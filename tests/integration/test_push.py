@@ -292,3 +292,21 @@ def test_access_token_is_renewed_before_expiry(make_server, fcm):
     assert first.authorization == "Bearer test-token"
     assert second.authorization == "Bearer test-token-2"
     alice.close()
+
+
+def test_shutdown_does_not_wait_for_a_hanging_provider(make_server, fcm):
+    """A provider that never answers must not hold the exit for fcm_timeout (60 s here): the
+    server exits within the harness's shutdown bound (kontalk_server.SHUTDOWN_TIMEOUT_S) or
+    the test fails. The measured time is printed."""
+    server = push_server(make_server, fcm, fcm_timeout=60)
+    server.add_user("alice", PASSWORD)
+    bob = sleeping_user(server, "bob", "bob-token")
+    alice = connect(server, "alice")
+    fcm.hang()
+    chat(alice, bob, "into the void")
+    fcm.wait_for_pushes("bob-token", 1)  # the push is in flight now
+    alice.close()
+    started = time.monotonic()
+    server.terminate()
+    assert server.wait_exit() == 0
+    print(f"shutdown with a push in flight took {time.monotonic() - started:.2f} s")
