@@ -14,6 +14,20 @@ bool wakesPhone(const xml::Element& message) {
          message.child("request", ns::kReceipts) != nullptr;
 }
 
+bool isSubscriptionRequest(const xml::Element& presence) {
+  return presence.name() == "presence" && presence.attribute("type") == "subscribe";
+}
+
+void Wake::merge(const Wake& later) {
+  if (!later.message) return;
+  *this = later;
+}
+
+Wake wakeFor(const xml::Element& stanza, const std::string& senderBare) {
+  if (stanza.name() != "message") return {};
+  return {true, senderBare, stanza.childText("body", stanza.xmlns())};
+}
+
 bool isReachable(const api::Session& session, std::chrono::steady_clock::time_point now,
                  std::chrono::steady_clock::duration idleAfter) {
   return !session.isDetached() && now - session.lastActivity() < idleAfter;
