@@ -41,6 +41,9 @@ constexpr int kHookOrder = 950;
 // Before the roster (100), which consumes subscription requests, after blocking (40), which
 // refuses those the account blocks: a subscription request wakes XEP-0357 app servers (§8.4).
 constexpr int kSubscriptionHookOrder = 90;
+// A message to a full JID whose session is bound skips ToAccount; after CSI (900), which never
+// holds what wakes a phone.
+constexpr int kSessionHookOrder = 950;
 constexpr const char* kPushLocalpart = "push";
 constexpr auto kTick = std::chrono::seconds(1);
 
@@ -94,6 +97,15 @@ class PushModule final : public api::Module {
       }
       return HandlerResult::Continue;
     });
+    host.onStanza(api::StanzaHook::ToSession, kSessionHookOrder, [this](api::StanzaEvent& event) {
+      // Spec §8.3 counts sessions, not addresses: a message to the full JID of a detached or
+      // idle session wakes the phone like one to the bare JID. Only what was addressed to this
+      // session: bare-JID messages were seen at ToAccount already.
+      if (push::wakesPhone(event.stanza) && addressedTo(event.stanza, event.to)) {
+        watch(event.to.bare(), push::wakeFor(event.stanza, event.from.bareString()));
+      }
+      return HandlerResult::Continue;
+    });
     if (settings_.appServers) {
       host.onStanza(api::StanzaHook::ToAccount, kSubscriptionHookOrder,
                     [this](api::StanzaEvent& event) {
@@ -110,6 +122,11 @@ class PushModule final : public api::Module {
   }
 
  private:
+  static bool addressedTo(const xml::Element& stanza, const xmpp::Jid& session) {
+    const auto to = xmpp::Jid::parse(stanza.attribute("to"));
+    return to && to->toString() == session.toString();
+  }
+
   // Spec §8.3: the disco feature and item, push@DOMAIN and its register/unregister IQs.
   void startLegacy(api::ModuleHost& host) {
     api::DiscoNode node{push::kPushNamespace, {}};
