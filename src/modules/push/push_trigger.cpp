@@ -25,7 +25,11 @@ void Wake::merge(const Wake& later) {
 
 Wake wakeFor(const xml::Element& stanza, const std::string& senderBare) {
   if (stanza.name() != "message") return {};
-  return {true, senderBare, stanza.childText("body", stanza.xmlns())};
+  // Only the start of the body is kept: a publish carries at most kMaxSummaryBodyBytes of it,
+  // and every coalesced trigger of a 400 KiB message would otherwise copy all of it.
+  std::string body = stanza.childText("body", stanza.xmlns());
+  if (body.size() > kMaxKeptBodyBytes) body.resize(kMaxKeptBodyBytes);
+  return {true, senderBare, std::move(body)};
 }
 
 bool isReachable(const api::Session& session, std::chrono::steady_clock::time_point now,

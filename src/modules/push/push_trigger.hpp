@@ -28,6 +28,8 @@ struct Wake {
   // Adds a later trigger: a message's sender and body replace earlier ones.
   void merge(const Wake& later);
 };
+// The body is cut to kMaxKeptBodyBytes (the publish cuts it further, at a character boundary).
+inline constexpr std::size_t kMaxKeptBodyBytes = 1024;
 Wake wakeFor(const xml::Element& stanza, const std::string& senderBare);
 
 // A session that can take a message now: attached (not waiting for an XEP-0198 resumption) and
