@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <memory>
@@ -49,7 +50,18 @@ std::size_t collectHeader(char* data, std::size_t size, std::size_t count, void*
   return size * count;
 }
 
+std::atomic<bool> abandoned{false};
+
+// Nonzero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int checkAbandoned(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return abandoned.load() ? 1 : 0;
+}
+
 }  // namespace
+
+void abandonHttpCalls() {
+  abandoned.store(true);
+}
 
 void initHttpCalls() {
   static std::once_flag once;
@@ -57,6 +69,9 @@ void initHttpCalls() {
 }
 
 Result<HttpResponse> performHttp(const HttpRequest& request, const HttpOptions& options) {
+  if (abandoned.load()) {
+    return failure(StatusCode::Unavailable, describeRequest(request) + " abandoned: shutting down");
+  }
   std::unique_ptr<CURL, EasyCleanup> curl(curl_easy_init());
   if (!curl) return failure(StatusCode::Internal, "curl_easy_init failed");
   curl_slist* headers = nullptr;
@@ -81,6 +96,8 @@ Result<HttpResponse> performHttp(const HttpRequest& request, const HttpOptions& 
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, collectHeader);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response.retryAfter);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errorText);
+  curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, checkAbandoned);
+  curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
   if (options.insecureTls) {
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -47,7 +47,15 @@ struct HttpOptions {
 
 void initHttpCalls();
 
+// Shutdown: every exchange in progress ends within about a second (libcurl's progress callback
+// runs at least once a second), and later ones fail at once, so that a hanging service cannot
+// hold the server's exit for its timeout. What is lost is a notification or a verification
+// call; messages are durable anyway. Irreversible; call from the main thread before joining
+// the workers.
+void abandonHttpCalls();
+
 // Performs `request`. Fails (transient: Unavailable, or Timeout) when no complete answer
+// arrived (or abandonHttpCalls() was called)
 // arrived: connection refused, timeout, TLS failure, an answer longer than kMaxResponseBytes; the
 // message says which, for the log. Any HTTP status is an answer.
 Result<HttpResponse> performHttp(const HttpRequest& request, const HttpOptions& options);

@@ -60,6 +60,9 @@ class FcmStandIn:
         self.token_requests: list[dict[str, list[str]]] = []
         self.scripts: dict[str, list[Answer]] = {}
         self.lock = threading.Lock()
+        # hang(): sends are recorded, then never answered until close().
+        self.hanging = False
+        self.released = threading.Event()
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -100,6 +103,7 @@ class FcmStandIn:
         }))
 
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -119,6 +123,11 @@ class FcmStandIn:
         token = message["message"]["token"]
         with self.lock:
             self.pushes.append(Push(token, authorization, message, time.monotonic()))
+            hanging = self.hanging
+        if hanging:
+            self.released.wait()
+            return Answer(503, {"error": {"status": "UNAVAILABLE"}})
+        with self.lock:
             script = self.scripts.get(token)
             if script:
                 return script.pop(0)
@@ -130,6 +139,11 @@ class FcmStandIn:
         """The next answers to pushes for `token`; 200 after them."""
         with self.lock:
             self.scripts[token] = list(answers)
+
+    def hang(self) -> None:
+        """A dead provider: from now on sends get no answer (the connection stays open)."""
+        with self.lock:
+            self.hanging = True
 
     def pushes_for(self, token: str) -> list[Push]:
         with self.lock:

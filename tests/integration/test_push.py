@@ -292,3 +292,50 @@ def test_access_token_is_renewed_before_expiry(make_server, fcm):
     assert first.authorization == "Bearer test-token"
     assert second.authorization == "Bearer test-token-2"
     alice.close()
+
+
+def test_full_jid_of_detached_or_idle_session_pushes(make_server, fcm):
+    """§8.3 counts sessions, not addresses: a message to the full JID of a detached or idle
+    session wakes the phone as one to the bare JID does."""
+    server = push_server(make_server, fcm)
+    server.add_user("alice", PASSWORD)
+    alice = connect(server, "alice")
+
+    server.add_user("erin", PASSWORD)
+    erin = connect(server, "erin")
+    assert "type='result'" in register(erin, server, "erin-token")
+    erin.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
+    erin.read_until(r"<enabled[^>]*>")
+    erin.send("<presence/>")
+    erin.close()  # no </stream:stream>: the session waits for a resumption
+    server.wait_for_log(f"session {server.jid('erin')}/phone detached")
+    chat(alice, server.jid("erin") + "/phone", "to your resource")
+    fcm.wait_for_pushes("erin-token", 1)
+
+    server.add_user("carol", PASSWORD)
+    carol = connect(server, "carol")
+    assert "type='result'" in register(carol, server, "carol-token")
+    carol.send("<presence/>")
+    time.sleep(IDLE_AFTER_S + 0.5)
+    chat(alice, server.jid("carol") + "/phone", "still there?")
+    fcm.wait_for_pushes("carol-token", 1)
+    carol.close()
+    alice.close()
+
+
+def test_shutdown_does_not_wait_for_a_hanging_provider(make_server, fcm):
+    """A provider that never answers must not hold the exit for fcm_timeout (60 s here): the
+    server exits within the harness's shutdown bound (kontalk_server.SHUTDOWN_TIMEOUT_S) or
+    the test fails. The measured time is printed."""
+    server = push_server(make_server, fcm, fcm_timeout=60)
+    server.add_user("alice", PASSWORD)
+    bob = sleeping_user(server, "bob", "bob-token")
+    alice = connect(server, "alice")
+    fcm.hang()
+    chat(alice, bob, "into the void")
+    fcm.wait_for_pushes("bob-token", 1)  # the push is in flight now
+    alice.close()
+    started = time.monotonic()
+    server.terminate()
+    assert server.wait_exit() == 0
+    print(f"shutdown with a push in flight took {time.monotonic() - started:.2f} s")

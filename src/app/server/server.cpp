@@ -12,6 +12,7 @@
 #include "app/server/account_directory.hpp"
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
+#include "base/http_call.hpp"
 #include "core/shard_pool.hpp"
 #include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
@@ -391,7 +392,9 @@ void Server::stopWorkersThenModules() {
   auto& p = *parts_;
   // Workers finish what is queued first: their jobs read the modules' registrations (services,
   // key-change handlers), which stopping a module removes, and what they route is then recorded
-  // in the delivery journal before the modules flush it. No worker job waits on a module.
+  // in the delivery journal before the modules flush it. No worker job waits on a module. An
+  // HTTP call to a hanging service (push, verification) must not hold the exit for its timeout.
+  base::abandonHttpCalls();
   p.loginWorkers.join();
   p.externalWorkers.join();
   p.httpWorkers.join();

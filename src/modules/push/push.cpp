@@ -9,10 +9,12 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
 #include "base/unix_time.hpp"
+#include "modules/push/app_server_pusher.hpp"
 #include "modules/push/dummy_provider.hpp"
 #include "modules/push/fcm_provider.hpp"
 #include "modules/push/push_coalescer.hpp"
@@ -34,8 +36,14 @@ using xmpp::StanzaError;
 using xmpp::StanzaErrorCondition;
 
 // After blocking (40) and the roster (100), which consume what must not reach the account; it
-// never consumes, so carbons (1000) still see everything.
+// consumes only an app server's affiliation message, so carbons (1000) still see the rest.
 constexpr int kHookOrder = 950;
+// Before the roster (100), which consumes subscription requests, after blocking (40), which
+// refuses those the account blocks: a subscription request wakes XEP-0357 app servers (§8.4).
+constexpr int kSubscriptionHookOrder = 90;
+// A message to a full JID whose session is bound skips ToAccount; after CSI (900), which never
+// holds what wakes a phone.
+constexpr int kSessionHookOrder = 950;
 constexpr const char* kPushLocalpart = "push";
 constexpr auto kTick = std::chrono::seconds(1);
 
@@ -52,7 +60,13 @@ class PushModule final : public api::Module {
   explicit PushModule(const PushSettings& settings)
       : settings_(settings),
         coalescer_({settings.minInterval, settings.pushesPerMinute, settings.maxTrackedAccounts}),
-        queue_(settings.maxPending, settings.concurrency) {
+        queue_(settings.maxPending, settings.concurrency),
+        appServers_(
+            settings, [this] { return reservePublish(); },
+            [this] {
+              std::lock_guard lock(mutex_);
+              --publishes_;
+            }) {
     if (settings.dummy) {
       providers_.emplace("dummy", Provider{"dummy.push.", "dummy", "Dummy push notifications",
                                            std::make_unique<push::DummyProvider>()});
@@ -66,11 +80,55 @@ class PushModule final : public api::Module {
                          Provider{"gcm.push.", settings_.fcmSenderId,
                                   "Google Cloud Messaging push notifications", makeFcmProvider()});
     }
+    if (settings_.appServers) appServers_.start(host);
     if (providers_.empty()) {
       // Spec §8.3: the feature and push@ exist only when configured.
-      spdlog::info("push: no provider configured ([modules.push] fcm_sender_id or dummy): off");
-      return;
+      spdlog::info("push: no legacy provider configured ([modules.push] fcm_sender_id or dummy)");
+    } else {
+      startLegacy(host);
     }
+    if (providers_.empty() && !settings_.appServers) return;
+    host.onStanza(api::StanzaHook::ToAccount, kHookOrder, [this](api::StanzaEvent& event) {
+      if (settings_.appServers && appServers_.handleRemoval(event.stanza, event.from, event.to)) {
+        return HandlerResult::Handled;
+      }
+      if (push::wakesPhone(event.stanza)) {
+        watch(event.to.bare(), push::wakeFor(event.stanza, event.from.bareString()));
+      }
+      return HandlerResult::Continue;
+    });
+    host.onStanza(api::StanzaHook::ToSession, kSessionHookOrder, [this](api::StanzaEvent& event) {
+      // Spec §8.3 counts sessions, not addresses: a message to the full JID of a detached or
+      // idle session wakes the phone like one to the bare JID. Only what was addressed to this
+      // session: bare-JID messages were seen at ToAccount already.
+      if (push::wakesPhone(event.stanza) && addressedTo(event.stanza, event.to)) {
+        watch(event.to.bare(), push::wakeFor(event.stanza, event.from.bareString()));
+      }
+      return HandlerResult::Continue;
+    });
+    if (settings_.appServers) {
+      host.onStanza(api::StanzaHook::ToAccount, kSubscriptionHookOrder,
+                    [this](api::StanzaEvent& event) {
+                      if (push::isSubscriptionRequest(event.stanza)) {
+                        watch(event.to.bare(), push::Wake{});
+                      }
+                      return HandlerResult::Continue;
+                    });
+    }
+    host.onInterval(kTick, [this] {
+      pushDeferred();
+      pump();  // retries whose back-off ended
+    });
+  }
+
+ private:
+  static bool addressedTo(const xml::Element& stanza, const xmpp::Jid& session) {
+    const auto to = xmpp::Jid::parse(stanza.attribute("to"));
+    return to && to->toString() == session.toString();
+  }
+
+  // Spec §8.3: the disco feature and item, push@DOMAIN and its register/unregister IQs.
+  void startLegacy(api::ModuleHost& host) {
     api::DiscoNode node{push::kPushNamespace, {}};
     for (const auto& [name, provider] : providers_) {
       node.items.push_back({provider.jidPrefix + host.domain(), provider.node, provider.name});
@@ -86,17 +144,8 @@ class PushModule final : public api::Module {
                            {std::move(node)}});
     host.onIq(api::IqScope::Account, push::kPushNamespace, api::IqType::Set,
               [this](const api::IqRequest& request) { return handleRequest(request); });
-    host.onStanza(api::StanzaHook::ToAccount, kHookOrder, [this](api::StanzaEvent& event) {
-      watchMessage(event);
-      return HandlerResult::Continue;
-    });
-    host.onInterval(kTick, [this] {
-      pushDeferred();
-      pump();  // retries whose back-off ended
-    });
   }
 
- private:
   // Reads the service account (spec §8.3); a missing or bad one stops the start-up.
   std::unique_ptr<push::PushProvider> makeFcmProvider() const {
     std::ifstream file(settings_.fcmServiceAccountFile);
@@ -157,22 +206,23 @@ class PushModule final : public api::Module {
     host_->replyResult(request);
   }
 
-  // Spec §8.3: a message that would wake the user, for an account none of whose sessions can
-  // take it now. The message goes on as usual (offline storage or the detached session's
-  // queue): the push only makes the phone connect and fetch it.
-  void watchMessage(const api::StanzaEvent& event) {
-    if (!push::wakesPhone(event.stanza)) return;
-    const xmpp::Jid account = event.to.bare();
+  // Spec §8.3, §8.4: a message (or, for app servers, a subscription request) that would wake
+  // the user, for an account none of whose sessions can take it now. The stanza goes on as
+  // usual (offline storage or the detached session's queue): the push only makes the phone
+  // connect and fetch it.
+  void watch(const xmpp::Jid& account, const push::Wake& wake) {
     const auto now = PushCoalescer::Clock::now();
     if (push::anyReachable(host_->sessionsOf(account), now, settings_.idleAfter)) return;
     PushCoalescer::Verdict verdict;
     {
       std::lock_guard lock(mutex_);
       verdict = coalescer_.trigger(account.toString(), now);
+      // What the follow-up push will summarize; bounded by the coalescer's table.
+      if (verdict == PushCoalescer::Verdict::Deferred) deferred_[account.toString()].merge(wake);
     }
     switch (verdict) {
       case PushCoalescer::Verdict::PushNow:
-        return dispatch(account);
+        return dispatch(account, wake);
       case PushCoalescer::Verdict::Deferred:
         return;
       case PushCoalescer::Verdict::RateLimited:
@@ -187,29 +237,49 @@ class PushModule final : public api::Module {
   // Every tick: the pushes that min_interval deferred, unless the account is reachable again.
   void pushDeferred() {
     const auto now = PushCoalescer::Clock::now();
-    std::vector<std::string> due;
+    std::vector<std::pair<std::string, push::Wake>> due;
     {
       std::lock_guard lock(mutex_);
-      due = coalescer_.takeDue(now);
+      for (auto& name : coalescer_.takeDue(now)) {
+        auto wake = deferred_.extract(name);
+        due.emplace_back(std::move(name),
+                         wake ? std::move(wake.mapped()) : push::Wake{true, {}, {}});
+      }
       coalescer_.prune(now);
+      // A follow-up the rate limit dropped leaves nothing to summarize.
+      std::erase_if(deferred_, [&](const auto& item) { return !coalescer_.isTracked(item.first); });
     }
-    for (const auto& name : due) {
+    for (const auto& [name, wake] : due) {
       const auto account = xmpp::Jid::parse(name);
       if (!account) continue;
       if (push::anyReachable(host_->sessionsOf(*account), now, settings_.idleAfter)) continue;
-      dispatch(*account);
+      dispatch(*account, wake);
     }
+  }
+
+  // A place among max_pending for an XEP-0357 publish.
+  bool reservePublish() {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() + publishes_ >= settings_.maxPending) return false;
+    ++publishes_;
+    return true;
   }
 
   // Looks up the account's registrations and queues a push for each; lookups are bounded by
   // max_pending like the queue, so a flood of triggers cannot pile up storage work either.
-  void dispatch(const xmpp::Jid& account) {
+  void dispatch(const xmpp::Jid& account, const push::Wake& wake) {
     if (lookups_.fetch_add(1) >= settings_.maxPending) {
       lookups_.fetch_sub(1);
       spdlog::warn("push: too many pushes pending; dropped one for {}", account.toString());
       return;
     }
-    host_->runBlocking([this, account] {
+    host_->runBlocking([this, account, wake] {
+      if (settings_.appServers) appServers_.publish(account, wake);
+      // Spec §8.3: legacy push wakes the Kontalk client for messages only.
+      if (!wake.message || providers_.empty()) {
+        lookups_.fetch_sub(1);
+        return;
+      }
       auto registrations = host_->storage().push().find(account.local(), account.domain());
       lookups_.fetch_sub(1);
       if (!registrations) {
@@ -221,7 +291,8 @@ class PushModule final : public api::Module {
         std::lock_guard lock(mutex_);
         for (auto& registration : *registrations) {
           if (!providers_.contains(registration.provider)) continue;
-          if (!queue_.add({account.toString(), registration.provider, registration.token})) {
+          if (queue_.size() + publishes_ >= settings_.maxPending ||
+              !queue_.add({account.toString(), registration.provider, registration.token})) {
             spdlog::warn("push: {} pushes pending; dropped one for {}", settings_.maxPending,
                          account.toString());
           }
@@ -290,14 +361,18 @@ class PushModule final : public api::Module {
   PushSettings settings_;
   std::map<std::string, Provider> providers_;  // by provider name; fixed once started
   api::ModuleHost* host_ = nullptr;
-  std::mutex mutex_;  // guards coalescer_ and queue_
+  std::mutex mutex_;  // guards coalescer_, deferred_, queue_ and publishes_
   PushCoalescer coalescer_;
+  std::unordered_map<std::string, push::Wake> deferred_;  // by account, with a follow-up due
   push::PushQueue queue_;
+  std::size_t publishes_ = 0;  // XEP-0357 publishes waiting for their answer
+  push::AppServerPusher appServers_;
   std::atomic<std::size_t> lookups_{0};
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<PushModule>(
-    "push", "Kontalk legacy push notifications (spec §8.3) through FCM", {}, push::pushOptions()));
+    "push", "Push notifications: Kontalk legacy push through FCM (spec §8.3) and XEP-0357 (§8.4)",
+    {}, push::pushOptions()));
 
 }  // namespace
 }  // namespace kontalk::modules

@@ -41,6 +41,7 @@ class PushCoalescer {
   // the rate window: they would be treated like new ones anyway.
   void prune(Clock::time_point now);
   std::size_t trackedAccounts() const { return entries_.size(); }
+  bool isTracked(const std::string& account) const { return entries_.contains(account); }
 
  private:
   struct Entry {

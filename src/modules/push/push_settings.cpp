@@ -7,9 +7,9 @@ using std::chrono::seconds;
 const config::Section<PushSettings>& pushOptions() {
   static const config::Section<PushSettings> section(
       "modules.push",
-      "Kontalk legacy push (spec §8.3): clients register an FCM token with push@DOMAIN; a "
-      "message for an account without a reachable session sends a data message that wakes the "
-      "app.",
+      "Push notifications: Kontalk legacy push (spec §8.3: clients register an FCM token with "
+      "push@DOMAIN) and XEP-0357 (spec §8.4: clients enable an app server); a message for an "
+      "account without a reachable session wakes the app.",
       [](config::SectionBuilder<PushSettings>& option) {
         using S = PushSettings;
         option.text("fcm_sender_id", &S::fcmSenderId,
@@ -34,8 +34,8 @@ const config::Section<PushSettings>& pushOptions() {
         option.integer("pushes_per_minute", &S::pushesPerMinute, std::size_t{1}, std::size_t{1000},
                        "pushes per account per minute; more are dropped");
         option.integer("max_pending", &S::maxPending, std::size_t{1}, std::size_t{1'000'000},
-                       "pushes waiting for or talking to a provider, server-wide; more are "
-                       "dropped (logged)");
+                       "pushes waiting for or talking to a provider, and XEP-0357 publishes "
+                       "waiting for their answer, server-wide; more are dropped (logged)");
         option.integer("concurrency", &S::concurrency, std::size_t{1}, std::size_t{4},
                        "pushes talking to providers at once: the threads of the 8 for external "
                        "services (shared with registration's providers) push may hold");
@@ -43,6 +43,19 @@ const config::Section<PushSettings>& pushOptions() {
                        std::size_t{10'000'000},
                        "accounts whose recent pushes are remembered for coalescing; triggers "
                        "for further accounts are dropped until older entries expire");
+        option.flag("app_servers", &S::appServers,
+                    "offer XEP-0357 (urn:xmpp:push:0): clients enable app servers that get a "
+                    "publish per push");
+        option.integer("max_app_servers", &S::maxAppServers, std::size_t{1}, std::size_t{100},
+                       "XEP-0357 app servers one account may enable; more are refused with "
+                       "resource-constraint");
+        option.duration("app_server_timeout", &S::appServerTimeout, seconds(1), seconds(300),
+                        "seconds an app server has to answer a publish; no answer counts as a "
+                        "transient error (3 in a row disable the entry)");
+        option.flag("include_sender", &S::includeSender,
+                    "put last-message-sender in XEP-0357 publishes (personal data)");
+        option.flag("include_body", &S::includeBody,
+                    "put last-message-body in XEP-0357 publishes (often an encryption fallback)");
       },
       [](const PushSettings& settings) -> std::optional<std::string> {
         if (settings.fcmEnabled() == settings.fcmServiceAccountFile.empty()) {

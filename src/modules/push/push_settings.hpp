@@ -1,7 +1,7 @@
 #pragma once
-// [modules.push] (Kontalk legacy push, spec §8.3): the providers (FCM, the logging `dummy`),
-// when a message wakes a phone, and the limits that keep a slow or dead provider from costing
-// the server anything but the pushes themselves.
+// [modules.push] (Kontalk legacy push, spec §8.3, and XEP-0357, spec §8.4): the providers (FCM,
+// the logging `dummy`), the app servers, when a message wakes a phone, and the limits that keep
+// a slow or dead provider or app server from costing the server anything but the pushes.
 // Threading: values; the option table is built once and read-only afterwards; any thread.
 
 #include <chrono>
@@ -28,6 +28,12 @@ struct PushSettings {
   std::size_t maxPending = 1000;     // pushes queued or in flight, server-wide
   std::size_t concurrency = 2;       // External workers push may hold at once
   std::size_t maxTrackedAccounts = 100'000;
+  // XEP-0357 (spec §8.4).
+  bool appServers = true;
+  std::size_t maxAppServers = 5;  // entries per account
+  std::chrono::seconds appServerTimeout{30};
+  bool includeSender = false;  // senders are personal data
+  bool includeBody = false;    // bodies are mostly encryption fallbacks
 
   bool fcmEnabled() const { return !fcmSenderId.empty(); }
 };

@@ -14,6 +14,24 @@ bool wakesPhone(const xml::Element& message) {
          message.child("request", ns::kReceipts) != nullptr;
 }
 
+bool isSubscriptionRequest(const xml::Element& presence) {
+  return presence.name() == "presence" && presence.attribute("type") == "subscribe";
+}
+
+void Wake::merge(const Wake& later) {
+  if (!later.message) return;
+  *this = later;
+}
+
+Wake wakeFor(const xml::Element& stanza, const std::string& senderBare) {
+  if (stanza.name() != "message") return {};
+  // Only the start of the body is kept: a publish carries at most kMaxSummaryBodyBytes of it,
+  // and every coalesced trigger of a 400 KiB message would otherwise copy all of it.
+  std::string body = stanza.childText("body", stanza.xmlns());
+  if (body.size() > kMaxKeptBodyBytes) body.resize(kMaxKeptBodyBytes);
+  return {true, senderBare, std::move(body)};
+}
+
 bool isReachable(const api::Session& session, std::chrono::steady_clock::time_point now,
                  std::chrono::steady_clock::duration idleAfter) {
   return !session.isDetached() && now - session.lastActivity() < idleAfter;

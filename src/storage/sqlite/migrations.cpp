@@ -245,7 +245,22 @@ constexpr std::array<std::string_view, 1> kMigration11 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// 12: XEP-0357 app servers (spec §8.4): per account, (jid, node) with the publish-options form
+// the client enabled them with (serialized XML, '' for none). node '' stands for no node.
+constexpr std::array<std::string_view, 1> kMigration12 = {
+    R"sql(CREATE TABLE push_app_servers (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      jid TEXT NOT NULL,
+      node TEXT NOT NULL,
+      options TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, jid, node),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -257,6 +272,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, kMigration9},
     {10, kMigration10},
     {11, kMigration11},
+    {12, kMigration12},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

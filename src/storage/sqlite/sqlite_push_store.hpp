@@ -1,5 +1,6 @@
 #pragma once
-// PushStore on SQLite: table push_registrations.
+// PushStore on SQLite: tables push_registrations and push_app_servers; waiting() reads
+// offline_messages and roster_pending_subscriptions.
 // Threading: every method may be called from any thread (GuardedDatabase serializes each
 // connection); they block, so never on a shard.
 
@@ -21,6 +22,15 @@ class SqlitePushStore final : public PushStore {
                            const std::string& provider, const std::string& token) override;
   Result<std::vector<PushRegistration>> find(const std::string& username,
                                              const std::string& domain) override;
+  Result<AppServerPut> putAppServer(const std::string& username, const std::string& domain,
+                                    const PushAppServer& entry, std::size_t maxEntries) override;
+  Result<std::int64_t> removeAppServers(const std::string& username, const std::string& domain,
+                                        const std::string& jid,
+                                        const std::optional<std::string>& node) override;
+  Result<std::vector<PushAppServer>> appServers(const std::string& username,
+                                                const std::string& domain) override;
+  Result<PushWaiting> waiting(const std::string& username, const std::string& domain,
+                              std::int64_t now) override;
 
  private:
   GuardedDatabase& database_;
