@@ -79,11 +79,15 @@ def spki_pin(certificate_pem: Path) -> str:
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-def artifacts_dir(node_name: str, fallback: Path) -> Path:
-    """$KONTALK_TEST_ARTIFACTS/<test name> when that is set (CI keeps it), else `fallback`."""
+def artifacts_dir(request: Any, fallback: Path) -> Path:
+    """Where a test's screenshot and console log go: $KONTALK_TEST_ARTIFACTS/<test name> when
+    that is set (for CI to keep), else `fallback` (in the test's tmp_path). The path is printed
+    and recorded as the test's `artifacts` property (pytest --junitxml shows it)."""
     root = os.environ.get("KONTALK_TEST_ARTIFACTS")
-    directory = Path(root) / re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name) if root else fallback
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    directory = Path(root) / name if root else fallback
     directory.mkdir(parents=True, exist_ok=True)
+    request.node.user_properties.append(("artifacts", str(directory)))
     return directory
 
 

@@ -32,7 +32,7 @@ async def test_converse_chats_over_prosody_websocket(tmp_path, clients, request)
             jid=alice,
             password=PASSWORD,
             peer=on_tcp,
-            artifacts=artifacts_dir(request.node.name, tmp_path / "artifacts"),
+            artifacts=artifacts_dir(request, tmp_path / "artifacts"),
         )
         print(f"browser start to answer shown: {seconds:.1f} s")
     finally:
