@@ -57,6 +57,8 @@ HOST = "127.0.0.1"
 # start-up queries (roster, disco, ...): the longest wait on a loaded two-core machine.
 LOGIN_TIMEOUT_S = 30.0
 MESSAGE_TIMEOUT_S = 10.0
+# Strophe.js's connection states (converse.js logs "Status changed to: <state>") that end a login.
+_FAILED_STATES = ("CONNFAIL", "AUTHFAIL", "DISCONNECTED", "CONNTIMEOUT", "ERROR")
 
 
 def converse_version() -> str:
@@ -100,6 +102,7 @@ class ConversePage:
     """index.html plus converse.js's dist/ in a temporary directory, served on a loopback port."""
 
     def __init__(self, *, websocket_url: str, jid: str, password: str, peer: str):
+        converse_version()  # a clear error when npm ci has not run
         self.settings = {
             "websocket_url": websocket_url,
             "authentication": "login",
@@ -110,6 +113,7 @@ class ConversePage:
             "discover_connection_methods": False,
             # A dropped stream must fail the test, not be retried behind its back.
             "auto_reconnect": False,
+            # The chat with the peer is open at login; the peer is no roster contact.
             "auto_join_private_chats": [peer],
             "allow_non_roster_messaging": True,
             "assets_path": "/dist/",
@@ -117,6 +121,8 @@ class ConversePage:
             "locales": ["en"],
             "play_sounds": False,
             "show_desktop_notifications": False,
+            # Chats float over the page; in "fullscreen" an auto-joined chat can stay hidden
+            # behind the contact list until the user picks it.
             "view_mode": "overlayed",
             "loglevel": "debug",
         }
@@ -137,7 +143,6 @@ class ConversePage:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> "ConversePage":
-        converse_version()  # a clear error when npm ci has not run
         self._thread.start()
         return self
 
@@ -189,15 +194,33 @@ class ConverseBrowser:
         try:
             return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition)
         except TimeoutException:
+            self._console.extend(self.driver.get_log("browser"))
+            notable = [entry.get("message", "") for entry in self._console
+                       if entry.get("level") == "SEVERE" or "Status changed" in entry.get("message", "")]
             raise AssertionError(
-                f"converse.js: {what} within {timeout} s; see {self.artifacts}"
+                f"converse.js: {what} within {timeout} s; screenshot and console log in "
+                f"{self.artifacts}; its last errors and connection states:\n"
+                + "\n".join(notable[-10:])
             ) from None
 
     def wait_chat_ready(self, peer: str, timeout: float = LOGIN_TIMEOUT_S) -> None:
         """Logged in: converse.js shows the chat with `peer` and its message box (it renders
-        chats only once the session is established)."""
-        self._wait(timeout, f"no chat with {peer} ready to type in (login failed?)",
-                   lambda driver: driver.find_elements(By.CSS_SELECTOR, self._textarea(peer)))
+        chats only once the session is established). Fails at once when converse.js reports
+        that the connection failed or ended (it does not reconnect: auto_reconnect is off)."""
+
+        def ready(driver: webdriver.Chrome) -> bool:
+            if driver.find_elements(By.CSS_SELECTOR, self._textarea(peer)):
+                return True
+            entries = driver.get_log("browser")
+            self._console.extend(entries)
+            for entry in entries:
+                message = entry.get("message", "")
+                if any(f"Status changed to: {state}" in message for state in _FAILED_STATES):
+                    raise AssertionError(f"converse.js could not log in: {message}; screenshot "
+                                         f"and console log in {self.artifacts}")
+            return False
+
+        self._wait(timeout, f"no chat with {peer} ready to type in", ready)
 
     def send(self, peer: str, text: str) -> None:
         """Type `text` into the chat with `peer` and press Enter, as a user does."""
