@@ -34,9 +34,13 @@ class PeerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         workdir.mkdir(parents=True, exist_ok=True)
 
+    def listening_ports(self) -> tuple[int, ...]:
+        """The ports start() waits for."""
+        return (self.c2s_port, self.s2s_port)
+
     def wait_until_listening(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
-        for port in (self.c2s_port, self.s2s_port):
+        for port in self.listening_ports():
             while True:
                 try:
                     socket.create_connection((HOST, port), timeout=0.5).close()
