@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "api/fake_module_host.hpp"
 #include "xmpp/namespaces.hpp"
 
@@ -35,11 +37,12 @@ class SubscriptionAcknowledgementTest : public ::testing::Test {
     host_.addSession(alice_);
   }
 
-  // Whether the gate would let an acknowledgement asked for now go out.
+  // Whether the gate would let an acknowledgement asked for now go out. The flag outlives the
+  // call: a waiter left behind runs when the hold ends.
   bool opensNow() {
-    bool opened = false;
-    gate_->whenOpen([&] { opened = true; });
-    return opened;
+    auto opened = std::make_shared<bool>(false);
+    gate_->whenOpen([opened] { *opened = true; });
+    return *opened;
   }
 
   FakeModuleHost host_{"example.org", "roster"};
