@@ -56,6 +56,10 @@ bool WebSocketDecoder::next(WebSocketEvent& event) {
       if (rest.size() < 4) return false;
       length = (std::uint64_t{byteAt(rest, 2)} << 8) | byteAt(rest, 3);
       headerBytes = 4;
+      // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+      if (length < 126) {
+        return fail(event, WebSocketClose::ProtocolError, "frame length not minimally encoded");
+      }
     } else if (length == 127) {
       if (rest.size() < 10) return false;
       length = 0;
@@ -63,6 +67,9 @@ bool WebSocketDecoder::next(WebSocketEvent& event) {
       headerBytes = 10;
       if ((length >> 63) != 0) {
         return fail(event, WebSocketClose::ProtocolError, "frame length with the top bit set");
+      }
+      if (length <= 0xFFFF) {
+        return fail(event, WebSocketClose::ProtocolError, "frame length not minimally encoded");
       }
     }
     if (isControl(opcode)) {

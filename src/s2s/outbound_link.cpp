@@ -482,9 +482,7 @@ void OutboundLink::handleStreamManagement(const xml::Element& element) {
     if (!unacknowledged_.acknowledge(h, settled)) {
       spdlog::warn("{}: the peer acknowledged {} stanza(s); {} were sent", name_, h,
                    unacknowledged_.sentCount());
-      close(StreamError{StreamErrorCondition::UndefinedCondition,
-                        "Handled count too high: h='" + std::to_string(h) + "', " +
-                            std::to_string(unacknowledged_.sentCount()) + " stanza(s) sent."});
+      close(xmpp::handledCountTooHigh(h, unacknowledged_.sentCount()));
       return;
     }
     settle(settled);

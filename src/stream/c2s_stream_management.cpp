@@ -89,7 +89,8 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
       // XEP-0198 §4: an h beyond what was sent is a broken client; stop before losing count.
       spdlog::info("c2s {}: {} acknowledged more than it was sent", id_,
                    session_->jid().toString());
-      close(StreamError{StreamErrorCondition::UndefinedCondition, "Handled count too high."});
+      close(xmpp::handledCountTooHigh(
+          *h, before + static_cast<std::uint32_t>(streamManagement.unacknowledged().size())));
       return;
     }
     settle(delivered);

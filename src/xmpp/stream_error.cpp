@@ -63,7 +63,19 @@ xml::Element StreamError::toElement() const {
     textElement.setAttribute("xml:lang", "en");
     textElement.addText(text);
   }
+  if (applicationCondition) error.addChild(*applicationCondition);
   return error;
+}
+
+StreamError handledCountTooHigh(std::uint32_t h, std::uint32_t sendCount) {
+  xml::Element condition("handled-count-too-high", ns::kStreamManagement);
+  condition.setAttribute("h", std::to_string(h));
+  condition.setAttribute("send-count", std::to_string(sendCount));
+  return StreamError{StreamErrorCondition::UndefinedCondition,
+                     "Handled count too high: h='" + std::to_string(h) + "', " +
+                         std::to_string(sendCount) + " stanza(s) sent.",
+                     {},
+                     std::move(condition)};
 }
 
 std::optional<StreamError> StreamError::fromElement(const xml::Element& element) {

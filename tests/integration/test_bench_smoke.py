@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from kontalk_server import HOST, KontalkServer, build_dir, free_port
 SESSIONS = 4
 PASSWORD = "smoke-secret"
 GENERATOR_TIMEOUT_S = 60
+ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIO_METRICS = {
     "login-storm": {"elapsed_s", "logins_per_s"},
@@ -126,3 +128,14 @@ def test_s2s_throughput_crosses_the_link(make_server) -> None:
     for key in ("generator_cpu_percent", "sender_server_cpu_percent",
                 "receiver_server_cpu_percent", "latency_p50_ms", "link_setup_s"):
         assert metrics[key] is not None, key
+
+
+def test_websocket_bench_delivers_over_both_transports() -> None:
+    # bench/websocket, tiny: every message of every pair arrives over TCP and over WebSocket.
+    completed = subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "bench" / "websocket"), "--build-dir", str(build_dir()),
+         "--pairs", "2", "--messages", "20"],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 0, f"bench/websocket failed:\n{completed.stderr}"
+    rows = {line.split()[0]: line.split() for line in completed.stdout.splitlines()[2:]}
+    assert set(rows) == {"tcp", "websocket"}, completed.stdout

@@ -92,6 +92,19 @@ def sleeping_user(server, localpart: str, token: str) -> str:
     return jid
 
 
+def detached_user(server, localpart: str, token: str) -> None:
+    """An account that registered `token` and whose resumable session's connection broke
+    (XEP-0198 §5): the server keeps the session, detached, for a resumption."""
+    server.add_user(localpart, PASSWORD)
+    client = connect(server, localpart)
+    assert "type='result'" in register(client, server, token)
+    client.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
+    client.read_until(r"<enabled[^>]*>")
+    client.send("<presence/>")
+    client.close()  # no </stream:stream>
+    server.wait_for_log(f"session {server.jid(localpart)}/phone detached")
+
+
 def settled_without_push(fcm: FcmStandIn, token: str, marker_token: str, trigger) -> None:
     """No new push for `token` although a push caused later (`trigger` ends with a message for
     `marker_token`'s account) came, and a while more passed."""
@@ -223,14 +236,7 @@ def test_reachability_rules(make_server, fcm):
     carol.close()
 
     # Detached: a resumable session whose connection broke (XEP-0198 §5).
-    server.add_user("erin", PASSWORD)
-    erin = connect(server, "erin")
-    assert "type='result'" in register(erin, server, "erin-token")
-    erin.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
-    erin.read_until(r"<enabled[^>]*>")
-    erin.send("<presence/>")
-    erin.close()  # no </stream:stream>: the server keeps the session for a resumption
-    server.wait_for_log(f"session {server.jid('erin')}/phone detached")
+    detached_user(server, "erin", "erin-token")
     chat(alice, server.jid("erin"), "while you were away")
     fcm.wait_for_pushes("erin-token", 1)
     alice.close()
@@ -301,14 +307,7 @@ def test_full_jid_of_detached_or_idle_session_pushes(make_server, fcm):
     server.add_user("alice", PASSWORD)
     alice = connect(server, "alice")
 
-    server.add_user("erin", PASSWORD)
-    erin = connect(server, "erin")
-    assert "type='result'" in register(erin, server, "erin-token")
-    erin.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
-    erin.read_until(r"<enabled[^>]*>")
-    erin.send("<presence/>")
-    erin.close()  # no </stream:stream>: the session waits for a resumption
-    server.wait_for_log(f"session {server.jid('erin')}/phone detached")
+    detached_user(server, "erin", "erin-token")
     chat(alice, server.jid("erin") + "/phone", "to your resource")
     fcm.wait_for_pushes("erin-token", 1)
 

@@ -4,7 +4,6 @@ Also the journal contract: a message that caused a publish is still delivered on
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
 import xml.etree.ElementTree as ET
@@ -13,7 +12,7 @@ import pytest
 from slixmpp.exceptions import IqError
 
 from clients import REPLY_TIMEOUT_S, login_slixmpp
-from raw_client import RawXmppConnection
+from test_push import chat, connect
 
 PASSWORD = "secret"
 NS_APP = "urn:xmpp:push:0"
@@ -27,24 +26,6 @@ PUBLISH = r"<iq[^>]*type=['\"]set['\"][^>]*>.*?</iq>"
 
 def push_server(make_server, **options):
     return make_server({"modules.push": {"min_interval": 0, "idle_after": 3, **options}})
-
-
-def connect(server, localpart: str, resource: str = "phone") -> RawXmppConnection:
-    client = RawXmppConnection(server.host, server.starttls_port, server.domain)
-    client.login(localpart, PASSWORD, resource)
-    return client
-
-
-def leave(client: RawXmppConnection) -> None:
-    client.send("</stream:stream>")
-    client.read_until_closed()
-
-
-_ids = iter(range(1, 1_000_000))
-
-
-def chat(client, to: str, body: str) -> None:
-    client.send(f"<message type='chat' to='{to}' id='m{next(_ids)}'><body>{body}</body></message>")
 
 
 def entries(server) -> list[tuple[str, str, str]]:

@@ -258,3 +258,22 @@ async def test_a_connected_client_that_acknowledges_nothing_has_a_bounded_queue(
     bob_again.send_presence()
     bodies = sorted([(await bob_again.next_message())["body"] for _ in range(40)])
     assert bodies == sorted(f"m{number}" for number in range(40))
+
+
+async def test_acknowledging_more_than_was_sent_ends_the_stream_with_handled_count_too_high(
+        make_server, clients):
+    # XEP-0198 §4: the stream error carries <handled-count-too-high h='…' send-count='…'/>.
+    server = make_server()
+    server.add_user("bob", PASSWORD)
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    bob, bob_full_jid, _ = await asyncio.to_thread(_raw_session, server, "bob", resume=False)
+    alice.send_message(mto=bob_full_jid, mbody="one", mtype="chat")
+    await asyncio.to_thread(_read_bodies, bob, 1)
+    bob.send(f"<a xmlns='{NS_SM}' h='5'/>")
+    received = await asyncio.to_thread(bob.read_until_closed)
+    assert "<undefined-condition" in received, received
+    condition = re.search(r"<handled-count-too-high\b[^>]*>", received)
+    assert condition, received
+    for attribute in ("xmlns='urn:xmpp:sm:3'", "h='5'", "send-count='1'"):
+        assert attribute in condition.group(0).replace('"', "'"), condition.group(0)
+    bob.close()

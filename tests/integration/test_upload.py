@@ -9,7 +9,6 @@ import http.client
 import os
 import socket
 import ssl
-import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -354,6 +353,47 @@ async def test_u7_expired_file_is_not_found(make_server, clients):
     await asyncio.sleep(2.1)  # max_age is whole seconds: 2 s later the file is past it
     status, _, _ = await asyncio.to_thread(http_request, server, "GET", url)
     assert status == 404
+
+
+# --- the periodic expiry (spec §8.7: hourly; expiry_interval makes it every second here) ---------
+
+
+def stored_files(server) -> set[str]:
+    return {path.name for path in (server.data_dir / "upload").iterdir()}
+
+
+async def wait_for_files(server, expected: set[str], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while stored_files(server) != expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert stored_files(server) == expected
+
+
+async def test_expiry_deletes_the_oldest_files_above_the_soft_quota(make_server, clients):
+    server = make_server({"modules.upload": {"user_quota": 10000, "user_quota_soft": 1000,
+                                             "expiry_interval": 1}})
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    urls = []
+    for index in range(3):
+        url, _ = await request_slot(alice, server, f"q{index}.bin", 400)
+        assert (await asyncio.to_thread(put, server, url, bytes(400)))[0] == 200
+        urls.append(url)
+        await asyncio.sleep(1.1)  # stored_at has whole seconds: each file in its own
+    # 1200 bytes > 1000: the oldest file goes, from disk too; 800 bytes stay.
+    newest = {path_of(url).split("/")[2] for url in urls[1:]}
+    await wait_for_files(server, newest)
+    assert (await asyncio.to_thread(http_request, server, "GET", urls[0]))[0] == 404
+    for url in urls[1:]:
+        assert (await asyncio.to_thread(http_request, server, "GET", url))[0] == 200
+
+
+async def test_expiry_deletes_files_past_max_age_from_disk(make_server, clients):
+    server = make_server({"modules.upload": {"max_age": 2, "expiry_interval": 1}})
+    alice = await clients.slix(server, server.add_user("alice", PASSWORD), PASSWORD)
+    url, _ = await request_slot(alice, server, "old.bin", 10)
+    assert (await asyncio.to_thread(put, server, url, b"0123456789"))[0] == 200
+    assert stored_files(server) == {path_of(url).split("/")[2]}
+    await wait_for_files(server, set())
 
 
 # --- U8: same name twice --------------------------------------------------------------------------

@@ -22,8 +22,6 @@ using xmpp::StanzaErrorCondition;
 
 // Spec §8.6: a user may hold this many slots without a file.
 constexpr std::size_t kMaxUnusedSlots = 20;
-// Spec §8.7: the expiry runs hourly.
-constexpr std::chrono::hours kExpiryInterval{1};
 constexpr const char* kRoute = "/upload";
 
 class UploadModule final : public api::Module {
@@ -61,7 +59,7 @@ class UploadModule final : public api::Module {
     }
     host.onHttp(kRoute,
                 [this](const api::HttpRequest& request) { return files_->handle(request); });
-    host.onInterval(kExpiryInterval, [this] { host_->runBlocking([this] { expire(); }); });
+    host.onInterval(settings_.expiryInterval, [this] { host_->runBlocking([this] { expire(); }); });
     spdlog::info("upload: {} hands out slots under {}", serviceDomain_, baseUrl_);
   }
 
@@ -121,7 +119,7 @@ class UploadModule final : public api::Module {
     host_->replyResult(request, slotElement(slot.xmlns, baseUrl_ + "/" + row.id + "/" + row.name));
   }
 
-  // On a worker: spec §8.7's hourly expiry.
+  // On a worker: spec §8.7's expiry (hourly by default).
   void expire() {
     const auto now = base::unixNow();
     auto expired = host_->storage().uploads().expire(

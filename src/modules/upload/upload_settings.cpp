@@ -22,11 +22,14 @@ const config::Section<UploadSettings>& uploadOptions() {
                        "bytes one user may have stored; a slot beyond is resource-constraint");
         option.integer("user_quota_soft", &UploadSettings::userQuotaSoft, std::uint64_t{0},
                        std::uint64_t{1} << 50,
-                       "the hourly expiry deletes a user's oldest files while they hold more");
+                       "the expiry deletes a user's oldest files while they hold more");
         option.duration("max_age", &UploadSettings::maxAge, 1s, std::chrono::seconds(1LL << 32),
                         "seconds a file is served after its upload");
         option.duration("slot_ttl", &UploadSettings::slotTtl, 1s, 86400s,
                         "seconds a slot waits for its PUT");
+        option.duration("expiry_interval", &UploadSettings::expiryInterval, 1s, 86400s,
+                        "seconds between two runs of the expiry (max_age, user_quota_soft, "
+                        "unused slots)");
       },
       [](const UploadSettings& settings) -> std::optional<std::string> {
         if (settings.service.empty() ||

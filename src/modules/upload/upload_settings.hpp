@@ -21,6 +21,7 @@ struct UploadSettings {
   std::uint64_t userQuotaSoft = 78643200;
   std::chrono::seconds maxAge{2592000};
   std::chrono::seconds slotTtl{300};
+  std::chrono::seconds expiryInterval{3600};  // spec §8.7: hourly
 };
 
 const config::Section<UploadSettings>& uploadOptions();

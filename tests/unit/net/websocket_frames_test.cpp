@@ -110,6 +110,10 @@ TEST(WebSocketFrames, ProtocolViolations) {
       clientFrame(0x9, std::string(126, 'p')),               // control frame over 125 bytes
       std::string("\xC1\x80\x01\x02\x03\x04", 6),            // RSV1 without an extension
       clientFrame(0x1, "a", false) + clientFrame(0x1, "b"),  // new message inside one
+      // RFC 6455 §5.2: lengths in more bytes than needed (5 in 16 bits, 300 in 64 bits).
+      std::string("\x81\xFE\x00\x05\x01\x02\x03\x04", 8) + std::string(5, 'x'),
+      std::string("\x81\xFF\x00\x00\x00\x00\x00\x00\x01\x2C\x01\x02\x03\x04", 14) +
+          std::string(300, 'x'),
   };
   for (const auto& bytes : bad) {
     WebSocketDecoder decoder(1024);

@@ -36,6 +36,19 @@ TEST(StreamErrorTest, SeeOtherHostCarriesTheHost) {
   EXPECT_EQ(parsed->seeOtherHost, "[2001:db8::1]:5222");
 }
 
+TEST(StreamErrorTest, HandledCountTooHighCarriesXep0198sApplicationCondition) {
+  const auto element = handledCountTooHigh(10, 8).toElement();
+  const auto children = element.childElements();
+  ASSERT_EQ(children.size(), 3u);
+  EXPECT_TRUE(children[0]->is("undefined-condition", ns::kStreamErrors));
+  EXPECT_TRUE(children[1]->is("text", ns::kStreamErrors));
+  // RFC 6120 §4.9.4: the application-specific condition follows the defined one.
+  ASSERT_TRUE(children[2]->is("handled-count-too-high", ns::kStreamManagement));
+  EXPECT_EQ(children[2]->attribute("h"), "10");
+  EXPECT_EQ(children[2]->attribute("send-count"), "8");
+  EXPECT_EQ(StreamError::fromElement(element)->condition, StreamErrorCondition::UndefinedCondition);
+}
+
 TEST(StreamErrorTest, NamesRoundTripForEveryCondition) {
   // RFC 6120 §4.9.3 lists the conditions alphabetically, as the enum does.
   EXPECT_EQ(conditionName(StreamErrorCondition::BadFormat), "bad-format");
