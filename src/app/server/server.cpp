@@ -176,6 +176,10 @@ struct Server::Parts {
   std::vector<std::unique_ptr<net::Listener>> listeners;
   // The main thread's: signals and the admin socket (app/admin/admin_socket.hpp).
   asio::io_context mainThread;
+  // Made before anything listens, so that a signal arriving while the server starts waits for
+  // run() (a SIGHUP's default action would end the process).
+  std::unique_ptr<asio::signal_set> termination;
+  std::unique_ptr<asio::signal_set> hangup;
   std::unique_ptr<ConfigurationReload> reload;
   std::unique_ptr<LiveAdministration> administration;
   std::unique_ptr<admin::AdminSocket> adminSocket;
@@ -212,6 +216,8 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
 // the first one keeps serving (the admin socket answers: app/admin/admin_socket.hpp).
 void Server::startAdministration() {
   auto& p = *parts_;
+  p.termination = std::make_unique<asio::signal_set>(p.mainThread, SIGINT, SIGTERM);
+  p.hangup = std::make_unique<asio::signal_set>(p.mainThread, SIGHUP);
   p.reload = std::make_unique<ConfigurationReload>(p.config, p.certificate, [&p] {
     if (auto* network = static_cast<api::NetworkListRefresh*>(
             p.extensions.findService(typeid(api::NetworkListRefresh)))) {
@@ -357,10 +363,8 @@ int Server::run() {
   // The main thread serves the admin socket and the signals until a termination signal.
   asio::io_context& signals = p.mainThread;
   if (p.adminSocket) p.adminSocket->start();
-  asio::signal_set termination(signals, SIGINT, SIGTERM);
-  asio::signal_set hangup(signals, SIGHUP);
   int received = 0;
-  termination.async_wait([&](const boost::system::error_code&, int signal) {
+  p.termination->async_wait([&](const boost::system::error_code&, int signal) {
     received = signal;
     signals.stop();
   });
@@ -371,9 +375,9 @@ int Server::run() {
         if (error) return;
         spdlog::info("received SIGHUP: reloading");
         p.reload->reload();
-        hangup.async_wait(onHangup);
+        p.hangup->async_wait(onHangup);
       };
-  hangup.async_wait(onHangup);
+  p.hangup->async_wait(onHangup);
   signals.run();
   p.adminSocket.reset();  // kontalkctl now says the server is not running
   spdlog::info("received signal {}: shutting down", received);
