@@ -69,48 +69,37 @@ int editAccount(const app::Config& config, const std::vector<std::string>& reque
   return 0;
 }
 
+// user add and user passwd: a bare JID of the domain and a password from standard input.
+int editWithPassword(const app::Config& config, const std::string& jidText,
+                     std::istream& passwordInput, const std::string& action,
+                     Result<void> (*edit)(storage::Storage&, std::string_view, const std::string&,
+                                          std::string_view),
+                     const std::string& done, std::ostream& out, std::ostream& err) {
+  const std::string domain = servedDomain(config);
+  auto local = admin::localpartIn(domain, jidText);
+  auto password = local ? admin::readPasswordLine(passwordInput) : Result<std::string>{};
+  if (!local || !password) {
+    err << "kontalkctl: " << (!local ? local.error() : password.error()).message << "\n";
+    return 2;
+  }
+  return editAccount(
+      config, {"user", action, jidText, *password},
+      [&](storage::Storage& storage) { return edit(storage, domain, *local, *password); },
+      done + " " + *local + "@" + domain, out, err);
+}
+
 }  // namespace
 
 int addUser(const app::Config& config, const std::string& jidText, std::istream& passwordInput,
             std::ostream& out, std::ostream& err) {
-  const std::string domain = servedDomain(config);
-  auto local = admin::localpartIn(domain, jidText);
-  if (!local) {
-    err << "kontalkctl: " << local.error().message << "\n";
-    return 2;
-  }
-  auto password = admin::readPasswordLine(passwordInput);
-  if (!password) {
-    err << "kontalkctl: " << password.error().message << "\n";
-    return 2;
-  }
-  return editAccount(
-      config, {"user", "add", jidText, *password},
-      [&](storage::Storage& storage) {
-        return admin::createAccount(storage, domain, *local, *password);
-      },
-      "added " + *local + "@" + domain, out, err);
+  return editWithPassword(config, jidText, passwordInput, "add", &admin::createAccount, "added",
+                          out, err);
 }
 
 int changePassword(const app::Config& config, const std::string& jidText,
                    std::istream& passwordInput, std::ostream& out, std::ostream& err) {
-  const std::string domain = servedDomain(config);
-  auto local = admin::localpartIn(domain, jidText);
-  if (!local) {
-    err << "kontalkctl: " << local.error().message << "\n";
-    return 2;
-  }
-  auto password = admin::readPasswordLine(passwordInput);
-  if (!password) {
-    err << "kontalkctl: " << password.error().message << "\n";
-    return 2;
-  }
-  return editAccount(
-      config, {"user", "passwd", jidText, *password},
-      [&](storage::Storage& storage) {
-        return admin::changePassword(storage, domain, *local, *password);
-      },
-      "changed the password of " + *local + "@" + domain, out, err);
+  return editWithPassword(config, jidText, passwordInput, "passwd", &admin::changePassword,
+                          "changed the password of", out, err);
 }
 
 int removeUser(const app::Config& config, const std::string& jidText, std::ostream& out,
