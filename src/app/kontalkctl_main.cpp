@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   std::string jid;
   auto* add = user->add_subcommand("add", "create an account; the password is read from stdin");
   add->add_option("jid", jid, "bare JID of the account")->required();
-  auto* del = user->add_subcommand("del", "delete an account");
+  auto* passwd = user->add_subcommand("passwd", "change an account's password, read from stdin");
+  passwd->add_option("jid", jid, "bare JID of the account")->required();
+  auto* del = user->add_subcommand("del", "delete an account (ending its sessions)");
   del->add_option("jid", jid, "bare JID of the account")->required();
   auto* list = user->add_subcommand("list", "list the accounts, one bare JID per line");
   std::string importFile;
@@ -51,6 +53,28 @@ int main(int argc, char** argv) {
   networkDisable->add_option("domain", domain, "the server's domain")->required();
   auto* networkList = network->add_subcommand("list", "print the edits made with this command");
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
+
+  // Commands for the running server, over its admin socket ([admin] socket).
+  auto* status = cli.add_subcommand(
+      "status", "version, uptime, shards, sessions, memory and journal backlog of the server");
+  auto* sessions =
+      cli.add_subcommand("sessions", "the server's client sessions")->require_subcommand(1);
+  std::string reason;
+  auto* sessionsList = sessions->add_subcommand("list", "one line per bound session");
+  sessionsList->add_option("--user", jid, "only this account's sessions (bare JID)");
+  auto* sessionsKick = sessions->add_subcommand(
+      "kick", "end a session (full JID) or all of an account's (bare JID), not resumable");
+  sessionsKick->add_option("jid", jid, "full or bare JID")->required();
+  sessionsKick->add_option("--reason", reason, "text sent with the stream error");
+  auto* reload = cli.add_subcommand(
+      "reload", "re-read the configuration, TLS certificate and network list (as SIGHUP)");
+  std::string level;
+  auto* logLevel = cli.add_subcommand("log-level", "change the server's log level until restart");
+  logLevel->add_option("level", level, "trace, debug, info, warn or error")->required();
+  std::string text;
+  auto* broadcast =
+      cli.add_subcommand("broadcast", "send a headline message to every online session");
+  broadcast->add_option("text", text, "the message")->required();
   CLI11_PARSE(cli, argc, argv);
 
   kontalk::app::Config config;
@@ -74,5 +98,17 @@ int main(int argc, char** argv) {
   if (*networkDisable) return ctl::enableNetworkServer(config, domain, false, std::cout, std::cerr);
   if (*networkList) return ctl::listNetworkServers(config, std::cout, std::cerr);
   if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
+  if (*passwd) return ctl::changePassword(config, jid, std::cin, std::cout, std::cerr);
+  auto ask = [&](const std::vector<std::string>& request) {
+    return ctl::askRunningServer(config, request, std::cout, std::cerr);
+  };
+  if (*status) return ask({"status"});
+  if (*sessionsList)
+    return ask(jid.empty() ? std::vector<std::string>{"sessions", "list"}
+                           : std::vector<std::string>{"sessions", "list", jid});
+  if (*sessionsKick) return ask({"sessions", "kick", jid, reason});
+  if (*reload) return ask({"reload"});
+  if (*logLevel) return ask({"log-level", level});
+  if (*broadcast) return ask({"broadcast", text});
   return 2;
 }

@@ -17,6 +17,9 @@ const config::Section<ServerSettings>& serverOptions() {
                     "data_dir): it certifies users' keys and is the trust anchor of certificate "
                     "login. Generated on first start when missing; `kontalkctl key generate` "
                     "creates it, `kontalkctl key show` prints it");
+        option.choice("mode", &ServerSettings::mode, {"development", "production"},
+                      "production: a TLS certificate that does not name the domain (clients "
+                      "refuse it) is a start-up and reload error, not a warning");
       },
       [](const ServerSettings& settings) -> std::optional<std::string> {
         if (settings.domain.empty()) return "domain must not be empty";

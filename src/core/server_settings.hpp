@@ -16,6 +16,12 @@ struct ServerSettings {
   unsigned threads = 0;  // 0 = one shard per core
   // The server's OpenPGP secret key (spec §1); generated on first start when absent.
   std::filesystem::path pgpKey = "pgp/server-key.sec";
+  // "development" or "production": what a setup mistake costs. Production refuses to start with
+  // a TLS certificate that does not name the domain (clients would refuse it); development only
+  // warns, so that a laptop or a test runs with the generated self-signed certificate.
+  std::string mode = "development";
+
+  bool isProduction() const { return mode == "production"; }
 };
 
 struct LogSettings {

@@ -81,4 +81,15 @@ std::size_t SessionDirectory::size() const {
   return total;
 }
 
+std::vector<std::shared_ptr<LocalSession>> SessionDirectory::all() const {
+  std::vector<std::shared_ptr<LocalSession>> sessions;
+  for (const auto& bucket : buckets_) {
+    std::lock_guard lock(bucket.mutex);
+    for (const auto& [bare, bound] : bucket.byBareJid) {
+      sessions.insert(sessions.end(), bound.begin(), bound.end());
+    }
+  }
+  return sessions;
+}
+
 }  // namespace kontalk::router

@@ -36,6 +36,9 @@ class SessionDirectory {
   std::shared_ptr<LocalSession> find(const xmpp::Jid& fullJid) const;
   std::vector<std::shared_ptr<LocalSession>> sessionsOf(const xmpp::Jid& bareJid) const;
   std::size_t size() const;
+  // A snapshot of every bound session (kontalkctl sessions list, broadcast): each bucket is
+  // locked in turn, so a session bound meanwhile may or may not be in it.
+  std::vector<std::shared_ptr<LocalSession>> all() const;
 
  private:
   struct Bucket {

@@ -40,6 +40,17 @@ class C2sSessionHandle final : public router::LocalSession,
 
   asio::io_context& shard() const { return *shard_.load(std::memory_order_acquire); }
   StreamManagement& streamManagement() { return streamManagement_; }
+  // XEP-0198 <enable/> on this session (on its shard); streamManagementEnabled() is thread-safe
+  // (kontalkctl sessions list).
+  void enableStreamManagement(bool resumable) {
+    streamManagement_.enable(resumable);
+    streamManagementEnabled_.store(true, std::memory_order_relaxed);
+  }
+  bool streamManagementEnabled() const {
+    return streamManagementEnabled_.load(std::memory_order_relaxed);
+  }
+  // When the session was bound. Thread-safe.
+  std::chrono::system_clock::time_point boundAt() const { return boundAt_; }
   const std::string& resumptionId() const { return resumptionId_; }
   void setResumptionId(std::string id) { resumptionId_ = std::move(id); }
   bool hasEnded() const { return ended_; }
@@ -100,6 +111,8 @@ class C2sSessionHandle final : public router::LocalSession,
   // The newest resumption claim; written on the session's shard, read by claimants on theirs.
   std::atomic<std::uint64_t> claim_{0};
   bool ended_ = false;
+  std::atomic<bool> streamManagementEnabled_{false};
+  const std::chrono::system_clock::time_point boundAt_ = std::chrono::system_clock::now();
 };
 
 }  // namespace kontalk::stream

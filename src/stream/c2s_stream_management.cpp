@@ -59,7 +59,7 @@ void C2sStream::handleStreamManagement(const xml::Element& element) {
     }
     const bool resumable =
         element.attribute("resume") == "true" || element.attribute("resume") == "1";
-    streamManagement.enable(resumable);
+    session_->enableStreamManagement(resumable);
     xml::Element enabled("enabled", ns::kStreamManagement);
     if (resumable) {
       session_->setResumptionId(base::randomAlphanumeric(24));

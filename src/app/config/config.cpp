@@ -50,7 +50,8 @@ ModulesSettings readModules(const config::Value* value, const std::string& file)
 void resolvePaths(Config& config, const fs::path& configDir) {
   auto& dataDir = config.server.dataDir;
   if (dataDir.is_relative()) dataDir = configDir / dataDir;
-  for (fs::path* path : {&config.tls.certificate, &config.tls.privateKey, &config.server.pgpKey}) {
+  for (fs::path* path : {&config.tls.certificate, &config.tls.privateKey, &config.server.pgpKey,
+                         &config.admin.socket}) {
     if (path->is_relative()) *path = dataDir / *path;
   }
   if (!config.s2s.caFile.empty() && config.s2s.caFile.is_relative()) {
@@ -75,7 +76,7 @@ Config loadConfig(const fs::path& file) {
   const config::Document document = config::loadDocument(file);
   const auto& root = *document.root.table();
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "c2s", "s2s", "http", "tls", "storage", "limits", "log", kModulesSection};
+      "server", "c2s", "s2s", "http", "tls", "storage", "limits", "log", "admin", kModulesSection};
   for (const auto& [name, value] : root) {
     if (!kSections.contains(name)) {
       config::throwConfigError(document.file, value.line, name, "", "is not a known section");
@@ -91,6 +92,7 @@ Config loadConfig(const fs::path& file) {
   config.storage = storage::storageOptions().read(section(root, "storage"), document.file);
   config.limits = stream::limitsOptions().read(section(root, "limits"), document.file);
   config.log = core::logOptions().read(section(root, "log"), document.file);
+  config.admin = adminOptions().read(section(root, "admin"), document.file);
   config.modules = readModules(section(root, kModulesSection), document.file);
   resolvePaths(config, fs::absolute(file).parent_path());
   return config;
@@ -106,7 +108,8 @@ std::vector<config::SectionReference> coreReference() {
   return {core::serverOptions().reference(),   stream::c2sOptions().reference(),
           s2s::s2sOptions().reference(),       http::httpOptions().reference(),
           net::tlsOptions().reference(),       storage::storageOptions().reference(),
-          stream::limitsOptions().reference(), core::logOptions().reference()};
+          stream::limitsOptions().reference(), core::logOptions().reference(),
+          adminOptions().reference()};
 }
 
 }  // namespace kontalk::app

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config/admin_settings.hpp"
 #include "config/config_error.hpp"
 #include "config/value.hpp"
 #include "core/server_settings.hpp"
@@ -41,10 +42,12 @@ struct Config {
   storage::StorageSettings storage;
   stream::LimitsSettings limits;
   core::LogSettings log;
+  AdminSettings admin;
   ModulesSettings modules;
   // The file it came from, for messages ("" for the embedded default). After loading, every path
   // above is absolute or relative to the working directory: data_dir is resolved against the
-  // file's directory, tls.*, s2s.ca_file, server.pgp_key and storage.path against data_dir.
+  // file's directory, tls.*, s2s.ca_file, server.pgp_key, storage.path and admin.socket against
+  // data_dir.
   std::string sourceFile;
 };
 

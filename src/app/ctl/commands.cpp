@@ -5,8 +5,11 @@
 #include <istream>
 #include <ostream>
 
+#include <functional>
+
+#include "app/admin/account_edits.hpp"
+#include "app/admin/admin_client.hpp"
 #include "storage/backends/open_storage.hpp"
-#include "stream/sasl/scram.hpp"
 #include "xmpp/jid.hpp"
 
 namespace kontalk::ctl {
@@ -36,91 +39,110 @@ std::unique_ptr<storage::Storage> openForCommands(const app::Config& config, std
 
 namespace {
 
-constexpr std::size_t kMaxPasswordBytes = 1024;
+std::string servedDomain(const app::Config& config) {
+  return xmpp::Jid::parse(config.server.domain)->domain();
+}
 
-// The account's localpart, when `text` is a bare JID of the configured domain.
-std::optional<std::string> localpartIn(const app::Config& config, const std::string& text,
-                                       std::ostream& err) {
-  auto jid = xmpp::Jid::parse(text);
-  auto domain = xmpp::Jid::parse(config.server.domain);
-  if (!jid || !jid->isBare() || jid->local().empty()) {
-    err << "kontalkctl: \"" << text << "\" is not a bare JID like user@" << config.server.domain
-        << "\n";
-    return std::nullopt;
+// Asks the running server to make an account edit, so that it applies live; without a server,
+// `direct` makes it on storage. Both say which happened.
+int editAccount(const app::Config& config, const std::vector<std::string>& request,
+                const std::function<Result<void>(storage::Storage&)>& direct,
+                const std::string& done, std::ostream& out, std::ostream& err) {
+  const auto answer = admin::askServer(config.admin.socket, request);
+  if (answer.outcome == admin::ServerAnswer::Outcome::Answered) {
+    (answer.response.ok ? out : err)
+        << (answer.response.ok ? "" : "kontalkctl: ") << answer.response.text;
+    return answer.response.ok ? 0 : 1;
   }
-  if (!domain || jid->domain() != domain->domain()) {
-    err << "kontalkctl: " << text << " is not in this server's domain " << config.server.domain
-        << "\n";
-    return std::nullopt;
+  if (answer.outcome == admin::ServerAnswer::Outcome::Failed) {
+    err << "kontalkctl: the server on " << config.admin.socket.string()
+        << " did not answer: " << answer.problem << "\n";
+    return 2;
   }
-  return jid->local();
+  auto storage = openForCommands(config, err);
+  if (!storage) return 2;
+  if (auto edited = direct(*storage); !edited) {
+    err << "kontalkctl: " << edited.error().message << "\n";
+    return edited.error().code == StatusCode::InvalidArgument ? 2 : 1;
+  }
+  out << done << " (no server running: changed in storage)\n";
+  return 0;
+}
+
+// user add and user passwd: a bare JID of the domain and a password from standard input.
+int editWithPassword(const app::Config& config, const std::string& jidText,
+                     std::istream& passwordInput, const std::string& action,
+                     Result<void> (*edit)(storage::Storage&, std::string_view, const std::string&,
+                                          std::string_view),
+                     const std::string& done, std::ostream& out, std::ostream& err) {
+  const std::string domain = servedDomain(config);
+  auto local = admin::localpartIn(domain, jidText);
+  auto password = local ? admin::readPasswordLine(passwordInput) : Result<std::string>{};
+  if (!local || !password) {
+    err << "kontalkctl: " << (!local ? local.error() : password.error()).message << "\n";
+    return 2;
+  }
+  return editAccount(
+      config, {"user", action, jidText, *password},
+      [&](storage::Storage& storage) { return edit(storage, domain, *local, *password); },
+      done + " " + *local + "@" + domain, out, err);
 }
 
 }  // namespace
 
 int addUser(const app::Config& config, const std::string& jidText, std::istream& passwordInput,
             std::ostream& out, std::ostream& err) {
-  auto local = localpartIn(config, jidText, err);
-  if (!local) return 2;
-  std::string password;
-  std::getline(passwordInput, password);
-  if (!password.empty() && password.back() == '\r') password.pop_back();
-  if (password.empty() || password.size() > kMaxPasswordBytes) {
-    err << "kontalkctl: give a password of 1 to " << kMaxPasswordBytes
-        << " bytes on standard input\n";
-    return 2;
-  }
-  auto storage = openForCommands(config, err);
-  if (!storage) return 2;
-  storage::Account account;
-  account.username = *local;
-  account.domain = xmpp::Jid::parse(config.server.domain)->domain();
-  account.scramSha1 = sasl::deriveScramCredentials(sasl::ScramHash::Sha1, password);
-  account.scramSha256 = sasl::deriveScramCredentials(sasl::ScramHash::Sha256, password);
-  if (!account.scramSha1 || !account.scramSha256) {
-    err << "kontalkctl: the password contains characters SASLprep (RFC 4013) does not allow\n";
-    return 2;
-  }
-  account.createdAt = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  auto created = storage->accounts().create(account);
-  if (!created) {
-    if (created.error().code == StatusCode::AlreadyExists) {
-      err << "kontalkctl: " << jidText << " already exists\n";
-    } else {
-      err << "kontalkctl: cannot add " << jidText << ": " << created.error().message << "\n";
-    }
-    return 1;
-  }
-  out << "added " << account.username << "@" << account.domain << "\n";
-  return 0;
+  return editWithPassword(config, jidText, passwordInput, "add", &admin::createAccount, "added",
+                          out, err);
+}
+
+int changePassword(const app::Config& config, const std::string& jidText,
+                   std::istream& passwordInput, std::ostream& out, std::ostream& err) {
+  return editWithPassword(config, jidText, passwordInput, "passwd", &admin::changePassword,
+                          "changed the password of", out, err);
 }
 
 int removeUser(const app::Config& config, const std::string& jidText, std::ostream& out,
                std::ostream& err) {
-  auto local = localpartIn(config, jidText, err);
-  if (!local) return 2;
-  auto storage = openForCommands(config, err);
-  if (!storage) return 2;
-  const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
-  auto removed = storage->accounts().remove(*local, domain);
-  if (!removed) {
-    if (removed.error().code == StatusCode::NotFound) {
-      err << "kontalkctl: " << jidText << " does not exist\n";
-    } else {
-      err << "kontalkctl: cannot remove " << jidText << ": " << removed.error().message << "\n";
-    }
-    return 1;
+  const std::string domain = servedDomain(config);
+  auto local = admin::localpartIn(domain, jidText);
+  if (!local) {
+    err << "kontalkctl: " << local.error().message << "\n";
+    return 2;
   }
-  out << "removed " << *local << "@" << domain << "\n";
-  return 0;
+  return editAccount(
+      config, {"user", "del", jidText},
+      [&](storage::Storage& storage) { return admin::removeAccount(storage, domain, *local); },
+      "removed " + *local + "@" + domain, out, err);
+}
+
+int askRunningServer(const app::Config& config, const std::vector<std::string>& request,
+                     std::ostream& out, std::ostream& err) {
+  const auto answer = admin::askServer(config.admin.socket, request);
+  switch (answer.outcome) {
+    case admin::ServerAnswer::Outcome::Answered:
+      if (answer.response.ok) {
+        out << answer.response.text;
+        return 0;
+      }
+      err << "kontalkctl: " << answer.response.text;
+      return 1;
+    case admin::ServerAnswer::Outcome::NoServer:
+      err << "kontalkctl: the server is not running (nothing answers on "
+          << config.admin.socket.string() << ": " << answer.problem << ")\n";
+      return 3;
+    case admin::ServerAnswer::Outcome::Failed:
+      break;
+  }
+  err << "kontalkctl: the server on " << config.admin.socket.string()
+      << " did not answer: " << answer.problem << "\n";
+  return 2;
 }
 
 int listUsers(const app::Config& config, std::ostream& out, std::ostream& err) {
   auto storage = openForCommands(config, err);
   if (!storage) return 2;
-  const std::string domain = xmpp::Jid::parse(config.server.domain)->domain();
+  const std::string domain = servedDomain(config);
   auto users = storage->accounts().list(domain);
   if (!users) {
     err << "kontalkctl: cannot list users: " << users.error().message << "\n";

@@ -7,9 +7,13 @@
 #include <thread>
 
 #include "api/network_directory.hpp"
+#include "api/network_list_refresh.hpp"
 #include "api/peer_trust.hpp"
 #include "api/remote_domains.hpp"
+#include "app/admin/admin_socket.hpp"
 #include "app/server/account_directory.hpp"
+#include "app/server/configuration_reload.hpp"
+#include "app/server/live_administration.hpp"
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
 #include "base/http_call.hpp"
@@ -18,6 +22,7 @@
 #include "core/worker_pool.hpp"
 #include "http/http_server.hpp"
 #include "net/listener.hpp"
+#include "net/server_certificate.hpp"
 #include "net/tls_context.hpp"
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
@@ -86,6 +91,21 @@ pgp::ServerKey loadServerKey(const Config& config) {
   return std::move(*key);
 }
 
+// The certificate every TLS context presents (net/server_certificate.hpp): a missing pair is
+// generated for development; a pair that does not name the domain is refused in production.
+std::shared_ptr<const net::CertificatePair> loadServerCertificate(const Config& config) {
+  const auto& tls = config.tls;
+  if (net::ensureSelfSignedCertificate(tls.certificate, tls.privateKey, config.server.domain)) {
+    spdlog::warn("generated a self-signed TLS certificate for {} in {} (development only)",
+                 config.server.domain, tls.certificate.string());
+  }
+  auto pair = net::loadCertificatePair(tls.certificate, tls.privateKey);
+  if (!pair) throw std::runtime_error("cannot load the TLS certificate: " + pair.error().message);
+  checkCertificateDomain(**pair, config.server);
+  spdlog::info("TLS certificate: {}", net::describeCertificate(**pair));
+  return std::move(*pair);
+}
+
 // Spec §8.7: what upload URLs start with unless [modules.upload] base_url says otherwise.
 std::string httpBaseUrl(const Config& config) {
   if (config.http.listen.empty()) return "";
@@ -145,6 +165,7 @@ struct Server::Parts {
   s2s::NonexistentDomains nonexistentDomains;  // likewise
   ModuleServices moduleServices;               // refers to `shards`, only once they run
   ModuleSet modules;
+  net::ServerCertificate certificate{loadServerCertificate(config)};  // outlives the contexts
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
@@ -153,18 +174,24 @@ struct Server::Parts {
   std::unique_ptr<http::HttpServer> http;   // its connections live on the shards
   core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
+  // The main thread's: signals and the admin socket (app/admin/admin_socket.hpp).
+  asio::io_context mainThread;
+  // Made before anything listens, so that a signal arriving while the server starts waits for
+  // run() (a SIGHUP's default action would end the process).
+  std::unique_ptr<asio::signal_set> termination;
+  std::unique_ptr<asio::signal_set> hangup;
+  std::unique_ptr<ConfigurationReload> reload;
+  std::unique_ptr<LiveAdministration> administration;
+  std::unique_ptr<admin::AdminSocket> adminSocket;
 };
 
 Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
   auto& p = *parts_;
+  startAdministration();
   const auto& tlsConfig = p.config.tls;
-  if (net::ensureSelfSignedCertificate(tlsConfig.certificate, tlsConfig.privateKey,
-                                       p.config.server.domain)) {
-    spdlog::warn("generated a self-signed TLS certificate for {} in {} (development only)",
-                 p.config.server.domain, tlsConfig.certificate.string());
-  }
   p.tls =
       net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey, tlsConfig.minVersion);
+  p.certificate.install(p.tls.get());
 
   // Before the modules start: the network module takes it for membership (spec §7.2).
   p.extensions.services.emplace(
@@ -183,6 +210,29 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
     stopAfterFailedStart();
     throw;
   }
+}
+
+// Before anything listens: a second server with the same data directory must fail here, while
+// the first one keeps serving (the admin socket answers: app/admin/admin_socket.hpp).
+void Server::startAdministration() {
+  auto& p = *parts_;
+  p.termination = std::make_unique<asio::signal_set>(p.mainThread, SIGINT, SIGTERM);
+  p.hangup = std::make_unique<asio::signal_set>(p.mainThread, SIGHUP);
+  p.reload = std::make_unique<ConfigurationReload>(p.config, p.certificate, [&p] {
+    if (auto* network = static_cast<api::NetworkListRefresh*>(
+            p.extensions.findService(typeid(api::NetworkListRefresh)))) {
+      network->refresh();
+    }
+  });
+  p.administration = std::make_unique<LiveAdministration>(
+      LiveAdministration::Parts{p.router, p.sessions, p.shards, *p.storage, p.extensions,
+                                [reload = p.reload.get()] { return reload->reload(); }});
+  if (p.config.admin.socket.empty()) return;
+  p.adminSocket = std::make_unique<admin::AdminSocket>(
+      p.mainThread, p.config.admin.socket,
+      [administration = p.administration.get()](const std::vector<std::string>& arguments) {
+        return administration->handle(arguments);
+      });
 }
 
 void Server::startStreams() {
@@ -227,10 +277,11 @@ void Server::startS2s() {
   if (settings.listen.empty() && settings.hosts.empty()) return;
   std::vector<stream::StreamRegistry*> registries;
   for (auto& registry : p.registries) registries.push_back(registry.get());
+  auto tls = s2s::makeS2sTls(p.config.tls.certificate, p.config.tls.privateKey, settings.caFile);
+  p.certificate.install(tls.server.get());
+  p.certificate.install(tls.client.get());
   p.links = std::make_unique<s2s::LinkManager>(
-      settings, p.config.limits,
-      s2s::makeS2sTls(p.config.tls.certificate, p.config.tls.privateKey, settings.caFile), p.router,
-      std::move(registries),
+      settings, p.config.limits, std::move(tls), p.router, std::move(registries),
       static_cast<const api::NetworkDirectory*>(
           p.extensions.findService(typeid(api::NetworkDirectory))),
       p.peerTrust, p.nonexistentDomains);
@@ -266,6 +317,7 @@ void Server::startHttp() {
                                           std::max(tlsConfig.minVersion, net::TlsVersion::Tls12));
     // A browser asked for a certificate may prompt its user: uploads need none.
     SSL_CTX_set_verify(p.httpTls.get(), SSL_VERIFY_NONE, nullptr);
+    p.certificate.install(p.httpTls.get());
     tls = p.httpTls.get();
   }
   // RFC 7395: an upgraded WebSocket becomes a c2s stream on the shard that accepted it.
@@ -308,11 +360,26 @@ int Server::run() {
   spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
                p.shards.size());
 
-  asio::io_context signals;
-  asio::signal_set termination(signals, SIGINT, SIGTERM);
+  // The main thread serves the admin socket and the signals until a termination signal.
+  asio::io_context& signals = p.mainThread;
+  if (p.adminSocket) p.adminSocket->start();
   int received = 0;
-  termination.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  p.termination->async_wait([&](const boost::system::error_code&, int signal) {
+    received = signal;
+    signals.stop();
+  });
+  // SIGHUP does what `kontalkctl reload` does (systemd's ExecReload sends it); the outcome is
+  // in the log.
+  std::function<void(const boost::system::error_code&, int)> onHangup =
+      [&](const boost::system::error_code& error, int) {
+        if (error) return;
+        spdlog::info("received SIGHUP: reloading");
+        p.reload->reload();
+        p.hangup->async_wait(onHangup);
+      };
+  p.hangup->async_wait(onHangup);
   signals.run();
+  p.adminSocket.reset();  // kontalkctl now says the server is not running
   spdlog::info("received signal {}: shutting down", received);
 
   for (auto& listener : p.listeners) listener->stop();

@@ -18,11 +18,13 @@ class Server {
   explicit Server(app::Config config);
   ~Server();
 
-  // Serves until SIGINT or SIGTERM; returns the process exit code.
+  // Serves until SIGINT or SIGTERM; returns the process exit code. SIGHUP reloads
+  // (app/server/configuration_reload.hpp).
   int run();
 
  private:
-  void startStreams();  // c2s and s2s listeners, after the modules started
+  void startAdministration();  // the admin socket, reload and the commands behind it
+  void startStreams();         // c2s and s2s listeners, after the modules started
   void startS2s();
   void startHttp();
   void stopAfterFailedStart();

@@ -2,13 +2,15 @@
 // The list is [[modules.network.servers]] with the operator's `kontalkctl network ...` edits
 // applied; the module re-reads the edits every few seconds (a poll of a tiny table, simpler and
 // more robust than a signal: no pid file, nothing lost when kontalkctl runs as another user or
-// the server is restarting), so a change reaches a running server without a restart.
+// the server is restarting), so a change reaches a running server without a restart;
+// `kontalkctl reload` (or SIGHUP) asks for the re-read at once (api::NetworkListRefresh).
 #include <atomic>
 #include <memory>
 
 #include <spdlog/spdlog.h>
 
 #include "api/module_descriptor.hpp"
+#include "api/network_list_refresh.hpp"
 #include "api/peer_trust.hpp"
 #include "base/encoding.hpp"
 #include "modules/network/network_settings.hpp"
@@ -26,7 +28,7 @@ using namespace network;
 // How often the operator's edits are looked for.
 constexpr std::chrono::seconds kReloadInterval{2};
 
-class NetworkModule final : public api::Module {
+class NetworkModule final : public api::Module, public api::NetworkListRefresh {
  public:
   explicit NetworkModule(const NetworkSettings& settings) : settings_(settings) {}
 
@@ -37,6 +39,7 @@ class NetworkModule final : public api::Module {
         std::chrono::milliseconds(settings_.probeTimeout), settings_.servers,
         host.service<api::PeerTrust>());
     host.provide<api::NetworkDirectory>(*list_);
+    host.provide<api::NetworkListRefresh>(*this);
     host.advertiseService({kNetworkLocalpart,
                            "Network information",
                            {"component", "generic", "Network information"},
@@ -50,6 +53,9 @@ class NetworkModule final : public api::Module {
     host.onInterval(kReloadInterval, [this] { scheduleReload(); });
     scheduleReload();
   }
+
+  // kontalkctl reload / SIGHUP: the edits now rather than at the next poll.
+  void refresh() override { scheduleReload(); }
 
  private:
   api::HandlerResult handleCommand(const api::IqRequest& request) {

@@ -1,3 +1,4 @@
+#include "api/delivery_backlog.hpp"
 #include "api/module_descriptor.hpp"
 #include "api/network_directory.hpp"
 #include "api/remote_domains.hpp"
@@ -34,7 +35,7 @@ constexpr auto kPurgeInterval = std::chrono::hours(1);
 // back-off and of its expiry.
 constexpr auto kRemoteQueueInterval = std::chrono::seconds(1);
 
-class OfflineModule final : public api::Module {
+class OfflineModule final : public api::Module, public api::DeliveryBacklog {
  public:
   explicit OfflineModule(const OfflineSettings& settings) : settings_(settings) {}
 
@@ -49,6 +50,7 @@ class OfflineModule final : public api::Module {
                           [this](std::string_view domain) { return remoteQueueTtl(domain); }},
         highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
+    host.provide<api::DeliveryBacklog>(*this);
     delivery_ = std::make_unique<OfflineDelivery>(
         host, *journal_, OfflineDelivery::Settings{settings_.deliveryWindowBytes});
     host.advertiseDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
@@ -69,6 +71,11 @@ class OfflineModule final : public api::Module {
   }
 
   void stop() override { journal_->stop(); }
+
+  api::DeliveryBacklogState backlog() const override {
+    const auto counters = journal_->counters();
+    return {counters.backlogMessages, counters.backlogBytes, counters.accepting};
+  }
 
  private:
   // Spec §7.9: the queue's time depends on whether the domain is a network member (the

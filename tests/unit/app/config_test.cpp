@@ -165,7 +165,7 @@ TEST_F(ConfigTest, TheReferenceIsEveryCoreSectionAndItsExampleIsTheDefaults) {
   std::vector<std::string> names;
   for (const auto& section : coreReference()) names.push_back(section.name);
   EXPECT_EQ(names, (std::vector<std::string>{"server", "c2s", "s2s", "http", "tls", "storage",
-                                             "limits", "log"}));
+                                             "limits", "log", "admin"}));
 
   const auto config = load(config::exampleFile(coreReference()));
   const auto defaults = load("");
@@ -180,6 +180,17 @@ TEST_F(ConfigTest, TheReferenceIsEveryCoreSectionAndItsExampleIsTheDefaults) {
   EXPECT_EQ(config.limits.stanzasPerSecond, defaults.limits.stanzasPerSecond);
   EXPECT_EQ(config.limits.maxDepth, defaults.limits.maxDepth);
   EXPECT_EQ(config.log.level, defaults.log.level);
+  EXPECT_EQ(config.server.mode, defaults.server.mode);
+  EXPECT_EQ(config.admin.socket, defaults.admin.socket);
+}
+
+// [admin] socket is relative to data_dir, like the other files the server keeps there.
+TEST_F(ConfigTest, TheAdminSocketIsInTheDataDirectoryUnlessAbsolute) {
+  EXPECT_EQ(load("[server]\ndata_dir = \"/srv/kontalk\"\n").admin.socket,
+            fs::path("/srv/kontalk/admin.sock"));
+  EXPECT_EQ(load("[admin]\nsocket = \"/run/kontalk/admin.sock\"\n").admin.socket,
+            fs::path("/run/kontalk/admin.sock"));
+  EXPECT_NE(errorOf("[server]\nmode = \"staging\"\n").find("mode"), std::string::npos);
 }
 
 }  // namespace
