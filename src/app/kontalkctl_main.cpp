@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config/config.hpp"
+#include "app/ctl/backup_command.hpp"
 #include "app/ctl/commands.hpp"
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
@@ -51,6 +52,11 @@ int main(int argc, char** argv) {
   networkDisable->add_option("domain", domain, "the server's domain")->required();
   auto* networkList = network->add_subcommand("list", "print the edits made with this command");
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
+  std::string backupFile;
+  auto* backup = cli.add_subcommand(
+      "backup", "copy the database to a file, safe while the server runs (online backup)");
+  backup->add_option("--to", backupFile, "the backup file to write (replaced if it exists)")
+      ->required();
   CLI11_PARSE(cli, argc, argv);
 
   kontalk::app::Config config;
@@ -74,5 +80,6 @@ int main(int argc, char** argv) {
   if (*networkDisable) return ctl::enableNetworkServer(config, domain, false, std::cout, std::cerr);
   if (*networkList) return ctl::listNetworkServers(config, std::cout, std::cerr);
   if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
+  if (*backup) return ctl::backupDatabase(config, backupFile, std::cout, std::cerr);
   return 2;
 }

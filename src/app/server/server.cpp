@@ -13,6 +13,7 @@
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
 #include "base/http_call.hpp"
+#include "core/service_notifier.hpp"
 #include "core/shard_pool.hpp"
 #include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
@@ -307,6 +308,8 @@ int Server::run() {
   p.shards.start();
   spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
                p.shards.size());
+  // Storage opened and listeners bound in the constructor, and they accept now.
+  core::notifyReady();
 
   asio::io_context signals;
   asio::signal_set termination(signals, SIGINT, SIGTERM);
@@ -314,6 +317,7 @@ int Server::run() {
   termination.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
   signals.run();
   spdlog::info("received signal {}: shutting down", received);
+  core::notifyStopping();
 
   for (auto& listener : p.listeners) listener->stop();
   const auto listenersStopped = [&] {
