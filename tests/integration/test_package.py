@@ -55,7 +55,7 @@ def _control_field(package: Path, field: str) -> str:
 
 def test_package_depends_on_the_libraries_it_links(package):
     depends = _control_field(package, "Depends")
-    for library in ("libssl3", "libsqlite3-0", "librnp0", "libc6", "adduser"):
+    for library in ("libssl3", "libsqlite3-0", "librnp0", "libc6", "adduser", "procps"):
         assert re.search(rf"\b{library}\b", depends), f"{library} missing from Depends: {depends}"
 
 

@@ -308,13 +308,15 @@ int Server::run() {
   p.shards.start();
   spdlog::info("kontalkd {} serving {} with {} shard(s)", KONTALK_VERSION, p.config.server.domain,
                p.shards.size());
-  // Storage opened and listeners bound in the constructor, and they accept now.
-  core::notifyReady();
 
   asio::io_context signals;
   asio::signal_set termination(signals, SIGINT, SIGTERM);
   int received = 0;
   termination.async_wait([&](const boost::system::error_code&, int signal) { received = signal; });
+  // Storage opened and listeners bound in the constructor, and they accept now. Only once the
+  // handler above is in place: a service manager may send SIGTERM as soon as it reads READY=1,
+  // and before, SIGTERM would kill the process without a graceful shutdown.
+  core::notifyReady();
   signals.run();
   spdlog::info("received signal {}: shutting down", received);
   core::notifyStopping();
