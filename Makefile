@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 export JOBS
 
-.PHONY: run test build deps unit integration asan-test tsan-test fuzz format config-docs clean
+.PHONY: run test build package deps unit integration asan-test tsan-test fuzz format config-docs clean
 
 run: build
 	$(BUILD_DIR)/src/kontalkd --config config/kontalkd.dev.toml
@@ -27,6 +27,10 @@ test: build
 build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The Debian package kontalk-server_VERSION_ARCH.deb in $(BUILD_DIR) (CPack; packaging/).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 deps:
 	bash scripts/install-deps

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config/config.hpp"
+#include "app/ctl/backup_command.hpp"
 #include "app/ctl/commands.hpp"
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
@@ -75,6 +76,11 @@ int main(int argc, char** argv) {
   auto* broadcast =
       cli.add_subcommand("broadcast", "send a headline message to every online session");
   broadcast->add_option("text", text, "the message")->required();
+  std::string backupFile;
+  auto* backup = cli.add_subcommand(
+      "backup", "copy the database to a file, safe while the server runs (online backup)");
+  backup->add_option("--to", backupFile, "the backup file to write (replaced if it exists)")
+      ->required();
   CLI11_PARSE(cli, argc, argv);
 
   kontalk::app::Config config;
@@ -110,5 +116,6 @@ int main(int argc, char** argv) {
   if (*reload) return ask({"reload"});
   if (*logLevel) return ask({"log-level", level});
   if (*broadcast) return ask({"broadcast", text});
+  if (*backup) return ctl::backupDatabase(config, backupFile, std::cout, std::cerr);
   return 2;
 }

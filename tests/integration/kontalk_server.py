@@ -161,7 +161,9 @@ class KontalkServer:
 
     # --- process lifetime ---------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, *, environment: dict[str, str] | None = None, wait: bool = True) -> None:
+        """Start kontalkd; `environment` adds variables to the test's own; `wait`: return only
+        once both client ports accept."""
         key = self.data_dir / "pgp" / "server-key.sec"
         if self.reuse_server_key and "pgp_key" not in self.config["server"] and not key.exists():
             key.parent.mkdir(mode=0o700, exist_ok=True)
@@ -173,8 +175,10 @@ class KontalkServer:
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=self._log_file,
+            env={**os.environ, **(environment or {})},
         )
-        self._wait_until_listening()
+        if wait:
+            self._wait_until_listening()
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -17,6 +17,7 @@
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
 #include "base/http_call.hpp"
+#include "core/service_notifier.hpp"
 #include "core/shard_pool.hpp"
 #include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
@@ -369,18 +370,24 @@ int Server::run() {
     signals.stop();
   });
   // SIGHUP does what `kontalkctl reload` does (systemd's ExecReload sends it); the outcome is
-  // in the log.
+  // in the log. RELOADING=1 makes systemd wait for the READY=1 that follows (sd_notify(3)).
   std::function<void(const boost::system::error_code&, int)> onHangup =
       [&](const boost::system::error_code& error, int) {
         if (error) return;
         spdlog::info("received SIGHUP: reloading");
+        core::notifyReloading();
         p.reload->reload();
+        core::notifyReady();
         p.hangup->async_wait(onHangup);
       };
   p.hangup->async_wait(onHangup);
+  // Storage opened and listeners bound in the constructor, and they accept now. Only once the
+  // handlers above are in place: a service manager may send SIGTERM as soon as it reads READY=1.
+  core::notifyReady();
   signals.run();
   p.adminSocket.reset();  // kontalkctl now says the server is not running
   spdlog::info("received signal {}: shutting down", received);
+  core::notifyStopping();
 
   for (auto& listener : p.listeners) listener->stop();
   const auto listenersStopped = [&] {

@@ -1,5 +1,6 @@
 #include "storage/backends/open_storage.hpp"
 
+#include "storage/sqlite/database_setup.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
 namespace kontalk::storage {
@@ -12,6 +13,18 @@ Result<std::unique_ptr<Storage>> openStorage(const StorageSettings& settings) {
   }
   return failure(StatusCode::Unsupported,
                  "unknown storage backend \"" + settings.backend + "\" (known: sqlite)");
+}
+
+Result<void> backupStorage(const StorageSettings& settings, const std::string& file) {
+  if (settings.backend != "sqlite") {
+    return failure(StatusCode::Unsupported,
+                   "no backup for storage backend \"" + settings.backend + "\"");
+  }
+  // A connection of its own, read-only: the copy is one read transaction, which in WAL mode
+  // holds up no writer of a running server.
+  auto source = sqlite::openReaderConnection(settings.path);
+  if (!source) return tl::unexpected(source.error());
+  return sqlite::writeBackupFile(*source, file);
 }
 
 }  // namespace kontalk::storage

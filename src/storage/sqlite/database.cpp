@@ -142,6 +142,19 @@ Result<void> Database::lastError(std::string_view what) const {
   return tl::unexpected(backendError(connection_.get(), what));
 }
 
+Result<void> Database::copyInto(Database& target) {
+  sqlite3_backup* backup =
+      sqlite3_backup_init(target.connection_.get(), "main", connection_.get(), "main");
+  if (backup == nullptr) return target.lastError("cannot start the backup");
+  // -1: every page in one step. Copying in smaller steps would let the server's writes restart
+  // the copy over and over; one step reads a single snapshot instead.
+  const int stepped = sqlite3_backup_step(backup, -1);
+  // finish releases the backup's locks, and sets the target's error for a failed step.
+  sqlite3_backup_finish(backup);
+  if (stepped != SQLITE_DONE) return target.lastError("backup");
+  return {};
+}
+
 Result<void> Database::execute(std::string_view sql) {
   const std::string terminated(sql);  // sqlite3_exec wants a NUL-terminated string
   if (sqlite3_exec(connection_.get(), terminated.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

@@ -65,6 +65,11 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   // Rows changed by the most recent INSERT, UPDATE or DELETE on this connection.
   std::int64_t changes() const;
+  // Replaces the content of `target`'s database with a copy of this connection's, through
+  // SQLite's online backup API in one step: one read transaction, so the copy is one consistent
+  // snapshot while other connections (a running server's) keep writing; in WAL mode they are
+  // not held up (https://sqlite.org/backup.html).
+  Result<void> copyInto(Database& target);
 
  private:
   struct Closer {

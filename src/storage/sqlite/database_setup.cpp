@@ -85,6 +85,27 @@ Result<Database> openDatabaseFile(const std::string& path, const std::string& sy
   return database;
 }
 
+Result<void> writeBackupFile(Database& source, const std::string& path) {
+  const std::string partial = path + ".partial";
+  std::error_code ignored;
+  std::filesystem::remove(partial, ignored);  // left by an interrupted backup
+  auto copied = [&]() -> Result<void> {
+    if (auto prepared = prepareDatabaseFile(partial); !prepared) return prepared;
+    auto target = Database::open(partial);
+    if (!target) return tl::unexpected(target.error());
+    return source.copyInto(*target);  // the target closes here, before the rename
+  }();
+  if (copied) {
+    std::error_code error;
+    std::filesystem::rename(partial, path, error);
+    if (!error) return {};
+    copied = failure(StatusCode::Unavailable,
+                     "sqlite: cannot rename " + partial + " to " + path + ": " + error.message());
+  }
+  std::filesystem::remove(partial, ignored);
+  return copied;
+}
+
 Result<Database> openReaderConnection(const std::string& path) {
   auto database = Database::open(path);
   if (!database) return database;

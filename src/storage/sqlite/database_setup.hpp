@@ -19,4 +19,10 @@ Result<Database> openDatabaseFile(const std::string& path, const std::string& sy
 // in WAL mode it reads while the other connection writes.
 Result<Database> openReaderConnection(const std::string& path);
 
+// Writes a copy of `source`'s database (Database::copyInto) to `path`, mode 0600, replacing a file
+// there: first to "<path>.partial", renamed to `path` once complete, so that `path` never holds a
+// partial copy. The copy is a self-contained database file; its journal mode is set again when
+// a server opens it.
+Result<void> writeBackupFile(Database& source, const std::string& path);
+
 }  // namespace kontalk::storage::sqlite

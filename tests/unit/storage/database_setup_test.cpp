@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "temporary_directory.hpp"
 
@@ -61,6 +62,53 @@ TEST(DatabaseSetupTest, FailsWhenTheDirectoryCannotBeCreated) {
   auto database = openDatabaseFile((blocker / "kontalk.db").string(), "full");
   ASSERT_FALSE(database);
   EXPECT_EQ(database.error().code, StatusCode::Unavailable);
+}
+
+// The online backup copies what is committed, while another connection holds an open write
+// transaction (a running server mid-commit): one consistent snapshot, in a private file that
+// replaces an older backup, with no partial file left.
+TEST(DatabaseSetupTest, BackupCopiesTheCommittedSnapshotWhileAWriterIsBusy) {
+  testing::TemporaryDirectory directory;
+  const auto live = (directory.path() / "live.db").string();
+  auto writer = openDatabaseFile(live, "full");
+  ASSERT_TRUE(writer) << writer.error().message;
+  ASSERT_TRUE(writer->execute("CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('committed')"));
+  auto pending = Transaction::begin(*writer);
+  ASSERT_TRUE(pending);
+  ASSERT_TRUE(writer->execute("INSERT INTO t VALUES ('uncommitted')"));
+
+  const auto backup = directory.path() / "backup.db";
+  {
+    std::ofstream older(backup);
+    older << "an older backup";
+  }
+  auto reader = openReaderConnection(live);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto written = writeBackupFile(*reader, backup.string());
+  ASSERT_TRUE(written) << written.error().message;
+  EXPECT_FALSE(std::filesystem::exists(backup.string() + ".partial"));
+  EXPECT_EQ(std::filesystem::status(backup).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  auto copy = openDatabaseFile(backup.string(), "full");
+  ASSERT_TRUE(copy) << copy.error().message;
+  EXPECT_EQ(pragmaNumber(*copy, "SELECT COUNT(*) FROM t"), 1);
+  auto value = copy->prepare("SELECT v FROM t");
+  ASSERT_TRUE(value);
+  ASSERT_TRUE(value->step().value_or(false));
+  EXPECT_EQ(value->columnText(0), "committed");
+}
+
+TEST(DatabaseSetupTest, BackupThatCannotBePutInPlaceLeavesNothing) {
+  testing::TemporaryDirectory directory;
+  auto source = openDatabaseFile((directory.path() / "live.db").string(), "full");
+  ASSERT_TRUE(source);
+  const auto inTheWay = directory.path() / "a-directory";
+  std::filesystem::create_directory(inTheWay);
+  auto written = writeBackupFile(*source, inTheWay.string());
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, StatusCode::Unavailable);
+  EXPECT_FALSE(std::filesystem::exists(inTheWay.string() + ".partial"));
 }
 
 }  // namespace
