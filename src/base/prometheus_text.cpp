@@ -19,15 +19,20 @@ std::string_view typeName(MetricType type) {
 }
 
 // Go's ParseFloat spellings, which Prometheus reads: "+Inf", "-Inf", "NaN"; otherwise the
-// shortest text that reads back as the same double (integers without a fraction).
+// shortest text that reads back as the same double, without an exponent in the usual range
+// (bucket bounds are matched as strings in queries: le="0.0005", as client libraries write it).
 void appendNumber(std::string& out, double value) {
   if (std::isnan(value)) {
     out += "NaN";
   } else if (std::isinf(value)) {
     out += value > 0 ? "+Inf" : "-Inf";
   } else {
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    char buffer[64];
+    const double magnitude = std::fabs(value);
+    const bool plain = magnitude == 0 || (magnitude >= 1e-6 && magnitude < 1e15);
+    const auto result =
+        plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+              : std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(buffer, result.ptr);
   }
 }

@@ -1,5 +1,8 @@
 #include "http/metrics_endpoint.hpp"
 
+#include <optional>
+#include <string>
+
 #include <spdlog/spdlog.h>
 
 #include "base/prometheus_text.hpp"

@@ -100,7 +100,7 @@ async def test_metrics_parse_and_counters_move_with_traffic(server, clients):
 
     assert moved("kontalk_c2s_logins_total", mechanism="SCRAM-SHA-1", result="success") == 1
     assert moved("kontalk_c2s_logins_total", mechanism="PLAIN", result="success") == 1
-    assert moved("kontalk_c2s_logins_total", mechanism="SCRAM-SHA-256", result="failure") == 1
+    assert moved("kontalk_c2s_logins_total", mechanism="SCRAM-SHA-256", result="failure") >= 1
     assert moved("kontalk_stanzas_routed_total", kind="message", destination="local") >= 6
     assert moved("kontalk_stanzas_delivered_total", kind="message") >= 5
     assert moved("kontalk_stanzas_undeliverable_total", kind="message") >= 1

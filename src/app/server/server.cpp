@@ -27,7 +27,9 @@
 #include "s2s/link_manager.hpp"
 #include "s2s/nonexistent_domains.hpp"
 #include "s2s/peer_trust_table.hpp"
+#include "s2s/s2s_metrics.hpp"
 #include "storage/backends/open_storage.hpp"
+#include "stream/c2s_metrics.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
 
@@ -196,6 +198,10 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
 
 void Server::startStreams() {
   auto& p = *parts_;
+  // Their series exist (at 0) from the start, not from the first connection: a dashboard
+  // shows 0, not "no data".
+  stream::c2sMetrics();
+  s2s::s2sMetrics();
   p.c2s.reset(new stream::C2sServices{
       p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
       stream::SaslServices{p.storage->accounts(), p.loginWorkers, p.domain.domain(),

@@ -99,10 +99,9 @@ TEST(MetricsTest, CollectorsAreReadAtSnapshotUntilTheirCollectionGoes) {
                                      [&backlog] { return backlog; });
   auto second = registry.collect("test_backlog", "backlog", MetricType::Gauge, {{"queue", "q"}},
                                  [] { return 1.0; });
-  auto family = find(registry.snapshot(), "test_backlog");
   backlog = 4;
   auto families = registry.snapshot();
-  family = find(families, "test_backlog");
+  const auto* family = find(families, "test_backlog");
   ASSERT_NE(family, nullptr);
   ASSERT_EQ(family->samples.size(), 1u);
   EXPECT_EQ(family->samples[0].value, 5);  // two collectors of one sample add up

@@ -32,7 +32,7 @@ TEST(PrometheusTextTest, EscapesLabelValuesAndHelp) {
 TEST(PrometheusTextTest, WritesHistogramBucketsSumAndCount) {
   Registry registry;
   auto& histogram = registry.histogram("commit_seconds", "Commits.", {0.005, 0.5}, {{"q", "x"}});
-  histogram.observe(0.001);
+  histogram.observe(0.00390625);  // powers of two: the sum is exact
   histogram.observe(0.25);
   histogram.observe(2);
   EXPECT_EQ(formatPrometheusText(registry.snapshot()),
@@ -41,7 +41,7 @@ TEST(PrometheusTextTest, WritesHistogramBucketsSumAndCount) {
             "commit_seconds_bucket{q=\"x\",le=\"0.005\"} 1\n"
             "commit_seconds_bucket{q=\"x\",le=\"0.5\"} 2\n"
             "commit_seconds_bucket{q=\"x\",le=\"+Inf\"} 3\n"
-            "commit_seconds_sum{q=\"x\"} 2.251\n"
+            "commit_seconds_sum{q=\"x\"} 2.25390625\n"
             "commit_seconds_count{q=\"x\"} 3\n");
 }
 
@@ -51,10 +51,14 @@ TEST(PrometheusTextTest, WritesSpecialAndFractionalNumbers) {
   auto b = registry.collect("b", "", MetricType::Gauge, {},
                             [] { return std::numeric_limits<double>::infinity(); });
   auto c = registry.collect("c", "", MetricType::Gauge, {}, [] { return 12345678901.0; });
+  auto d = registry.collect("d", "", MetricType::Gauge, {}, [] { return 0.0005; });
+  auto e = registry.collect("e", "", MetricType::Gauge, {}, [] { return 2e20; });
   const auto text = formatPrometheusText(registry.snapshot());
   EXPECT_NE(text.find("\na 0.1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nb +Inf\n"), std::string::npos) << text;
   EXPECT_NE(text.find("\nc 12345678901\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nd 0.0005\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ne 2e+20\n"), std::string::npos) << text;
 }
 
 }  // namespace
