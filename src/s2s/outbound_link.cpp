@@ -551,6 +551,7 @@ void OutboundLink::fail(Failure failure, const std::string& reason) {
                         failure == Failure::Unreachable);
     queue_.pop_front();
   }
+  countHeld();
   releaseUnacknowledged();
   for (auto& verify : verifies_) verify.done(false);
   verifies_.clear();

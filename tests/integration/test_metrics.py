@@ -18,6 +18,7 @@ import time
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+import test_s2s as s2s
 import test_upload as upload
 from clients import LOGIN_TIMEOUT_S
 from im_helpers import MessageLog
@@ -135,6 +136,24 @@ async def test_websocket_session_counts_under_its_transport(server):
         await client.close()
     await until(server, "kontalk_c2s_sessions", {"transport": "websocket"}, lambda n: n == 0,
                 "the closed WebSocket session is still counted")
+
+
+async def test_s2s_links_and_remote_stanzas_are_counted(make_server, clients):
+    a, b = s2s._two_servers(make_server, None)
+    await s2s._exchange(a, b, clients)
+    for server in (a, b):
+        samples = await asyncio.to_thread(scrape, server)
+        assert value(samples, "kontalk_s2s_links", direction="outbound") == 1
+        assert value(samples, "kontalk_s2s_links", direction="inbound") >= 1
+        assert value(samples, "kontalk_stanzas_routed_total", kind="message",
+                     destination="remote") >= 1
+        assert value(samples, "kontalk_stanzas_routed_total", kind="iq",
+                     destination="remote") >= 1
+    # Everything sent was acknowledged (the exchange waited for the answers) and nothing waits
+    # for a link.
+    await until(a, "kontalk_s2s_unacknowledged_messages", {}, lambda n: n == 0,
+                "acknowledged messages are still counted")
+    assert value(await asyncio.to_thread(scrape, a), "kontalk_s2s_queued_stanzas") == 0
 
 
 async def test_upload_moves_upload_bytes(server, clients):
