@@ -64,7 +64,9 @@ TEST_F(JournalMetricsTest, ReadsTheJournalAtEachScrapeAndTheStoredCountsWhenSet)
 TEST_F(JournalMetricsTest, CollectorsLeaveWithTheMetrics) {
   { JournalMetrics metrics(*journal_, registry_); }
   for (const auto& family : registry_.snapshot()) {
-    if (family.name == "kontalk_journal_backlog_bytes") EXPECT_TRUE(family.samples.empty());
+    if (family.name == "kontalk_journal_backlog_bytes") {
+      EXPECT_TRUE(family.samples.empty());
+    }
   }
 }
 
