@@ -1,7 +1,8 @@
 #pragma once
 // The embedded HTTP/1.1 server (ARCHITECTURE.md §3 "http/"): serves what modules registered with
 // api::ModuleHost::onHttp (uploads, spec §8.7) on the [http] listeners. More routes or a protocol
-// upgrade (WebSocket, RFC 7395) hang off the same connection loop; /metrics is one more route.
+// upgrade (WebSocket, RFC 7395) hang off the same connection loop; /metrics and /healthz are
+// another HttpServer's, on listeners of their own (metrics_endpoint.hpp).
 //
 // A connection lives on the shard that accepted it (net::Listener), like a c2s stream, and uses
 // net::Transport for TLS or plain bytes; Boost.Beast parses the request head only. Nothing that

@@ -37,6 +37,11 @@ const config::Section<HttpSettings>& httpOptions() {
         option.textList("websocket_origins", &HttpSettings::websocketOrigins,
                         "Origin values a WebSocket upgrade may carry (e.g. "
                         "\"https://chat.example.com\"); empty allows any origin");
+        option.parsedList("metrics_listen", &HttpSettings::metricsListen, net::listenAddressCodec(),
+                          "listeners for GET /metrics (Prometheus text format) and /healthz "
+                          "(200 when storage commits, else 503): plain HTTP without "
+                          "authentication, so keep them on loopback or an operator-only network; "
+                          "empty: off");
       });
   return section;
 }

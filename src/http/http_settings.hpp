@@ -35,6 +35,9 @@ struct HttpSettings {
   // Origins (RFC 6454, e.g. "https://chat.example.com") a browser may open a WebSocket from;
   // empty allows every origin (clients authenticate with SASL, not with cookies).
   std::vector<std::string> websocketOrigins;
+  // GET /metrics (Prometheus text format) and /healthz, on listeners of their own and never on
+  // `listen`: plain HTTP without authentication, so loopback (or an operator-only network).
+  std::vector<net::ListenAddress> metricsListen{{"127.0.0.1", 9090}};
 };
 
 const config::Section<HttpSettings>& httpOptions();

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "router/routing_metrics.hpp"
 #include "xmpp/message_type.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/presence.hpp"
@@ -23,7 +24,10 @@ std::optional<xmpp::Jid> parseAddress(const xml::Element& stanza, std::string_vi
 }  // namespace
 
 Router::Router(xmpp::Jid domain, SessionDirectory& sessions, const ExtensionPoints& extensions)
-    : domain_(std::move(domain)), sessions_(sessions), extensions_(extensions) {}
+    : domain_(std::move(domain)),
+      sessions_(sessions),
+      extensions_(extensions),
+      metrics_(routingMetrics()) {}
 
 void Router::routeFromClient(xml::Element stanza, const LocalSession& sender) {
   const auto to = xmpp::Jid::parse(stanza.attribute("to")).value_or(xmpp::Jid{});
@@ -43,6 +47,7 @@ bool Router::deliver(LocalSession& session, xml::Element stanza, api::JournalId&
   if (extensions_.journal != nullptr && stanza.name() == "message") {
     journalId = extensions_.journal->record(stanza, session.jid().bare(), journalId);
   }
+  metrics_.delivered(stanza);
   session.deliver(std::move(stanza), journalId);
   return true;
 }
@@ -65,6 +70,7 @@ bool Router::consumedForAccount(xml::Element& stanza, const xmpp::Jid& from, con
 
 void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, const xmpp::Jid& to,
                                  api::JournalId journalId) {
+  metrics_.undeliverable(stanza);
   api::StanzaEvent event{stanza, from, to, nullptr, journalId};
   if (extensions_.run(api::StanzaHook::Undeliverable, event) == api::HandlerResult::Handled) return;
   bounce(stanza, StanzaErrorCondition::ServiceUnavailable);
@@ -80,9 +86,11 @@ void Router::route(xml::Element stanza, api::JournalId journalId,
   auto to = parseAddress(stanza, "to");
   if (!from || from->isEmpty()) {
     spdlog::warn("router: dropping <{}/> without a valid 'from'", stanza.name());
+    metrics_.routed(stanza, RouteDestination::Unroutable);
     return;
   }
   if (!to) {
+    metrics_.routed(stanza, RouteDestination::Unroutable);
     bounce(stanza, StanzaErrorCondition::JidMalformed, "The 'to' address is not a valid JID.");
     return;
   }
@@ -91,6 +99,7 @@ void Router::route(xml::Element stanza, api::JournalId journalId,
   const xmpp::Jid target = to->isEmpty() && stanza.name() != "presence" ? from->bare() : *to;
   // Spec §8.6: a subdomain service (media.DOMAIN) is this server's, and only IQs reach it.
   if (target.isDomain() && extensions_.isServiceDomain(target.domain(), domain_.domain())) {
+    metrics_.routed(stanza, RouteDestination::Service);
     if (stanza.name() == "iq") {
       routeIq(std::move(stanza), *from, target, api::IqScope::Service);
     } else {
@@ -101,6 +110,7 @@ void Router::route(xml::Element stanza, api::JournalId journalId,
   }
   if (!target.isEmpty() && !isLocalDomain(target)) {
     if (remote_ != nullptr) {
+      metrics_.routed(stanza, RouteDestination::Remote);
       // Spec §7.9: a message or subscription presence for another server is durable here (the
       // sender's <a/> waits for it) until that server acknowledged it; a stored one keeps its
       // record. The journal decides what is worth keeping.
@@ -112,11 +122,13 @@ void Router::route(xml::Element stanza, api::JournalId journalId,
       return;
     }
     // Without s2s, say so instead of silently dropping; a stored message is answered by that.
+    metrics_.routed(stanza, RouteDestination::Unroutable);
     bounce(stanza, StanzaErrorCondition::RemoteServerNotFound,
            "This server does not federate with other domains.");
     settle(journalId);
     return;
   }
+  metrics_.routed(stanza, RouteDestination::Local);
   if (stanza.name() == "message") {
     routeMessage(std::move(stanza), *from, target, journalId, source);
   } else if (stanza.name() == "presence") {
@@ -292,6 +304,7 @@ void Router::handleSessionClosed(const std::shared_ptr<LocalSession>& session) {
 void Router::bounce(const xml::Element& stanza, StanzaErrorCondition condition, std::string text) {
   // RFC 6120 §8.2: never answer an error with an error.
   if (stanza.attribute("type") == "error") return;
+  metrics_.bounced(stanza);
   auto reply = xmpp::makeErrorReply(stanza, xmpp::StanzaError::of(condition, std::move(text)));
   // A stanza without 'to' was addressed to the sender's own account; the error comes from there.
   if (!stanza.hasAttribute("to")) {

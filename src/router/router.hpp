@@ -14,6 +14,7 @@
 #include "router/extension_points.hpp"
 #include "router/pending_iqs.hpp"
 #include "router/remote_route.hpp"
+#include "router/routing_metrics.hpp"
 #include "router/session_directory.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -110,6 +111,7 @@ class Router {
   xmpp::Jid domain_;
   SessionDirectory& sessions_;
   const ExtensionPoints& extensions_;
+  RoutingMetrics& metrics_;
   PendingIqs pendingIqs_{kMaxPendingIqs};
   RemoteRoute* remote_ = nullptr;
 };

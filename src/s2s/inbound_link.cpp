@@ -8,6 +8,7 @@
 #include "base/encoding.hpp"
 #include "core/spawn.hpp"
 #include "s2s/dialback_key.hpp"
+#include "s2s/s2s_metrics.hpp"
 #include "s2s/s2s_tls.hpp"
 #include "s2s/stanza_namespace.hpp"
 #include "xml/serializer.hpp"
@@ -61,7 +62,7 @@ void InboundLink::start(LinkManager& links, stream::StreamRegistry& registry,
 }
 
 InboundLink::InboundLink(LinkManager& links, stream::StreamRegistry& registry)
-    : LinkConnection(links, registry, "s2s-in") {}
+    : LinkConnection(links, registry, "s2s-in"), linkCounted_(s2sMetrics().inboundLinks) {}
 
 Awaitable<void> InboundLink::run() {
   co_await readLoop();

@@ -28,6 +28,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "api/acknowledgement_gate.hpp"
+#include "base/metrics.hpp"
 #include "s2s/link_connection.hpp"
 #include "s2s/link_manager.hpp"
 
@@ -81,6 +82,7 @@ class InboundLink final : public LinkConnection {
   bool smEnabled_ = false;
   std::uint32_t handled_ = 0;  // stanzas handled since <enable/>, mod 2^32 (XEP-0198 §4)
   std::deque<std::uint32_t> acknowledgementsDue_;
+  base::metrics::GaugeHold linkCounted_;  // kontalk_s2s_links{direction="inbound"}
 };
 
 }  // namespace kontalk::s2s

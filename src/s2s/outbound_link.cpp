@@ -13,6 +13,7 @@
 #include "net/listen_address.hpp"
 #include "pgp/public_key.hpp"
 #include "s2s/dialback_key.hpp"
+#include "s2s/s2s_metrics.hpp"
 #include "s2s/s2s_tls.hpp"
 #include "s2s/srv_lookup.hpp"
 #include "s2s/undeliverable.hpp"
@@ -54,8 +55,16 @@ std::string keyFingerprintOf(const xml::Element& response) {
 OutboundLink::OutboundLink(LinkManager& links, stream::StreamRegistry& registry, std::string domain)
     : LinkConnection(links, registry, "s2s-out"),
       domain_(std::move(domain)),
-      linkNumber_(nextLinkNumber.fetch_add(1, std::memory_order_relaxed)) {
+      linkNumber_(nextLinkNumber.fetch_add(1, std::memory_order_relaxed)),
+      linkCounted_(s2sMetrics().outboundLinks),
+      queuedCounted_(s2sMetrics().queuedStanzas),
+      unacknowledgedCounted_(s2sMetrics().unacknowledgedMessages) {
   name_ += " to " + domain_;
+}
+
+void OutboundLink::countHeld() {
+  queuedCounted_.set(static_cast<std::int64_t>(queue_.size()));
+  unacknowledgedCounted_.set(static_cast<std::int64_t>(unacknowledged_.size()));
 }
 
 void OutboundLink::start() {
@@ -338,6 +347,7 @@ void OutboundLink::enqueue(xml::Element stanza, api::JournalId journalId) {
         return;
       }
       queue_.push_back(Queued{std::move(stanza), journalId});
+      countHeld();
       return;
   }
 }
@@ -367,6 +377,7 @@ void OutboundLink::markReady(std::string_view method) {
     sendStanza(queue_.front().stanza, queue_.front().journalId);
     queue_.pop_front();
   }
+  countHeld();
   requestAck();
 }
 
@@ -400,6 +411,7 @@ void OutboundLink::requestKey() {
 void OutboundLink::sendStanza(const xml::Element& stanza, api::JournalId journalId) {
   sendElement(stanza);
   unacknowledged_.recordSent(journalId);
+  countHeld();
 }
 
 bool OutboundLink::awaitingAck() const {
@@ -501,6 +513,7 @@ void OutboundLink::handleStreamManagement(const xml::Element& element) {
 }
 
 void OutboundLink::settle(const std::vector<api::JournalId>& settled) {
+  countHeld();
   if (!settled.empty() && links_.router().journal() != nullptr) {
     links_.router().journal()->settle(settled);
   }
@@ -514,6 +527,7 @@ void OutboundLink::releaseUnacknowledged() {
   ackRequested_ = false;
   if (unacknowledged_.empty()) return;
   const auto released = unacknowledged_.takeAll();
+  countHeld();
   spdlog::info("{}: {} message(s) not acknowledged by the peer are sent again later", name_,
                released.size());
   if (links_.router().journal() != nullptr) links_.router().journal()->release(released);
@@ -535,6 +549,7 @@ void OutboundLink::fail(Failure failure, const std::string& reason) {
                         failure == Failure::Unreachable);
     queue_.pop_front();
   }
+  countHeld();
   releaseUnacknowledged();
   for (auto& verify : verifies_) verify.done(false);
   verifies_.clear();

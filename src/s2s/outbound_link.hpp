@@ -42,6 +42,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "api/delivery_journal.hpp"
+#include "base/metrics.hpp"
 #include "s2s/link_connection.hpp"
 #include "s2s/link_manager.hpp"
 #include "s2s/unacknowledged_messages.hpp"
@@ -99,6 +100,7 @@ class OutboundLink final : public LinkConnection {
   bool awaitingAck() const;
   // The link is over: hands back the recorded messages nobody acknowledged, forgets the ping.
   void releaseUnacknowledged();
+  void countHeld();  // the gauges follow queue_ and unacknowledged_
   // Spec §7.2 verify_keys: asks the peer for its server key, once per link.
   void requestKey();
 
@@ -129,6 +131,10 @@ class OutboundLink final : public LinkConnection {
   // When the outstanding ping, <r/> or <enable/> was sent.
   std::chrono::steady_clock::time_point ackRequestedAt_{};
   std::optional<std::string> keyRequestId_;  // the key question's id, once asked
+  // This link's parts of the s2s gauges (s2s_metrics.hpp); countHeld() keeps them current.
+  base::metrics::GaugeHold linkCounted_;
+  base::metrics::GaugeShare queuedCounted_;
+  base::metrics::GaugeShare unacknowledgedCounted_;
 };
 
 }  // namespace kontalk::s2s

@@ -52,6 +52,11 @@ struct PendingLimit {
   std::size_t bytes = 0;  // 0: no byte limit
 };
 
+struct StoredCounts {
+  std::int64_t local = 0;
+  std::int64_t remote = 0;
+};
+
 class OfflineStore {
  public:
   virtual ~OfflineStore() = default;
@@ -62,6 +67,9 @@ class OfflineStore {
                                                     const std::vector<std::int64_t>& removals) = 0;
   // The largest id stored (0 when none): new ids start above it.
   virtual Result<std::int64_t> highestId() = 0;
+  // How many messages are stored for local accounts (offline mail, and live deliveries not yet
+  // acknowledged) and in the remote queue (for /metrics).
+  virtual Result<StoredCounts> countStored() = 0;
   // The account's messages with an id above `afterId`, not expired at `now`, oldest first,
   // within `limit`.
   virtual Result<std::vector<OfflineMessage>> pending(const std::string& username,

@@ -46,6 +46,9 @@ class Storage {
   virtual Result<int> schemaVersion() = 0;
   // Makes all committed data durable (used at shutdown).
   virtual void flush() = 0;
+  // Proves that storage answers and commits: a write transaction that changes nothing (the
+  // /healthz readiness check). A read alone would pass on a file system gone read-only.
+  virtual Result<void> probe() = 0;
 };
 
 }  // namespace kontalk::storage

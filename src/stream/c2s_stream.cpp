@@ -7,6 +7,7 @@
 
 #include "base/encoding.hpp"
 #include "core/spawn.hpp"
+#include "stream/c2s_metrics.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/inbound_stanza.hpp"
 #include "stream/websocket_framing.hpp"
@@ -135,7 +136,9 @@ C2sStream::C2sStream(C2sServices& services, StreamRegistry& registry,
                           static_cast<double>(services.limits.byteBurst), Clock::now()),
       created_(Clock::now()),
       lastRead_(created_),
-      lastWrite_(created_) {}
+      lastWrite_(created_) {
+  connectionCounted_ = base::metrics::GaugeHold(c2sMetrics().connections(kind));
+}
 
 C2sStream::~C2sStream() {
   finish();
@@ -431,6 +434,7 @@ Awaitable<void> C2sStream::handleSaslElement(const xml::Element& element) {
       const std::string certificate = offersExternal() ? clientInfo().certificateDer : "";
       sasl_ = makeSaslMechanism(mechanism, services_.sasl,
                                 {certificate, PasswordThrottle::sourceKey(transport_->remoteIp())});
+      saslMechanism_ = mechanism;
     }
     if (!sasl_) {
       sendStanza(saslFailure("invalid-mechanism"));
@@ -451,6 +455,7 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
       break;
     case SaslStep::Kind::Success:
       sasl_.reset();
+      c2sMetrics().countLogin(saslMechanism_, LoginResult::Success);
       user_ = step.username;
       spdlog::info("c2s {}: {} authenticated as {}@{}", id_, transport_->remoteAddress(),
                    step.username, services_.router.domain().domain());
@@ -461,6 +466,9 @@ Awaitable<void> C2sStream::handleSaslStep(SaslStep step) {
       break;
     case SaslStep::Kind::Failure:
       sasl_.reset();
+      c2sMetrics().countLogin(saslMechanism_, step.isTemporaryFailure()
+                                                  ? LoginResult::TemporaryFailure
+                                                  : LoginResult::Failure);
       // The server's own trouble (storage) is not a guess by the client: it does not count.
       if (!step.isTemporaryFailure() || step.throttled) ++authFailures_;
       spdlog::log(step.isTemporaryFailure() ? spdlog::level::warn : spdlog::level::info,
@@ -519,6 +527,7 @@ Awaitable<void> C2sStream::handleBind(xml::Element iq) {
         StreamError{StreamErrorCondition::Conflict, "Replaced by a new session."});
   }
   session_ = std::move(handle);
+  sessionCounted_ = base::metrics::GaugeHold(c2sMetrics().sessions(transportKind()));
   session_->attach(weak_from_this());
   spdlog::debug("c2s {}: bound {} over {}", id_, jid->toString(), transportName(framing_->kind()));
   xml::Element result("bind", ns::kBind);
@@ -785,6 +794,7 @@ void C2sStream::abort() {
 
 void C2sStream::abandon() {
   session_.reset();
+  sessionCounted_.release();
   closing_ = true;
   closingSince_ = Clock::now();
   transport_->close();
@@ -878,6 +888,7 @@ void C2sStream::finish() {
       session_->end();
     }
     session_.reset();
+    sessionCounted_.release();
   }
   transport_->close();
   httpSlot_.reset();

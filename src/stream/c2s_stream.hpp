@@ -29,6 +29,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "base/metrics.hpp"
 #include "net/token_bucket.hpp"
 #include "net/transport.hpp"
 #include "router/router.hpp"
@@ -175,8 +176,11 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   bool finished_ = false;
   std::optional<std::string> user_;  // authenticated localpart
   std::unique_ptr<SaslMechanism> sasl_;
+  std::string saslMechanism_;  // of sasl_, for the login counters
   std::size_t authFailures_ = 0;
   std::shared_ptr<C2sSessionHandle> session_;
+  base::metrics::GaugeHold connectionCounted_;  // kontalk_c2s_connections
+  base::metrics::GaugeHold sessionCounted_;     // kontalk_c2s_sessions, while session_ is set
   // Whether the session may wait for a resumption when this connection ends: not after the
   // client closed the stream or the server closed it with an error.
   bool sessionOutlivesConnection_ = true;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/encoding.hpp"
+#include "stream/c2s_metrics.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
 #include "xmpp/namespaces.hpp"
@@ -227,6 +228,7 @@ Awaitable<void> C2sStream::handleResume(const xml::Element& resume) {
   }
   session->attach(weak_from_this());
   session_ = std::move(session);
+  sessionCounted_ = base::metrics::GaugeHold(c2sMetrics().sessions(transportKind()));
   spdlog::info("c2s {}: {} resumed its session", id_, session_->jid().toString());
 
   xml::Element resumed("resumed", ns::kStreamManagement);

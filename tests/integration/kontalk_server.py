@@ -134,6 +134,10 @@ class KontalkServer:
         self.http_port = free_port()
         while self.http_port in (self.starttls_port, self.direct_tls_port):
             self.http_port = free_port()
+        # [http] metrics_listen: likewise never the default 9090 (tests run in parallel).
+        self.metrics_port = free_port()
+        while self.metrics_port in (self.starttls_port, self.direct_tls_port, self.http_port):
+            self.metrics_port = free_port()
         self.data_dir = workdir / "var"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = merge_config(
@@ -145,7 +149,10 @@ class KontalkServer:
                     "require_tls": True,
                     "resource_conflict": "replace",
                 },
-                "http": {"listen": [f"{HOST}:{self.http_port}"]},
+                "http": {
+                    "listen": [f"{HOST}:{self.http_port}"],
+                    "metrics_listen": [f"{HOST}:{self.metrics_port}"],
+                },
                 "limits": {"max_stanza_bytes": 65536},
                 "log": {"level": "debug"},
             },

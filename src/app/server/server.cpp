@@ -16,12 +16,15 @@
 #include "app/server/live_administration.hpp"
 #include "app/server/module_context.hpp"
 #include "app/server/module_set.hpp"
+#include "app/server/storage_probe.hpp"
 #include "base/http_call.hpp"
+#include "core/process_metrics.hpp"
 #include "core/service_notifier.hpp"
 #include "core/shard_pool.hpp"
 #include "core/spawn.hpp"
 #include "core/worker_pool.hpp"
 #include "http/http_server.hpp"
+#include "http/metrics_endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/server_certificate.hpp"
 #include "net/tls_context.hpp"
@@ -30,7 +33,9 @@
 #include "s2s/link_manager.hpp"
 #include "s2s/nonexistent_domains.hpp"
 #include "s2s/peer_trust_table.hpp"
+#include "s2s/s2s_metrics.hpp"
 #include "storage/backends/open_storage.hpp"
+#include "stream/c2s_metrics.hpp"
 #include "stream/c2s_session_handle.hpp"
 #include "stream/c2s_stream.hpp"
 
@@ -51,6 +56,9 @@ constexpr unsigned kExternalThreads = 8;
 // HTTP bodies and files (http/http_server.hpp): a pool of their own, so that fsyncs of uploads
 // never hold up the modules' storage work.
 constexpr unsigned kHttpThreads = 4;
+// /healthz: how long the storage probe may take before the server counts as not ready (a
+// commit's fsync on a healthy disk takes milliseconds).
+constexpr auto kHealthTimeout = std::chrono::milliseconds(2000);
 
 unsigned shardCount(const Config& config) {
   if (config.server.threads > 0) return config.server.threads;
@@ -173,6 +181,9 @@ struct Server::Parts {
   std::unique_ptr<s2s::LinkManager> links;  // s2s: they live on the shards and in the registries
   net::TlsContext httpTls;                  // like `tls`, without asking for client certificates
   std::unique_ptr<http::HttpServer> http;   // its connections live on the shards
+  core::ProcessMetrics processMetrics{base::metrics::registry()};
+  std::unique_ptr<StorageProbe> storageProbe;
+  std::unique_ptr<http::MetricsEndpoint> metrics;  // likewise
   core::ShardPool shards;
   std::vector<std::unique_ptr<net::Listener>> listeners;
   // The main thread's: signals and the admin socket (app/admin/admin_socket.hpp).
@@ -238,6 +249,10 @@ void Server::startAdministration() {
 
 void Server::startStreams() {
   auto& p = *parts_;
+  // Their series exist (at 0) from the start, not from the first connection: a dashboard
+  // shows 0, not "no data".
+  stream::c2sMetrics();
+  s2s::s2sMetrics();
   p.c2s.reset(new stream::C2sServices{
       p.config.c2s, p.config.limits, p.tls.get(), p.router, p.sessions, p.extensions,
       stream::SaslServices{p.storage->accounts(), p.loginWorkers, p.domain.domain(),
@@ -266,6 +281,7 @@ void Server::startStreams() {
   // former).
   startS2s();
   startHttp();
+  startMetrics();
   addListeners(p.config.c2s.listen, false);
   addListeners(p.config.c2s.directTls, true);
 }
@@ -347,6 +363,24 @@ void Server::startHttp() {
                settings.tls ? "TLS" : "plain HTTP (tls = false)");
 }
 
+// Issue 13: /metrics and /healthz on listeners of their own (loopback by default), whether or
+// not the public HTTP server runs.
+void Server::startMetrics() {
+  auto& p = *parts_;
+  const auto& settings = p.config.http;
+  if (settings.metricsListen.empty()) return;
+  p.storageProbe = std::make_unique<StorageProbe>(*p.storage, p.workers, kHealthTimeout);
+  p.metrics = std::make_unique<http::MetricsEndpoint>(
+      settings, p.httpWorkers, [probe = p.storageProbe.get()] { return probe->check(); });
+  for (const auto& address : settings.metricsListen) {
+    p.listeners.push_back(std::make_unique<net::Listener>(
+        p.shards.shard(p.listeners.size() % p.shards.size()), p.shards, address,
+        [&p](asio::ip::tcp::socket socket) { p.metrics->accept(std::move(socket)); }));
+  }
+  spdlog::info("metrics: {} listener(s) for /metrics and /healthz (plain HTTP)",
+               settings.metricsListen.size());
+}
+
 Server::~Server() = default;
 
 int Server::run() {
@@ -398,7 +432,8 @@ int Server::run() {
   while (!listenersStopped() && std::chrono::steady_clock::now() < listenerDeadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  if (p.links) p.links->stop();  // no new outbound links; the registries close the open ones
+  if (p.links) p.links->stop();      // no new outbound links; the registries close the open ones
+  if (p.metrics) p.metrics->stop();  // a scrape in flight is cut short: nothing to keep
   if (p.http) {
     // An upload cut short here leaves no file (its sink undoes itself); its slot stays usable.
     p.http->stop();

@@ -27,6 +27,7 @@ class Server {
   void startStreams();         // c2s and s2s listeners, after the modules started
   void startS2s();
   void startHttp();
+  void startMetrics();
   void stopAfterFailedStart();
   void stopWorkersThenModules();
 

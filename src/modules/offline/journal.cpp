@@ -57,6 +57,11 @@ Journal::Journal(storage::OfflineStore& store, Settings settings, std::int64_t h
       lastId_(highestStoredId),
       durableId_(highestStoredId),
       attemptsWhenStopping_(kAttemptsWhenStopping),
+      commitSeconds_(base::metrics::registry().histogram(
+          "kontalk_journal_commit_seconds",
+          "Duration of the delivery journal's group commits (one transaction and fsync each), "
+          "failed ones included.",
+          base::metrics::latencyBuckets())),
       writer_([this] { runWriter(); }) {}
 
 Journal::~Journal() {
@@ -360,7 +365,9 @@ bool Journal::commit(Batch& batch, api::JournalId covered, std::unique_lock<std:
   Result<std::vector<storage::AppendOutcome>> committed;
   if (!batch.appends.empty() || !batch.removals.empty()) {
     lock.unlock();
+    const auto started = SteadyClock::now();
     committed = store_.commit(batch.appends, batch.removals);
+    commitSeconds_.observe(std::chrono::duration<double>(SteadyClock::now() - started).count());
     lock.lock();
   }
   const auto now = SteadyClock::now();

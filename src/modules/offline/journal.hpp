@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "api/delivery_journal.hpp"
+#include "base/metrics.hpp"
 #include "base/status.hpp"
 #include "modules/offline/storage_faults.hpp"
 #include "storage/offline_store.hpp"
@@ -77,7 +78,7 @@ class Journal final : public api::DeliveryJournal {
     std::size_t maxFromSender = 0;
   };
 
-  // What the journal reports about itself (for logs now, a metrics endpoint later).
+  // What the journal reports about itself (logs, and /metrics: journal_metrics.hpp).
   struct Counters {
     std::uint64_t failedCommits = 0;  // since start
     std::size_t backlogMessages = 0;  // records and removals not yet durable
@@ -203,6 +204,7 @@ class Journal final : public api::DeliveryJournal {
   std::optional<std::chrono::system_clock::time_point> failingSince_;
   std::optional<Status> lastFailure_;
   int attemptsWhenStopping_;
+  base::metrics::Histogram& commitSeconds_;
 
   bool stopping_ = false;
   bool writerDone_ = false;

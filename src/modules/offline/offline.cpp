@@ -3,6 +3,7 @@
 #include "api/network_directory.hpp"
 #include "api/remote_domains.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 
 #include "base/unix_time.hpp"
 #include "modules/offline/journal.hpp"
+#include "modules/offline/journal_metrics.hpp"
 #include "modules/offline/offline_delivery.hpp"
 #include "modules/offline/offline_settings.hpp"
 #include "modules/offline/remote_delivery.hpp"
@@ -34,6 +36,8 @@ constexpr auto kPurgeInterval = std::chrono::hours(1);
 // How often the remote queue is looked at (RemoteDelivery::tick): the resolution of its
 // back-off and of its expiry.
 constexpr auto kRemoteQueueInterval = std::chrono::seconds(1);
+// How stale kontalk_offline_messages may be (a COUNT over the queue tables on a worker).
+constexpr auto kStoredCountInterval = std::chrono::seconds(5);
 
 class OfflineModule final : public api::Module, public api::DeliveryBacklog {
  public:
@@ -51,6 +55,8 @@ class OfflineModule final : public api::Module, public api::DeliveryBacklog {
         highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
     host.provide<api::DeliveryBacklog>(*this);
+    metrics_ = std::make_unique<offline::JournalMetrics>(*journal_, base::metrics::registry());
+    host.onInterval(kStoredCountInterval, [this] { countStored(); });
     delivery_ = std::make_unique<OfflineDelivery>(
         host, *journal_, OfflineDelivery::Settings{settings_.deliveryWindowBytes});
     host.advertiseDiscoFeature(api::IqScope::Server, ns::kOfflineFeature);
@@ -70,7 +76,10 @@ class OfflineModule final : public api::Module, public api::DeliveryBacklog {
     host.onInterval(kRemoteQueueInterval, [this] { remote_->tick(); });
   }
 
-  void stop() override { journal_->stop(); }
+  void stop() override {
+    metrics_.reset();
+    journal_->stop();
+  }
 
   api::DeliveryBacklogState backlog() const override {
     const auto counters = journal_->counters();
@@ -170,6 +179,19 @@ class OfflineModule final : public api::Module, public api::DeliveryBacklog {
     return api::HandlerResult::Continue;
   }
 
+  // One count at a time: with storage stuck, counts do not pile up on the workers.
+  void countStored() {
+    if (counting_.exchange(true)) return;
+    host_->runBlocking([this] {
+      if (auto counts = host_->storage().offline().countStored()) {
+        metrics_->setStored(*counts);
+      } else {
+        spdlog::debug("offline: counting stored messages failed: {}", counts.error().describe());
+      }
+      counting_.store(false);
+    });
+  }
+
   void purgeExpired() {
     host_->runBlocking([this] {
       const auto now = base::unixSeconds(std::chrono::system_clock::now());
@@ -187,6 +209,8 @@ class OfflineModule final : public api::Module, public api::DeliveryBacklog {
   const api::NetworkDirectory* network_ = nullptr;
   const api::RemoteDomains* remoteDomains_ = nullptr;  // null in tests without the server's
   std::unique_ptr<Journal> journal_;
+  std::unique_ptr<offline::JournalMetrics> metrics_;
+  std::atomic<bool> counting_{false};  // a storage count for metrics_ is on a worker
   std::unique_ptr<OfflineDelivery> delivery_;
   std::unique_ptr<RemoteDelivery> remote_;
 };

@@ -13,6 +13,7 @@
 
 #include "api/http_range.hpp"
 #include "base/unix_time.hpp"
+#include "modules/upload/upload_metrics.hpp"
 #include "modules/upload/upload_names.hpp"
 
 namespace kontalk::modules::upload {
@@ -44,7 +45,10 @@ class StoredFile final : public api::HttpFile {
   Result<std::size_t> read(std::uint64_t offset, char* buffer, std::size_t size) override {
     for (;;) {
       const auto bytes = ::pread(fd_, buffer, size, static_cast<off_t>(offset));
-      if (bytes >= 0) return static_cast<std::size_t>(bytes);
+      if (bytes >= 0) {
+        uploadMetrics().bytesServed.increment(static_cast<std::uint64_t>(bytes));
+        return static_cast<std::size_t>(bytes);
+      }
       if (errno != EINTR) return failure(StatusCode::Unavailable, systemError("read"));
     }
   }
@@ -85,6 +89,7 @@ class UploadSink final : public api::HttpBodySink {
         return failure(StatusCode::Unavailable, systemError("write " + id_));
       }
       bytes.remove_prefix(static_cast<std::size_t>(written));
+      uploadMetrics().bytesReceived.increment(static_cast<std::uint64_t>(written));
     }
     return {};
   }
@@ -115,6 +120,7 @@ class UploadSink final : public api::HttpBodySink {
       }
       return plain(403, "The slot expired");
     }
+    uploadMetrics().filesStored.increment();
     // Spec §8.7: 200, not XEP-0363's 201: the Android client fails on anything but 200.
     return withCors(HttpResponse{});
   }

@@ -9,6 +9,7 @@
 #include "base/unix_time.hpp"
 #include "modules/upload/file_service.hpp"
 #include "modules/upload/slot_request.hpp"
+#include "modules/upload/upload_metrics.hpp"
 #include "modules/upload/upload_names.hpp"
 #include "modules/upload/upload_settings.hpp"
 #include "storage/storage.hpp"
@@ -29,6 +30,7 @@ class UploadModule final : public api::Module {
   explicit UploadModule(const UploadSettings& settings) : settings_(settings) {}
 
   void start(api::ModuleHost& host) override {
+    uploadMetrics();  // its series exist (at 0) before the first upload
     host_ = &host;
     serviceDomain_ = settings_.service + "." + host.domain();
     baseUrl_ = settings_.baseUrl.empty() ? host.httpBaseUrl() + kRoute : settings_.baseUrl;

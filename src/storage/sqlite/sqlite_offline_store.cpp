@@ -151,6 +151,16 @@ Result<std::int64_t> SqliteOfflineStore::highestId() {
   });
 }
 
+Result<StoredCounts> SqliteOfflineStore::countStored() {
+  return database_.withDatabase([&](Database& database) -> Result<StoredCounts> {
+    auto select = database.prepare(
+        "SELECT (SELECT COUNT(*) FROM offline_messages), (SELECT COUNT(*) FROM remote_messages)");
+    if (!select) return tl::unexpected(select.error());
+    if (auto row = select->step(); !row) return tl::unexpected(row.error());
+    return StoredCounts{select->columnInt64(0), select->columnInt64(1)};
+  });
+}
+
 Result<std::vector<OfflineMessage>> SqliteOfflineStore::pending(const std::string& username,
                                                                 const std::string& domain,
                                                                 std::int64_t now,

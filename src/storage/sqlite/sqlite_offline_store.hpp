@@ -26,6 +26,7 @@ class SqliteOfflineStore final : public OfflineStore {
                                                     std::int64_t afterId,
                                                     PendingLimit limit) override;
   Result<std::vector<OfflineMessage>> expiredRemote(std::int64_t now, std::size_t limit) override;
+  Result<StoredCounts> countStored() override;
 
  private:
   GuardedDatabase& database_;

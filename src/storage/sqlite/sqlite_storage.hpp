@@ -56,6 +56,7 @@ class SqliteStorage final : public Storage {
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
+  Result<void> probe() override;
 
  private:
   GuardedDatabase database_;  // declared first: the stores refer to it

@@ -170,6 +170,17 @@ TEST_F(SqliteOfflineStoreTest, HighestIdRemembersRemovedMessages) {
   EXPECT_EQ(*highest, 7);
 }
 
+TEST_F(SqliteOfflineStoreTest, CountsLocalAndRemoteMessages) {
+  ASSERT_TRUE(offline().commit(
+      {append("alice", 1, "<m1/>"), append("bob", 2, "<b/>"), remoteAppend("carol", "b.test", 3)},
+      {}));
+  ASSERT_TRUE(offline().commit({}, {2}));
+  auto counts = offline().countStored();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->local, 1);
+  EXPECT_EQ(counts->remote, 1);
+}
+
 TEST_F(SqliteOfflineStoreTest, ExpiredMessagesAreHiddenAndPurged) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, "<old/>", 0, 100, 1200), append("alice", 2, "<new/>", 0, 100, 3000)},

@@ -307,6 +307,7 @@ class FailingOfflineStore final : public storage::OfflineStore {
     return real_.commit(appends, removals);
   }
   Result<std::int64_t> highestId() override { return real_.highestId(); }
+  Result<storage::StoredCounts> countStored() override { return real_.countStored(); }
   Result<std::vector<storage::OfflineMessage>> pending(const std::string& username,
                                                        const std::string& domain, std::int64_t now,
                                                        std::int64_t afterId,
