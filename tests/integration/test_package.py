@@ -87,15 +87,16 @@ async def test_installed_package_serves_a_client(installed_root, tmp_path):
     # The installed configuration, its ports moved off the standard ones (other servers on this
     # machine may hold them).
     ports = {}
-    for standard in (5222, 5223, 5269, 5443):
+    for standard in (5222, 5223, 5269, 5443, 9090):
         ports[standard] = free_port()
         while ports[standard] in list(ports.values())[:-1]:
             ports[standard] = free_port()
     conffile = root / CONFFILE
     text = conffile.read_text()
     for standard, port in ports.items():
-        assert f'"0.0.0.0:{standard}"' in text, f"the conffile does not listen on {standard}"
-        text = text.replace(f'"0.0.0.0:{standard}"', f'"{HOST}:{port}"')
+        address = f'"127.0.0.1:{standard}"' if standard == 9090 else f'"0.0.0.0:{standard}"'
+        assert address in text, f"the conffile does not listen on {standard}"
+        text = text.replace(address, f'"{HOST}:{port}"')
     conffile.write_text(text)
     checked = in_root(root, "kontalkd --check-config --config /etc/kontalk/kontalkd.toml")
     assert checked.returncode == 0, checked.stdout + checked.stderr

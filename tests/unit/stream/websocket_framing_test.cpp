@@ -36,9 +36,13 @@ class Recorder final : public StreamFramingEvents {
 std::string clientFrame(std::uint8_t opcode, std::string_view payload) {
   std::string frame;
   frame += static_cast<char>(0x80 | opcode);
-  frame += static_cast<char>(0x80 | 126);
-  frame += static_cast<char>(payload.size() >> 8);
-  frame += static_cast<char>(payload.size() & 0xFF);
+  if (payload.size() < 126) {  // RFC 6455 §5.2: the length in as few bytes as it needs
+    frame += static_cast<char>(0x80 | payload.size());
+  } else {
+    frame += static_cast<char>(0x80 | 126);
+    frame += static_cast<char>(payload.size() >> 8);
+    frame += static_cast<char>(payload.size() & 0xFF);
+  }
   frame.append(4, '\0');  // a zero mask key: the payload goes as it is
   frame.append(payload);
   return frame;
