@@ -1,24 +1,13 @@
 #include "tls_client_context.hpp"
 
-#include <openssl/err.h>
+#include "net/openssl_error.hpp"
 
 namespace kontalk::bench {
-namespace {
-
-std::string lastSslError() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
-}
-
-}  // namespace
 
 tl::expected<SslContextPtr, std::string> makeClientTlsContext(const std::string& certificateFile,
                                                               const std::string& keyFile) {
   SslContextPtr context(SSL_CTX_new(TLS_client_method()));
-  if (!context) return tl::unexpected("cannot create a TLS context: " + lastSslError());
+  if (!context) return tl::unexpected("cannot create a TLS context: " + net::takeOpenSslError());
   SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
   SSL_CTX_set_verify(context.get(), SSL_VERIFY_NONE, nullptr);
   // Ten thousand idle sessions should not cost the generator 34 KiB of buffers each.
@@ -29,7 +18,7 @@ tl::expected<SslContextPtr, std::string> makeClientTlsContext(const std::string&
   if (!certificateFile.empty()) {
     if (SSL_CTX_use_certificate_chain_file(context.get(), certificateFile.c_str()) != 1 ||
         SSL_CTX_use_PrivateKey_file(context.get(), keyFile.c_str(), SSL_FILETYPE_PEM) != 1) {
-      return tl::unexpected("cannot load the client certificate: " + lastSslError());
+      return tl::unexpected("cannot load the client certificate: " + net::takeOpenSslError());
     }
   }
   return context;

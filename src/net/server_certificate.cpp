@@ -7,6 +7,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "net/openssl_error.hpp"
+
 namespace kontalk::net {
 
 struct CertificatePair {
@@ -22,15 +24,6 @@ namespace {
 struct FileCloser {
   void operator()(FILE* file) const { std::fclose(file); }
 };
-
-std::string openSslError() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "no PEM data";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  return buffer;
-}
 
 std::string nameOf(const X509_NAME* name) {
   std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), &BIO_free);
@@ -51,8 +44,8 @@ Result<std::shared_ptr<const CertificatePair>> loadCertificatePair(
   }
   pair->leaf.reset(PEM_read_X509(certificateFile.get(), nullptr, nullptr, nullptr));
   if (!pair->leaf) {
-    return failure(StatusCode::InvalidArgument,
-                   "no certificate in " + certificate.string() + ": " + openSslError());
+    return failure(StatusCode::InvalidArgument, "no certificate in " + certificate.string() + ": " +
+                                                    takeOpenSslError("no PEM data"));
   }
   while (X509* intermediate = PEM_read_X509(certificateFile.get(), nullptr, nullptr, nullptr)) {
     sk_X509_push(pair->chain.get(), intermediate);
@@ -62,8 +55,8 @@ Result<std::shared_ptr<const CertificatePair>> loadCertificatePair(
   if (!keyFile) return failure(StatusCode::InvalidArgument, "cannot open " + privateKey.string());
   pair->key.reset(PEM_read_PrivateKey(keyFile.get(), nullptr, nullptr, nullptr));
   if (!pair->key) {
-    return failure(StatusCode::InvalidArgument,
-                   "no private key in " + privateKey.string() + ": " + openSslError());
+    return failure(StatusCode::InvalidArgument, "no private key in " + privateKey.string() + ": " +
+                                                    takeOpenSslError("no PEM data"));
   }
   if (X509_check_private_key(pair->leaf.get(), pair->key.get()) != 1) {
     ERR_clear_error();

@@ -15,6 +15,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "net/openssl_error.hpp"
+
 namespace kontalk::net {
 namespace {
 
@@ -25,12 +27,6 @@ using UniqueFile = std::unique_ptr<FILE, FileCloser>;
 using UniqueKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using UniqueCert = std::unique_ptr<X509, decltype(&X509_free)>;
 using UniqueExtension = std::unique_ptr<X509_EXTENSION, decltype(&X509_EXTENSION_free)>;
-
-std::string openSslError() {
-  char buffer[256];
-  ERR_error_string_n(ERR_get_error(), buffer, sizeof buffer);
-  return buffer;
-}
 
 // Opens for writing with mode 0600 from the start, so the key is never readable by others.
 UniqueFile openPrivateFile(const std::filesystem::path& path) {
@@ -51,7 +47,7 @@ void addExtension(X509* cert, int nid, const char* value) {
   UniqueExtension extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value),
                             &X509_EXTENSION_free);
   if (!extension || X509_add_ext(cert, extension.get(), -1) != 1) {
-    throw std::runtime_error("cannot add certificate extension: " + openSslError());
+    throw std::runtime_error("cannot add certificate extension: " + takeOpenSslError());
   }
 }
 
@@ -61,7 +57,7 @@ TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
                                 const std::filesystem::path& privateKey,
                                 TlsVersion minimumVersion) {
   TlsContext context(SSL_CTX_new(TLS_server_method()));
-  if (!context) throw std::runtime_error("cannot create TLS context: " + openSslError());
+  if (!context) throw std::runtime_error("cannot create TLS context: " + takeOpenSslError());
   SSL_CTX* native = context.get();
   SSL_CTX_set_min_proto_version(
       native, minimumVersion == TlsVersion::Tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
@@ -75,16 +71,16 @@ TlsContext makeServerTlsContext(const std::filesystem::path& certificate,
   // still restricted explicitly below, so lowering the level does not admit weak ciphers.
   SSL_CTX_set_security_level(native, 0);
   if (SSL_CTX_set_cipher_list(native, "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!CAMELLIA:!ARIA") != 1) {
-    throw std::runtime_error("cannot set TLS ciphers: " + openSslError());
+    throw std::runtime_error("cannot set TLS ciphers: " + takeOpenSslError());
   }
   if (SSL_CTX_use_certificate_chain_file(native, certificate.c_str()) != 1) {
     throw std::runtime_error("cannot load TLS certificate " + certificate.string() + ": " +
-                             openSslError());
+                             takeOpenSslError());
   }
   if (SSL_CTX_use_PrivateKey_file(native, privateKey.c_str(), SSL_FILETYPE_PEM) != 1 ||
       SSL_CTX_check_private_key(native) != 1) {
     throw std::runtime_error("cannot load TLS private key " + privateKey.string() + ": " +
-                             openSslError());
+                             takeOpenSslError());
   }
   // Request a certificate, do not require one, and accept whatever is presented: the decision
   // is SASL's (spec §0, §2). Accepting in the verify callback is not enough: X509_verify_cert
@@ -110,7 +106,7 @@ bool ensureSelfSignedCertificate(const std::filesystem::path& certificate,
   std::filesystem::create_directories(privateKey.parent_path());
 
   UniqueKey key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
-  if (!key) throw std::runtime_error("cannot generate TLS key: " + openSslError());
+  if (!key) throw std::runtime_error("cannot generate TLS key: " + takeOpenSslError());
 
   UniqueCert cert(X509_new(), &X509_free);
   X509_set_version(cert.get(), 2);
@@ -125,7 +121,7 @@ bool ensureSelfSignedCertificate(const std::filesystem::path& certificate,
   addExtension(cert.get(), NID_subject_alt_name, ("DNS:" + domain).c_str());
   addExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
-    throw std::runtime_error("cannot sign TLS certificate: " + openSslError());
+    throw std::runtime_error("cannot sign TLS certificate: " + takeOpenSslError());
   }
 
   auto keyFile = openPrivateFile(privateKey);

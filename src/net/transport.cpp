@@ -3,6 +3,8 @@
 #include <openssl/err.h>
 #include <spdlog/spdlog.h>
 
+#include "net/openssl_error.hpp"
+
 namespace kontalk::net {
 namespace {
 
@@ -17,15 +19,6 @@ asio::ip::tcp::endpoint remoteEndpoint(const asio::ip::tcp::socket& socket) {
 // "want read" into a fatal error. OpenSSL requires an empty queue before each I/O call.
 void clearSslErrors() {
   ERR_clear_error();
-}
-
-std::string lastSslError() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "connection closed";
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return text;
 }
 
 }  // namespace
@@ -65,7 +58,8 @@ Awaitable<ReadResult> Transport::read(std::span<char> buffer) {
       const int error = SSL_get_error(ssl_.get(), 0);
       if (error == SSL_ERROR_ZERO_RETURN) co_return ReadResult{TransportStatus::Closed, 0};
       if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-        spdlog::debug("tls read from {} failed: {}", remoteAddress_, lastSslError());
+        spdlog::debug("tls read from {} failed: {}", remoteAddress_,
+                      takeOpenSslError("connection closed"));
         co_return ReadResult{TransportStatus::Error, 0};
       }
       if (!co_await waitFor(error)) co_return ReadResult{TransportStatus::Error, 0};
@@ -92,7 +86,8 @@ Awaitable<TransportStatus> Transport::write(std::string_view bytes) {
       }
       const int error = SSL_get_error(ssl_.get(), 0);
       if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-        spdlog::debug("tls write to {} failed: {}", remoteAddress_, lastSslError());
+        spdlog::debug("tls write to {} failed: {}", remoteAddress_,
+                      takeOpenSslError("connection closed"));
         co_return TransportStatus::Error;
       }
       if (!co_await waitFor(error)) co_return TransportStatus::Error;
@@ -130,7 +125,8 @@ Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view ser
 bool Transport::createSession(SSL_CTX* context) {
   ssl_.reset(SSL_new(context));
   if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.native_handle()) != 1) {
-    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_, lastSslError());
+    spdlog::error("tls: cannot create a session for {}: {}", remoteAddress_,
+                  takeOpenSslError("connection closed"));
     ssl_.reset();
     return false;
   }
@@ -144,7 +140,8 @@ Awaitable<bool> Transport::handshake(int (*step)(SSL*)) {
     if (result == 1) co_return true;
     const int error = SSL_get_error(ssl_.get(), result);
     if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
-      spdlog::info("tls handshake with {} failed: {}", remoteAddress_, lastSslError());
+      spdlog::info("tls handshake with {} failed: {}", remoteAddress_,
+                   takeOpenSslError("connection closed"));
       ssl_.reset();
       co_return false;
     }

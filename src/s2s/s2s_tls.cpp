@@ -6,14 +6,10 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "net/openssl_error.hpp"
+
 namespace kontalk::s2s {
 namespace {
-
-std::string openSslError() {
-  char buffer[256];
-  ERR_error_string_n(ERR_get_error(), buffer, sizeof buffer);
-  return buffer;
-}
 
 // The chain is checked during the handshake only to learn its verdict (SSL_get_verify_result):
 // an untrusted peer still gets TLS, and may authenticate with dialback instead of EXTERNAL.
@@ -25,7 +21,8 @@ net::TlsContext makeContext(const SSL_METHOD* method, const std::filesystem::pat
                             const std::filesystem::path& privateKey,
                             const std::filesystem::path& caFile) {
   net::TlsContext context(SSL_CTX_new(method));
-  if (!context) throw std::runtime_error("cannot create s2s TLS context: " + openSslError());
+  if (!context)
+    throw std::runtime_error("cannot create s2s TLS context: " + net::takeOpenSslError());
   SSL_CTX* native = context.get();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);  // spec §7.2: TLS 1.2 or newer
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
@@ -33,18 +30,18 @@ net::TlsContext makeContext(const SSL_METHOD* method, const std::filesystem::pat
                                SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (SSL_CTX_use_certificate_chain_file(native, certificate.c_str()) != 1) {
     throw std::runtime_error("cannot load TLS certificate " + certificate.string() + ": " +
-                             openSslError());
+                             net::takeOpenSslError());
   }
   if (SSL_CTX_use_PrivateKey_file(native, privateKey.c_str(), SSL_FILETYPE_PEM) != 1) {
     throw std::runtime_error("cannot load TLS private key " + privateKey.string() + ": " +
-                             openSslError());
+                             net::takeOpenSslError());
   }
   const int loaded = caFile.empty()
                          ? SSL_CTX_set_default_verify_paths(native)
                          : SSL_CTX_load_verify_locations(native, caFile.c_str(), nullptr);
   if (loaded != 1) {
     throw std::runtime_error("cannot load [s2s] ca_file " + caFile.string() + ": " +
-                             openSslError());
+                             net::takeOpenSslError());
   }
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER, recordVerdict);
   return context;
