@@ -43,8 +43,14 @@ MetricsEndpoint::MetricsEndpoint(const HttpSettings& settings, core::WorkerPool&
       healthz_([this](const api::HttpRequest& request) {
         if (auto refused = refusal(request)) return api::HttpAnswer{std::move(*refused), {}};
         auto healthy = health_();
+        if (lastHealthy_.exchange(healthy.has_value()) != healthy.has_value()) {
+          if (healthy) {
+            spdlog::info("healthz: ready again");
+          } else {
+            spdlog::warn("healthz: not ready: {}", healthy.error().describe());
+          }
+        }
         if (!healthy) {
-          spdlog::warn("healthz: not ready: {}", healthy.error().describe());
           return api::HttpAnswer{
               api::HttpResponse::plain(503, "not ready: " + healthy.error().describe()), {}};
         }

@@ -11,6 +11,7 @@
 // openConnections() from any thread. `health` runs on a worker of `workers` and may block for
 // as long as its own timeout.
 
+#include <atomic>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,9 @@ class MetricsEndpoint {
 
   HttpSettings settings_;  // [http]'s bounds, without TLS or WebSocket
   HealthCheck health_;
+  // The last answer of /healthz (HTTP workers answer concurrently): the log says when it
+  // changes, not at every scrape of a failing server.
+  std::atomic<bool> lastHealthy_{true};
   api::HttpHandler metrics_;
   api::HttpHandler healthz_;
   HttpServer server_;
