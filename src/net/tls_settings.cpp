@@ -17,6 +17,11 @@ const config::Section<TlsSettings>& tlsOptions() {
         option.choice("min_version", &TlsSettings::minVersion,
                       {{"1.2", TlsVersion::Tls12}, {"1.3", TlsVersion::Tls13}},
                       "oldest TLS version accepted");
+        option.duration("session_ticket_lifetime", &TlsSettings::sessionTicketLifetime,
+                        std::chrono::seconds(0), std::chrono::seconds(7 * 86400),
+                        "how long a session ticket lets a reconnecting client skip the full TLS "
+                        "handshake; ticket keys rotate at the same interval and live in memory "
+                        "only; 0 turns resumption off");
       });
   return section;
 }

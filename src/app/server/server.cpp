@@ -27,6 +27,7 @@
 #include "http/metrics_endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/server_certificate.hpp"
+#include "net/session_ticket_keys.hpp"
 #include "net/tls_context.hpp"
 #include "pgp/server_key.hpp"
 #include "router/router.hpp"
@@ -175,6 +176,11 @@ struct Server::Parts {
   ModuleServices moduleServices;               // refers to `shards`, only once they run
   ModuleSet modules;
   net::ServerCertificate certificate{loadServerCertificate(config)};  // outlives the contexts
+  // Outlives the contexts too; none when [tls] session_ticket_lifetime is 0.
+  std::unique_ptr<net::SessionTicketKeys> ticketKeys =
+      config.tls.sessionTicketLifetime.count() > 0
+          ? std::make_unique<net::SessionTicketKeys>(config.tls.sessionTicketLifetime)
+          : nullptr;
   net::TlsContext tls;
   std::unique_ptr<stream::C2sServices> c2s;
   std::vector<std::unique_ptr<stream::StreamRegistry>> registries;
@@ -204,6 +210,7 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
   p.tls =
       net::makeServerTlsContext(tlsConfig.certificate, tlsConfig.privateKey, tlsConfig.minVersion);
   p.certificate.install(p.tls.get());
+  installSessionTickets(p.tls.get());
 
   // Before the modules start: the network module takes it for membership (spec §7.2).
   p.extensions.services.emplace(
@@ -335,6 +342,7 @@ void Server::startHttp() {
     // A browser asked for a certificate may prompt its user: uploads need none.
     SSL_CTX_set_verify(p.httpTls.get(), SSL_VERIFY_NONE, nullptr);
     p.certificate.install(p.httpTls.get());
+    installSessionTickets(p.httpTls.get());
     tls = p.httpTls.get();
   }
   // RFC 7395: an upgraded WebSocket becomes a c2s stream on the shard that accepted it.
@@ -382,6 +390,17 @@ void Server::startMetrics() {
 }
 
 Server::~Server() = default;
+
+void Server::installSessionTickets(SSL_CTX* context) {
+  // The server-side session cache would hold a session per client for TLS 1.2 session ids;
+  // tickets carry the session in the client instead, so none is kept here either way.
+  SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
+  if (parts_->ticketKeys) {
+    parts_->ticketKeys->install(context);
+  } else {
+    net::disableSessionTickets(context);
+  }
+}
 
 int Server::run() {
   auto& p = *parts_;

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include <openssl/types.h>
+
 #include "app/config/config.hpp"
 
 namespace kontalk::app {
@@ -28,6 +30,9 @@ class Server {
   void startS2s();
   void startHttp();
   void startMetrics();
+  // Session tickets with rotated keys on a client-facing context, or none
+  // (net/session_ticket_keys).
+  void installSessionTickets(SSL_CTX* context);
   void stopAfterFailedStart();
   void stopWorkersThenModules();
 
