@@ -76,6 +76,9 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
                "enable XEP-0198 after bind and answer the server's <r/>; throughput: the window "
                "counts messages not yet acknowledged by the server (<r/> after each message) and "
                "the JSON adds the server-ack latency");
+  cli.add_flag("--tls-resume", options.tlsResume,
+               "login storm: a second storm in which every account resumes the TLS session of "
+               "its first login, reported apart (resumed_*)");
   cli.add_option("--concurrency", options.concurrency, "logins in flight")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -99,8 +102,8 @@ std::optional<Options> parseCommandLine(int argc, char** argv, int& exitCode) {
   cli.add_option("--settle", options.settleSeconds, "idle density: seconds before measuring RSS")
       ->capture_default_str();
   cli.add_option("--server-pid", options.serverPid,
-                 "idle density: the server's process id (its RSS); s2s-throughput: the senders' "
-                 "server (its CPU time)")
+                 "idle density: the server's process id (its RSS); login storm: the server (its "
+                 "CPU time per login); s2s-throughput: the senders' server (its CPU time)")
       ->capture_default_str();
   cli.add_option("--receiver-server-pid", options.receiverServerPid,
                  "s2s-throughput: the receivers' server process id (its CPU time)")

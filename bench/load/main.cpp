@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -12,6 +13,7 @@
 #include "progress.hpp"
 #include "run_context.hpp"
 #include "tls_client_context.hpp"
+#include "tls_session_store.hpp"
 
 namespace kontalk::bench {
 namespace {
@@ -72,10 +74,19 @@ int run(const Options& options) {
 
   asio::io_context io(1);
   const SaltedPasswordCache* cache = saltedPasswords ? &*saltedPasswords : nullptr;
-  ClientSettings settings{&options, tls->get(), cache,
-                          asio::ip::tcp::endpoint(address, options.port), options.domain};
+  std::optional<TlsSessionStore> tlsSessions;
+  if (options.tlsResume) tlsSessions.emplace(options.firstUser, options.sessions);
+  ClientSettings settings{&options,
+                          tls->get(),
+                          cache,
+                          tlsSessions ? &*tlsSessions : nullptr,
+                          asio::ip::tcp::endpoint(address, options.port),
+                          options.domain};
   // s2s-throughput only: the same accounts on the other server.
-  ClientSettings receiverSettings{&options, tls->get(), cache,
+  ClientSettings receiverSettings{&options,
+                                  tls->get(),
+                                  cache,
+                                  nullptr,
                                   asio::ip::tcp::endpoint(receiverAddress, options.receiverPort),
                                   options.receiverDomain};
   RunContext context{io, options, settings, receiverSettings, {}};

@@ -39,6 +39,9 @@ struct Options {
   // server's <r/>; in the throughput scenario the window becomes "messages the server has not
   // acknowledged with <a h/>" and the ack latency is measured.
   bool streamManagement = false;
+  // Login storm: a second storm in which every account offers the TLS session of its first
+  // login, measured apart (TLS session resumption, RFC 8446 §2.2).
+  bool tlsResume = false;
   // Scenario.
   Scenario scenario = Scenario::LoginStorm;
   std::uint32_t concurrency = 200;  // logins in flight
@@ -49,8 +52,9 @@ struct Options {
   double rate = 2000;            // latency: offered messages per second (all senders)
   std::uint32_t bodyBytes = 64;  // padding in each message body
   double settleSeconds = 3;      // idle density: wait before reading the server's RSS
-  // Idle density: the server process (0: no RSS measurement). s2s-throughput: the senders' and
-  // the receivers' server, whose CPU time over the measured window is reported (0: not).
+  // Idle density: the server process (0: no RSS measurement). Login storm: the server, whose CPU
+  // time per login is reported (0: not). s2s-throughput: the senders' and the receivers' server,
+  // whose CPU time over the measured window is reported (0: not).
   std::int64_t serverPid = 0;
   std::int64_t receiverServerPid = 0;
 };

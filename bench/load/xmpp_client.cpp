@@ -85,7 +85,15 @@ Awaitable<tl::expected<void, std::string>> XmppClient::login() {
   auto result = co_await negotiate();
   deadline_.cancel();
   if (!result && transport_) transport_->close();
+  // By now a TLS 1.3 server's ticket, sent after the handshake, has been read.
+  if (result && transport_ && settings_.tlsSessions) {
+    settings_.tlsSessions->keep(account_, transport_->takeTlsSession());
+  }
   co_return result;
+}
+
+SSL_SESSION* XmppClient::offeredTlsSession() const {
+  return settings_.tlsSessions ? settings_.tlsSessions->sessionFor(account_) : nullptr;
 }
 
 Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
@@ -100,7 +108,8 @@ Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
 
   if (options.tls == TlsMode::Direct) {
     step_ = "TLS handshake";
-    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain)) {
+    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain,
+                                             offeredTlsSession())) {
       co_return tl::unexpected(failure("TLS handshake failed"));
     }
   }
@@ -122,7 +131,8 @@ Awaitable<tl::expected<void, std::string>> XmppClient::negotiate() {
     parser_->reset();
     parser_->discardPending();
     step_ = "TLS handshake";
-    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain)) {
+    if (!co_await transport_->startTlsClient(settings_.tls, settings_.domain,
+                                             offeredTlsSession())) {
       co_return tl::unexpected(failure("TLS handshake failed"));
     }
     features = co_await openStream();

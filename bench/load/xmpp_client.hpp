@@ -25,6 +25,7 @@
 #include "net/transport.hpp"
 #include "options.hpp"
 #include "salted_password_cache.hpp"
+#include "tls_session_store.hpp"
 #include "xml/stream_parser.hpp"
 
 namespace kontalk::bench {
@@ -34,6 +35,8 @@ struct ClientSettings {
   const Options* options = nullptr;
   SSL_CTX* tls = nullptr;
   const SaltedPasswordCache* saltedPasswords = nullptr;  // may be null
+  // --tls-resume: each login offers its account's last TLS session and keeps its own; null: none.
+  TlsSessionStore* tlsSessions = nullptr;
   asio::ip::tcp::endpoint server;
   std::string domain;  // the server's XMPP domain (stream header, TLS server name)
 };
@@ -73,6 +76,8 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
   // The full JID the server bound.
   const std::string& jid() const { return jid_; }
   std::uint32_t account() const { return account_; }
+  // Whether the login's TLS handshake resumed an earlier session (--tls-resume).
+  bool resumedTls() const { return transport_ && transport_->tlsSessionReused(); }
 
  private:
   void handleStreamOpen(const xml::Element& header) override;
@@ -85,6 +90,7 @@ class XmppClient : public std::enable_shared_from_this<XmppClient>,
   void acknowledge();
 
   Awaitable<tl::expected<void, std::string>> negotiate();
+  SSL_SESSION* offeredTlsSession() const;
   Awaitable<tl::expected<void, std::string>> authenticate(const xml::Element& features);
   Awaitable<tl::expected<void, std::string>> bind(const xml::Element& features);
   // After bind: XEP-0198 <enable/> (options.streamManagement), then initial presence.

@@ -112,8 +112,11 @@ Awaitable<bool> Transport::startTls(SSL_CTX* context) {
   co_return co_await handshake(&SSL_accept);
 }
 
-Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view serverName) {
+Awaitable<bool> Transport::startTlsClient(SSL_CTX* context, std::string_view serverName,
+                                          SSL_SESSION* resume) {
   if (!createSession(context)) co_return false;
+  // A session the server no longer knows is harmless: the handshake is then a full one.
+  if (resume != nullptr) SSL_set_session(ssl_.get(), resume);
   if (!serverName.empty()) {
     // SSL_set_tlsext_host_name() without its C cast; OpenSSL copies the NUL-terminated name.
     std::string name(serverName);
@@ -158,6 +161,14 @@ X509* Transport::peerCertificate() const {
 
 long Transport::peerVerifyResult() const {
   return ssl_ ? SSL_get_verify_result(ssl_.get()) : X509_V_ERR_UNSPECIFIED;
+}
+
+SSL_SESSION* Transport::takeTlsSession() const {
+  return ssl_ ? SSL_get1_session(ssl_.get()) : nullptr;
+}
+
+bool Transport::tlsSessionReused() const {
+  return ssl_ && SSL_session_reused(ssl_.get()) == 1;
 }
 
 void Transport::close() {

@@ -45,9 +45,11 @@ class Transport {
   // Server side TLS handshake on the open socket. False (and the reason logged) on failure.
   Awaitable<bool> startTls(SSL_CTX* context);
   // Client side TLS handshake (the benchmark's load generator and tests): sends `serverName` as
-  // SNI (RFC 6066 §3) unless empty. Certificate checks are the context's business. False (and the
+  // SNI (RFC 6066 §3) unless empty, and offers `resume` (a session of an earlier connection,
+  // not taken over; null: none). Certificate checks are the context's business. False (and the
   // reason logged) on failure.
-  Awaitable<bool> startTlsClient(SSL_CTX* context, std::string_view serverName);
+  Awaitable<bool> startTlsClient(SSL_CTX* context, std::string_view serverName,
+                                 SSL_SESSION* resume = nullptr);
   // Sends a TLS close_notify when TLS is active and closes the socket. Idempotent.
   void close();
 
@@ -58,6 +60,12 @@ class Transport {
   // The chain check of the peer's certificate made during the handshake (SSL_get_verify_result;
   // meaningful only with a context that verifies, as the s2s ones do). X509_V_OK when it chained.
   long peerVerifyResult() const;
+  // Client side: the TLS session to offer on a later connection (with its ticket once the server
+  // sent one, which TLS 1.3 does after the handshake); the caller owns the reference. Null
+  // without TLS.
+  SSL_SESSION* takeTlsSession() const;
+  // Whether the handshake resumed an earlier session instead of a full one.
+  bool tlsSessionReused() const;
   const std::string& remoteAddress() const { return remoteAddress_; }  // "address:port"
   const asio::ip::address& remoteIp() const { return remoteIp_; }
 
