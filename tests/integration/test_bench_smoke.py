@@ -18,7 +18,7 @@ GENERATOR_TIMEOUT_S = 60
 ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIO_METRICS = {
-    "login-storm": {"elapsed_s", "logins_per_s"},
+    "login-storm": {"elapsed_s", "logins_per_s", "server_cpu_us_per_login"},
     "idle-density": {"login_elapsed_s", "sessions_held", "rss_per_session_bytes"},
     "throughput": {"window", "measured_s", "delivered", "delivered_per_s"},
     "latency": {"offered_per_s", "measured_sent", "measured_delivered", "latency_p50_ms",
@@ -73,6 +73,16 @@ def test_direct_tls_and_plain(loaded_server: KontalkServer) -> None:
         capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["logins_ok"] == SESSIONS
+
+
+def test_login_storm_resumes_every_tls_session_in_its_second_storm(
+        loaded_server: KontalkServer) -> None:
+    # bench/login-cost's XMPP half: the second storm offers each account's session ticket.
+    result = run_generator(loaded_server, "login-storm", "--tls-resume")
+    assert result["logins_ok"] == 2 * SESSIONS
+    metrics = result["metrics"]
+    assert metrics["resumed_fraction"] == 1.0, metrics
+    assert metrics["resumed_server_cpu_us_per_login"] > 0
 
 
 def test_wrong_password_is_reported(loaded_server: KontalkServer) -> None:
