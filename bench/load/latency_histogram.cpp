@@ -26,6 +26,7 @@ LatencySummary LatencyHistogram::summarize() {
   if (samples_.empty()) return summary;
   summary.p50Ms = static_cast<double>(percentile(samples_, 0.50)) / kNanosecondsPerMillisecond;
   summary.p99Ms = static_cast<double>(percentile(samples_, 0.99)) / kNanosecondsPerMillisecond;
+  summary.p999Ms = static_cast<double>(percentile(samples_, 0.999)) / kNanosecondsPerMillisecond;
   summary.maxMs = static_cast<double>(*std::max_element(samples_.begin(), samples_.end())) /
                   kNanosecondsPerMillisecond;
   return summary;

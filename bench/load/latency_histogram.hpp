@@ -11,6 +11,7 @@ struct LatencySummary {
   std::uint64_t count = 0;
   double p50Ms = 0;
   double p99Ms = 0;
+  double p999Ms = 0;
   double maxMs = 0;
 };
 

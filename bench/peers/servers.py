@@ -100,11 +100,15 @@ class Server:
 
     def __init__(self, workdir: Path, accounts: Path, cert: Path, key: Path, *,
                  name: str | None = None, port: int | None = None, domain: str = "localhost",
-                 federation: Federation | None = None):
+                 federation: Federation | None = None, stream_management: bool = False):
         self.name = name or type(self).name
         self.port = port or type(self).port
         self.domain = domain
         self.federation = federation
+        # XEP-0198 on (bench/compare --stream-management): the peers load their module for it
+        # (Prosody mod_smacks, ejabberd mod_stream_mgmt, both with their defaults); kontalkd
+        # always offers it.
+        self.stream_management = stream_management
         self.workdir = workdir / self.name
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.accounts = accounts  # from accounts.prepare(), or accounts.for_domain(…, domain)
@@ -239,7 +243,8 @@ class Prosody(Server):
         self.config.write_text(fill("prosody.cfg.lua.in", {
             "DOMAIN": self.domain, "DATA": str(data), "PORT": str(self.port),
             "CERT": str(self.cert), "KEY": str(self.key), "WORK": str(self.workdir),
-            **self._s2s_values()}))
+            **self._s2s_values(),
+            "SM_MODULES": '; "smacks"' if self.stream_management else ""}))
         marker = self.workdir / f".imported-{self.accounts.name}"
         # Federated, mod_offline may have stored messages of an earlier run: start afresh.
         if marker.exists() and self.federation is None:
@@ -299,7 +304,8 @@ class Ejabberd(Server):
         certkey.write_text(self.cert.read_text() + self.key.read_text())
         (self.workdir / "ejabberd.yml").write_text(fill("ejabberd.yml.in", {
             "DOMAIN": self.domain, "PORT": str(self.port), "CERTKEY": str(certkey),
-            **self._s2s_values()}))
+            **self._s2s_values(),
+            "SM_MODULES": "  mod_stream_mgmt: {}" if self.stream_management else ""}))
         if self.federation is None:
             shutil.copy("/etc/ejabberd/inetrc", self.workdir / "inetrc")  # read, not edited
         else:

@@ -21,7 +21,7 @@ SCENARIO_METRICS = {
     "login-storm": {"elapsed_s", "logins_per_s", "server_cpu_us_per_login"},
     "idle-density": {"login_elapsed_s", "sessions_held", "rss_per_session_bytes"},
     "throughput": {"window", "measured_s", "delivered", "delivered_per_s"},
-    "latency": {"offered_per_s", "measured_sent", "measured_delivered", "latency_p50_ms",
+    "latency": {"offered_per_s", "measured_sent", "measured_delivered", "latency_p50_ms", "latency_p999_ms",
                 "latency_p99_ms", "latency_max_ms"},
 }
 
