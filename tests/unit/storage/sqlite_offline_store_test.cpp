@@ -288,6 +288,26 @@ TEST_F(SqliteOfflineStoreTest, StanzasAreKeptAsBytesInBothQueues) {
   EXPECT_EQ(window->size(), 1u) << "the first stanza's bytes reach the limit";
 }
 
+// Appends without quota (live deliveries, the remote queue) and appends with one, interleaved:
+// each quota counts exactly the appends before it in the batch, not those after it.
+TEST_F(SqliteOfflineStoreTest, QuotasCountOnlyTheAppendsBeforeThemWhateverTheirKind) {
+  auto outcomes = offline().commit(
+      {append("alice", 1, "<m1/>"), append("alice", 2, "<m2/>", 2), append("alice", 3, "<m3/>"),
+       append("carol", 4, "<c/>"), remoteAppend("dan", "b.test", 5), append("alice", 6, "<m6/>", 4),
+       append("alice", 7, "<m7/>", 4), append("alice", 8, "<m8/>")},
+      {});
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  EXPECT_EQ(*outcomes,
+            (std::vector<AppendOutcome>{AppendOutcome::Stored, AppendOutcome::Stored,
+                                        AppendOutcome::Stored, AppendOutcome::NoSuchAccount,
+                                        AppendOutcome::Stored, AppendOutcome::Stored,
+                                        AppendOutcome::QuotaExceeded, AppendOutcome::Stored}));
+  EXPECT_EQ(stanzasOf("alice"),
+            (std::vector<std::string>{"<m1/>", "<m2/>", "<m3/>", "<m6/>", "<m8/>"}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {10, 0})),
+            (std::vector<std::int64_t>{5}));
+}
+
 // The byte limit applies to the remote queue's windows too.
 TEST_F(SqliteOfflineStoreTest, RemoteWindowsStopAfterTheMessageThatReachesTheByteLimit) {
   ASSERT_TRUE(offline().commit({remoteAppend("bob", "b.test", 1), remoteAppend("bob", "b.test", 2),
