@@ -1,13 +1,9 @@
 #include "storage/postgresql/account_rows.hpp"
 
 namespace kontalk::storage::postgresql {
-namespace {
-
 tl::unexpected<Status> noAccount(const std::string& username, const std::string& domain) {
   return failure(StatusCode::NotFound, "no account " + username + "@" + domain);
 }
-
-}  // namespace
 
 Result<void> requireAccount(Connection& connection, const std::string& username,
                             const std::string& domain) {

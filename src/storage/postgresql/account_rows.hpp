@@ -11,6 +11,9 @@
 
 namespace kontalk::storage::postgresql {
 
+// The NotFound failure for a missing account.
+tl::unexpected<Status> noAccount(const std::string& username, const std::string& domain);
+
 // NotFound unless the account exists. Inside a transaction, the account row is locked against
 // removal (FOR KEY SHARE) until the transaction ends, as a foreign key check would lock it.
 Result<void> requireAccount(Connection& connection, const std::string& username,

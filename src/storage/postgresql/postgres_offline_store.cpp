@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "storage/postgresql/append_run.hpp"
 #include "storage/postgresql/array_literal.hpp"
 
 namespace kontalk::storage::postgresql {
@@ -38,10 +39,6 @@ constexpr AppendOutcome kOutcomes[] = {AppendOutcome::Stored, AppendOutcome::Quo
                                        AppendOutcome::SenderQuotaExceeded,
                                        AppendOutcome::NoSuchAccount};
 
-constexpr std::string_view kAppendRemote =
-    "INSERT INTO remote_messages (id, domain, username, sender, stanza, stored_at, expires_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
 // The sequence of offline_messages.id, moved up to $1 (never down): the durable high-water mark
 // highestId() reads. setval is not undone by a rollback, which only makes the mark higher than
 // needed: new ids start above it all the same.
@@ -56,28 +53,19 @@ constexpr std::string_view kRemove = R"sql(
 WITH local AS (DELETE FROM offline_messages WHERE id = ANY($1::bigint[]))
 DELETE FROM remote_messages WHERE id = ANY($1::bigint[]))sql";
 
-Parameters appendParameters(const JournalAppend& append) {
-  Parameters parameters;
-  parameters.int64(append.message.id)
-      .text(append.domain)
-      .text(append.username)
-      .text(append.sender)
-      .bytea(append.message.stanza)
-      .int64(append.message.storedAt)
-      .int64(append.message.expiresAt);
-  return parameters;
-}
-
-Result<AppendOutcome> appendOne(Connection& connection, const JournalAppend& append) {
-  Parameters parameters = appendParameters(append);
-  if (append.remote) {
-    auto inserted = connection.query(kAppendRemote, parameters);
-    if (!inserted) return tl::unexpected(inserted.error());
-    return AppendOutcome::Stored;
-  }
-  parameters.int64(static_cast<std::int64_t>(append.maxMessages))
-      .int64(static_cast<std::int64_t>(append.maxFromSender));
-  auto verdict = connection.query(kAppendLocal, parameters);
+// A local append with a quota (AppendRun writes the others).
+Result<AppendOutcome> appendChecked(Connection& connection, const JournalAppend& append) {
+  auto verdict =
+      connection.query(kAppendLocal, Parameters()
+                                         .int64(append.message.id)
+                                         .text(append.domain)
+                                         .text(append.username)
+                                         .text(append.sender)
+                                         .bytea(append.message.stanza)
+                                         .int64(append.message.storedAt)
+                                         .int64(append.message.expiresAt)
+                                         .int64(static_cast<std::int64_t>(append.maxMessages))
+                                         .int64(static_cast<std::int64_t>(append.maxFromSender)));
   if (!verdict) return tl::unexpected(verdict.error());
   const std::int64_t outcome = verdict->count() == 1 ? verdict->int64(0, 0) : -1;
   if (outcome < 0 || outcome >= static_cast<std::int64_t>(std::size(kOutcomes))) {
@@ -139,15 +127,31 @@ Result<std::vector<AppendOutcome>> PostgresOfflineStore::commit(
   return pool_.withConnection([&](Connection& connection) -> Result<std::vector<AppendOutcome>> {
     auto transaction = Transaction::begin(connection);
     if (!transaction) return tl::unexpected(transaction.error());
-    std::vector<AppendOutcome> outcomes;
-    outcomes.reserve(appends.size());
-    std::int64_t highestStored = 0;
-    for (const auto& append : appends) {
-      auto outcome = appendOne(connection, append);
+    // In append order: a run of appends without quota is written before the next append with
+    // one, so that each quota counts exactly the appends before it.
+    std::vector<AppendOutcome> outcomes(appends.size(), AppendOutcome::Stored);
+    AppendRun run;
+    for (std::size_t index = 0; index < appends.size(); ++index) {
+      const JournalAppend& append = appends[index];
+      if (AppendRun::admits(append)) {
+        run.add(index, append);
+        if (!run.full()) continue;
+      }
+      if (auto written = run.write(connection, outcomes); !written) {
+        return tl::unexpected(written.error());
+      }
+      if (AppendRun::admits(append)) continue;
+      auto outcome = appendChecked(connection, append);
       if (!outcome) return tl::unexpected(outcome.error());
-      outcomes.push_back(*outcome);
-      if (*outcome == AppendOutcome::Stored) {
-        highestStored = std::max(highestStored, append.message.id);
+      outcomes[index] = *outcome;
+    }
+    if (auto written = run.write(connection, outcomes); !written) {
+      return tl::unexpected(written.error());
+    }
+    std::int64_t highestStored = 0;
+    for (std::size_t index = 0; index < appends.size(); ++index) {
+      if (outcomes[index] == AppendOutcome::Stored) {
+        highestStored = std::max(highestStored, appends[index].message.id);
       }
     }
     if (highestStored > 0) {

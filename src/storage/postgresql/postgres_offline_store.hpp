@@ -2,10 +2,12 @@
 // OfflineStore on PostgreSQL: tables offline_messages (local accounts) and remote_messages (the
 // remote queue), as on SQLite.
 //
-// commit() is one transaction per batch (the journal's group commit): BEGIN, one statement per
-// append (its quota checks, its account check and its insert in one round trip, so that it sees
-// the earlier appends of the batch), one statement that remembers the highest id, one that
-// removes every id of the batch from both tables (id = ANY($1)), COMMIT.
+// commit() is one transaction per batch (the journal's group commit): BEGIN; the appends in
+// order: each run of appends without quota (live deliveries, the remote queue) in one multi-row
+// INSERT per table (append_run.hpp), each append with a quota in one statement of its own (its
+// quota checks, account check and insert in one round trip, seeing the appends before it); one
+// statement that remembers the highest id; one that removes every id of the batch from both
+// tables (id = ANY($1)); COMMIT.
 //
 // The highest id ever stored is kept in offline_messages' id sequence (setval; the journal gives
 // ids, so the sequence only serves as that durable high-water mark), so that highestId() does not

@@ -72,9 +72,7 @@ Result<AppServerPut> PostgresPushStore::putAppServer(const std::string& username
         "SELECT 1 FROM accounts WHERE domain = $1 AND username = $2 FOR NO KEY UPDATE",
         Parameters().text(domain).text(username));
     if (!locked) return tl::unexpected(locked.error());
-    if (locked->count() == 0) {
-      return failure(StatusCode::NotFound, "no account " + username + "@" + domain);
-    }
+    if (locked->count() == 0) return noAccount(username, domain);
     // Spec §8.4: re-enabling the same (jid, node) replaces it and is never over the limit.
     auto stored = connection.query(
         "INSERT INTO push_app_servers (domain, username, jid, node, options, updated_at) "

@@ -5,22 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "storage/roster_subscription.hpp"
+
 namespace kontalk::storage::sqlite {
 
 namespace {
-
-// The 'subscription' attribute values of RFC 6121 §2.1.2.5, stored as such.
-std::string_view subscriptionName(const RosterItem& item) {
-  if (item.subscriptionTo && item.subscriptionFrom) return "both";
-  if (item.subscriptionTo) return "to";
-  if (item.subscriptionFrom) return "from";
-  return "none";
-}
-
-void readSubscription(std::string_view name, RosterItem& item) {
-  item.subscriptionTo = name == "to" || name == "both";
-  item.subscriptionFrom = name == "from" || name == "both";
-}
 
 // Every roster table is keyed by (domain, username[, contact]), and every statement here names
 // that key first: these prepare a statement and bind the key, leaving the rest to the caller.

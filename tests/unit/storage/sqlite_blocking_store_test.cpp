@@ -69,5 +69,23 @@ TEST_F(SqliteBlockingStoreTest, RemovingTheAccountRemovesItsList) {
   EXPECT_TRUE(blocking().all("example.org").value().empty());
 }
 
+// Lists go to storage whole: JIDs with characters that are special somewhere (quotes,
+// backslashes, commas, braces), duplicates within one request, and an empty list.
+TEST_F(SqliteBlockingStoreTest, ListsKeepEveryCharacterAndDuplicatesCountOnce) {
+  const Jids odd{"a\"b@example.net", "c\\d@example.net", "e,f@example.net/{g}", "NULL", "Z@x"};
+  ASSERT_TRUE(blocking().block("alice", "example.org", odd));
+  ASSERT_TRUE(blocking().block("alice", "example.org", {"dup@x", "dup@x"}));
+  EXPECT_EQ(blockedBy("alice"), (Jids{"NULL", "Z@x", "a\"b@example.net", "c\\d@example.net",
+                                      "dup@x", "e,f@example.net/{g}"}));
+  ASSERT_TRUE(blocking().block("alice", "example.org", {}));
+  ASSERT_TRUE(blocking().unblock("alice", "example.org", {}));
+  ASSERT_TRUE(
+      blocking().unblock("alice", "example.org", {"a\"b@example.net", "e,f@example.net/{g}"}));
+  EXPECT_EQ(blockedBy("alice"), (Jids{"NULL", "Z@x", "c\\d@example.net", "dup@x"}));
+  auto unknown = blocking().block("carol", "example.org", {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, StatusCode::NotFound);
+}
+
 }  // namespace
 }  // namespace kontalk::storage::sqlite

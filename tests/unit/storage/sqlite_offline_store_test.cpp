@@ -256,5 +256,118 @@ TEST_F(SqliteOfflineStoreTest, RemoteQueueSurvivesReopening) {
             (std::vector<std::int64_t>{9}));
 }
 
+// Messages stored at the same second, appended out of id order: the id alone is the delivery
+// order, whatever the backend returns first for equal timestamps.
+TEST_F(SqliteOfflineStoreTest, EqualTimestampsAreDeliveredInIdOrder) {
+  ASSERT_TRUE(offline().commit(
+      {append("alice", 30, "<m30/>"), append("alice", 10, "<m10/>"), append("alice", 20, "<m20/>")},
+      {}));
+  ASSERT_TRUE(offline().commit({append("alice", 15, "<m15/>")}, {}));
+  EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m10/>", "<m15/>", "<m20/>", "<m30/>"}));
+  EXPECT_EQ(idsOf(offline().pending("alice", "example.org", 1500, 10, PendingLimit{2, 0})),
+            (std::vector<std::int64_t>{15, 20}));
+}
+
+// Stanzas are bytes: NUL bytes, bytes that are not UTF-8 and an empty stanza come back as
+// stored, from both queues, and the byte limit counts bytes.
+TEST_F(SqliteOfflineStoreTest, StanzasAreKeptAsBytesInBothQueues) {
+  constexpr char kBinary[] = "\0<m>\0\xff\xfe\\x00'\"</m>\0";
+  const std::string binary(kBinary, sizeof(kBinary) - 1);
+  JournalAppend remote = remoteAppend("bob", "b.test", 2);
+  remote.message.stanza = binary;
+  ASSERT_TRUE(offline().commit({append("alice", 1, binary), remote, append("alice", 3, "")}, {}));
+  EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{binary, ""}));
+  auto pendingRemote = offline().pendingRemote("b.test", 1500, 0, {10, 0});
+  ASSERT_TRUE(pendingRemote && pendingRemote->size() == 1);
+  EXPECT_EQ((*pendingRemote)[0].stanza, binary);
+  auto expired = offline().expiredRemote(2000, 10);
+  ASSERT_TRUE(expired && expired->size() == 1);
+  EXPECT_EQ((*expired)[0].stanza, binary);
+  auto window = offline().pending("alice", "example.org", 1500, 0, PendingLimit{10, binary.size()});
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->size(), 1u) << "the first stanza's bytes reach the limit";
+}
+
+// Appends without quota (live deliveries, the remote queue) and appends with one, interleaved:
+// each quota counts exactly the appends before it in the batch, not those after it.
+TEST_F(SqliteOfflineStoreTest, QuotasCountOnlyTheAppendsBeforeThemWhateverTheirKind) {
+  auto outcomes = offline().commit(
+      {append("alice", 1, "<m1/>"), append("alice", 2, "<m2/>", 2), append("alice", 3, "<m3/>"),
+       append("carol", 4, "<c/>"), remoteAppend("dan", "b.test", 5), append("alice", 6, "<m6/>", 4),
+       append("alice", 7, "<m7/>", 4), append("alice", 8, "<m8/>")},
+      {});
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  EXPECT_EQ(*outcomes,
+            (std::vector<AppendOutcome>{AppendOutcome::Stored, AppendOutcome::Stored,
+                                        AppendOutcome::Stored, AppendOutcome::NoSuchAccount,
+                                        AppendOutcome::Stored, AppendOutcome::Stored,
+                                        AppendOutcome::QuotaExceeded, AppendOutcome::Stored}));
+  EXPECT_EQ(stanzasOf("alice"),
+            (std::vector<std::string>{"<m1/>", "<m2/>", "<m3/>", "<m6/>", "<m8/>"}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {10, 0})),
+            (std::vector<std::int64_t>{5}));
+}
+
+// The byte limit applies to the remote queue's windows too.
+TEST_F(SqliteOfflineStoreTest, RemoteWindowsStopAfterTheMessageThatReachesTheByteLimit) {
+  ASSERT_TRUE(offline().commit({remoteAppend("bob", "b.test", 1), remoteAppend("bob", "b.test", 2),
+                                remoteAppend("bob", "b.test", 3)},
+                               {}));
+  // Each stanza is "<rN/>": 5 bytes.
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {10, 6})),
+            (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 1, {10, 5})),
+            (std::vector<std::int64_t>{2}));
+}
+
+// The journal commits whatever accumulated since the last commit in one batch: thousands of
+// appends and removals in one transaction, the quota still counting the batch's own appends.
+TEST_F(SqliteOfflineStoreTest, ALargeBatchIsOneCommitWithItsQuotas) {
+  std::vector<JournalAppend> appends;
+  for (std::int64_t id = 1; id <= 3000; ++id) {
+    appends.push_back(append(id % 2 == 0 ? "alice" : "bob", id, "<m" + std::to_string(id) + "/>",
+                             id % 2 == 0 ? 1000 : 0));
+  }
+  auto outcomes = offline().commit(appends, {});
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 3000u);
+  EXPECT_EQ(std::count(outcomes->begin(), outcomes->end(), AppendOutcome::Stored), 2500);
+  EXPECT_EQ((*outcomes)[1999], AppendOutcome::Stored);         // alice's 1000th
+  EXPECT_EQ((*outcomes)[2001], AppendOutcome::QuotaExceeded);  // alice's 1001st
+  std::vector<std::int64_t> removals;
+  for (std::int64_t id = 1; id <= 3000; id += 2) removals.push_back(id);  // all of bob's
+  removals.push_back(2);
+  ASSERT_TRUE(offline().commit({}, removals));
+  auto counts = offline().countStored();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->local, 999);
+  EXPECT_TRUE(stanzasOf("bob").empty());
+  auto highest = offline().highestId();
+  ASSERT_TRUE(highest);
+  EXPECT_EQ(*highest, 2999) << "the highest id stored; alice's refused 3000 was not";
+}
+
+// A batch is one transaction: when one of its statements fails, none of it is kept.
+TEST_F(SqliteOfflineStoreTest, AFailingBatchKeepsNothing) {
+  ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
+  auto failed = offline().commit({append("bob", 2, "<b/>"), append("alice", 1, "<again/>")}, {1});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>"}));
+  EXPECT_TRUE(stanzasOf("bob").empty());
+}
+
+TEST_F(SqliteOfflineStoreTest, HighestIdSurvivesRemovalAndReopening) {
+  ASSERT_TRUE(
+      offline().commit({append("alice", 7, "<m1/>"), remoteAppend("bob", "b.test", 9)}, {}));
+  ASSERT_TRUE(offline().commit({append("alice", 8, "<m2/>")}, {7, 8, 9}));
+  ASSERT_TRUE(reopen());
+  auto highest = offline().highestId();
+  ASSERT_TRUE(highest);
+  EXPECT_GE(*highest, 8);
+  auto counts = offline().countStored();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->local + counts->remote, 0);
+}
+
 }  // namespace
 }  // namespace kontalk::storage::sqlite

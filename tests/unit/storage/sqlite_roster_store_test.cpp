@@ -95,5 +95,40 @@ TEST_F(SqliteRosterStoreTest, EverythingGoesWithTheAccount) {
   EXPECT_FALSE(rosters().putItem("nobody", "example.org", item("carol@example.org")));
 }
 
+// Contacts sort by their bytes (uppercase before '_' before lowercase), whatever the database's
+// collation; groups keep the client's order and any characters.
+TEST_F(SqliteRosterStoreTest, ItemsSortByBytesAndGroupsKeepTheirOrderAndCharacters) {
+  RosterItem lower = item("alice@example.net");
+  lower.groups = {"z", "a", "with \"quotes\", {braces} and \\", "NULL", "", "Ünïcode"};
+  RosterItem upper = item("Zed@example.net");
+  upper.groups = {};
+  RosterItem underscore = item("_b@example.net");
+  underscore.groups = {"only"};
+  for (const RosterItem* each : {&lower, &upper, &underscore}) {
+    ASSERT_TRUE(rosters().putItem("alice", "example.org", *each));
+  }
+  EXPECT_EQ(rosters().items("alice", "example.org").value(),
+            (std::vector<RosterItem>{upper, underscore, lower}));
+  EXPECT_EQ(rosters().item("alice", "example.org", "alice@example.net").value(), lower);
+  // Fewer groups than before: the extra ones go.
+  lower.groups = {"a"};
+  ASSERT_TRUE(rosters().putItem("alice", "example.org", lower));
+  EXPECT_EQ(rosters().item("alice", "example.org", "alice@example.net").value(), lower);
+  EXPECT_EQ(rosters().version("alice", "example.org").value(), 4);
+}
+
+TEST_F(SqliteRosterStoreTest, PendingSubscriptionsOfTheSameSecondSortByContactBytes) {
+  for (const char* contact : {"b@example.net", "Z@example.net", "a@example.net"}) {
+    ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org", {contact, "<p/>", 7}));
+  }
+  const auto requests = rosters().pendingSubscriptions("alice", "example.org").value();
+  std::vector<std::string> contacts;
+  for (const auto& request : requests) {
+    contacts.push_back(request.contact);
+  }
+  EXPECT_EQ(contacts,
+            (std::vector<std::string>{"Z@example.net", "a@example.net", "b@example.net"}));
+}
+
 }  // namespace
 }  // namespace kontalk::storage::sqlite
