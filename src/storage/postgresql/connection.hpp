@@ -88,13 +88,20 @@ class Connection {
   Result<Rows> query(std::string_view sql, const Parameters& parameters = {});
   // True once the connection to the server is lost: the pool replaces it rather than reuse it.
   bool broken() const;
+  // Reads, without waiting, what the server sent while the connection sat idle: a backend
+  // terminated meanwhile (pg_terminate_backend, a server restart) reads as not usable here, so
+  // that the pool replaces it before a caller's statement fails on it.
+  bool usable();
 
  private:
+  friend class Transaction;
   struct Close {
     void operator()(pg_conn* connection) const;
   };
   struct PreparedStatements;
   explicit Connection(pg_conn* connection);
+  // execute(), answering the command tag ("COMMIT", or "ROLLBACK" for a failed transaction).
+  Result<std::string> executeForStatus(std::string_view sql);
 
   std::unique_ptr<pg_conn, Close> connection_;
   std::unique_ptr<PreparedStatements> prepared_;
