@@ -87,10 +87,12 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> ServerFactory
         *,
         start: bool = True,
         reuse_server_key: bool = True,
+        postgres: str | None = None,
     ) -> KontalkServer:
         workdir = tmp_path / f"server{len(servers)}"
         workdir.mkdir()
-        server = KontalkServer(workdir, overrides, reuse_server_key=reuse_server_key)
+        server = KontalkServer(workdir, overrides, reuse_server_key=reuse_server_key,
+                               postgres=postgres)
         servers.append(server)
         if start:
             server.start()

@@ -171,7 +171,11 @@ class KontalkServer:
         overrides: dict[str, dict[str, Any]] | None = None,
         *,
         reuse_server_key: bool = True,
+        postgres: str | None = None,
     ):
+        """`postgres`: the PostgreSQL server to store into (a server URL as
+        KONTALK_TEST_POSTGRES_URL, which is the default); ignored when `overrides` name a
+        [storage] of their own."""
         self.workdir = workdir
         # Generating the 3072-bit server key takes about a second per server; tests that do
         # not look at generation share one key (see shared_server_key).
@@ -195,8 +199,9 @@ class KontalkServer:
         # A test that names its own [storage] (a SQLite file on a faulty file system) keeps it.
         own_storage = overrides is not None and "storage" in overrides
         self.postgres: PostgresDatabase | None = None
-        if postgres_url() is not None and not own_storage:
-            self.postgres = PostgresDatabase(postgres_url(), self.data_dir)
+        postgres = postgres or postgres_url()
+        if postgres is not None and not own_storage:
+            self.postgres = PostgresDatabase(postgres, self.data_dir)
             self.postgres.create()
         self.config = merge_config(
             {
@@ -335,6 +340,16 @@ class KontalkServer:
             self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
         self.process = None
         self._close_log()
+
+    def start_refused(self, timeout: float = 30.0) -> int:
+        """Starts kontalkd expecting it to give up on its own (a start-up error): returns its
+        non-zero exit code; fails if it exits 0 or keeps running."""
+        self.start(wait=False)
+        exit_code = self.wait_exit(timeout=timeout)
+        self.process = None  # exited: nothing left for stop()
+        self._close_log()
+        assert exit_code != 0, f"kontalkd exited 0\n{self.log_tail()}"
+        return exit_code
 
     def _close_log(self) -> None:
         if self._log_file is not None:
