@@ -11,7 +11,8 @@ namespace kontalk::ctl {
 int backupDatabase(const app::Config& config, const std::string& file, std::ostream& out,
                    std::ostream& err) {
   std::error_code error;
-  if (!std::filesystem::exists(config.storage.path, error)) {
+  // Only a SQLite file can be missing here; PostgreSQL answers for itself (backupStorage).
+  if (config.storage.backend == "sqlite" && !std::filesystem::exists(config.storage.path, error)) {
     err << "kontalkctl: no database at " << config.storage.path << " to back up\n";
     return 2;
   }

@@ -1,5 +1,6 @@
 #include "storage/backends/open_storage.hpp"
 
+#include "storage/postgresql/postgres_storage.hpp"
 #include "storage/sqlite/database_setup.hpp"
 #include "storage/sqlite/sqlite_storage.hpp"
 
@@ -11,11 +12,22 @@ Result<std::unique_ptr<Storage>> openStorage(const StorageSettings& settings) {
     if (!storage) return tl::unexpected(storage.error());
     return std::unique_ptr<Storage>(std::move(*storage));
   }
-  return failure(StatusCode::Unsupported,
-                 "unknown storage backend \"" + settings.backend + "\" (known: sqlite)");
+  if (settings.backend == "postgresql") {
+    auto storage = postgresql::PostgresStorage::open(settings);
+    if (!storage) return tl::unexpected(storage.error());
+    return std::unique_ptr<Storage>(std::move(*storage));
+  }
+  return failure(StatusCode::Unsupported, "unknown storage backend \"" + settings.backend +
+                                              "\" (known: sqlite, postgresql)");
 }
 
 Result<void> backupStorage(const StorageSettings& settings, const std::string& file) {
+  if (settings.backend == "postgresql") {
+    // PostgreSQL has its own consistent online backup, which also copies roles and settings.
+    return failure(StatusCode::Unsupported,
+                   "no backup of PostgreSQL storage here: back it up with pg_dump "
+                   "(docs/deploying.md, \"Backups\")");
+  }
   if (settings.backend != "sqlite") {
     return failure(StatusCode::Unsupported,
                    "no backup for storage backend \"" + settings.backend + "\"");

@@ -43,6 +43,23 @@ class ConnectionPool {
     return result;
   }
 
+  // withConnection() inside BEGIN ... COMMIT: commits when `work` succeeds, rolls back when it
+  // fails. The result is a failure when the commit fails.
+  template <typename Work>
+  auto withTransaction(Work&& work) -> std::invoke_result_t<Work, Connection&> {
+    using Answer = std::invoke_result_t<Work, Connection&>;
+    return withConnection([&](Connection& connection) -> Answer {
+      auto transaction = Transaction::begin(connection);
+      if (!transaction) return tl::unexpected(transaction.error());
+      Answer result = std::forward<Work>(work)(connection);
+      if (!result) return result;
+      if (auto committed = transaction->commit(); !committed) {
+        return tl::unexpected(committed.error());
+      }
+      return result;
+    });
+  }
+
  private:
   Result<Connection> acquire();
   void release(Connection connection);

@@ -1,15 +1,19 @@
 #pragma once
-// A GoogleTest fixture base for tests that need real, migrated storage: each test gets a fresh
-// SQLite file in its own temporary directory, opened with openStorage() and migrated to the
-// current schema before the test body runs. Shared by the storage tests and the offline
-// journal's tests, so that they all start from the database kontalkd itself would open.
+// A GoogleTest fixture base for tests that need real, migrated storage, opened with
+// openStorage() and migrated to the current schema before the test body runs: the database
+// kontalkd itself would open. Each test gets a fresh one: a SQLite file in its own temporary
+// directory, or, when KONTALK_TEST_POSTGRES_URL is set (scripts/with-postgres), a PostgreSQL
+// database of its own on that server (postgres_test_database.hpp), so that the same tests cover
+// both backends. Shared by the storage tests and the offline journal's tests.
 
 #include <gtest/gtest.h>
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "postgres_test_database.hpp"
 #include "storage/backends/open_storage.hpp"
 #include "temporary_directory.hpp"
 
@@ -18,16 +22,25 @@ namespace kontalk::storage::testing {
 class MigratedStorageTest : public ::testing::Test {
  protected:
   MigratedStorageTest() { config_.path = (directory_.path() / "kontalk.db").string(); }
+  // The storage closes before its PostgreSQL database is dropped.
+  ~MigratedStorageTest() override { storage_.reset(); }
 
   // Subclasses that override SetUp() call this first; a failure here is fatal for the test.
   void SetUp() override {
+    if (auto url = postgresTestUrl()) {
+      auto database = PostgresTestDatabase::create(*url);
+      ASSERT_TRUE(database) << "creating a test database: " << database.error().message;
+      postgres_.emplace(std::move(*database));
+      config_.backend = "postgresql";
+      config_.url = postgres_->url();
+    }
     ASSERT_TRUE(reopen());
     auto migrated = storage_->migrate();
     ASSERT_TRUE(migrated) << migrated.error().message;
   }
 
-  // Closes the storage and opens the same file again, without migrating: what survives this is
-  // what survives a restart of the server.
+  // Closes the storage and opens the same database again, without migrating: what survives
+  // this is what survives a restart of the server.
   ::testing::AssertionResult reopen() {
     storage_.reset();
     auto opened = openStorage(config_);
@@ -54,9 +67,11 @@ class MigratedStorageTest : public ::testing::Test {
 
   Storage& storage() { return *storage_; }
   const StorageSettings& config() const { return config_; }
+  bool onPostgres() const { return postgres_.has_value(); }
 
  private:
   TemporaryDirectory directory_;
+  std::optional<PostgresTestDatabase> postgres_;
   StorageSettings config_;
   std::unique_ptr<Storage> storage_;
 };

@@ -3,19 +3,40 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
+#include "postgres_test_database.hpp"
 #include "storage/sqlite/database.hpp"
 #include "temporary_directory.hpp"
 
 namespace kontalk::storage {
 namespace {
 
+// On SQLite, or on a PostgreSQL database of its own when KONTALK_TEST_POSTGRES_URL is set
+// (migrated_storage.hpp); postgres_storage_test.cpp has PostgreSQL's own cases.
 class StorageTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if (auto url = testing::postgresTestUrl()) {
+      auto database = testing::PostgresTestDatabase::create(*url);
+      ASSERT_TRUE(database) << database.error().message;
+      postgres_.emplace(std::move(*database));
+    }
+  }
+
   StorageSettings config() const {
     StorageSettings config;
     config.path = (directory_.path() / "data" / "kontalk.db").string();
+    if (postgres_) {
+      config.backend = "postgresql";
+      config.url = postgres_->url();
+    }
     return config;
+  }
+
+  // For the cases about SQLite's file (its WAL, its schema table written directly).
+  void requireSqlite() {
+    if (postgres_) GTEST_SKIP() << "SQLite's file; postgres_storage_test.cpp covers PostgreSQL";
   }
 
   std::unique_ptr<Storage> open() {
@@ -25,6 +46,7 @@ class StorageTest : public ::testing::Test {
   }
 
   testing::TemporaryDirectory directory_;
+  std::optional<testing::PostgresTestDatabase> postgres_;
 };
 
 TEST_F(StorageTest, UnknownBackendIsUnsupportedAndNamed) {
@@ -81,6 +103,7 @@ TEST_F(StorageTest, DataSurvivesReopening) {
 }
 
 TEST_F(StorageTest, FlushEmptiesTheWriteAheadLog) {
+  requireSqlite();
   auto storage = open();
   ASSERT_TRUE(storage);
   ASSERT_TRUE(storage->migrate());
@@ -91,6 +114,7 @@ TEST_F(StorageTest, FlushEmptiesTheWriteAheadLog) {
 }
 
 TEST_F(StorageTest, RefusesADatabaseFromANewerBuild) {
+  requireSqlite();
   {
     auto storage = open();
     ASSERT_TRUE(storage);
