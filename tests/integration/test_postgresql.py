@@ -133,3 +133,12 @@ def test_a_url_naming_no_database_stops_the_start_with_a_clear_error(make_server
     lines = [line for line in log.splitlines() if "no_such_database" in line]
     assert lines, f"no log line names the missing database\n{log}"
     assert "does not exist" in lines[0], lines[0]
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="needs the suite's PostgreSQL "
+                    "(scripts/with-postgres sets KONTALK_TEST_POSTGRES_URL)")
+def test_kontalkctl_backup_on_postgresql_points_to_pg_dump(server, tmp_path):
+    refused = server.ctl("backup", "--to", str(tmp_path / "backup.sqlite"))
+    assert refused.returncode != 0
+    assert "pg_dump" in refused.stderr, refused.stderr
+    assert not (tmp_path / "backup.sqlite").exists()

@@ -94,7 +94,9 @@ async def test_sqlite_to_postgresql_and_back(make_server, clients, tmp_path):
     assert on_postgresql.query_storage("SELECT COUNT(*) FROM accounts")[0][0] == 3
 
     # Back to SQLite, with what happened on PostgreSQL since: new offline mail for carol.
-    await _fill(on_postgresql, clients, tmp_path / "second", "carol", ["four", "five"])
+    # (The same phone's new key: a key rollover, which the copy back must keep.)
+    certificate_jid, certificate = await _fill(on_postgresql, clients, tmp_path / "second",
+                                               "carol", ["four", "five"])
     await clients.close_all()
     on_postgresql.stop()
     back = make_server(SQLITE, start=False)

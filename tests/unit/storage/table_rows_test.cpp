@@ -3,12 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
 #include "migrated_storage.hpp"
+#include "postgres_test_database.hpp"
+#include "storage/postgresql/connection.hpp"
 #include "storage/storage.hpp"
 
 namespace kontalk::storage {
 namespace {
+
+using testing::PostgresTestDatabase;
+using testing::postgresTestUrl;
 
 TEST(ForeignKeyOrder, PutsEveryTableAfterTheTablesItRefersTo) {
   auto ordered = foreignKeyOrder({{"roster_groups", {"roster_items"}},
@@ -80,6 +86,8 @@ class CopyStorageTest : public testing::MigratedStorageTest {
 
   Storage& destination() { return *destination_; }
 
+  testing::TemporaryDirectory backDirectory_;
+
  private:
   testing::TemporaryDirectory destinationDirectory_;
   std::unique_ptr<Storage> destination_;
@@ -108,6 +116,40 @@ TEST_F(CopyStorageTest, CopiesEveryRowInBatchesAndTheCopyServesTheStores) {
   ASSERT_EQ(pending->size(), 5u);
   EXPECT_EQ(pending->front().stanza, "<message id='1'/>");
   EXPECT_EQ(destination().offline().highestId().value(), 5);
+}
+
+// And back into a fresh storage of the suite's backend: on PostgreSQL this is SQLite to
+// PostgreSQL, whose identity sequences must continue after the copied ids.
+TEST_F(CopyStorageTest, CopiesBackIntoTheSuitesBackend) {
+  ASSERT_NO_FATAL_FAILURE(fillSource());
+  ASSERT_TRUE(destination().migrate());
+  ASSERT_TRUE(copyStorage(storage(), destination(), 3));
+
+  StorageSettings settings;
+  settings.path = (backDirectory_.path() / "back.db").string();
+  std::optional<PostgresTestDatabase> database;
+  if (auto url = postgresTestUrl()) {
+    auto created = PostgresTestDatabase::create(*url);
+    ASSERT_TRUE(created) << created.error().message;
+    database.emplace(std::move(*created));
+    settings.backend = "postgresql";
+    settings.url = database->url();
+  }
+  auto back = openStorage(settings);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE((*back)->migrate());
+  auto copied = copyStorage(destination(), **back, 3);
+  ASSERT_TRUE(copied) << copied.error().message;
+  EXPECT_EQ(everything(**back), everything(storage()));
+  if (database) {
+    auto connection = postgresql::Connection::open(settings.url);
+    ASSERT_TRUE(connection) << connection.error().message;
+    auto next =
+        connection->query("SELECT nextval(pg_get_serial_sequence('offline_messages', 'id'))");
+    ASSERT_TRUE(next) << next.error().message;
+    EXPECT_EQ(next->int64(0, 0), 6) << "the identity sequence did not move past the copied ids";
+  }
+  back->reset();  // closed before its database is dropped
 }
 
 TEST_F(CopyStorageTest, RefusesADestinationThatHoldsDataAndWritesNothing) {
