@@ -53,6 +53,8 @@ def own_postgres():
         yield cluster
 
 
+@pytest.mark.skipif(postgres_url() is None, reason="runs in the PostgreSQL pass only "
+                    "(scripts/with-postgres), where CI spends its PostgreSQL time")
 async def test_a_postgresql_restart_holds_back_senders_and_loses_nothing(
     own_postgres, make_server, clients
 ):
