@@ -76,8 +76,16 @@ std::int64_t readBigEndian(const char* bytes, int length) {
   return static_cast<std::int64_t>(value);
 }
 
-// PostgreSQL's notices ("relation already exists, skipping") would go to stderr by default.
-void ignoreNotice(void*, const char*) {}
+// PostgreSQL's notices ("relation already exists, skipping") would go to stderr by default;
+// they are dropped, except that libpq also hands over this way the FATAL error a server sends
+// to an idle session before it closes it, which marks the connection as ending.
+void receiveNotice(void* ending, const pg_result* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity != nullptr &&
+      (std::string_view(severity) == "FATAL" || std::string_view(severity) == "PANIC")) {
+    *static_cast<bool*>(ending) = true;
+  }
+}
 
 }  // namespace
 
@@ -148,10 +156,13 @@ std::int64_t Rows::affected() const {
   return tuples != nullptr && *tuples != '\0' ? std::stoll(tuples) : 0;
 }
 
-// Statement names by SQL text and parameter types: the types are fixed when a statement is
-// prepared, so a NULL (type left to the server) and a value at the same place are two entries.
-struct Connection::PreparedStatements {
+struct Connection::State {
+  // Statement names by SQL text and parameter types: the types are fixed when a statement is
+  // prepared, so a NULL (type left to the server) and a value at the same place are two entries.
   std::unordered_map<std::string, std::string> names;
+  // The server said it is ending this session (a FATAL error that arrived while idle, such as
+  // 57P01 from pg_terminate_backend or a shutdown), possibly before the socket is closed.
+  bool ending = false;
 };
 
 void Connection::Close::operator()(pg_conn* connection) const {
@@ -159,7 +170,9 @@ void Connection::Close::operator()(pg_conn* connection) const {
 }
 
 Connection::Connection(pg_conn* connection)
-    : connection_(connection), prepared_(std::make_unique<PreparedStatements>()) {}
+    : connection_(connection), state_(std::make_unique<State>()) {
+  PQsetNoticeReceiver(connection, receiveNotice, &state_->ending);
+}
 
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
@@ -185,7 +198,6 @@ Result<Connection> Connection::open(const std::string& url) {
     PQfinish(connection);
     return failure(StatusCode::Unavailable, "postgresql: cannot connect: " + message);
   }
-  PQsetNoticeProcessor(connection, ignoreNotice, nullptr);
   return Connection(connection);
 }
 
@@ -221,7 +233,7 @@ Result<Rows> Connection::query(std::string_view sql, const Parameters& parameter
   }
   const int count = static_cast<int>(values.size());
 
-  auto& names = prepared_->names;
+  auto& names = state_->names;
   auto found = names.find(key);
   if (found == names.end()) {
     std::string name = "k" + std::to_string(names.size() + 1);
@@ -246,9 +258,12 @@ bool Connection::broken() const {
 
 bool Connection::usable() {
   if (broken()) return false;
-  // The socket is non-blocking: this reads only what already arrived, such as the error a
-  // terminated backend sends before it closes the connection.
-  return PQconsumeInput(connection_.get()) == 1 && !broken();
+  // The socket is non-blocking: this reads only what already arrived. A terminated backend
+  // sends a FATAL error (handed to the notice receiver, as it arrives while idle) and then
+  // closes the socket, which the read sees if it came as far.
+  if (PQconsumeInput(connection_.get()) == 0) return false;
+  (void)PQisBusy(connection_.get());  // parses what arrived
+  return !state_->ending && !broken();
 }
 
 Result<Transaction> Transaction::begin(Connection& connection) {

@@ -98,13 +98,13 @@ class Connection {
   struct Close {
     void operator()(pg_conn* connection) const;
   };
-  struct PreparedStatements;
+  struct State;
   explicit Connection(pg_conn* connection);
   // execute(), answering the command tag ("COMMIT", or "ROLLBACK" for a failed transaction).
   Result<std::string> executeForStatus(std::string_view sql);
 
   std::unique_ptr<pg_conn, Close> connection_;
-  std::unique_ptr<PreparedStatements> prepared_;
+  std::unique_ptr<State> state_;  // on the heap: libpq's notice receiver points at it
 };
 
 // BEGIN ... COMMIT, rolled back when destroyed uncommitted (an early return on error).

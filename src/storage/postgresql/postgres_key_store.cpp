@@ -1,5 +1,6 @@
 #include "storage/postgresql/postgres_key_store.hpp"
 
+#include "storage/postgresql/account_rows.hpp"
 #include "storage/postgresql/key_rows.hpp"
 
 namespace kontalk::storage::postgresql {

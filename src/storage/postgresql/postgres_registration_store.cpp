@@ -1,5 +1,7 @@
 #include "storage/postgresql/postgres_registration_store.hpp"
 
+#include "storage/postgresql/account_rows.hpp"
+
 namespace kontalk::storage::postgresql {
 
 Result<void> PostgresRegistrationStore::putVerification(const VerificationRequest& request) {

@@ -82,6 +82,19 @@ TEST_F(ConfigTest, AnAbsoluteDataDirAnchorsTheOtherPaths) {
   EXPECT_TRUE(config.log.file.empty());  // standard error stays standard error
 }
 
+TEST_F(ConfigTest, PostgresqlStorageNeedsAUrlAndABoundedPool) {
+  EXPECT_NE(errorOf("[storage]\nbackend = \"postgresql\"\n").find("needs url"), std::string::npos);
+  const auto config = load(
+      "[storage]\nbackend = \"postgresql\"\nurl = \"postgresql://kontalk@db/kontalk\"\n"
+      "pool_size = 25\nacquire_timeout = 250\n");
+  EXPECT_EQ(config.storage.url, "postgresql://kontalk@db/kontalk");
+  EXPECT_EQ(config.storage.poolSize, 25u);
+  EXPECT_EQ(config.storage.acquireTimeout, std::chrono::milliseconds(250));
+  EXPECT_NE(errorOf("[storage]\nbackend = \"postgresql\"\nurl = \"postgresql://db/k\"\n"
+                    "pool_size = 0\n"),
+            "");
+}
+
 TEST_F(ConfigTest, AnUnknownSectionIsAnError) {
   EXPECT_EQ(errorOf("[server]\n\n[serverr]\ndomain = \"x\"\n"),
             file() + ":3: [serverr] is not a known section");

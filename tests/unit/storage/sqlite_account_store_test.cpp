@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "migrated_storage.hpp"
+#include "storage/postgresql/connection.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/storage.hpp"
 
@@ -52,7 +54,23 @@ class SqliteAccountStoreTest : public testing::MigratedStorageTest {
  protected:
   AccountStore& accounts() { return storage().accounts(); }
 
+  // Another connection to the test's database, for what the stores cannot do: PostgreSQL's when
+  // the fixture runs on it.
+  std::optional<postgresql::Connection> postgres() {
+    auto connection = postgresql::Connection::open(config().url);
+    EXPECT_TRUE(connection) << connection.error().message;
+    if (!connection) return std::nullopt;
+    return std::move(*connection);
+  }
+
   std::int64_t credentialRows() {
+    if (onPostgres()) {
+      auto connection = postgres();
+      if (!connection) return -1;
+      auto count = connection->query("SELECT count(*) FROM account_credentials");
+      EXPECT_TRUE(count);
+      return count ? count->int64(0, 0) : -1;
+    }
     auto database = Database::open(config().path);
     EXPECT_TRUE(database);
     auto count = database->prepare("SELECT COUNT(*) FROM account_credentials");
@@ -212,8 +230,16 @@ TEST_F(SqliteAccountStoreTest, ReplaceRemovesEverythingTheOldAccountOwned) {
 TEST_F(SqliteAccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
   const StoredKey oldKey{"AAAA000000000000000000000000000000000001", "old", 1700000000};
   createOwningAccount(storage(), "alice", oldKey);
-  {
-    // A failure after the old account was deleted and the new one inserted: the key row.
+  // A failure after the old account was deleted and the new one inserted: the key row.
+  if (onPostgres()) {
+    auto connection = postgres();
+    ASSERT_TRUE(connection);
+    ASSERT_TRUE(
+        connection->execute("CREATE FUNCTION fail_key() RETURNS trigger LANGUAGE plpgsql AS "
+                            "$$BEGIN RAISE EXCEPTION 'injected failure'; END$$;"
+                            "CREATE TRIGGER fail_key BEFORE INSERT ON account_keys "
+                            "FOR EACH ROW EXECUTE FUNCTION fail_key()"));
+  } else {
     auto database = Database::open(config().path);
     ASSERT_TRUE(database);
     ASSERT_TRUE(
@@ -292,15 +318,25 @@ TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
 }
 
 // Issue 11 item 3: a login's look-up must not wait while the writer waits for the disk. Another
-// connection holds SQLite's write lock (as a long fsync would), a create blocks behind it
-// holding the server's writer connection, and a find must still answer before the create does.
+// connection holds SQLite's write lock (as a long fsync would; on PostgreSQL a table lock that
+// blocks writes, not reads), a create blocks behind it holding the server's writer connection
+// (on PostgreSQL one of the pool's), and a find must still answer before the create does.
 TEST_F(SqliteAccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
   Account alice = account("alice");
   alice.scramSha256 = credentials(ScramHash::Sha256, 'a');
   ASSERT_TRUE(accounts().create(alice));
-  auto other = Database::open(config().path);
-  ASSERT_TRUE(other);
-  ASSERT_TRUE(other->execute("BEGIN IMMEDIATE"));  // the write lock, held until COMMIT
+  std::optional<Database> other;
+  std::optional<postgresql::Connection> otherPostgres;
+  if (onPostgres()) {
+    otherPostgres = postgres();
+    ASSERT_TRUE(otherPostgres);
+    ASSERT_TRUE(otherPostgres->execute("BEGIN; LOCK TABLE accounts IN EXCLUSIVE MODE"));
+  } else {
+    auto opened = Database::open(config().path);
+    ASSERT_TRUE(opened);
+    other.emplace(std::move(*opened));
+    ASSERT_TRUE(other->execute("BEGIN IMMEDIATE"));  // the write lock, held until COMMIT
+  }
   std::atomic<bool> createReturned = false;
   std::jthread writer([&] {
     (void)accounts().create(account("bob"));  // waits for the lock (busy_timeout)
@@ -314,7 +350,7 @@ TEST_F(SqliteAccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
   ASSERT_TRUE(found);
   ASSERT_TRUE(found->has_value());
   expectSameCredentials((*found)->scramSha256, alice.scramSha256);
-  ASSERT_TRUE(other->execute("COMMIT"));
+  ASSERT_TRUE(onPostgres() ? otherPostgres->execute("COMMIT") : other->execute("COMMIT"));
   writer.join();
   // And what the writer then commits, the reader sees at once.
   auto bob = accounts().find("bob", "example.org");

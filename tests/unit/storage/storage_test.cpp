@@ -34,10 +34,7 @@ class StorageTest : public ::testing::Test {
     return config;
   }
 
-  // For the cases about SQLite's file (its WAL, its schema table written directly).
-  void requireSqlite() {
-    if (postgres_) GTEST_SKIP() << "SQLite's file; postgres_storage_test.cpp covers PostgreSQL";
-  }
+  bool onPostgres() const { return postgres_.has_value(); }
 
   std::unique_ptr<Storage> open() {
     auto storage = openStorage(config());
@@ -103,7 +100,7 @@ TEST_F(StorageTest, DataSurvivesReopening) {
 }
 
 TEST_F(StorageTest, FlushEmptiesTheWriteAheadLog) {
-  requireSqlite();
+  if (onPostgres()) GTEST_SKIP() << "SQLite's file; postgres_storage_test.cpp covers PostgreSQL";
   auto storage = open();
   ASSERT_TRUE(storage);
   ASSERT_TRUE(storage->migrate());
@@ -114,7 +111,7 @@ TEST_F(StorageTest, FlushEmptiesTheWriteAheadLog) {
 }
 
 TEST_F(StorageTest, RefusesADatabaseFromANewerBuild) {
-  requireSqlite();
+  if (onPostgres()) GTEST_SKIP() << "SQLite's file; postgres_storage_test.cpp covers PostgreSQL";
   {
     auto storage = open();
     ASSERT_TRUE(storage);
