@@ -9,20 +9,31 @@ JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 export JOBS
 
-.PHONY: run test build package deps unit integration asan-test tsan-test fuzz format config-docs clean
+.PHONY: run test test-postgres build package deps unit integration asan-test tsan-test fuzz format config-docs clean
 
 run: build
 	$(BUILD_DIR)/src/kontalkd --config config/kontalkd.dev.toml
 
 # Every stage of CI, in order: unit and integration tests of the GCC build (the integration tests
-# on every core: most of their time is waiting), then ASan+UBSan (unit
-# tests, 30 s per fuzzer, an integration subset), then TSan (unit tests of threaded code,
-# multi-shard subset).
+# on every core: most of their time is waiting), the same build on PostgreSQL (POSTGRES_TESTS),
+# then ASan+UBSan (unit tests, 30 s per fuzzer, an integration subset), then TSan (unit tests of
+# threaded code, multi-shard subset).
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 	KONTALK_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -n $(JOBS) tests/integration
+	$(POSTGRES_TESTS)
 	bash scripts/sanitizer-tests asan $(ASAN_BUILD_DIR)
 	bash scripts/sanitizer-tests tsan $(TSAN_BUILD_DIR)
+
+# The one PostgreSQL pass: a throwaway PostgreSQL 15 (scripts/with-postgres), the storage unit
+# tests on it, then the whole integration suite with every server on a database of its own
+# (tests/integration/kontalk_server.py; the sqlite_only tests are skipped with their reason).
+POSTGRES_TESTS = bash scripts/with-postgres sh -c '\
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L "storage|offline" && \
+	KONTALK_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTHON) -m pytest -n $(JOBS) tests/integration'
+
+test-postgres: build
+	$(POSTGRES_TESTS)
 
 build: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

@@ -191,6 +191,7 @@ class Kontalkd(Server):
             "DOMAIN": self.domain, "DATA": str(self.data), "PORT": str(self.port),
             "TLSPORT": str(self.port + 1), "CERT": str(self.cert), "KEY": str(self.key),
             "WORK": str(self.workdir), "S2S": self._s2s_section(),
+            "STORAGE": self.storage_section(),
             "BYTE_LIMITS": "" if self.stock_byte_limits else
             "bytes_per_second = 1073741824\nbyte_burst = 1073741824"}))
         marker = self.workdir / f".imported-{self.accounts.name}"
@@ -205,6 +206,12 @@ class Kontalkd(Server):
             if not (self.data / "pgp" / "server-key.sec").exists():
                 self._ctl("key", "generate")
             shutil.copytree(self.data, self.pristine)
+
+    def storage_section(self) -> str:
+        """The [storage] keys (bench/durability chooses its own)."""
+        return ("# Comparable to the peers' storage (Prosody's files, ejabberd's Mnesia): no fsync\n"
+                "# per commit.\n"
+                'synchronous = "normal"')
 
     def _ctl(self, *args: str) -> None:
         subprocess.run([str(self.build_dir / "src" / "kontalkctl"), "--config", str(self.config),

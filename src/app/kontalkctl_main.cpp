@@ -11,6 +11,7 @@
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
 #include "app/ctl/network_commands.hpp"
+#include "app/ctl/storage_copy_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App cli{"kontalkctl — manage a Kontalk server"};
@@ -54,6 +55,18 @@ int main(int argc, char** argv) {
   networkDisable->add_option("domain", domain, "the server's domain")->required();
   auto* networkList = network->add_subcommand("list", "print the edits made with this command");
   auto* migrate = cli.add_subcommand("migrate", "apply pending storage migrations");
+  auto* storageCommand =
+      cli.add_subcommand("storage", "move stored data between backends")->require_subcommand(1);
+  std::string copyFrom;
+  std::string copyTo;
+  auto* storageCopy = storageCommand->add_subcommand(
+      "copy", "copy everything stored from one server's storage into another's, empty one");
+  storageCopy->add_option("--from", copyFrom, "the source server's TOML configuration")
+      ->required()
+      ->check(CLI::ExistingFile);
+  storageCopy->add_option("--to", copyTo, "the destination server's TOML configuration")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   // Commands for the running server, over its admin socket ([admin] socket).
   auto* status = cli.add_subcommand(
@@ -82,6 +95,9 @@ int main(int argc, char** argv) {
   backup->add_option("--to", backupFile, "the backup file to write (replaced if it exists)")
       ->required();
   CLI11_PARSE(cli, argc, argv);
+  namespace ctl = kontalk::ctl;
+  // Names two configurations of its own instead of --config.
+  if (*storageCopy) return ctl::copyStorageBetween(copyFrom, copyTo, std::cout, std::cerr);
 
   kontalk::app::Config config;
   try {
@@ -91,7 +107,6 @@ int main(int argc, char** argv) {
     std::cerr << "kontalkctl: " << e.what() << "\n";
     return 2;
   }
-  namespace ctl = kontalk::ctl;
   if (*add) return ctl::addUser(config, jid, std::cin, std::cout, std::cerr);
   if (*del) return ctl::removeUser(config, jid, std::cout, std::cerr);
   if (*list) return ctl::listUsers(config, std::cout, std::cerr);

@@ -19,6 +19,7 @@
 #include "storage/result.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/storage_settings.hpp"
+#include "storage/table_rows.hpp"
 #include "storage/upload_store.hpp"
 #include "storage/vcard_store.hpp"
 
@@ -49,6 +50,16 @@ class Storage {
   // Proves that storage answers and commits: a write transaction that changes nothing (the
   // /healthz readiness check). A read alone would pass on a file system gone read-only.
   virtual Result<void> probe() = 0;
+
+  // Everything stored, for copying to another backend (table_rows.hpp): every table of the
+  // schema but the migrations' own bookkeeping, in foreign-key order, each in batches of at most
+  // `batchRows` rows, all read in one consistent snapshot (a running server may keep writing).
+  virtual Result<void> exportTables(std::size_t batchRows, const TableBatchSink& sink) = 0;
+  // Writes every batch `source` feeds, in one transaction: all or nothing. Fails AlreadyExists,
+  // writing nothing, when any table holds a row already, and InvalidArgument for a table or
+  // column this schema does not have. Counters the backend keeps beside the rows (SQLite's
+  // AUTOINCREMENT, PostgreSQL's sequences) continue after the highest id imported.
+  virtual Result<void> importTables(const TableBatchSource& source) = 0;
 };
 
 }  // namespace kontalk::storage

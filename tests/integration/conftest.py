@@ -11,7 +11,7 @@ import aioxmpp
 import pytest
 
 from clients import SlixClient, aioxmpp_client, login_aioxmpp, login_slixmpp, start_slixmpp, stop_aioxmpp
-from kontalk_server import KontalkServer
+from kontalk_server import KontalkServer, postgres_url
 
 # A test that hangs is worse than one that fails: every wait in the suite has its
 # own timeout, and this alarm is the backstop for anything they miss.
@@ -61,6 +61,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             report.sections.append((f"kontalkd log ({server.workdir.name})", server.log_tail()))
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (KONTALK_TEST_POSTGRES_URL), skips the tests marked sqlite_only, each with
+    the reason its marker gives."""
+    if postgres_url() is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "tests the SQLite file itself"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
 ServerFactory = Callable[..., KontalkServer]
 
 
@@ -75,10 +87,12 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> ServerFactory
         *,
         start: bool = True,
         reuse_server_key: bool = True,
+        postgres: str | None = None,
     ) -> KontalkServer:
         workdir = tmp_path / f"server{len(servers)}"
         workdir.mkdir()
-        server = KontalkServer(workdir, overrides, reuse_server_key=reuse_server_key)
+        server = KontalkServer(workdir, overrides, reuse_server_key=reuse_server_key,
+                               postgres=postgres)
         servers.append(server)
         if start:
             server.start()
@@ -92,6 +106,8 @@ def make_server(tmp_path: Path, request: pytest.FixtureRequest) -> ServerFactory
         except AssertionError as error:
             failures.append(str(error))
     assert not failures, "\n".join(failures)
+    for server in servers:
+        server.drop_storage()
 
 
 @pytest.fixture

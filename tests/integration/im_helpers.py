@@ -5,7 +5,6 @@ included, and a bounded wait for the offline queue to reach storage."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from typing import Any
 
@@ -49,9 +48,7 @@ def stored_offline_count(server: KontalkServer) -> int:
     Storing is asynchronous to routing and no acknowledgement tells the sender
     yet (stream management will), so tests that restart the server wait for
     the rows themselves."""
-    path = server.data_dir / "kontalk.sqlite"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=STORAGE_TIMEOUT_S) as db:
-        return db.execute("SELECT COUNT(*) FROM offline_messages").fetchone()[0]
+    return server.query_storage("SELECT COUNT(*) FROM offline_messages")[0][0]
 
 
 def wait_for_stored(server: KontalkServer, count: int) -> None:

@@ -140,6 +140,8 @@ def running_network(
         yield net
     finally:
         failures = _stop_all(net.servers.values())
+        for server in net.servers.values():
+            server.drop_storage()
     assert not failures, "\n".join(failures)
 
 

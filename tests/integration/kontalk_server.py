@@ -4,19 +4,27 @@ The helper owns everything a test needs to treat the server as a black box:
 it writes the TOML config into the test's tmp_path, starts the binary, waits
 until both client ports accept connections and stops it again, asserting a
 clean exit. kontalkctl is driven through the same config file.
+
+With KONTALK_TEST_POSTGRES_URL set (scripts/with-postgres sets it), every server stores its data
+in a PostgreSQL database of its own on that server instead of SQLite: the database is named after
+the server's data directory, so that a server restarted on the same directory finds its data again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 DOMAIN = "localhost"
 HOST = "127.0.0.1"
@@ -25,6 +33,59 @@ SHUTDOWN_TIMEOUT_S = 10.0
 CTL_TIMEOUT_S = 30.0
 LOG_TAIL_LINES = 60
 LOG_WAIT_S = 10.0
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL server every test server stores into, or None for SQLite (the default)."""
+    return os.environ.get("KONTALK_TEST_POSTGRES_URL") or None
+
+
+def _postgres_database_url(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + database))
+
+
+def postgres_admin(url: str, statement: str, parameters: tuple = ()) -> list[tuple]:
+    """Runs one statement outside a transaction (CREATE and DROP DATABASE need that)."""
+    import psycopg2  # only needed on PostgreSQL
+
+    connection = psycopg2.connect(url, connect_timeout=10)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(statement, parameters)
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+    finally:
+        connection.close()
+
+
+class PostgresDatabase:
+    """The database of one server's data directory on the test PostgreSQL server."""
+
+    def __init__(self, server_url: str, data_dir: Path):
+        self.server_url = server_url
+        digest = hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:20]
+        self.name = f"kontalk_test_{digest}"
+        self.url = _postgres_database_url(server_url, self.name)
+
+    def create(self) -> None:
+        """Creates the database unless it exists (a restarted server keeps its data)."""
+        if not postgres_admin(self.server_url, "SELECT 1 FROM pg_database WHERE datname = %s",
+                              (self.name,)):
+            postgres_admin(self.server_url, f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        """Housekeeping in a throwaway PostgreSQL server: best effort. Not WITH (FORCE): that
+        would have to end an autovacuum worker, which only a superuser may; a plain DROP waits
+        for it (the server itself has stopped)."""
+        import psycopg2  # only needed on PostgreSQL
+
+        try:
+            postgres_admin(self.server_url, f'DROP DATABASE IF EXISTS "{self.name}"')
+        except psycopg2.Error as error:
+            warnings.warn(f"could not drop test database {self.name}: {error}")
+
+    def query(self, sql: str) -> list[tuple]:
+        return postgres_admin(self.url, sql)
 
 
 def build_dir() -> Path:
@@ -119,7 +180,11 @@ class KontalkServer:
         overrides: dict[str, dict[str, Any]] | None = None,
         *,
         reuse_server_key: bool = True,
+        postgres: str | None = None,
     ):
+        """`postgres`: the PostgreSQL server to store into (a server URL as
+        KONTALK_TEST_POSTGRES_URL, which is the default); ignored when `overrides` name a
+        [storage] of their own."""
         self.workdir = workdir
         # Generating the 3072-bit server key takes about a second per server; tests that do
         # not look at generation share one key (see shared_server_key).
@@ -140,9 +205,17 @@ class KontalkServer:
             self.metrics_port = free_port()
         self.data_dir = workdir / "var"
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # A test that names its own [storage] (a SQLite file on a faulty file system) keeps it.
+        own_storage = overrides is not None and "storage" in overrides
+        self.postgres: PostgresDatabase | None = None
+        postgres = postgres or postgres_url()
+        if postgres is not None and not own_storage:
+            self.postgres = PostgresDatabase(postgres, self.data_dir)
+            self.postgres.create()
         self.config = merge_config(
             {
                 "server": {"domain": DOMAIN, "data_dir": str(self.data_dir), "threads": 2},
+                **self._storage_config(),
                 "c2s": {
                     "listen": [f"{HOST}:{self.starttls_port}"],
                     "direct_tls": [f"{HOST}:{self.direct_tls_port}"],
@@ -165,6 +238,30 @@ class KontalkServer:
         self.log_path = workdir / "kontalkd.log"
         self.process: subprocess.Popen[bytes] | None = None
         self._log_file = None
+
+    def _storage_config(self) -> dict[str, dict[str, Any]]:
+        if self.postgres is None:
+            return {}
+        return {"storage": {"backend": "postgresql", "url": self.postgres.url}}
+
+    @property
+    def storage_backend(self) -> str:
+        return self.config.get("storage", {}).get("backend", "sqlite")
+
+    def query_storage(self, sql: str) -> list[tuple]:
+        """The rows of one SELECT on the server's database, read beside the running server
+        (SQLite: read-only, in WAL mode the server is not held up)."""
+        if self.postgres is not None:
+            return self.postgres.query(sql)
+        path = self.data_dir / "kontalk.sqlite"
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as database:
+            return database.execute(sql).fetchall()
+
+    def drop_storage(self) -> None:
+        """Drops the server's PostgreSQL database (stopped servers only); SQLite: nothing, the
+        file goes with the test's temporary directory."""
+        if self.postgres is not None:
+            self.postgres.drop()
 
     # --- process lifetime ---------------------------------------------------
 
@@ -252,6 +349,16 @@ class KontalkServer:
             self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
         self.process = None
         self._close_log()
+
+    def start_refused(self, timeout: float = 30.0) -> int:
+        """Starts kontalkd expecting it to give up on its own (a start-up error): returns its
+        non-zero exit code; fails if it exits 0 or keeps running."""
+        self.start(wait=False)
+        exit_code = self.wait_exit(timeout=timeout)
+        self.process = None  # exited: nothing left for stop()
+        self._close_log()
+        assert exit_code != 0, f"kontalkd exited 0\n{self.log_tail()}"
+        return exit_code
 
     def _close_log(self) -> None:
         if self._log_file is not None:

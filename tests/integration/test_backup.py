@@ -7,9 +7,16 @@ from __future__ import annotations
 import shutil
 import stat
 
+import pytest
+
 from im_helpers import MessageLog, wait_for_stored
 
 PASSWORD = "secret"
+
+# kontalkctl backup is SQLite's online backup API into a file; a PostgreSQL database is backed up
+# with PostgreSQL's own tools (docs/deploying.md, "Backups").
+pytestmark = pytest.mark.sqlite_only("kontalkctl backup copies the SQLite file (pg_dump's job "
+                                     "on PostgreSQL)")
 
 
 async def test_backup_taken_while_running_restores_accounts_and_offline_messages(

@@ -193,6 +193,8 @@ async def test_metrics_listener_can_be_turned_off(make_server):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounts file systems: needs root")
+@pytest.mark.sqlite_only("breaks the file system under the SQLite file; on PostgreSQL "
+                         "test_postgresql.py checks /healthz while the database server is down")
 async def test_healthz_is_503_while_storage_cannot_commit(make_server, tmp_path):
     with FaultFs(tmp_path / "faultfs") as fault_fs:
         server = make_server({"storage": {"path": str(fault_fs.mount_point / "kontalk.sqlite")}})

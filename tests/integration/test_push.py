@@ -4,7 +4,6 @@ access token's life, and the journal contract (a pushed message is still deliver
 
 from __future__ import annotations
 
-import sqlite3
 import time
 
 import pytest
@@ -76,11 +75,8 @@ def chat(client, to: str, body: str, type_: str = "chat") -> None:
 
 
 def rows(server) -> list[tuple[str, str, str]]:
-    path = server.data_dir / "kontalk.sqlite"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-        return db.execute(
-            "SELECT username, provider, token FROM push_registrations ORDER BY username, provider"
-        ).fetchall()
+    return server.query_storage(
+        "SELECT username, provider, token FROM push_registrations ORDER BY username, provider")
 
 
 def sleeping_user(server, localpart: str, token: str) -> str:

@@ -4,7 +4,6 @@ Also the journal contract: a message that caused a publish is still delivered on
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import xml.etree.ElementTree as ET
 
@@ -29,11 +28,8 @@ def push_server(make_server, **options):
 
 
 def entries(server) -> list[tuple[str, str, str]]:
-    path = server.data_dir / "kontalk.sqlite"
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as db:
-        return db.execute(
-            "SELECT username, jid, node FROM push_app_servers ORDER BY username, jid, node"
-        ).fetchall()
+    return server.query_storage(
+        "SELECT username, jid, node FROM push_app_servers ORDER BY username, jid, node")
 
 
 def wait_for_entries(server, expected, timeout: float = 10) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 import time
 
 from kontalk_server import HOST, free_port
@@ -61,13 +60,11 @@ def _send_acknowledged(a, bob_jid: str, first: int = 0, subscribe: bool = False)
 
 def _remote_queue_length(server) -> int:
     """Messages the server keeps for other servers (read beside the running server: WAL)."""
-    with sqlite3.connect(server.data_dir / "kontalk.sqlite", timeout=5) as database:
-        return database.execute("SELECT COUNT(*) FROM remote_messages").fetchone()[0]
+    return server.query_storage("SELECT COUNT(*) FROM remote_messages")[0][0]
 
 
 def _pending_subscriptions(server) -> int:
-    with sqlite3.connect(server.data_dir / "kontalk.sqlite", timeout=5) as database:
-        return database.execute("SELECT COUNT(*) FROM roster_pending_subscriptions").fetchone()[0]
+    return server.query_storage("SELECT COUNT(*) FROM roster_pending_subscriptions")[0][0]
 
 
 async def _receive_all(bob, expected: set[str]) -> int:

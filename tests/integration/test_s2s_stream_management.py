@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 import time
 import xml.etree.ElementTree as ET
 
@@ -30,8 +29,7 @@ WAIT_S = 60.0
 
 def _remote_queue_length(server) -> int:
     """Messages the server keeps for other servers (read beside the running server: WAL)."""
-    with sqlite3.connect(server.data_dir / "kontalk.sqlite", timeout=5) as database:
-        return database.execute("SELECT COUNT(*) FROM remote_messages").fetchone()[0]
+    return server.query_storage("SELECT COUNT(*) FROM remote_messages")[0][0]
 
 
 def _wait_until_queue_empty(server, what: str) -> float:

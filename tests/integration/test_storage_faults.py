@@ -38,7 +38,11 @@ WAIT_S = 60.0
 FAULT_LASTS_S = 5.0  # how long storage stays broken after the sender's bytes settled
 FAULT_FS = Path(__file__).with_name("fault_fs.py")
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounts file systems: needs root")
+pytestmark = [
+    pytest.mark.skipif(os.geteuid() != 0, reason="mounts file systems: needs root"),
+    pytest.mark.sqlite_only("breaks the file system under the SQLite file; on PostgreSQL "
+                            "test_postgresql.py stops the database server instead"),
+]
 
 
 # --- file systems ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "storage/postgresql/postgres_storage.hpp"
 
 #include "storage/postgresql/migrations.hpp"
+#include "storage/postgresql/table_rows.hpp"
 
 namespace kontalk::storage::postgresql {
 
@@ -35,6 +36,17 @@ Result<void> PostgresStorage::probe() {
     if (!touched) return tl::unexpected(touched.error());
     return {};
   });
+}
+
+Result<void> PostgresStorage::exportTables(std::size_t batchRows, const TableBatchSink& sink) {
+  return pool_.withConnection([&](Connection& connection) {
+    return postgresql::exportTables(connection, batchRows, sink);
+  });
+}
+
+Result<void> PostgresStorage::importTables(const TableBatchSource& source) {
+  return pool_.withConnection(
+      [&](Connection& connection) { return postgresql::importTables(connection, source); });
 }
 
 }  // namespace kontalk::storage::postgresql

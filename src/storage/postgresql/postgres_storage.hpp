@@ -61,6 +61,8 @@ class PostgresStorage final : public Storage {
   // Nothing to do: every commit is durable when PostgreSQL acknowledges it.
   void flush() override {}
   Result<void> probe() override;
+  Result<void> exportTables(std::size_t batchRows, const TableBatchSink& sink) override;
+  Result<void> importTables(const TableBatchSource& source) override;
 
  private:
   ConnectionPool pool_;  // declared first: the stores refer to it

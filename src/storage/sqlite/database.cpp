@@ -80,6 +80,10 @@ void Statement::bindBlob(int index, std::string_view value) {
       index);
 }
 
+void Statement::bindNull(int index) {
+  recordBindResult(sqlite3_bind_null(statement_.get(), index), index);
+}
+
 Result<bool> Statement::step() {
   if (!bindError_.empty()) return failure(StatusCode::Internal, bindError_);
   switch (sqlite3_step(statement_.get())) {
@@ -101,6 +105,30 @@ Result<void> Statement::run() {
 
 void Statement::reset() {
   sqlite3_reset(statement_.get());
+}
+
+int Statement::columnCount() const {
+  return sqlite3_column_count(statement_.get());
+}
+
+std::string Statement::columnName(int index) const {
+  const char* name = sqlite3_column_name(statement_.get(), index);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+Statement::ColumnType Statement::columnType(int index) const {
+  switch (sqlite3_column_type(statement_.get(), index)) {
+    case SQLITE_INTEGER:
+      return ColumnType::Integer;
+    case SQLITE_FLOAT:
+      return ColumnType::Real;
+    case SQLITE_TEXT:
+      return ColumnType::Text;
+    case SQLITE_BLOB:
+      return ColumnType::Blob;
+    default:
+      return ColumnType::Null;
+  }
 }
 
 std::int64_t Statement::columnInt64(int index) const {

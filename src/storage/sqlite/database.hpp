@@ -29,6 +29,7 @@ class Statement {
   void bindText(int index, std::string_view value);
   // Raw bytes, NUL bytes included. An empty value is stored as a zero-length BLOB, not NULL.
   void bindBlob(int index, std::string_view value);
+  void bindNull(int index);
 
   // Runs the statement one step: true when a row is available, false when it has finished.
   Result<bool> step();
@@ -37,6 +38,11 @@ class Statement {
   // Makes the statement runnable again with the same bindings.
   void reset();
 
+  // What a column of the current row holds (SQLite types each value, not each column).
+  enum class ColumnType { Integer, Real, Text, Blob, Null };
+  int columnCount() const;
+  std::string columnName(int index) const;
+  ColumnType columnType(int index) const;
   std::int64_t columnInt64(int index) const;
   std::string columnText(int index) const;
   std::string columnBlob(int index) const;

@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/database_setup.hpp"
 #include "storage/sqlite/migrations.hpp"
+#include "storage/sqlite/table_rows.hpp"
 
 namespace kontalk::storage::sqlite {
 
@@ -46,6 +47,17 @@ Result<void> SqliteStorage::probe() {
     }
     return transaction->commit();
   });
+}
+
+Result<void> SqliteStorage::exportTables(std::size_t batchRows, const TableBatchSink& sink) {
+  // The reader connection: its read transaction holds up no writer of a running server.
+  return database_.withReader(
+      [&](Database& database) { return sqlite::exportTables(database, batchRows, sink); });
+}
+
+Result<void> SqliteStorage::importTables(const TableBatchSource& source) {
+  return database_.withDatabase(
+      [&](Database& database) { return sqlite::importTables(database, source); });
 }
 
 void SqliteStorage::flush() {

@@ -57,6 +57,8 @@ class SqliteStorage final : public Storage {
   Result<int> schemaVersion() override;
   void flush() override;
   Result<void> probe() override;
+  Result<void> exportTables(std::size_t batchRows, const TableBatchSink& sink) override;
+  Result<void> importTables(const TableBatchSource& source) override;
 
  private:
   GuardedDatabase database_;  // declared first: the stores refer to it
