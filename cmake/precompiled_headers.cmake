@@ -1,7 +1,7 @@
 # Precompiled headers: the standard library and third-party headers (Boost.Asio, spdlog/fmt,
-# GoogleTest) are parsed once per group of targets instead of once per source file.
-# Parsing them was a quarter to a third of each compile, and a clean build (CI builds three times:
-# GCC, ASan, TSan) compiles about 400 files.
+# GoogleTest) are parsed once per group of targets instead of once per source file. A clean build
+# compiles about 400 files, and CI builds three times (GCC, ASan, TSan; the two sanitizer builds
+# use clang, where this halves the CPU time of a file: see below).
 #
 # Only system headers go in: the project's own headers stay included file by file, so the layering
 # the build enforces (src/CMakeLists.txt) is unchanged and editing a project header does not
@@ -14,10 +14,11 @@
 # module added later needs no line here. A group whose options differ from its donor's would fail
 # loudly (clang refuses the header, GCC's -Winvalid-pch is an error with -Werror), never silently.
 #
-# On by default for clang only. Measured per file (sanitizer builds at -O1): clang with the
-# header compiles in about half the CPU time, as it loads only what a file uses. GCC 12 loads its
-# whole precompiled header (over 100 MB) into every compile, which cost as much as the parsing
-# it saved: its builds are not faster (the CI build is; see .ci/run's line tables instead).
+# On by default for clang only. Measured file by file (the TSan build, -O1): clang with the
+# precompiled header used half the CPU time, as it reads only the declarations a file uses. GCC 12
+# maps its whole precompiled header (100-170 MB) into every compile, which cost about what the
+# parsing saved, so GCC builds are not faster with it (.ci/run's line tables are what speed up
+# CI's GCC build).
 #
 # Off by default with ccache (-DCMAKE_CXX_COMPILER_LAUNCHER=ccache): ccache does not cache a
 # compile that uses a precompiled header unless told `sloppiness = pch_defines,time_macros`, and
