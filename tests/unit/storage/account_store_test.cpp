@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_account_store.hpp"
+#include "storage/account_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include "storage/sqlite/database.hpp"
 #include "storage/storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 // Credentials with binary fields: every field contains NUL and high bytes, and `seed` makes
@@ -50,7 +50,7 @@ Account account(std::string username, std::string domain = "example.org") {
   return result;
 }
 
-class SqliteAccountStoreTest : public testing::MigratedStorageTest {
+class AccountStoreTest : public testing::MigratedStorageTest {
  protected:
   AccountStore& accounts() { return storage().accounts(); }
 
@@ -71,7 +71,7 @@ class SqliteAccountStoreTest : public testing::MigratedStorageTest {
       EXPECT_TRUE(count);
       return count ? count->int64(0, 0) : -1;
     }
-    auto database = Database::open(config().path);
+    auto database = sqlite::Database::open(config().path);
     EXPECT_TRUE(database);
     auto count = database->prepare("SELECT COUNT(*) FROM account_credentials");
     EXPECT_TRUE(count);
@@ -80,7 +80,7 @@ class SqliteAccountStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteAccountStoreTest, CreateThenFindRoundTripsBothHashes) {
+TEST_F(AccountStoreTest, CreateThenFindRoundTripsBothHashes) {
   Account alice = account("alice");
   alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
   alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
@@ -97,7 +97,7 @@ TEST_F(SqliteAccountStoreTest, CreateThenFindRoundTripsBothHashes) {
   expectSameCredentials(stored.scramSha256, alice.scramSha256);
 }
 
-TEST_F(SqliteAccountStoreTest, AccountWithoutCredentials) {
+TEST_F(AccountStoreTest, AccountWithoutCredentials) {
   Account bob = account("bob");
   bob.createdAt = 0;
   ASSERT_TRUE(accounts().create(bob));
@@ -108,13 +108,13 @@ TEST_F(SqliteAccountStoreTest, AccountWithoutCredentials) {
   EXPECT_GT((*found)->createdAt, 0);  // 0 means "now"
 }
 
-TEST_F(SqliteAccountStoreTest, FindMissesOtherUsersAndDomains) {
+TEST_F(AccountStoreTest, FindMissesOtherUsersAndDomains) {
   ASSERT_TRUE(accounts().create(account("alice")));
   EXPECT_FALSE(accounts().find("alice", "example.com").value());
   EXPECT_FALSE(accounts().find("alicia", "example.org").value());
 }
 
-TEST_F(SqliteAccountStoreTest, CreatingAnExistingAccountIsAConflict) {
+TEST_F(AccountStoreTest, CreatingAnExistingAccountIsAConflict) {
   Account first = account("alice");
   first.scramSha256 = credentials(ScramHash::Sha256, 'a');
   ASSERT_TRUE(accounts().create(first));
@@ -129,7 +129,7 @@ TEST_F(SqliteAccountStoreTest, CreatingAnExistingAccountIsAConflict) {
   EXPECT_TRUE(accounts().create(account("alice", "example.com")));
 }
 
-TEST_F(SqliteAccountStoreTest, CredentialsInTheWrongSlotAreRefusedWithoutAnAccount) {
+TEST_F(AccountStoreTest, CredentialsInTheWrongSlotAreRefusedWithoutAnAccount) {
   Account mixed = account("alice");
   mixed.scramSha1 = credentials(ScramHash::Sha256, 'a');
   auto created = accounts().create(mixed);
@@ -138,7 +138,7 @@ TEST_F(SqliteAccountStoreTest, CredentialsInTheWrongSlotAreRefusedWithoutAnAccou
   EXPECT_FALSE(accounts().find("alice", "example.org").value());
 }
 
-TEST_F(SqliteAccountStoreTest, SetCredentialsReplacesAllOfThem) {
+TEST_F(AccountStoreTest, SetCredentialsReplacesAllOfThem) {
   Account alice = account("alice");
   alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
   alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
@@ -154,7 +154,7 @@ TEST_F(SqliteAccountStoreTest, SetCredentialsReplacesAllOfThem) {
   EXPECT_EQ(credentialRows(), 1);
 }
 
-TEST_F(SqliteAccountStoreTest, SetCredentialsOfAMissingAccountIsNotFound) {
+TEST_F(AccountStoreTest, SetCredentialsOfAMissingAccountIsNotFound) {
   Account ghost = account("ghost");
   ghost.scramSha256 = credentials(ScramHash::Sha256, 'g');
   auto updated = accounts().setCredentials(ghost);
@@ -163,7 +163,7 @@ TEST_F(SqliteAccountStoreTest, SetCredentialsOfAMissingAccountIsNotFound) {
   EXPECT_EQ(credentialRows(), 0);
 }
 
-TEST_F(SqliteAccountStoreTest, RemoveTakesTheCredentialsAlong) {
+TEST_F(AccountStoreTest, RemoveTakesTheCredentialsAlong) {
   Account alice = account("alice");
   alice.scramSha1 = credentials(ScramHash::Sha1, 'a');
   alice.scramSha256 = credentials(ScramHash::Sha256, 'b');
@@ -199,7 +199,7 @@ std::string currentFingerprint(Storage& storage, const std::string& username) {
   return current && *current ? (*current)->fingerprint : std::string();
 }
 
-TEST_F(SqliteAccountStoreTest, ReplaceCreatesAnAccountWithItsKey) {
+TEST_F(AccountStoreTest, ReplaceCreatesAnAccountWithItsKey) {
   const StoredKey key{"AAAA000000000000000000000000000000000001", "certified", 1700000000};
   ASSERT_TRUE(accounts().replace(account("alice"), key));
   EXPECT_TRUE(accounts().find("alice", "example.org").value());
@@ -209,7 +209,7 @@ TEST_F(SqliteAccountStoreTest, ReplaceCreatesAnAccountWithItsKey) {
   EXPECT_EQ(current->keyBinary, "certified");
 }
 
-TEST_F(SqliteAccountStoreTest, ReplaceRemovesEverythingTheOldAccountOwned) {
+TEST_F(AccountStoreTest, ReplaceRemovesEverythingTheOldAccountOwned) {
   const StoredKey oldKey{"AAAA000000000000000000000000000000000001", "old", 1700000000};
   createOwningAccount(storage(), "alice", oldKey);
   ASSERT_TRUE(accounts().create(account("bob")));
@@ -227,7 +227,7 @@ TEST_F(SqliteAccountStoreTest, ReplaceRemovesEverythingTheOldAccountOwned) {
   EXPECT_TRUE(storage().keys().keyByFingerprint(oldKey.fingerprint).value());
 }
 
-TEST_F(SqliteAccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
+TEST_F(AccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
   const StoredKey oldKey{"AAAA000000000000000000000000000000000001", "old", 1700000000};
   createOwningAccount(storage(), "alice", oldKey);
   // A failure after the old account was deleted and the new one inserted: the key row.
@@ -240,7 +240,7 @@ TEST_F(SqliteAccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
                             "CREATE TRIGGER fail_key BEFORE INSERT ON account_keys "
                             "FOR EACH ROW EXECUTE FUNCTION fail_key()"));
   } else {
-    auto database = Database::open(config().path);
+    auto database = sqlite::Database::open(config().path);
     ASSERT_TRUE(database);
     ASSERT_TRUE(
         database->execute("CREATE TRIGGER fail_key BEFORE INSERT ON account_keys "
@@ -267,13 +267,13 @@ TEST_F(SqliteAccountStoreTest, FailedReplaceLeavesTheOldAccountIntact) {
   EXPECT_FALSE(storage().keys().keyByFingerprint(newKey.fingerprint).value());
 }
 
-TEST_F(SqliteAccountStoreTest, RemovingAMissingAccountIsNotFound) {
+TEST_F(AccountStoreTest, RemovingAMissingAccountIsNotFound) {
   auto removed = accounts().remove("ghost", "example.org");
   ASSERT_FALSE(removed);
   EXPECT_EQ(removed.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqliteAccountStoreTest, ListIsSortedAndPerDomain) {
+TEST_F(AccountStoreTest, ListIsSortedAndPerDomain) {
   for (const char* name : {"carol", "alice", "bob"}) {
     ASSERT_TRUE(accounts().create(account(name)));
   }
@@ -284,7 +284,7 @@ TEST_F(SqliteAccountStoreTest, ListIsSortedAndPerDomain) {
   EXPECT_TRUE(accounts().list("example.net").value().empty());
 }
 
-TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
+TEST_F(AccountStoreTest, ConcurrentCreatesAllLand) {
   constexpr int kThreads = 8;
   constexpr int kAccountsPerThread = 25;
   std::vector<int> failures(kThreads, 0);
@@ -321,18 +321,18 @@ TEST_F(SqliteAccountStoreTest, ConcurrentCreatesAllLand) {
 // connection holds SQLite's write lock (as a long fsync would; on PostgreSQL a table lock that
 // blocks writes, not reads), a create blocks behind it holding the server's writer connection
 // (on PostgreSQL one of the pool's), and a find must still answer before the create does.
-TEST_F(SqliteAccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
+TEST_F(AccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
   Account alice = account("alice");
   alice.scramSha256 = credentials(ScramHash::Sha256, 'a');
   ASSERT_TRUE(accounts().create(alice));
-  std::optional<Database> other;
+  std::optional<sqlite::Database> other;
   std::optional<postgresql::Connection> otherPostgres;
   if (onPostgres()) {
     otherPostgres = postgres();
     ASSERT_TRUE(otherPostgres);
     ASSERT_TRUE(otherPostgres->execute("BEGIN; LOCK TABLE accounts IN EXCLUSIVE MODE"));
   } else {
-    auto opened = Database::open(config().path);
+    auto opened = sqlite::Database::open(config().path);
     ASSERT_TRUE(opened);
     other.emplace(std::move(*opened));
     ASSERT_TRUE(other->execute("BEGIN IMMEDIATE"));  // the write lock, held until COMMIT
@@ -359,4 +359,4 @@ TEST_F(SqliteAccountStoreTest, FindDoesNotWaitBehindAStuckWriter) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,13 +1,13 @@
-#include "storage/sqlite/sqlite_last_activity_store.hpp"
+#include "storage/last_activity_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
-class SqliteLastActivityStoreTest : public testing::MigratedStorageTest {
+class LastActivityStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -17,13 +17,13 @@ class SqliteLastActivityStoreTest : public testing::MigratedStorageTest {
   LastActivityStore& last() { return storage().lastActivity(); }
 };
 
-TEST_F(SqliteLastActivityStoreTest, NothingRecordedIsNullopt) {
+TEST_F(LastActivityStoreTest, NothingRecordedIsNullopt) {
   auto found = last().find("alice", "example.org");
   ASSERT_TRUE(found);
   EXPECT_FALSE(*found);
 }
 
-TEST_F(SqliteLastActivityStoreTest, RecordReplacesThePreviousOne) {
+TEST_F(LastActivityStoreTest, RecordReplacesThePreviousOne) {
   ASSERT_TRUE(last().record("alice", "example.org", {100, "gone fishing"}));
   ASSERT_TRUE(last().record("alice", "example.org", {200, ""}));
   auto found = last().find("alice", "example.org");
@@ -32,14 +32,14 @@ TEST_F(SqliteLastActivityStoreTest, RecordReplacesThePreviousOne) {
   EXPECT_EQ((*found)->status, "");
 }
 
-TEST_F(SqliteLastActivityStoreTest, UnknownAccountIsNotFound) {
+TEST_F(LastActivityStoreTest, UnknownAccountIsNotFound) {
   auto recorded = last().record("bob", "example.org", {100, ""});
   ASSERT_FALSE(recorded);
   EXPECT_EQ(recorded.error().code, StatusCode::NotFound);
   EXPECT_FALSE(last().find("bob", "example.org").value());
 }
 
-TEST_F(SqliteLastActivityStoreTest, RemovingTheAccountRemovesTheRecord) {
+TEST_F(LastActivityStoreTest, RemovingTheAccountRemovesTheRecord) {
   ASSERT_TRUE(last().record("alice", "example.org", {100, "bye"}));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   ASSERT_TRUE(createAccounts({"alice"}));
@@ -47,4 +47,4 @@ TEST_F(SqliteLastActivityStoreTest, RemovingTheAccountRemovesTheRecord) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_push_store.hpp"
+#include "storage/push_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 #include "storage/offline_store.hpp"
 #include "storage/roster_store.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
-class SqlitePushStoreTest : public testing::MigratedStorageTest {
+class PushStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -25,7 +25,7 @@ class SqlitePushStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqlitePushStoreTest, ASecondTokenReplacesTheFirstPerProvider) {
+TEST_F(PushStoreTest, ASecondTokenReplacesTheFirstPerProvider) {
   ASSERT_TRUE(push().put("alice", "example.org", "gcm", "first", 100));
   ASSERT_TRUE(push().put("alice", "example.org", "gcm", "second", 200));
   ASSERT_TRUE(push().put("alice", "example.org", "dummy", "other", 300));
@@ -37,7 +37,7 @@ TEST_F(SqlitePushStoreTest, ASecondTokenReplacesTheFirstPerProvider) {
   EXPECT_EQ(found[1].updatedAt, 200);
 }
 
-TEST_F(SqlitePushStoreTest, RemoveDeletesOneProviderAndNothingIsNoFailure) {
+TEST_F(PushStoreTest, RemoveDeletesOneProviderAndNothingIsNoFailure) {
   ASSERT_TRUE(push().put("alice", "example.org", "gcm", "token", 100));
   ASSERT_TRUE(push().put("alice", "example.org", "dummy", "other", 100));
   ASSERT_TRUE(push().remove("alice", "example.org", "gcm"));
@@ -47,7 +47,7 @@ TEST_F(SqlitePushStoreTest, RemoveDeletesOneProviderAndNothingIsNoFailure) {
   EXPECT_EQ(found[0].provider, "dummy");
 }
 
-TEST_F(SqlitePushStoreTest, RemoveTokenSparesANewerToken) {
+TEST_F(PushStoreTest, RemoveTokenSparesANewerToken) {
   ASSERT_TRUE(push().put("alice", "example.org", "gcm", "new", 100));
   EXPECT_FALSE(push().removeToken("alice", "example.org", "gcm", "old").value());
   EXPECT_EQ(registrations().size(), 1u);
@@ -55,13 +55,13 @@ TEST_F(SqlitePushStoreTest, RemoveTokenSparesANewerToken) {
   EXPECT_TRUE(registrations().empty());
 }
 
-TEST_F(SqlitePushStoreTest, UnknownAccountIsNotFound) {
+TEST_F(PushStoreTest, UnknownAccountIsNotFound) {
   auto stored = push().put("bob", "example.org", "gcm", "token", 100);
   ASSERT_FALSE(stored);
   EXPECT_EQ(stored.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqlitePushStoreTest, RemovingTheAccountRemovesItsRegistrations) {
+TEST_F(PushStoreTest, RemovingTheAccountRemovesItsRegistrations) {
   ASSERT_TRUE(push().put("alice", "example.org", "gcm", "token", 100));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_TRUE(registrations().empty());
@@ -71,7 +71,7 @@ PushAppServer appServer(std::string jid, std::string node, std::string options =
   return PushAppServer{std::move(jid), std::move(node), std::move(options), 100};
 }
 
-TEST_F(SqlitePushStoreTest, AppServersAreKeptPerJidAndNodeAndReEnablingReplaces) {
+TEST_F(PushStoreTest, AppServersAreKeptPerJidAndNodeAndReEnablingReplaces) {
   EXPECT_EQ(push().putAppServer("alice", "example.org", appServer("app.example", "n1", "<x/>"), 5),
             AppServerPut::Stored);
   EXPECT_EQ(push().putAppServer("alice", "example.org", appServer("app.example", "n1", "<y/>"), 5),
@@ -85,7 +85,7 @@ TEST_F(SqlitePushStoreTest, AppServersAreKeptPerJidAndNodeAndReEnablingReplaces)
   EXPECT_EQ(found[1].options, "<y/>");
 }
 
-TEST_F(SqlitePushStoreTest, TheLimitRefusesANewEntryButNotAReplacement) {
+TEST_F(PushStoreTest, TheLimitRefusesANewEntryButNotAReplacement) {
   for (const char* node : {"a", "b"}) {
     ASSERT_EQ(push().putAppServer("alice", "example.org", appServer("app.example", node), 2),
               AppServerPut::Stored);
@@ -100,7 +100,7 @@ TEST_F(SqlitePushStoreTest, TheLimitRefusesANewEntryButNotAReplacement) {
   EXPECT_EQ(missing.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqlitePushStoreTest, RemovingWithoutNodeTakesEveryNodeOfThatJid) {
+TEST_F(PushStoreTest, RemovingWithoutNodeTakesEveryNodeOfThatJid) {
   for (const char* node : {"a", "b"}) {
     ASSERT_TRUE(push().putAppServer("alice", "example.org", appServer("app.example", node), 5));
   }
@@ -115,7 +115,7 @@ TEST_F(SqlitePushStoreTest, RemovingWithoutNodeTakesEveryNodeOfThatJid) {
   EXPECT_EQ(found[0].jid, "other.example");
 }
 
-TEST_F(SqlitePushStoreTest, WaitingCountsUnexpiredMessagesAndSubscriptionRequests) {
+TEST_F(PushStoreTest, WaitingCountsUnexpiredMessagesAndSubscriptionRequests) {
   ASSERT_TRUE(createAccounts({"bob"}));
   auto message = [](std::string user, std::int64_t id, std::int64_t expiresAt) {
     return JournalAppend{std::move(user),
@@ -137,4 +137,4 @@ TEST_F(SqlitePushStoreTest, WaitingCountsUnexpiredMessagesAndSubscriptionRequest
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,13 +1,13 @@
-#include "storage/sqlite/sqlite_network_store.hpp"
+#include "storage/network_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
-class SqliteNetworkStoreTest : public testing::MigratedStorageTest {
+class NetworkStoreTest : public testing::MigratedStorageTest {
  protected:
   NetworkStore& network() { return storage().network(); }
 
@@ -18,7 +18,7 @@ class SqliteNetworkStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteNetworkStoreTest, RowsComeInTheOrderDomainsWereFirstEdited) {
+TEST_F(NetworkStoreTest, RowsComeInTheOrderDomainsWereFirstEdited) {
   EXPECT_TRUE(rows().empty());
   ASSERT_TRUE(network().add("z.test", "FP1"));
   ASSERT_TRUE(network().setEnabled("b.test", false));
@@ -37,7 +37,7 @@ TEST_F(SqliteNetworkStoreTest, RowsComeInTheOrderDomainsWereFirstEdited) {
   EXPECT_TRUE(all[2].removed);
 }
 
-TEST_F(SqliteNetworkStoreTest, EditsOfAnAddedServerKeepItsFingerprintUntilAddedAgain) {
+TEST_F(NetworkStoreTest, EditsOfAnAddedServerKeepItsFingerprintUntilAddedAgain) {
   ASSERT_TRUE(network().add("b.test", "FP1"));
   ASSERT_TRUE(network().setEnabled("b.test", false));
   ASSERT_TRUE(network().remove("b.test"));
@@ -54,7 +54,7 @@ TEST_F(SqliteNetworkStoreTest, EditsOfAnAddedServerKeepItsFingerprintUntilAddedA
   EXPECT_FALSE(all[0].removed);
 }
 
-TEST_F(SqliteNetworkStoreTest, EditsSurviveReopening) {
+TEST_F(NetworkStoreTest, EditsSurviveReopening) {
   ASSERT_TRUE(network().add("b.test", "FP1"));
   ASSERT_TRUE(reopen());
   const auto all = rows();
@@ -63,4 +63,4 @@ TEST_F(SqliteNetworkStoreTest, EditsSurviveReopening) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

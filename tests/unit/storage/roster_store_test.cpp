@@ -1,13 +1,13 @@
-#include "storage/sqlite/sqlite_roster_store.hpp"
+#include "storage/roster_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
-class SqliteRosterStoreTest : public testing::MigratedStorageTest {
+class RosterStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -28,7 +28,7 @@ class SqliteRosterStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteRosterStoreTest, PutItemRoundTripsAndBumpsTheVersion) {
+TEST_F(RosterStoreTest, PutItemRoundTripsAndBumpsTheVersion) {
   EXPECT_EQ(rosters().version("alice", "example.org").value(), 0);
   const RosterItem carol = item("carol@example.org");
   EXPECT_EQ(rosters().putItem("alice", "example.org", carol).value(), 1);
@@ -45,7 +45,7 @@ TEST_F(SqliteRosterStoreTest, PutItemRoundTripsAndBumpsTheVersion) {
   EXPECT_EQ(rosters().version("bob", "example.org").value(), 0);
 }
 
-TEST_F(SqliteRosterStoreTest, RemoveItem) {
+TEST_F(RosterStoreTest, RemoveItem) {
   ASSERT_TRUE(rosters().putItem("alice", "example.org", item("carol@example.org")));
   EXPECT_EQ(rosters().removeItem("alice", "example.org", "carol@example.org").value(), 2);
   EXPECT_FALSE(rosters().item("alice", "example.org", "carol@example.org").value());
@@ -54,7 +54,7 @@ TEST_F(SqliteRosterStoreTest, RemoveItem) {
   EXPECT_EQ(again.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqliteRosterStoreTest, PendingSubscriptions) {
+TEST_F(RosterStoreTest, PendingSubscriptions) {
   ASSERT_TRUE(rosters().putPendingSubscription(
       "alice", "example.org", {"carol@example.org", "<presence type='subscribe'/>", 20}));
   ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org",
@@ -71,7 +71,7 @@ TEST_F(SqliteRosterStoreTest, PendingSubscriptions) {
       rosters().removePendingSubscription("alice", "example.org", "carol@example.org").value());
 }
 
-TEST_F(SqliteRosterStoreTest, LastPresence) {
+TEST_F(RosterStoreTest, LastPresence) {
   EXPECT_FALSE(rosters().lastPresence("alice", "example.org").value());
   ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence/>", 5}));
   ASSERT_TRUE(rosters().setLastPresence("alice", "example.org", {"<presence type='x'/>", 6}));
@@ -81,7 +81,7 @@ TEST_F(SqliteRosterStoreTest, LastPresence) {
   EXPECT_EQ(last->at, 6);
 }
 
-TEST_F(SqliteRosterStoreTest, EverythingGoesWithTheAccount) {
+TEST_F(RosterStoreTest, EverythingGoesWithTheAccount) {
   ASSERT_TRUE(rosters().putItem("alice", "example.org", item("carol@example.org")));
   ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org",
                                                {"bob@example.org", "<presence/>", 1}));
@@ -97,7 +97,7 @@ TEST_F(SqliteRosterStoreTest, EverythingGoesWithTheAccount) {
 
 // Contacts sort by their bytes (uppercase before '_' before lowercase), whatever the database's
 // collation; groups keep the client's order and any characters.
-TEST_F(SqliteRosterStoreTest, ItemsSortByBytesAndGroupsKeepTheirOrderAndCharacters) {
+TEST_F(RosterStoreTest, ItemsSortByBytesAndGroupsKeepTheirOrderAndCharacters) {
   RosterItem lower = item("alice@example.net");
   lower.groups = {"z", "a", "with \"quotes\", {braces} and \\", "NULL", "", "Ünïcode"};
   RosterItem upper = item("Zed@example.net");
@@ -117,7 +117,7 @@ TEST_F(SqliteRosterStoreTest, ItemsSortByBytesAndGroupsKeepTheirOrderAndCharacte
   EXPECT_EQ(rosters().version("alice", "example.org").value(), 4);
 }
 
-TEST_F(SqliteRosterStoreTest, PendingSubscriptionsOfTheSameSecondSortByContactBytes) {
+TEST_F(RosterStoreTest, PendingSubscriptionsOfTheSameSecondSortByContactBytes) {
   for (const char* contact : {"b@example.net", "Z@example.net", "a@example.net"}) {
     ASSERT_TRUE(rosters().putPendingSubscription("alice", "example.org", {contact, "<p/>", 7}));
   }
@@ -131,4 +131,4 @@ TEST_F(SqliteRosterStoreTest, PendingSubscriptionsOfTheSameSecondSortByContactBy
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_upload_store.hpp"
+#include "storage/upload_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 using Ids = std::vector<std::string>;
@@ -26,7 +26,7 @@ UploadRow slot(std::string id, std::string owner, std::uint64_t size, std::int64
   return row;
 }
 
-class SqliteUploadStoreTest : public testing::MigratedStorageTest {
+class UploadStoreTest : public testing::MigratedStorageTest {
  protected:
   UploadStore& uploads() { return storage().uploads(); }
 
@@ -51,7 +51,7 @@ class SqliteUploadStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteUploadStoreTest, ASlotGoesThroughReceivingToStored) {
+TEST_F(UploadStoreTest, ASlotGoesThroughReceivingToStored) {
   ASSERT_EQ(create(slot("a", "alice@example.org", 100, 100, "")), SlotRefusal::None);
   auto found = uploads().find("a").value();
   ASSERT_TRUE(found);
@@ -79,14 +79,14 @@ TEST_F(SqliteUploadStoreTest, ASlotGoesThroughReceivingToStored) {
   EXPECT_FALSE(uploads().startReceiving("missing").value());
 }
 
-TEST_F(SqliteUploadStoreTest, TheSlotsContentTypeWinsOverThePuts) {
+TEST_F(UploadStoreTest, TheSlotsContentTypeWinsOverThePuts) {
   ASSERT_EQ(create(slot("a", "alice@example.org", 100, 100, "image/jpeg")), SlotRefusal::None);
   ASSERT_TRUE(uploads().startReceiving("a").value());
   ASSERT_TRUE(uploads().markStored("a", 200, "text/plain").value());
   EXPECT_EQ(uploads().find("a").value()->contentType, "image/jpeg");
 }
 
-TEST_F(SqliteUploadStoreTest, StoredBytesCountAgainstTheQuotaAndUnusedSlotsAgainstTheirLimit) {
+TEST_F(UploadStoreTest, StoredBytesCountAgainstTheQuotaAndUnusedSlotsAgainstTheirLimit) {
   storeFile(slot("f", "alice@example.org", 600), 150);
   EXPECT_EQ(create(slot("big", "alice@example.org", 401)), SlotRefusal::Quota);
   EXPECT_EQ(create(slot("fits", "alice@example.org", 400)), SlotRefusal::None);
@@ -104,7 +104,7 @@ TEST_F(SqliteUploadStoreTest, StoredBytesCountAgainstTheQuotaAndUnusedSlotsAgain
 
 // Spec §8.7: files older than max_age go; then each owner's oldest files while the owner's
 // total is above the soft quota; slots without a file go after their time.
-TEST_F(SqliteUploadStoreTest, ExpireRemovesOldFilesTheOldestBeyondTheSoftQuotaAndUnusedSlots) {
+TEST_F(UploadStoreTest, ExpireRemovesOldFilesTheOldestBeyondTheSoftQuotaAndUnusedSlots) {
   storeFile(slot("a1", "alice@example.org", 10), 100);
   storeFile(slot("a2", "alice@example.org", 10), 200);
   storeFile(slot("a3", "alice@example.org", 10), 300);
@@ -129,4 +129,4 @@ TEST_F(SqliteUploadStoreTest, ExpireRemovesOldFilesTheOldestBeyondTheSoftQuotaAn
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,15 +1,15 @@
-#include "storage/sqlite/sqlite_blocking_store.hpp"
+#include "storage/blocking_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 using Jids = std::vector<std::string>;
 
-class SqliteBlockingStoreTest : public testing::MigratedStorageTest {
+class BlockingStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -22,20 +22,20 @@ class SqliteBlockingStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteBlockingStoreTest, BlockAddsSortedWithoutDuplicates) {
+TEST_F(BlockingStoreTest, BlockAddsSortedWithoutDuplicates) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"romeo@example.net", "example.com"}));
   ASSERT_TRUE(blocking().block("alice", "example.org", {"romeo@example.net", "a@b/c"}));
   EXPECT_EQ(blockedBy("alice"), (Jids{"a@b/c", "example.com", "romeo@example.net"}));
   EXPECT_TRUE(blockedBy("bob").empty());
 }
 
-TEST_F(SqliteBlockingStoreTest, UnblockRemovesGivenJidsAndIgnoresUnknownOnes) {
+TEST_F(BlockingStoreTest, UnblockRemovesGivenJidsAndIgnoresUnknownOnes) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net", "y@example.net"}));
   ASSERT_TRUE(blocking().unblock("alice", "example.org", {"x@example.net", "z@example.net"}));
   EXPECT_EQ(blockedBy("alice"), (Jids{"y@example.net"}));
 }
 
-TEST_F(SqliteBlockingStoreTest, UnblockAllEmptiesOnlyThatAccount) {
+TEST_F(BlockingStoreTest, UnblockAllEmptiesOnlyThatAccount) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net", "y@example.net"}));
   ASSERT_TRUE(blocking().block("bob", "example.org", {"x@example.net"}));
   ASSERT_TRUE(blocking().unblockAll("alice", "example.org"));
@@ -43,7 +43,7 @@ TEST_F(SqliteBlockingStoreTest, UnblockAllEmptiesOnlyThatAccount) {
   EXPECT_EQ(blockedBy("bob"), (Jids{"x@example.net"}));
 }
 
-TEST_F(SqliteBlockingStoreTest, AllListsEveryAccountOfTheDomain) {
+TEST_F(BlockingStoreTest, AllListsEveryAccountOfTheDomain) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net"}));
   ASSERT_TRUE(blocking().block("bob", "example.org", {"y@example.net"}));
   auto all = blocking().all("example.org");
@@ -56,14 +56,14 @@ TEST_F(SqliteBlockingStoreTest, AllListsEveryAccountOfTheDomain) {
   EXPECT_TRUE(blocking().all("example.com").value().empty());
 }
 
-TEST_F(SqliteBlockingStoreTest, BlockForUnknownAccountIsNotFoundAndStoresNothing) {
+TEST_F(BlockingStoreTest, BlockForUnknownAccountIsNotFoundAndStoresNothing) {
   auto blocked = blocking().block("carol", "example.org", {"x@example.net"});
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code, StatusCode::NotFound);
   EXPECT_TRUE(blocking().all("example.org").value().empty());
 }
 
-TEST_F(SqliteBlockingStoreTest, RemovingTheAccountRemovesItsList) {
+TEST_F(BlockingStoreTest, RemovingTheAccountRemovesItsList) {
   ASSERT_TRUE(blocking().block("alice", "example.org", {"x@example.net"}));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_TRUE(blocking().all("example.org").value().empty());
@@ -71,7 +71,7 @@ TEST_F(SqliteBlockingStoreTest, RemovingTheAccountRemovesItsList) {
 
 // Lists go to storage whole: JIDs with characters that are special somewhere (quotes,
 // backslashes, commas, braces), duplicates within one request, and an empty list.
-TEST_F(SqliteBlockingStoreTest, ListsKeepEveryCharacterAndDuplicatesCountOnce) {
+TEST_F(BlockingStoreTest, ListsKeepEveryCharacterAndDuplicatesCountOnce) {
   const Jids odd{"a\"b@example.net", "c\\d@example.net", "e,f@example.net/{g}", "NULL", "Z@x"};
   ASSERT_TRUE(blocking().block("alice", "example.org", odd));
   ASSERT_TRUE(blocking().block("alice", "example.org", {"dup@x", "dup@x"}));
@@ -88,4 +88,4 @@ TEST_F(SqliteBlockingStoreTest, ListsKeepEveryCharacterAndDuplicatesCountOnce) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_offline_store.hpp"
+#include "storage/offline_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 JournalAppend append(std::string user, std::int64_t id, std::string stanza,
@@ -48,7 +48,7 @@ std::vector<std::int64_t> idsOf(const Result<std::vector<OfflineMessage>>& messa
   return ids;
 }
 
-class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
+class OfflineStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -66,7 +66,7 @@ class SqliteOfflineStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteOfflineStoreTest, PendingReturnsMessagesInIdOrderPerAccount) {
+TEST_F(OfflineStoreTest, PendingReturnsMessagesInIdOrderPerAccount) {
   auto outcomes = offline().commit(
       {append("alice", 1, "<m1/>"), append("bob", 2, "<b/>"), append("alice", 5, "<m2/>")}, {});
   ASSERT_TRUE(outcomes) << outcomes.error().message;
@@ -75,7 +75,7 @@ TEST_F(SqliteOfflineStoreTest, PendingReturnsMessagesInIdOrderPerAccount) {
   EXPECT_EQ(stanzasOf("bob"), (std::vector<std::string>{"<b/>"}));
 }
 
-TEST_F(SqliteOfflineStoreTest, KeepsIdsBinaryContentAndTimes) {
+TEST_F(OfflineStoreTest, KeepsIdsBinaryContentAndTimes) {
   const std::string stanza("<m>\0\xff</m>", 9);
   ASSERT_TRUE(offline().commit({append("alice", 42, stanza, 0, 1100, 1900)}, {}));
   auto pending = offline().pending("alice", "example.org", 1500, 0, PendingLimit{10, 0});
@@ -86,7 +86,7 @@ TEST_F(SqliteOfflineStoreTest, KeepsIdsBinaryContentAndTimes) {
   EXPECT_EQ((*pending)[0].expiresAt, 1900);
 }
 
-TEST_F(SqliteOfflineStoreTest, PendingHonoursTheCursorAndTheLimit) {
+TEST_F(OfflineStoreTest, PendingHonoursTheCursorAndTheLimit) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, "<m1/>"), append("alice", 2, "<m2/>"), append("alice", 3, "<m3/>")}, {}));
   auto pending = offline().pending("alice", "example.org", 1500, 1, PendingLimit{1, 0});
@@ -95,7 +95,7 @@ TEST_F(SqliteOfflineStoreTest, PendingHonoursTheCursorAndTheLimit) {
   EXPECT_EQ((*pending)[0].stanza, "<m2/>");
 }
 
-TEST_F(SqliteOfflineStoreTest, QuotaCountsUnexpiredMessagesIncludingEarlierOnesOfTheBatch) {
+TEST_F(OfflineStoreTest, QuotaCountsUnexpiredMessagesIncludingEarlierOnesOfTheBatch) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<old/>", 0, 100, 200)}, {}));
   auto outcomes = offline().commit({append("alice", 2, "<m1/>", 2), append("alice", 3, "<m2/>", 2),
                                     append("alice", 4, "<m3/>", 2), append("bob", 5, "<b/>", 2),
@@ -108,7 +108,7 @@ TEST_F(SqliteOfflineStoreTest, QuotaCountsUnexpiredMessagesIncludingEarlierOnesO
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>", "<m2/>", "<unlimited/>"}));
 }
 
-TEST_F(SqliteOfflineStoreTest, PendingStopsAfterTheMessageThatReachesTheByteLimit) {
+TEST_F(OfflineStoreTest, PendingStopsAfterTheMessageThatReachesTheByteLimit) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, std::string(600, 'a')), append("alice", 2, std::string(600, 'b')),
        append("alice", 3, std::string(600, 'c'))},
@@ -124,7 +124,7 @@ TEST_F(SqliteOfflineStoreTest, PendingStopsAfterTheMessageThatReachesTheByteLimi
   EXPECT_EQ((*window)[0].id, 1);
 }
 
-TEST_F(SqliteOfflineStoreTest, OneSenderFillsOnlyItsShareAndOthersStillGetThrough) {
+TEST_F(OfflineStoreTest, OneSenderFillsOnlyItsShareAndOthersStillGetThrough) {
   auto outcomes = offline().commit({appendFrom("alice", 1, "mallory@example.org", 2, 4),
                                     appendFrom("alice", 2, "mallory@example.org", 2, 4),
                                     appendFrom("alice", 3, "mallory@example.org", 2, 4),
@@ -143,7 +143,7 @@ TEST_F(SqliteOfflineStoreTest, OneSenderFillsOnlyItsShareAndOthersStillGetThroug
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>", "<m2/>", "<m5/>", "<m6/>"}));
 }
 
-TEST_F(SqliteOfflineStoreTest, UnknownAccountIsReportedAndTheRestOfTheBatchIsStored) {
+TEST_F(OfflineStoreTest, UnknownAccountIsReportedAndTheRestOfTheBatchIsStored) {
   auto outcomes = offline().commit({append("carol", 1, "<m/>"), append("alice", 2, "<m/>")}, {});
   ASSERT_TRUE(outcomes);
   EXPECT_EQ(*outcomes,
@@ -151,7 +151,7 @@ TEST_F(SqliteOfflineStoreTest, UnknownAccountIsReportedAndTheRestOfTheBatchIsSto
   EXPECT_EQ(stanzasOf("alice").size(), 1u);
 }
 
-TEST_F(SqliteOfflineStoreTest, RemovalsComeAfterTheAppendsAndIgnoreUnknownIds) {
+TEST_F(OfflineStoreTest, RemovalsComeAfterTheAppendsAndIgnoreUnknownIds) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>"), append("bob", 2, "<b/>")}, {}));
   ASSERT_TRUE(
       offline().commit({append("alice", 3, "<m2/>"), append("alice", 4, "<m3/>")}, {1, 4, 99}));
@@ -159,7 +159,7 @@ TEST_F(SqliteOfflineStoreTest, RemovalsComeAfterTheAppendsAndIgnoreUnknownIds) {
   EXPECT_EQ(stanzasOf("bob"), (std::vector<std::string>{"<b/>"}));
 }
 
-TEST_F(SqliteOfflineStoreTest, HighestIdRemembersRemovedMessages) {
+TEST_F(OfflineStoreTest, HighestIdRemembersRemovedMessages) {
   auto empty = offline().highestId();
   ASSERT_TRUE(empty);
   EXPECT_EQ(*empty, 0);
@@ -170,7 +170,7 @@ TEST_F(SqliteOfflineStoreTest, HighestIdRemembersRemovedMessages) {
   EXPECT_EQ(*highest, 7);
 }
 
-TEST_F(SqliteOfflineStoreTest, CountsLocalAndRemoteMessages) {
+TEST_F(OfflineStoreTest, CountsLocalAndRemoteMessages) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, "<m1/>"), append("bob", 2, "<b/>"), remoteAppend("carol", "b.test", 3)},
       {}));
@@ -181,7 +181,7 @@ TEST_F(SqliteOfflineStoreTest, CountsLocalAndRemoteMessages) {
   EXPECT_EQ(counts->remote, 1);
 }
 
-TEST_F(SqliteOfflineStoreTest, ExpiredMessagesAreHiddenAndPurged) {
+TEST_F(OfflineStoreTest, ExpiredMessagesAreHiddenAndPurged) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 1, "<old/>", 0, 100, 1200), append("alice", 2, "<new/>", 0, 100, 3000)},
       {}));
@@ -192,14 +192,14 @@ TEST_F(SqliteOfflineStoreTest, ExpiredMessagesAreHiddenAndPurged) {
   EXPECT_EQ(stanzasOf("alice", 0), (std::vector<std::string>{"<new/>"}));
 }
 
-TEST_F(SqliteOfflineStoreTest, RemovingTheAccountRemovesItsMessages) {
+TEST_F(OfflineStoreTest, RemovingTheAccountRemovesItsMessages) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   ASSERT_TRUE(createAccounts({"alice"}));
   EXPECT_TRUE(stanzasOf("alice").empty());
 }
 
-TEST_F(SqliteOfflineStoreTest, MessagesSurviveReopening) {
+TEST_F(OfflineStoreTest, MessagesSurviveReopening) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
   ASSERT_TRUE(reopen());
   EXPECT_EQ(stanzasOf("alice"), (std::vector<std::string>{"<m1/>"}));
@@ -207,7 +207,7 @@ TEST_F(SqliteOfflineStoreTest, MessagesSurviveReopening) {
 
 // The remote queue needs no account (the recipient is on another server) and shares ids with
 // local accounts' messages, so that one journal numbers both.
-TEST_F(SqliteOfflineStoreTest, RemoteQueueKeepsMessagesPerDomainWithoutAnAccount) {
+TEST_F(OfflineStoreTest, RemoteQueueKeepsMessagesPerDomainWithoutAnAccount) {
   auto outcomes =
       offline().commit({remoteAppend("bob", "b.test", 1), append("alice", 2, "<l/>"),
                         remoteAppend("carol", "c.test", 3), remoteAppend("dan", "b.test", 4)},
@@ -235,7 +235,7 @@ TEST_F(SqliteOfflineStoreTest, RemoteQueueKeepsMessagesPerDomainWithoutAnAccount
 
 // Expired remote messages are not purged silently: they are listed for bouncing to their
 // senders (spec §7.9), and hidden from delivery.
-TEST_F(SqliteOfflineStoreTest, ExpiredRemoteMessagesAreListedNotPurged) {
+TEST_F(OfflineStoreTest, ExpiredRemoteMessagesAreListedNotPurged) {
   ASSERT_TRUE(offline().commit(
       {remoteAppend("bob", "b.test", 1, 1200), remoteAppend("bob", "b.test", 2, 3000)}, {}));
   auto purged = offline().purgeExpired(1200);
@@ -249,7 +249,7 @@ TEST_F(SqliteOfflineStoreTest, ExpiredRemoteMessagesAreListedNotPurged) {
   EXPECT_TRUE(domains->empty());
 }
 
-TEST_F(SqliteOfflineStoreTest, RemoteQueueSurvivesReopening) {
+TEST_F(OfflineStoreTest, RemoteQueueSurvivesReopening) {
   ASSERT_TRUE(offline().commit({remoteAppend("bob", "b.test", 9)}, {}));
   ASSERT_TRUE(reopen());
   EXPECT_EQ(idsOf(offline().pendingRemote("b.test", 1500, 0, {100, 0})),
@@ -258,7 +258,7 @@ TEST_F(SqliteOfflineStoreTest, RemoteQueueSurvivesReopening) {
 
 // Messages stored at the same second, appended out of id order: the id alone is the delivery
 // order, whatever the backend returns first for equal timestamps.
-TEST_F(SqliteOfflineStoreTest, EqualTimestampsAreDeliveredInIdOrder) {
+TEST_F(OfflineStoreTest, EqualTimestampsAreDeliveredInIdOrder) {
   ASSERT_TRUE(offline().commit(
       {append("alice", 30, "<m30/>"), append("alice", 10, "<m10/>"), append("alice", 20, "<m20/>")},
       {}));
@@ -270,7 +270,7 @@ TEST_F(SqliteOfflineStoreTest, EqualTimestampsAreDeliveredInIdOrder) {
 
 // Stanzas are bytes: NUL bytes, bytes that are not UTF-8 and an empty stanza come back as
 // stored, from both queues, and the byte limit counts bytes.
-TEST_F(SqliteOfflineStoreTest, StanzasAreKeptAsBytesInBothQueues) {
+TEST_F(OfflineStoreTest, StanzasAreKeptAsBytesInBothQueues) {
   constexpr char kBinary[] = "\0<m>\0\xff\xfe\\x00'\"</m>\0";
   const std::string binary(kBinary, sizeof(kBinary) - 1);
   JournalAppend remote = remoteAppend("bob", "b.test", 2);
@@ -290,7 +290,7 @@ TEST_F(SqliteOfflineStoreTest, StanzasAreKeptAsBytesInBothQueues) {
 
 // Appends without quota (live deliveries, the remote queue) and appends with one, interleaved:
 // each quota counts exactly the appends before it in the batch, not those after it.
-TEST_F(SqliteOfflineStoreTest, QuotasCountOnlyTheAppendsBeforeThemWhateverTheirKind) {
+TEST_F(OfflineStoreTest, QuotasCountOnlyTheAppendsBeforeThemWhateverTheirKind) {
   auto outcomes = offline().commit(
       {append("alice", 1, "<m1/>"), append("alice", 2, "<m2/>", 2), append("alice", 3, "<m3/>"),
        append("carol", 4, "<c/>"), remoteAppend("dan", "b.test", 5), append("alice", 6, "<m6/>", 4),
@@ -309,7 +309,7 @@ TEST_F(SqliteOfflineStoreTest, QuotasCountOnlyTheAppendsBeforeThemWhateverTheirK
 }
 
 // The byte limit applies to the remote queue's windows too.
-TEST_F(SqliteOfflineStoreTest, RemoteWindowsStopAfterTheMessageThatReachesTheByteLimit) {
+TEST_F(OfflineStoreTest, RemoteWindowsStopAfterTheMessageThatReachesTheByteLimit) {
   ASSERT_TRUE(offline().commit({remoteAppend("bob", "b.test", 1), remoteAppend("bob", "b.test", 2),
                                 remoteAppend("bob", "b.test", 3)},
                                {}));
@@ -322,7 +322,7 @@ TEST_F(SqliteOfflineStoreTest, RemoteWindowsStopAfterTheMessageThatReachesTheByt
 
 // The journal commits whatever accumulated since the last commit in one batch: thousands of
 // appends and removals in one transaction, the quota still counting the batch's own appends.
-TEST_F(SqliteOfflineStoreTest, ALargeBatchIsOneCommitWithItsQuotas) {
+TEST_F(OfflineStoreTest, ALargeBatchIsOneCommitWithItsQuotas) {
   std::vector<JournalAppend> appends;
   for (std::int64_t id = 1; id <= 3000; ++id) {
     appends.push_back(append(id % 2 == 0 ? "alice" : "bob", id, "<m" + std::to_string(id) + "/>",
@@ -348,7 +348,7 @@ TEST_F(SqliteOfflineStoreTest, ALargeBatchIsOneCommitWithItsQuotas) {
 }
 
 // A batch is one transaction: when one of its statements fails, none of it is kept.
-TEST_F(SqliteOfflineStoreTest, AFailingBatchKeepsNothing) {
+TEST_F(OfflineStoreTest, AFailingBatchKeepsNothing) {
   ASSERT_TRUE(offline().commit({append("alice", 1, "<m1/>")}, {}));
   auto failed = offline().commit({append("bob", 2, "<b/>"), append("alice", 1, "<again/>")}, {1});
   ASSERT_FALSE(failed);
@@ -356,7 +356,7 @@ TEST_F(SqliteOfflineStoreTest, AFailingBatchKeepsNothing) {
   EXPECT_TRUE(stanzasOf("bob").empty());
 }
 
-TEST_F(SqliteOfflineStoreTest, HighestIdSurvivesRemovalAndReopening) {
+TEST_F(OfflineStoreTest, HighestIdSurvivesRemovalAndReopening) {
   ASSERT_TRUE(
       offline().commit({append("alice", 7, "<m1/>"), remoteAppend("bob", "b.test", 9)}, {}));
   ASSERT_TRUE(offline().commit({append("alice", 8, "<m2/>")}, {7, 8, 9}));
@@ -370,4 +370,4 @@ TEST_F(SqliteOfflineStoreTest, HighestIdSurvivesRemovalAndReopening) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

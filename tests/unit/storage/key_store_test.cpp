@@ -1,10 +1,10 @@
-#include "storage/sqlite/sqlite_key_store.hpp"
+#include "storage/key_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 const std::string kFingerprintA(40, 'A');
@@ -15,7 +15,7 @@ std::string keyBytes(char seed) {
   return std::string("\x99\0key\xff", 6) + seed;
 }
 
-class SqliteKeyStoreTest : public testing::MigratedStorageTest {
+class KeyStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -25,13 +25,13 @@ class SqliteKeyStoreTest : public testing::MigratedStorageTest {
   KeyStore& keys() { return storage().keys(); }
 };
 
-TEST_F(SqliteKeyStoreTest, AccountWithoutKeyHasNoCurrentKey) {
+TEST_F(KeyStoreTest, AccountWithoutKeyHasNoCurrentKey) {
   auto current = keys().currentKey("alice", "example.net");
   ASSERT_TRUE(current) << current.error().message;
   EXPECT_FALSE(current->has_value());
 }
 
-TEST_F(SqliteKeyStoreTest, SetCurrentKeyRoundTripsBinaryKey) {
+TEST_F(KeyStoreTest, SetCurrentKeyRoundTripsBinaryKey) {
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
   auto current = keys().currentKey("alice", "example.net");
   ASSERT_TRUE(current && current->has_value());
@@ -40,7 +40,7 @@ TEST_F(SqliteKeyStoreTest, SetCurrentKeyRoundTripsBinaryKey) {
   EXPECT_EQ((*current)->storedAt, 1000);
 }
 
-TEST_F(SqliteKeyStoreTest, NewKeyBecomesCurrentAndOldStaysInKeyring) {
+TEST_F(KeyStoreTest, NewKeyBecomesCurrentAndOldStaysInKeyring) {
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintB, keyBytes('2'), 2000}));
   auto current = keys().currentKey("alice", "example.net");
@@ -51,7 +51,7 @@ TEST_F(SqliteKeyStoreTest, NewKeyBecomesCurrentAndOldStaysInKeyring) {
   EXPECT_EQ((*old)->keyBinary, keyBytes('1'));
 }
 
-TEST_F(SqliteKeyStoreTest, SameFingerprintReplacesTheStoredCopy) {
+TEST_F(KeyStoreTest, SameFingerprintReplacesTheStoredCopy) {
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('c'), 1500}));
   auto stored = keys().keyByFingerprint(kFingerprintA);
@@ -60,19 +60,19 @@ TEST_F(SqliteKeyStoreTest, SameFingerprintReplacesTheStoredCopy) {
   EXPECT_EQ((*stored)->storedAt, 1500);
 }
 
-TEST_F(SqliteKeyStoreTest, UnknownFingerprintIsAbsent) {
+TEST_F(KeyStoreTest, UnknownFingerprintIsAbsent) {
   auto stored = keys().keyByFingerprint(kFingerprintB);
   ASSERT_TRUE(stored);
   EXPECT_FALSE(stored->has_value());
 }
 
-TEST_F(SqliteKeyStoreTest, SetCurrentKeyOfUnknownAccountIsNotFound) {
+TEST_F(KeyStoreTest, SetCurrentKeyOfUnknownAccountIsNotFound) {
   auto result = keys().setCurrentKey("bob", "example.net", {kFingerprintA, keyBytes('1'), 1000});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqliteKeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyring) {
+TEST_F(KeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyring) {
   ASSERT_TRUE(keys().setCurrentKey("alice", "example.net", {kFingerprintA, keyBytes('1'), 1000}));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.net"));
   Account alice;
@@ -87,4 +87,4 @@ TEST_F(SqliteKeyStoreTest, RemovingTheAccountForgetsItsCurrentKeyButKeepsTheKeyr
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

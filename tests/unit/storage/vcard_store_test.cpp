@@ -1,13 +1,13 @@
-#include "storage/sqlite/sqlite_vcard_store.hpp"
+#include "storage/vcard_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
-class SqliteVcardStoreTest : public testing::MigratedStorageTest {
+class VcardStoreTest : public testing::MigratedStorageTest {
  protected:
   void SetUp() override {
     MigratedStorageTest::SetUp();
@@ -17,13 +17,13 @@ class SqliteVcardStoreTest : public testing::MigratedStorageTest {
   VcardStore& store() { return storage().vcards(); }
 };
 
-TEST_F(SqliteVcardStoreTest, NoVcardUntilSaved) {
+TEST_F(VcardStoreTest, NoVcardUntilSaved) {
   auto found = store().find("alice", "example.org");
   ASSERT_TRUE(found) << found.error().message;
   EXPECT_FALSE(*found);
 }
 
-TEST_F(SqliteVcardStoreTest, SaveReplacesTheAccountsVcard) {
+TEST_F(VcardStoreTest, SaveReplacesTheAccountsVcard) {
   ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'><FN>A</FN></vCard>"));
   ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'><FN>B</FN></vCard>"));
   auto found = store().find("alice", "example.org");
@@ -33,13 +33,13 @@ TEST_F(SqliteVcardStoreTest, SaveReplacesTheAccountsVcard) {
   EXPECT_FALSE(*store().find("alice", "other.org"));
 }
 
-TEST_F(SqliteVcardStoreTest, SaveForMissingAccountIsNotFound) {
+TEST_F(VcardStoreTest, SaveForMissingAccountIsNotFound) {
   auto saved = store().save("nobody", "example.org", "<vCard xmlns='vcard-temp'/>");
   ASSERT_FALSE(saved);
   EXPECT_EQ(saved.error().code, StatusCode::NotFound);
 }
 
-TEST_F(SqliteVcardStoreTest, RemovingTheAccountRemovesItsVcard) {
+TEST_F(VcardStoreTest, RemovingTheAccountRemovesItsVcard) {
   ASSERT_TRUE(store().save("alice", "example.org", "<vCard xmlns='vcard-temp'/>"));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   auto found = store().find("alice", "example.org");
@@ -48,4 +48,4 @@ TEST_F(SqliteVcardStoreTest, RemovingTheAccountRemovesItsVcard) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage

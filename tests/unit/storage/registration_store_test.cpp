@@ -1,10 +1,10 @@
-#include "storage/sqlite/sqlite_registration_store.hpp"
+#include "storage/registration_store.hpp"
 
 #include <gtest/gtest.h>
 
 #include "migrated_storage.hpp"
 
-namespace kontalk::storage::sqlite {
+namespace kontalk::storage {
 namespace {
 
 constexpr std::int64_t kNow = 1700000000;
@@ -21,7 +21,7 @@ VerificationRequest request(std::string username, std::string handle = "123456")
   return result;
 }
 
-class SqliteRegistrationStoreTest : public testing::MigratedStorageTest {
+class RegistrationStoreTest : public testing::MigratedStorageTest {
  protected:
   RegistrationStore& store() { return storage().registration(); }
 
@@ -36,7 +36,7 @@ class SqliteRegistrationStoreTest : public testing::MigratedStorageTest {
   }
 };
 
-TEST_F(SqliteRegistrationStoreTest, StoredRequestIsFoundWhileLive) {
+TEST_F(RegistrationStoreTest, StoredRequestIsFoundWhileLive) {
   ASSERT_TRUE(store().putVerification(request("alice", std::string("\0bin", 4))));
   auto found = store().findVerification("alice", "example.org", kNow);
   ASSERT_TRUE(found) << found.error().message;
@@ -48,13 +48,13 @@ TEST_F(SqliteRegistrationStoreTest, StoredRequestIsFoundWhileLive) {
   EXPECT_EQ((*found)->failedAttempts, 0);
 }
 
-TEST_F(SqliteRegistrationStoreTest, ExpiredRequestIsNotFound) {
+TEST_F(RegistrationStoreTest, ExpiredRequestIsNotFound) {
   ASSERT_TRUE(store().putVerification(request("alice")));
   EXPECT_FALSE(store().findVerification("alice", "example.org", kNow + 900).value().has_value());
   EXPECT_FALSE(store().findVerification("bob", "example.org", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, NewRequestReplacesOldAndResetsAttempts) {
+TEST_F(RegistrationStoreTest, NewRequestReplacesOldAndResetsAttempts) {
   ASSERT_TRUE(store().putVerification(request("alice", "111111")));
   ASSERT_EQ(store().recordFailedAttempt("alice", "example.org").value(), 1);
   ASSERT_TRUE(store().putVerification(request("alice", "222222")));
@@ -64,7 +64,7 @@ TEST_F(SqliteRegistrationStoreTest, NewRequestReplacesOldAndResetsAttempts) {
   EXPECT_EQ(found->failedAttempts, 0);
 }
 
-TEST_F(SqliteRegistrationStoreTest, ConsumeIsSingleUseAndNeedsTheHandle) {
+TEST_F(RegistrationStoreTest, ConsumeIsSingleUseAndNeedsTheHandle) {
   ASSERT_TRUE(store().putVerification(request("alice", "123456")));
   EXPECT_FALSE(store().consumeVerification("alice", "example.org", "654321").value());
   EXPECT_TRUE(store().consumeVerification("alice", "example.org", "123456").value());
@@ -72,7 +72,7 @@ TEST_F(SqliteRegistrationStoreTest, ConsumeIsSingleUseAndNeedsTheHandle) {
   EXPECT_FALSE(store().findVerification("alice", "example.org", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, FailedAttemptsCount) {
+TEST_F(RegistrationStoreTest, FailedAttemptsCount) {
   EXPECT_EQ(store().recordFailedAttempt("alice", "example.org").value(), 0);
   ASSERT_TRUE(store().putVerification(request("alice")));
   EXPECT_EQ(store().recordFailedAttempt("alice", "example.org").value(), 1);
@@ -82,7 +82,7 @@ TEST_F(SqliteRegistrationStoreTest, FailedAttemptsCount) {
   EXPECT_FALSE(store().findVerification("alice", "example.org", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, PurgeRemovesOnlyExpiredRequests) {
+TEST_F(RegistrationStoreTest, PurgeRemovesOnlyExpiredRequests) {
   auto old = request("alice");
   old.expiresAt = kNow - 1;
   ASSERT_TRUE(store().putVerification(old));
@@ -91,7 +91,7 @@ TEST_F(SqliteRegistrationStoreTest, PurgeRemovesOnlyExpiredRequests) {
   EXPECT_TRUE(store().findVerification("bob", "example.org", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, PrivateKeyIsTakenOnce) {
+TEST_F(RegistrationStoreTest, PrivateKeyIsTakenOnce) {
   ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   auto taken = store().takePrivateKey("0123", kNow);
@@ -103,14 +103,14 @@ TEST_F(SqliteRegistrationStoreTest, PrivateKeyIsTakenOnce) {
   EXPECT_FALSE(store().takePrivateKey("0123", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, ExpiredPrivateKeyIsNotReturned) {
+TEST_F(RegistrationStoreTest, ExpiredPrivateKeyIsNotReturned) {
   ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   EXPECT_FALSE(store().takePrivateKey("0123", kNow + 60).value().has_value());
   EXPECT_FALSE(store().takePrivateKey("0123", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
+TEST_F(RegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
   auto missing = store().putPrivateKey(transfer("0123", "nobody"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, StatusCode::NotFound);
@@ -121,14 +121,14 @@ TEST_F(SqliteRegistrationStoreTest, PrivateKeyNeedsAccountAndUniqueToken) {
   EXPECT_EQ(twice.error().code, StatusCode::AlreadyExists);
 }
 
-TEST_F(SqliteRegistrationStoreTest, PrivateKeysGoWithTheirAccount) {
+TEST_F(RegistrationStoreTest, PrivateKeysGoWithTheirAccount) {
   ASSERT_TRUE(createAccounts({"alice"}));
   ASSERT_TRUE(store().putPrivateKey(transfer("0123")));
   ASSERT_TRUE(storage().accounts().remove("alice", "example.org"));
   EXPECT_FALSE(store().takePrivateKey("0123", kNow).value().has_value());
 }
 
-TEST_F(SqliteRegistrationStoreTest, PurgeRemovesExpiredPrivateKeys) {
+TEST_F(RegistrationStoreTest, PurgeRemovesExpiredPrivateKeys) {
   ASSERT_TRUE(createAccounts({"alice"}));
   auto old = transfer("1");
   old.expiresAt = kNow;
@@ -139,4 +139,4 @@ TEST_F(SqliteRegistrationStoreTest, PurgeRemovesExpiredPrivateKeys) {
 }
 
 }  // namespace
-}  // namespace kontalk::storage::sqlite
+}  // namespace kontalk::storage
