@@ -2,7 +2,8 @@
 // kontalkctl storage copy --from CONFIG --to CONFIG: everything one server's storage holds, copied
 // into another's, e.g. from SQLite to PostgreSQL (docs/deploying.md, "Moving to PostgreSQL").
 // Exit codes as in commands.hpp: 0 success, 1 the copy failed or was refused, 2 bad usage or
-// setup. Threading: kontalkctl's one thread; blocks on both storages.
+// setup.
+// Threading: kontalkctl's one thread; blocks on both storages.
 
 #include <iosfwd>
 #include <string>
