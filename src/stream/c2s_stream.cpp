@@ -838,8 +838,9 @@ void C2sStream::releaseIdleMemory(Clock::time_point now) {
   const std::size_t inlineCapacity = std::string().capacity();
   if (!writing_ && outbox_.empty() && now - lastWrite_ >= kIdleRelease &&
       (outbox_.capacity() > inlineCapacity || inflight_.capacity() > inlineCapacity)) {
-    outbox_ = std::string();
-    inflight_ = std::string();
+    // Swapped, not assigned: assigning an empty string keeps the old buffer (libstdc++).
+    std::string().swap(outbox_);
+    std::string().swap(inflight_);
     released = true;
   }
   if (released) registry_.noteMemoryReleased();

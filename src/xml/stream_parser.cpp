@@ -143,9 +143,10 @@ struct StreamParser::Impl {
       return false;
     }
     expat.reset();
-    // Capacity kept from earlier traffic is released too.
-    pending = std::string();
-    suspendedTail = std::string();
+    // Capacity kept from earlier traffic is released too (swapped: assigning an empty string
+    // keeps the old buffer).
+    std::string().swap(pending);
+    std::string().swap(suspendedTail);
     headerDeclarations = std::vector<Attribute>();
     openElements = std::vector<OpenElement>();
     return true;
