@@ -25,6 +25,11 @@ using Clock = std::chrono::steady_clock;
 
 // How long a closing stream may take to flush its last bytes to a peer that does not read.
 constexpr auto kCloseGrace = std::chrono::seconds(5);
+// A connection that has read (written) nothing for this long frees its parser (output buffers)
+// until it next needs them: most of a messaging server's connections are idle, and the parser alone
+// is about 11 KiB of each (bench/README.md, idle density). Rebuilding costs a few microseconds,
+// paid at most once a second per stream.
+constexpr auto kIdleRelease = std::chrono::seconds(1);
 // Serialization buffers above this size are released after use, so that one large stanza does
 // not pin memory on an otherwise idle connection.
 constexpr std::size_t kRetainedBufferBytes = 16 * 1024;
@@ -806,6 +811,7 @@ void C2sStream::handleTick(Clock::time_point now) {
     if (now - closingSince_ > kCloseGrace) transport_->close();
     return;
   }
+  releaseIdleMemory(now);
   // While reads are held back for the journal, the client's silence is the server's doing.
   if (ackRequested_ && !readsHeldBack_ && now - ackRequestedAt_ > c2s.ackTimeout) {
     // Aggressive delivery: a client that stops acknowledging is gone; its session keeps the
@@ -825,6 +831,19 @@ void C2sStream::handleTick(Clock::time_point now) {
     kickWriter();
     lastWrite_ = now;
   }
+}
+
+void C2sStream::releaseIdleMemory(Clock::time_point now) {
+  bool released = now - lastRead_ >= kIdleRelease && framing_->releaseIdleMemory();
+  const std::size_t inlineCapacity = std::string().capacity();
+  if (!writing_ && outbox_.empty() && now - lastWrite_ >= kIdleRelease &&
+      (outbox_.capacity() > inlineCapacity || inflight_.capacity() > inlineCapacity)) {
+    // Swapped, not assigned: assigning an empty string keeps the old buffer (libstdc++).
+    std::string().swap(outbox_);
+    std::string().swap(inflight_);
+    released = true;
+  }
+  if (released) registry_.noteMemoryReleased();
 }
 
 // A silent authenticated client may be perfectly alive: the Kontalk client sends no whitespace

@@ -159,6 +159,8 @@ class C2sStream final : public std::enable_shared_from_this<C2sStream>,
   // The stream read nothing for [c2s] idle_timeout: ping an authenticated client, close others
   // and clients that do not answer within [c2s] ping_timeout.
   void handleIdle(std::chrono::steady_clock::time_point now);
+  // Frees what an idle connection keeps for reading and writing (kIdleRelease).
+  void releaseIdleMemory(std::chrono::steady_clock::time_point now);
   bool answersIdlePing(const xml::Element& stanza) const;
 
   C2sServices& services_;

@@ -50,6 +50,10 @@ class StreamFraming {
   virtual std::string_view expectedOpen() const = 0;
   // STARTTLS belongs to TCP; a WebSocket's TLS is the HTTP layer's (RFC 7395 §3.7).
   virtual bool offersStartTls() const = 0;
+  // The connection has been silent for a while: free what reading keeps between elements (the
+  // parser; xml::StreamParser::releaseIdleMemory), true if anything was. The next feed() rebuilds
+  // it.
+  virtual bool releaseIdleMemory() = 0;
 
   // ---- writing: appended to the stream's outbox.
   virtual void appendOpen(std::string& out, std::string_view id, std::string_view from,

@@ -1,5 +1,7 @@
 #include "stream/stream_registry.hpp"
 
+#include <malloc.h>
+
 #include <vector>
 
 #include "core/spawn.hpp"
@@ -31,6 +33,7 @@ Awaitable<void> StreamRegistry::sweep() {
   constexpr auto kTick = std::chrono::milliseconds(100);
   constexpr std::size_t kTicksPerRound = 10;  // every stream once per second
   asio::steady_timer ticker(shard_);
+  std::size_t tick = 0;
   while (!stopping_ || !streams_.empty()) {
     ticker.expires_after(kTick);
     boost::system::error_code error;
@@ -51,6 +54,14 @@ Awaitable<void> StreamRegistry::sweep() {
         stream->close(xmpp::StreamError{xmpp::StreamErrorCondition::InternalServerError,
                                         "Internal server error."});
       }
+    }
+    // malloc_trim walks the free lists with each arena locked in turn, so it runs at most once a
+    // second per shard, and only after a few MiB were freed (a parser is about 11 KiB): a busy
+    // server whose streams go idle one by one does not pay it at every sweep round.
+    constexpr std::size_t kReleasesPerTrim = 256;
+    if (++tick % kTicksPerRound == 0 && releasesSinceTrim_ >= kReleasesPerTrim) {
+      releasesSinceTrim_ = 0;
+      ::malloc_trim(0);
     }
   }
 }

@@ -46,6 +46,10 @@ class StreamRegistry {
   void closeAll(xmpp::StreamError error);
   // Thread-safe: aborts every stream still open (after closeAll's grace period).
   void abortAll();
+  // From a stream's handleTick(): it freed memory it kept while idle. Once enough streams did, the
+  // registry hands the free pages back to the system (malloc_trim): freed blocks amid live ones
+  // would otherwise stay resident, and idle density is measured in resident memory.
+  void noteMemoryReleased() { ++releasesSinceTrim_; }
 
  private:
   // The sweep keeps its timer in its coroutine frame, so that nothing of the registry is left on
@@ -57,6 +61,7 @@ class StreamRegistry {
   std::size_t sweepCursor_ = 0;
   std::atomic<std::size_t> count_{0};
   bool stopping_ = false;
+  std::size_t releasesSinceTrim_ = 0;
 };
 
 }  // namespace kontalk::stream

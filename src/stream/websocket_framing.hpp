@@ -37,6 +37,7 @@ class WebSocketFraming final : public StreamFraming, private xml::StreamParserEv
     return "Expected <open xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>.";
   }
   bool offersStartTls() const override { return false; }
+  bool releaseIdleMemory() override { return parser_.releaseIdleMemory(); }
 
   void appendOpen(std::string& out, std::string_view id, std::string_view from,
                   std::string_view to) override;

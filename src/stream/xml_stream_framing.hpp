@@ -22,6 +22,7 @@ class XmlStreamFraming final : public StreamFraming {
   bool isStreamOpen(const xml::Element& open) const override;
   std::string_view expectedOpen() const override { return "Expected a jabber:client stream."; }
   bool offersStartTls() const override { return true; }
+  bool releaseIdleMemory() override { return parser_.releaseIdleMemory(); }
 
   void appendOpen(std::string& out, std::string_view id, std::string_view from,
                   std::string_view to) override;

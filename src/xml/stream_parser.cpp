@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "xml/serializer.hpp"
+
 namespace kontalk::xml {
 namespace {
 
@@ -73,16 +75,22 @@ struct OpenElement {
 
 struct StreamParser::Impl {
   Impl(StreamParserEvents& eventSink, ParserLimits parserLimits)
-      : events(eventSink),
-        limits(parserLimits),
-        expat(XML_ParserCreateNS("UTF-8", kNameSeparator)) {
-    if (!expat) throw std::bad_alloc();
-    configureExpat();
+      : events(eventSink), limits(parserLimits) {
+    createExpat();
   }
 
   StreamParserEvents& events;
   const ParserLimits limits;
+  // Null while released (releaseIdleMemory); made again before expat is next needed.
   std::unique_ptr<XML_ParserStruct, ExpatParserFree> expat;
+  // What a re-created expat reads first to stand where the released one stood: the stream
+  // header's tag and namespace declarations, e.g. <stream:stream xmlns='jabber:client'
+  // xmlns:stream='http://etherx.jabber.org/streams'>. Set when the header is parsed.
+  std::string contextHeader;
+  bool readingContextHeader = false;
+  // Stream offset = expat's byte index + indexShift: a re-created expat counts from its context
+  // header, not from the start of the stream.
+  std::int64_t indexShift = 0;
 
   // --- input bookkeeping ---------------------------------------------------------------------
   // Bytes received but not yet handed to expat (kept while paused, or after a reset).
@@ -117,6 +125,59 @@ struct StreamParser::Impl {
   std::uint64_t unitStart = 0;
 
   static Impl& from(void* userData) { return *static_cast<Impl*>(userData); }
+
+  void createExpat() {
+    expat.reset(XML_ParserCreateNS("UTF-8", kNameSeparator));
+    if (!expat) throw std::bad_alloc();
+    configureExpat();
+  }
+
+  // --- releasing expat while idle ------------------------------------------------------------
+
+  bool releaseIdleMemory() {
+    // unitStart == handedBytes: every byte expat was given ended in a reported event, so it holds
+    // no partial token and its only state is the open stream element with its declarations.
+    if (!expat || deferring() || !headerSeen || failedState || closed || expatSuspended ||
+        pauseRequested || resetRequested || discardRequested || !openElements.empty() ||
+        !pending.empty() || unitStart != handedBytes) {
+      return false;
+    }
+    expat.reset();
+    // Capacity kept from earlier traffic is released too (swapped: assigning an empty string
+    // keeps the old buffer).
+    std::string().swap(pending);
+    std::string().swap(suspendedTail);
+    headerDeclarations = std::vector<Attribute>();
+    openElements = std::vector<OpenElement>();
+    return true;
+  }
+
+  // A new expat, positioned inside the stream element as the released one was.
+  void recreateExpat() {
+    createExpat();
+    readingContextHeader = true;
+    const XML_Status status = XML_Parse(expat.get(), contextHeader.data(),
+                                        static_cast<int>(contextHeader.size()), XML_FALSE);
+    readingContextHeader = false;
+    indexShift =
+        static_cast<std::int64_t>(handedBytes) - static_cast<std::int64_t>(contextHeader.size());
+    // It was well-formed when the client sent it; failing here would be a bug of ours.
+    if (status != XML_STATUS_OK)
+      fail(ParseError::NotWellFormed, "cannot restore the stream context");
+  }
+
+  void rememberContextHeader(const ExpandedName& name) {
+    contextHeader.assign("<");
+    if (!name.prefix.empty()) contextHeader.append(name.prefix).append(":");
+    contextHeader.append(name.local);
+    for (const Attribute& declaration : headerDeclarations) {
+      contextHeader.append(" ").append(declaration.name).append("='");
+      appendEscapedAttribute(contextHeader, declaration.value);
+      contextHeader.append("'");
+    }
+    contextHeader.append(">");
+    contextHeader.shrink_to_fit();
+  }
 
   void configureExpat() {
     XML_Parser parser = expat.get();
@@ -194,6 +255,7 @@ struct StreamParser::Impl {
   // Hands `input` to expat slice by slice until it stops; returns how many bytes were handed.
   std::size_t handOver(std::string_view input) {
     std::size_t offset = 0;
+    if (!expat && !input.empty() && canParse()) recreateExpat();
     while (offset < input.size() && canParse()) {
       slice = input.substr(offset, kSliceBytes);
       // A NUL byte is never legal XML, and expat takes one near the start of a document as
@@ -318,8 +380,14 @@ struct StreamParser::Impl {
     if (expatSuspended) pending.insert(0, suspendedTail);
     suspendedTail.clear();
     expatSuspended = false;
-    XML_ParserReset(expat.get(), "UTF-8");
-    configureExpat();
+    if (expat) {
+      XML_ParserReset(expat.get(), "UTF-8");
+      configureExpat();
+    } else {
+      createExpat();
+    }
+    indexShift = 0;
+    contextHeader.clear();
     handedBytes = 0;
     pauseRequested = false;
     failedState = false;
@@ -352,7 +420,8 @@ struct StreamParser::Impl {
   // --- positions and limits ------------------------------------------------------------------
 
   std::uint64_t eventStart() const {
-    return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(expat.get()));
+    return static_cast<std::uint64_t>(
+        static_cast<std::int64_t>(XML_GetCurrentByteIndex(expat.get())) + indexShift);
   }
   std::uint64_t eventEnd() const {
     return eventStart() + static_cast<std::uint64_t>(XML_GetCurrentByteCount(expat.get()));
@@ -412,6 +481,7 @@ struct StreamParser::Impl {
 
   void openStream(const ExpandedName& name, const XML_Char** attributes) {
     if (checkUnitSize(eventEnd()) || checkStartTag(name, attributes)) return;
+    rememberContextHeader(name);
     Element header{std::string(name.local), std::string(name.uri)};
     for (Attribute& declaration : headerDeclarations) {
       header.setAttribute(declaration.name, std::move(declaration.value));
@@ -497,7 +567,12 @@ struct StreamParser::Impl {
 
   static void XMLCALL onStartElement(void* userData, const XML_Char* name,
                                      const XML_Char** attributes) {
-    from(userData).startElement(name, attributes);
+    Impl& self = from(userData);
+    if (self.readingContextHeader) {
+      self.namespaceDeclarations = 0;  // declared again, not by the client
+      return;
+    }
+    self.startElement(name, attributes);
   }
   static void XMLCALL onEndElement(void* userData, const XML_Char*) {
     from(userData).endElement();
@@ -569,6 +644,9 @@ void StreamParser::discardPending() {
 }
 bool StreamParser::failed() const {
   return impl_->failedState;
+}
+bool StreamParser::releaseIdleMemory() {
+  return impl_->releaseIdleMemory();
 }
 
 }  // namespace kontalk::xml

@@ -149,3 +149,17 @@ def test_websocket_bench_delivers_over_both_transports() -> None:
     assert completed.returncode == 0, f"bench/websocket failed:\n{completed.stderr}"
     rows = {line.split()[0]: line.split() for line in completed.stdout.splitlines()[2:]}
     assert set(rows) == {"tcp", "websocket"}, completed.stdout
+
+
+def test_idle_profile_attributes_the_idle_heap(tmp_path) -> None:
+    # bench/idle-profile, tiny: kontalkd under heaptrack with 20 idle sessions, heap by component.
+    if not Path("/usr/bin/heaptrack").exists():
+        pytest.skip("heaptrack is not installed (scripts/install-deps)")
+    completed = subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "bench" / "idle-profile"), "--build-dir", str(build_dir()),
+         "--sessions", "20", "--settle", "2", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, timeout=GENERATOR_TIMEOUT_S)
+    assert completed.returncode == 0, f"bench/idle-profile failed:\n{completed.stderr}"
+    assert "heap live with 20 idle sessions" in completed.stdout, completed.stdout
+    openssl = [line for line in completed.stdout.splitlines() if line.endswith("  OpenSSL")]
+    assert openssl and float(openssl[0].split()[0]) > 5, completed.stdout  # SSL_new alone is 7.6 KiB

@@ -70,6 +70,23 @@ class WebSocketFramingTest : public ::testing::Test {
   std::string replies;
 };
 
+// An idle WebSocket frees its parser between messages; the next message is read as before, with
+// the stream: prefix and jabber:client context the framing provides.
+TEST_F(WebSocketFramingTest, ParserReleasedBetweenMessagesIsRebuilt) {
+  EXPECT_FALSE(framing.releaseIdleMemory());  // nothing parsed yet
+  feed(text(kOpen));
+  EXPECT_TRUE(framing.releaseIdleMemory());
+  feed(text("<message to='a@localhost'><body>hi</body></message>"));
+  EXPECT_TRUE(framing.releaseIdleMemory());
+  feed(
+      text("<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+           "</stream:error>"));
+  EXPECT_EQ(events.log,
+            (std::vector<std::string>{"open:open@urn:ietf:params:xml:ns:xmpp-framing",
+                                      "element:message@jabber:client",
+                                      "element:error@http://etherx.jabber.org/streams"}));
+}
+
 TEST_F(WebSocketFramingTest, OpenElementsAndClose) {
   feed(text(kOpen) +
        text("<message xmlns='jabber:client' to='a@localhost'><body>hi</body>"

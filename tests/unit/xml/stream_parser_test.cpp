@@ -548,5 +548,134 @@ TEST(StreamParserTest, LargeFeedIsParsedAcrossSlices) {
   EXPECT_EQ(resumes, 2000);
 }
 
+// An idle connection's parser is released and rebuilt (releaseIdleMemory): the events must be
+// exactly those of an uninterrupted parse wherever the release lands.
+TEST(StreamParserTest, ReleasingIdleMemoryAtEverySplitGivesSameEvents) {
+  const std::vector<std::string> expected = parseWhole(kRealisticStream);
+  std::size_t released = 0;
+  for (std::size_t split = 0; split <= kRealisticStream.size(); ++split) {
+    Recorder recorder;
+    StreamParser parser(recorder, ParserLimits{});
+    parser.feed(std::string_view(kRealisticStream).substr(0, split));
+    if (parser.releaseIdleMemory()) ++released;
+    parser.feed(std::string_view(kRealisticStream).substr(split));
+    ASSERT_EQ(recorder.events, expected) << "split at " << split;
+  }
+  // Between the top-level elements (and around the whitespace between them), never inside one.
+  EXPECT_GE(released, 10u);
+  EXPECT_LT(released, 40u);
+}
+
+TEST(StreamParserTest, ReleasingIdleMemoryAfterEveryByteGivesSameEvents) {
+  const std::vector<std::string> expected = parseWhole(kRealisticStream);
+  Recorder recorder;
+  StreamParser parser(recorder, ParserLimits{});
+  for (char c : kRealisticStream) {
+    parser.feed(std::string_view(&c, 1));
+    parser.releaseIdleMemory();
+  }
+  EXPECT_EQ(recorder.events, expected);
+}
+
+TEST(StreamParserTest, ReleaseOnlyBetweenElements) {
+  Recorder recorder;
+  StreamParser parser(recorder, ParserLimits{});
+  EXPECT_FALSE(parser.releaseIdleMemory());  // no stream header yet
+  parser.feed(kHeader + "<message><body>hi");
+  EXPECT_FALSE(parser.releaseIdleMemory());  // inside a stanza
+  parser.feed("</body></message><pres");
+  EXPECT_FALSE(parser.releaseIdleMemory());  // expat holds a partial start tag
+  parser.feed("ence/>");
+  EXPECT_TRUE(parser.releaseIdleMemory());
+  EXPECT_FALSE(parser.releaseIdleMemory());  // already released
+  recorder.onElement = [&](const Element&) {
+    EXPECT_FALSE(parser.releaseIdleMemory());  // inside a handler
+    parser.pause();
+  };
+  parser.feed("<a/><b/>");
+  EXPECT_FALSE(parser.releaseIdleMemory());  // paused with <b/> kept
+  recorder.onElement = nullptr;
+  parser.resume();
+  EXPECT_TRUE(parser.releaseIdleMemory());
+  parser.feed("</stream:stream>");
+  EXPECT_FALSE(parser.releaseIdleMemory());  // closed
+  ASSERT_EQ(recorder.events.size(), 6u);
+  EXPECT_EQ(recorder.events[5], "close");
+}
+
+// The rebuilt parser knows the header's namespace declarations (prefixes, a default namespace, a
+// URI that needs escaping) and nothing more, and the stream's end tag must still match its start.
+TEST(StreamParserTest, ReleasedParserKeepsTheStreamsNamespaces) {
+  Recorder recorder;
+  StreamParser parser(recorder, ParserLimits{});
+  parser.feed(
+      "<s:stream xmlns='jabber:client' xmlns:s='http://etherx.jabber.org/streams' "
+      "xmlns:q=\"urn:a'&amp;&lt;b\" to='example.org'>");
+  ASSERT_TRUE(parser.releaseIdleMemory());
+  parser.feed("<q:x/>");
+  ASSERT_TRUE(parser.releaseIdleMemory());
+  parser.feed("<s:features/>");
+  ASSERT_TRUE(parser.releaseIdleMemory());
+  parser.feed("<message/></s:stream>");
+  ASSERT_EQ(recorder.events.size(), 5u);
+  EXPECT_EQ(recorder.events[1], "element <x xmlns='urn:a&apos;&amp;&lt;b'/>");
+  EXPECT_EQ(recorder.events[2], "element <stream:features/>");
+  EXPECT_EQ(recorder.events[3], "element <message/>");
+  EXPECT_EQ(recorder.events[4], "close");
+
+  Recorder unbound;
+  StreamParser strict(unbound, ParserLimits{});
+  strict.feed(kHeader + "<a/>");
+  ASSERT_TRUE(strict.releaseIdleMemory());
+  strict.feed("<p:x/>");
+  ASSERT_EQ(unbound.errors.size(), 1u);
+  EXPECT_EQ(unbound.errors.front(), ParseError::BadNamespacePrefix);
+
+  Recorder mismatched;
+  StreamParser wrongEnd(mismatched, ParserLimits{});
+  wrongEnd.feed(kHeader + "<a/>");
+  ASSERT_TRUE(wrongEnd.releaseIdleMemory());
+  wrongEnd.feed("</stream>");
+  ASSERT_EQ(mismatched.errors.size(), 1u);
+  EXPECT_EQ(mismatched.errors.front(), ParseError::NotWellFormed);
+}
+
+// The stanza-size bound counts the client's bytes, not the rebuilt parser's context header.
+TEST(StreamParserTest, ReleasedParserKeepsExactStanzaBytes) {
+  const std::string stanza =
+      "<message to='a@b'><body>" + std::string(40, 'x') + "</body></message>";
+  for (std::size_t bound : {stanza.size(), stanza.size() - 1}) {
+    ParserLimits limits;
+    limits.maxStanzaBytes = bound;
+    Recorder recorder;
+    StreamParser parser(recorder, limits);
+    parser.feed("<s:s xmlns:s='u' xmlns='jabber:client'> ");  // shorter than the stanza
+    ASSERT_TRUE(parser.releaseIdleMemory());
+    parser.feed(stanza);
+    ASSERT_TRUE(parser.releaseIdleMemory() != parser.failed());
+    parser.feed(stanza);
+    if (bound == stanza.size()) {
+      EXPECT_FALSE(parser.failed());
+      EXPECT_EQ(recorder.events.size(), 3u);
+    } else {
+      ASSERT_EQ(recorder.errors.size(), 1u);
+      EXPECT_EQ(recorder.errors.front(), ParseError::PolicyViolation);
+    }
+  }
+}
+
+// A stream restart after a release parses a new header as usual.
+TEST(StreamParserTest, ResetAfterReleaseStartsANewStream) {
+  Recorder recorder;
+  StreamParser parser(recorder, ParserLimits{});
+  parser.feed(kHeader + "<a/>");
+  ASSERT_TRUE(parser.releaseIdleMemory());
+  parser.reset();
+  parser.feed(kHeader + "<b/>");
+  ASSERT_EQ(recorder.events.size(), 4u);
+  EXPECT_EQ(recorder.events[2].substr(0, 5), "open ");
+  EXPECT_EQ(recorder.events[3], "element <b/>");
+}
+
 }  // namespace
 }  // namespace kontalk::xml
