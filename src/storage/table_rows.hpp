@@ -5,6 +5,7 @@
 // name, with no knowledge of what the stores keep in them.
 // Threading: values and free functions; they block on both storages, so never on a shard.
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,7 +24,7 @@ class Storage;
 // backend writes it to the right column type.
 struct Bytes {
   std::string value;
-  bool operator==(const Bytes&) const = default;
+  auto operator<=>(const Bytes&) const = default;
 };
 
 // One column of one row: NULL, an integer, text or bytes.

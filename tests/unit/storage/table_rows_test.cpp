@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -43,6 +44,7 @@ TEST(ForeignKeyOrder, RefusesACycleAndAnUnknownTable) {
 }
 
 // Every table's rows, as an export sends them: what two storages must agree on after a copy.
+// Sorted: a table is a set of rows, and PostgreSQL exports them in their physical order.
 std::map<std::string, std::vector<std::vector<CellValue>>> everything(Storage& storage) {
   std::map<std::string, std::vector<std::vector<CellValue>>> tables;
   auto exported = storage.exportTables(2, [&](const TableBatch& batch) -> Result<void> {
@@ -52,6 +54,7 @@ std::map<std::string, std::vector<std::vector<CellValue>>> everything(Storage& s
     return {};
   });
   EXPECT_TRUE(exported) << exported.error().message;
+  for (auto& [name, rows] : tables) std::sort(rows.begin(), rows.end());
   return tables;
 }
 
