@@ -35,6 +35,19 @@ struct Account {
   std::int64_t createdAt = 0;  // unix seconds; create() stores the current time when 0
 };
 
+// A slot holding credentials of the other hash is a caller bug that would make every later login
+// fail: every backend refuses it (InvalidArgument) before writing anything.
+inline Result<void> checkCredentialSlots(const Account& account) {
+  if (account.scramSha1 && account.scramSha1->hash != ScramHash::Sha1) {
+    return failure(StatusCode::InvalidArgument, "accounts: scramSha1 holds non-SHA-1 credentials");
+  }
+  if (account.scramSha256 && account.scramSha256->hash != ScramHash::Sha256) {
+    return failure(StatusCode::InvalidArgument,
+                   "accounts: scramSha256 holds non-SHA-256 credentials");
+  }
+  return {};
+}
+
 class AccountStore {
  public:
   virtual ~AccountStore() = default;

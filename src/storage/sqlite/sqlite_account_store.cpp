@@ -30,16 +30,9 @@ Result<void> insertCredentials(Database& database, const Account& account, std::
   return insert->run();
 }
 
-// Writes the account's credentials slots. A slot holding credentials of the other hash is a
-// caller bug that would make every later login fail, so it is refused rather than stored.
+// Writes the account's credentials slots, refusing misfiled ones (checkCredentialSlots).
 Result<void> insertAllCredentials(Database& database, const Account& account) {
-  if (account.scramSha1 && account.scramSha1->hash != ScramHash::Sha1) {
-    return failure(StatusCode::InvalidArgument, "accounts: scramSha1 holds non-SHA-1 credentials");
-  }
-  if (account.scramSha256 && account.scramSha256->hash != ScramHash::Sha256) {
-    return failure(StatusCode::InvalidArgument,
-                   "accounts: scramSha256 holds non-SHA-256 credentials");
-  }
+  if (auto valid = checkCredentialSlots(account); !valid) return valid;
   if (account.scramSha1) {
     if (auto done = insertCredentials(database, account, kSha1, *account.scramSha1); !done) {
       return done;
