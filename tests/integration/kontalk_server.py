@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -103,11 +104,43 @@ def binary(name: str) -> Path:
     return path
 
 
+def _listening_port_slice() -> range:
+    """The ports this test process hands out for servers to listen on.
+
+    Never from the kernel's ephemeral range: a port the kernel had just called free (bind to 0)
+    could be taken, before the server bound it, as the source port of an outgoing connection of
+    a test running beside ("Address already in use" at start-up). Ports below that range are
+    never picked for outgoing connections. Each pytest-xdist worker gets a slice of its own, and
+    a random start within it, so two test runs on one machine seldom meet either."""
+    try:
+        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    first, last = 10000, max(ephemeral_low, 12000)
+    workers = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), 1)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0) % workers
+    size = (last - first) // workers
+    return range(first + worker * size, first + (worker + 1) * size)
+
+
+_port_slice = _listening_port_slice()
+_port_cursor = random.randrange(len(_port_slice))
+
+
 def free_port() -> int:
-    """A loopback port that was free a moment ago (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+    """A loopback port, below the ephemeral range, that is free now and that this process has
+    not handed out recently (the next one of its slice that binds)."""
+    global _port_cursor
+    for _ in range(len(_port_slice)):
+        port = _port_slice[_port_cursor % len(_port_slice)]
+        _port_cursor += 1
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {_port_slice}")
 
 
 _shared_key_dir: Path | None = None
