@@ -154,12 +154,14 @@ class PepModule final : public api::Module {
       node = std::string(c->attribute("node"));
       if (ver.size() > kMaxCapsText || node.size() > kMaxCapsText) ver.clear();
     }
-    if (!watch_.available(account, resource, ver)) {
+    const auto listening = watch_.available(account, resource, ver);
+    if (listening == pep::Listening::Refused) {
       spdlog::warn("pep: {} has {} listeners already; {} hears no events", account.bareString(),
                    settings_.maxListeners, resource.toString());
       return;
     }
-    if (ver.empty()) return;
+    // A presence update (a new status) brings no last items again; new caps may want others.
+    if (listening == pep::Listening::Unchanged || ver.empty()) return;
     if (auto features = caps_.find(ver)) {
       sendLastItems(account, resource, std::move(features));
     } else if (caps_.await(ver, {account, resource})) {

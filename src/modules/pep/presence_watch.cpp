@@ -2,19 +2,20 @@
 
 namespace kontalk::modules::pep {
 
-bool PresenceWatch::available(const xmpp::Jid& account, const xmpp::Jid& resource,
-                              std::string ver) {
+Listening PresenceWatch::available(const xmpp::Jid& account, const xmpp::Jid& resource,
+                                   std::string ver) {
   std::lock_guard lock(mutex_);
   auto& resources = listeners_[account.bareString()];
   const std::string key = resource.toString();
   auto found = resources.find(key);
   if (found != resources.end()) {
+    if (found->second.ver == ver) return Listening::Unchanged;
     found->second.ver = std::move(ver);
-    return true;
+    return Listening::Started;
   }
-  if (resources.size() >= perAccount_) return false;
+  if (resources.size() >= perAccount_) return Listening::Refused;
   resources.emplace(key, Listener{resource, std::move(ver)});
-  return true;
+  return Listening::Started;
 }
 
 void PresenceWatch::unavailable(const xmpp::Jid& account, const xmpp::Jid& resource) {

@@ -20,13 +20,19 @@ struct Listener {
   std::string ver;     // its caps 'ver' ("" without caps)
 };
 
+// What an available presence changed.
+enum class Listening {
+  Started,    // a new listener, or one that announced another caps 'ver'
+  Unchanged,  // a presence update with the same caps: nothing to send again
+  Refused,    // the account has its maximum of listeners
+};
+
 class PresenceWatch {
  public:
   explicit PresenceWatch(std::size_t perAccount) : perAccount_(perAccount) {}
 
-  // Records (or updates) `resource` for `account` (a bare JID): false when the account has its
-  // maximum of listeners already.
-  bool available(const xmpp::Jid& account, const xmpp::Jid& resource, std::string ver);
+  // Records (or updates) `resource` for `account` (a bare JID).
+  Listening available(const xmpp::Jid& account, const xmpp::Jid& resource, std::string ver);
   void unavailable(const xmpp::Jid& account, const xmpp::Jid& resource);
   // The account's listeners now (a snapshot).
   std::vector<Listener> listeners(const xmpp::Jid& account) const;

@@ -12,10 +12,11 @@ xmpp::Jid jid(const std::string& text) {
 TEST(PresenceWatch, TracksAvailableResourcesAndTheirCaps) {
   PresenceWatch watch(2);
   const auto alice = jid("alice@example.org");
-  EXPECT_TRUE(watch.available(alice, jid("bob@example.org/phone"), "v1"));
-  EXPECT_TRUE(watch.available(alice, jid("bob@example.org/phone"), "v2"));
-  EXPECT_TRUE(watch.available(alice, jid("alice@example.org/pc"), ""));
-  EXPECT_FALSE(watch.available(alice, jid("carol@example.org/x"), "v1"));  // the limit
+  EXPECT_EQ(watch.available(alice, jid("bob@example.org/phone"), "v1"), Listening::Started);
+  EXPECT_EQ(watch.available(alice, jid("bob@example.org/phone"), "v1"), Listening::Unchanged);
+  EXPECT_EQ(watch.available(alice, jid("bob@example.org/phone"), "v2"), Listening::Started);
+  EXPECT_EQ(watch.available(alice, jid("alice@example.org/pc"), ""), Listening::Started);
+  EXPECT_EQ(watch.available(alice, jid("carol@example.org/x"), "v1"), Listening::Refused);
   auto listeners = watch.listeners(alice);
   ASSERT_EQ(listeners.size(), 2u);
   EXPECT_EQ(listeners[1].resource.toString(), "bob@example.org/phone");
