@@ -16,6 +16,7 @@
 #include "api/roster_queries.hpp"
 #include "base/encoding.hpp"
 #include "modules/pep/caps_cache.hpp"
+#include "modules/pep/caps_hash.hpp"
 #include "modules/pep/node_config.hpp"
 #include "modules/pep/presence_watch.hpp"
 #include "modules/pep/pubsub_request.hpp"
@@ -149,9 +150,11 @@ class PepModule final : public api::Module {
     if (!type.empty()) return;
     std::string ver;
     std::string node;
+    std::string hash;
     if (const xml::Element* c = presence.child("c", kCaps)) {
       ver = std::string(c->attribute("ver"));
       node = std::string(c->attribute("node"));
+      hash = std::string(c->attribute("hash"));
       if (ver.size() > kMaxCapsText || node.size() > kMaxCapsText) ver.clear();
     }
     const auto listening = watch_.available(account, resource, ver);
@@ -165,12 +168,13 @@ class PepModule final : public api::Module {
     if (auto features = caps_.find(ver)) {
       sendLastItems(account, resource, std::move(features));
     } else if (caps_.await(ver, {account, resource})) {
-      askFeatures(resource, node, ver);
+      askFeatures(resource, node, ver, hash);
     }
   }
 
   // XEP-0115 §6.2: disco#info of NODE#VER, asked of the resource that announced it.
-  void askFeatures(const xmpp::Jid& resource, const std::string& node, const std::string& ver) {
+  void askFeatures(const xmpp::Jid& resource, const std::string& node, const std::string& ver,
+                   const std::string& hash) {
     xml::Element iq("iq", ns::kClient);
     iq.setAttribute("type", "get");
     iq.setAttribute("from", host_->domain());
@@ -178,10 +182,17 @@ class PepModule final : public api::Module {
     iq.setAttribute("id", "caps-" + base::randomAlphanumeric(16));
     iq.addChild("query", ns::kDiscoInfo).setAttribute("node", node + "#" + ver);
     const bool sent = host_->sendIq(
-        std::move(iq), kCapsQueryTimeout, [this, ver, resource](const xml::Element& response) {
+        std::move(iq), kCapsQueryTimeout,
+        [this, ver, hash, resource](const xml::Element& response) {
           const xml::Element* query = response.child("query", ns::kDiscoInfo);
           if (response.attribute("type") != "result" || query == nullptr) {
             spdlog::info("pep: {} did not answer disco#info for caps {}", resource.toString(), ver);
+            caps_.forget(ver);
+            return;
+          }
+          if (pep::capsVer(*query, hash) != ver) {
+            spdlog::warn("pep: the disco#info of {} does not hash to its caps {} ({})",
+                         resource.toString(), ver, hash);
             caps_.forget(ver);
             return;
           }
