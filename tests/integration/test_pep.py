@@ -339,3 +339,24 @@ async def test_items_survive_a_restart(make_server, clients):
     assert [item_id for item_id, _ in items] == ["kept"]
     assert items[0][1].find(f"{{{AVATAR_METADATA}}}info").get("id") == "kept"
     assert server.query_storage("SELECT item_id FROM pep_items") == [("kept",)]
+
+
+async def test_a_caps_answer_that_does_not_hash_to_its_ver_is_not_believed(server, clients):
+    alice = await pep_user(server, clients, "alice")
+    server.add_user("mallory", PASSWORD)
+    client = await clients.slix(server, f"mallory@{server.domain}/phone", PASSWORD)
+    client.register_plugin("xep_0060")
+    client.auto_authorize = None
+    client.auto_subscribe = False
+    mallory = PepUser(client, Observer(client))
+    # Announces a 'ver' (another client's, say) and answers its disco#info with +notify: were
+    # the answer believed, every client announcing that 'ver' would get these features.
+    client["xep_0030"].add_feature(f"{NICK}+notify", node="urn:test#bogus0000000000000000000000=")
+    await client.get_roster(timeout=REPLY_TIMEOUT_S)
+    presence = client.make_presence()
+    presence.append(element("<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
+                            "node='urn:test' ver='bogus0000000000000000000000='/>"))
+    presence.send()
+    await befriend(alice, mallory)
+    await alice.publish(NICK, element(f"<nick xmlns='{NICK}'>Alice</nick>"))
+    await mallory.no_event(NICK)
