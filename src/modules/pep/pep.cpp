@@ -3,11 +3,13 @@
 // deletes nodes; contacts the node's access model admits retrieve items; the resources whose
 // presence reached the account and whose entity capabilities (XEP-0115) include NODE+notify get
 // its events, and the node's last item when their available presence arrives.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 

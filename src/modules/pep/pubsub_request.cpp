@@ -105,7 +105,8 @@ std::variant<PubsubRequest, StanzaError> parsePubsubRequest(const xml::Element& 
   if (isSet && action->is("retract", kPubsub)) {
     request.action = PubsubAction::Retract;
     request.itemIds = itemIdsOf(*action);
-    if (request.itemIds.empty() || request.itemIds.front().empty()) {
+    // XEP-0060 §7.2.1: one item per request, so that a missing one changes nothing.
+    if (request.itemIds.size() != 1 || request.itemIds.front().empty()) {
       return pubsubError(StanzaErrorCondition::BadRequest, "item-required");
     }
     const std::string_view notify = action->attribute("notify");

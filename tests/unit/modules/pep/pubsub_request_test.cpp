@@ -74,6 +74,11 @@ TEST(PubsubRequest, ReadsItemsRetractAndOwnerRequests) {
             true));
   EXPECT_EQ(retract.action, PubsubAction::Retract);
   EXPECT_TRUE(retract.notifyRetract);
+  EXPECT_EQ(pubsubCondition(parse("<pubsub xmlns='http://jabber.org/protocol/pubsub'>"
+                                  "<retract node='n'><item id='a'/><item id='b'/></retract>"
+                                  "</pubsub>",
+                                  true)),
+            "item-required");
   auto configure = std::get<PubsubRequest>(
       parse("<pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><configure node='n'/>"
             "</pubsub>",
