@@ -371,13 +371,15 @@ class PepModule final : public api::Module {
     PepNodeConfig createWith;
     if (pubsub.form) {
       // XEP-0223 §3: options create a new node that way, and must match an existing one's.
-      auto requested = configFrom(existing->value_or(PepNodeConfig{}), *pubsub.form,
-                                  pep::kPublishOptionsFormType);
+      // A node configured under a larger limit than today's still matches "max".
+      PepNodeConfig current = existing->value_or(PepNodeConfig{});
+      current.maxItems = std::min(current.maxItems, settings_.maxItems);
+      auto requested = configFrom(current, *pubsub.form, pep::kPublishOptionsFormType);
       if (auto* error = std::get_if<StanzaError>(&requested)) {
         return host_->replyError(request, *error);
       }
       createWith = std::get<PepNodeConfig>(requested);
-      if (*existing && !pep::meetsPreconditions(**existing, createWith)) {
+      if (*existing && !pep::meetsPreconditions(current, createWith)) {
         return host_->replyError(
             request, pep::pubsubError(StanzaErrorCondition::Conflict, "precondition-not-met",
                                       "The node's configuration differs from the options."));
