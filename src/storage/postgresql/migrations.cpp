@@ -239,7 +239,34 @@ constexpr std::array<std::string_view, 1> kMigration12 = {
     ))sql",
 };
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// 13: SQLite's 13: PEP nodes and their items.
+constexpr std::array<std::string_view, 2> kMigration13 = {
+    R"sql(CREATE TABLE pep_nodes (
+      domain TEXT COLLATE "C" NOT NULL,
+      username TEXT COLLATE "C" NOT NULL,
+      node TEXT COLLATE "C" NOT NULL,
+      access_model TEXT COLLATE "C" NOT NULL,
+      max_items BIGINT NOT NULL,
+      persist_items BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      PRIMARY KEY (domain, username, node),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ))sql",
+    R"sql(CREATE TABLE pep_items (
+      domain TEXT COLLATE "C" NOT NULL,
+      username TEXT COLLATE "C" NOT NULL,
+      node TEXT COLLATE "C" NOT NULL,
+      item_id TEXT COLLATE "C" NOT NULL,
+      seq BIGINT NOT NULL,
+      payload TEXT COLLATE "C" NOT NULL,
+      published_at BIGINT NOT NULL,
+      PRIMARY KEY (domain, username, node, item_id),
+      FOREIGN KEY (domain, username, node) REFERENCES pep_nodes (domain, username, node)
+        ON DELETE CASCADE
+    ))sql",
+};
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -252,6 +279,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, kMigration10},
     {11, kMigration11},
     {12, kMigration12},
+    {13, kMigration13},
 }};
 
 // The key of the advisory lock every migrating transaction takes ("kontalk" in ASCII): whoever

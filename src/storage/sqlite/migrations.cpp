@@ -260,7 +260,35 @@ constexpr std::array<std::string_view, 1> kMigration12 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// 13: personal eventing (XEP-0163): each account's PEP nodes with their configuration, and the
+// items published to them; seq orders a node's items, the highest is the newest.
+constexpr std::array<std::string_view, 2> kMigration13 = {
+    R"sql(CREATE TABLE pep_nodes (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      node TEXT NOT NULL,
+      access_model TEXT NOT NULL,
+      max_items INTEGER NOT NULL,
+      persist_items INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, node),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+    R"sql(CREATE TABLE pep_items (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      node TEXT NOT NULL,
+      item_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      payload TEXT NOT NULL,
+      published_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, node, item_id),
+      FOREIGN KEY (domain, username, node) REFERENCES pep_nodes (domain, username, node)
+        ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -273,6 +301,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, kMigration10},
     {11, kMigration11},
     {12, kMigration12},
+    {13, kMigration13},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

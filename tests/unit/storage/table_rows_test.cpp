@@ -85,6 +85,8 @@ class CopyStorageTest : public testing::MigratedStorageTest {
     }
     auto committed = storage().offline().commit(appends, {});
     ASSERT_TRUE(committed) << committed.error().message;
+    ASSERT_TRUE(storage().pep().publish("alice", "example.org", "urn:xmpp:avatar:metadata",
+                                        PepNodeConfig{}, PepItem{"hash", "<metadata/>"}, 10));
   }
 
   Storage& destination() { return *destination_; }
