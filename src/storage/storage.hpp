@@ -14,6 +14,7 @@
 #include "storage/last_activity_store.hpp"
 #include "storage/network_store.hpp"
 #include "storage/offline_store.hpp"
+#include "storage/private_store.hpp"
 #include "storage/push_store.hpp"
 #include "storage/registration_store.hpp"
 #include "storage/result.hpp"
@@ -41,6 +42,7 @@ class Storage {
   virtual NetworkStore& network() = 0;
   virtual UploadStore& uploads() = 0;
   virtual PushStore& push() = 0;
+  virtual PrivateStore& privateXml() = 0;
   // Applies every migration not yet applied; returns how many ran.
   virtual Result<int> migrate() = 0;
   // The highest applied migration; 0 for a database never migrated.

@@ -16,6 +16,7 @@
 #include "storage/postgresql/postgres_last_activity_store.hpp"
 #include "storage/postgresql/postgres_network_store.hpp"
 #include "storage/postgresql/postgres_offline_store.hpp"
+#include "storage/postgresql/postgres_private_store.hpp"
 #include "storage/postgresql/postgres_push_store.hpp"
 #include "storage/postgresql/postgres_registration_store.hpp"
 #include "storage/postgresql/postgres_roster_store.hpp"
@@ -43,7 +44,8 @@ class PostgresStorage final : public Storage {
         vcards_(pool_),
         network_(pool_),
         uploads_(pool_),
-        push_(pool_) {}
+        push_(pool_),
+        private_(pool_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -56,6 +58,7 @@ class PostgresStorage final : public Storage {
   NetworkStore& network() override { return network_; }
   UploadStore& uploads() override { return uploads_; }
   PushStore& push() override { return push_; }
+  PrivateStore& privateXml() override { return private_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   // Nothing to do: every commit is durable when PostgreSQL acknowledges it.
@@ -77,6 +80,7 @@ class PostgresStorage final : public Storage {
   PostgresNetworkStore network_;
   PostgresUploadStore uploads_;
   PostgresPushStore push_;
+  PostgresPrivateStore private_;
 };
 
 }  // namespace kontalk::storage::postgresql

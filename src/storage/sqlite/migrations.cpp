@@ -260,7 +260,22 @@ constexpr std::array<std::string_view, 1> kMigration12 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// 13: private XML storage (XEP-0049): per account, serialized elements keyed by element name and
+// namespace (bookmarks, XEP-0048, among them). Merging with PEP's migration renumbers this one.
+constexpr std::array<std::string_view, 1> kMigration13 = {
+    R"sql(CREATE TABLE private_xml (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      name TEXT NOT NULL,
+      namespace TEXT NOT NULL,
+      xml TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, name, namespace),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -273,6 +288,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, kMigration10},
     {11, kMigration11},
     {12, kMigration12},
+    {13, kMigration13},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

@@ -14,6 +14,7 @@
 #include "storage/sqlite/sqlite_last_activity_store.hpp"
 #include "storage/sqlite/sqlite_network_store.hpp"
 #include "storage/sqlite/sqlite_offline_store.hpp"
+#include "storage/sqlite/sqlite_private_store.hpp"
 #include "storage/sqlite/sqlite_push_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
@@ -40,7 +41,8 @@ class SqliteStorage final : public Storage {
         vcards_(database_),
         network_(database_),
         uploads_(database_),
-        push_(database_) {}
+        push_(database_),
+        private_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -53,6 +55,7 @@ class SqliteStorage final : public Storage {
   NetworkStore& network() override { return network_; }
   UploadStore& uploads() override { return uploads_; }
   PushStore& push() override { return push_; }
+  PrivateStore& privateXml() override { return private_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -73,6 +76,7 @@ class SqliteStorage final : public Storage {
   SqliteNetworkStore network_;
   SqliteUploadStore uploads_;
   SqlitePushStore push_;
+  SqlitePrivateStore private_;
 };
 
 }  // namespace kontalk::storage::sqlite
