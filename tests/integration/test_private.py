@@ -99,10 +99,13 @@ async def test_limits_per_element_and_per_account(make_server, clients):
     with pytest.raises(IqError) as raised:
         await private(alice, "set", third)
     assert raised.value.iq["error"]["condition"] == "resource-constraint"
-    assert len((await private(alice, "get", ET.Element("{urn:example:c}c")))[0]) == 0
     assert (await private(alice, "get", ET.Element("{urn:example:c}c")))[0].text is None
-    await private(alice, "set", prefs("small")), "a replacement counts instead of the old one"
+    # A replacement counts instead of the element it replaces, not on top of it.
+    await private(alice, "set", prefs("w" * 200))
+    await private(alice, "set", prefs("small"))
+    third.text = "z" * 150
     await private(alice, "set", third)
+    assert (await private(alice, "get", ET.Element("{urn:example:c}c")))[0].text == "z" * 150
 
 
 async def test_bookmarks_round_trip_and_survive_a_restart(server, clients):
