@@ -82,17 +82,13 @@ struct DiscoNode {
 // disco#info. IQs to it reach the module's IqScope::Account handlers (to.local() names it).
 // With `subdomain` the address is the domain LOCALPART.DOMAIN instead (media.DOMAIN, spec §8.6),
 // and IQs to it reach IqScope::Service handlers (to.domain() names it).
+// Its ad-hoc commands (XEP-0050) are added to the adhoc module (api/adhoc_commands.hpp), which
+// lists them in disco#items of its commands node.
 struct ServiceAddress {
-  // An ad-hoc command it offers (XEP-0050 §2.2): listed in disco#items of its commands node.
-  struct Command {
-    std::string node;  // e.g. "serverlist"
-    std::string name;  // e.g. "Retrieve server list"
-  };
   std::string localpart;
   std::string name;  // disco#items name, e.g. "Kontalk probe engine"
   DiscoIdentity identity;
   std::vector<std::string> features;
-  std::vector<Command> commands;
   bool subdomain = false;
   // XEP-0128 extended information: data forms added to its disco#info.
   std::vector<xml::Element> forms;

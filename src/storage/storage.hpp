@@ -15,6 +15,7 @@
 #include "storage/network_store.hpp"
 #include "storage/offline_store.hpp"
 #include "storage/pep_store.hpp"
+#include "storage/private_store.hpp"
 #include "storage/push_store.hpp"
 #include "storage/registration_store.hpp"
 #include "storage/result.hpp"
@@ -43,6 +44,7 @@ class Storage {
   virtual UploadStore& uploads() = 0;
   virtual PushStore& push() = 0;
   virtual PepStore& pep() = 0;
+  virtual PrivateStore& privateXml() = 0;
   // Applies every migration not yet applied; returns how many ran.
   virtual Result<int> migrate() = 0;
   // The highest applied migration; 0 for a database never migrated.

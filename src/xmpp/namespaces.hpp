@@ -28,6 +28,7 @@ inline constexpr const char* kDiscoItems = "http://jabber.org/protocol/disco#ite
 inline constexpr const char* kCommands = "http://jabber.org/protocol/commands";  // XEP-0050
 inline constexpr const char* kPing = "urn:xmpp:ping";
 inline constexpr const char* kVersion = "jabber:iq:version";
+inline constexpr const char* kPrivate = "jabber:iq:private";  // XEP-0049
 inline constexpr const char* kTime = "urn:xmpp:time";
 inline constexpr const char* kCsi = "urn:xmpp:csi:0";
 inline constexpr const char* kAddress = "http://jabber.org/protocol/address";

@@ -183,8 +183,8 @@ Response LiveAdministration::editUser(const std::vector<std::string>& arguments)
   const std::string jid = *local + "@" + domain;
   if ((action == "add" || action == "passwd") && arguments.size() == 4) {
     const bool adding = action == "add";
-    auto edited = adding ? admin::createAccount(parts_.storage, domain, *local, arguments[3])
-                         : admin::changePassword(parts_.storage, domain, *local, arguments[3]);
+    auto edited =
+        adding ? createAccount(*local, arguments[3]) : changePassword(*local, arguments[3]);
     if (!edited) return refused(edited.error().message);
     // The next login checks the new credentials (SASL reads them from storage each time);
     // sessions that are logged in stay.
@@ -192,13 +192,9 @@ Response LiveAdministration::editUser(const std::vector<std::string>& arguments)
               " (applied by the running server)\n");
   }
   if (action == "del" && arguments.size() == 3) {
-    if (auto removed = admin::removeAccount(parts_.storage, domain, *local); !removed) {
-      return refused(removed.error().message);
-    }
-    const std::size_t ended =
-        terminate(*xmpp::Jid::parse(jid),
-                  {xmpp::StreamErrorCondition::NotAuthorized, "The account was deleted."});
-    return ok("removed " + jid + " (applied by the running server; " + std::to_string(ended) +
+    auto ended = removeAccount(*local);
+    if (!ended) return refused(ended.error().message);
+    return ok("removed " + jid + " (applied by the running server; " + std::to_string(*ended) +
               " session(s) ended)\n");
   }
   return refused("user add|passwd JID PASSWORD, or user del JID");
@@ -206,6 +202,36 @@ Response LiveAdministration::editUser(const std::vector<std::string>& arguments)
 
 Response LiveAdministration::broadcast(const std::string& text) {
   if (text.empty()) return refused("the message is empty");
+  return ok("sent to " + std::to_string(announce("", text)) + " session(s)\n");
+}
+
+Result<void> LiveAdministration::createAccount(const std::string& localpart,
+                                               std::string_view password) {
+  return admin::createAccount(parts_.storage, parts_.router.domain().domain(), localpart, password);
+}
+
+Result<void> LiveAdministration::changePassword(const std::string& localpart,
+                                                std::string_view password) {
+  return admin::changePassword(parts_.storage, parts_.router.domain().domain(), localpart,
+                               password);
+}
+
+Result<std::size_t> LiveAdministration::removeAccount(const std::string& localpart) {
+  const std::string domain = parts_.router.domain().domain();
+  if (auto removed = admin::removeAccount(parts_.storage, domain, localpart); !removed) {
+    return tl::unexpected(removed.error());
+  }
+  return terminate(*xmpp::Jid::parse(localpart + "@" + domain),
+                   {xmpp::StreamErrorCondition::NotAuthorized, "The account was deleted."});
+}
+
+std::vector<xmpp::Jid> LiveAdministration::onlineSessions() const {
+  std::vector<xmpp::Jid> jids;
+  for (const auto& session : parts_.sessions.all()) jids.push_back(session->jid());
+  return jids;
+}
+
+std::size_t LiveAdministration::announce(std::string_view subject, std::string_view body) {
   const auto sessions = parts_.sessions.all();
   const std::string domain = parts_.router.domain().domain();
   for (const auto& session : sessions) {
@@ -214,7 +240,8 @@ Response LiveAdministration::broadcast(const std::string& text) {
     message.setAttribute("type", "headline");
     message.setAttribute("from", domain);
     message.setAttribute("to", session->jid().toString());
-    message.addChild("body", ns::kClient).addText(text);
+    if (!subject.empty()) message.addChild("subject", ns::kClient).addText(std::string(subject));
+    message.addChild("body", ns::kClient).addText(std::string(body));
     const auto* c2s = dynamic_cast<const stream::C2sSessionHandle*>(session.get());
     // Routed on a shard, where the modules' stanza hooks expect to run.
     asio::post(c2s != nullptr ? c2s->shard() : parts_.shards.shard(0),
@@ -223,7 +250,7 @@ Response LiveAdministration::broadcast(const std::string& text) {
                });
   }
   spdlog::info("admin: broadcast to {} session(s)", sessions.size());
-  return ok("sent to " + std::to_string(sessions.size()) + " session(s)\n");
+  return sessions.size();
 }
 
 }  // namespace kontalk::app

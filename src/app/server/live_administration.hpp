@@ -15,14 +15,18 @@
 // and what it had not acknowledged goes back to the router: to the account's other resources
 // or offline storage, as for any session that ends.
 //
+// The same edits are the server's api::AccountAdministration for modules (XEP-0133).
+//
 // Threading: handle() runs on the admin socket's thread (the main thread) and may block on
-// storage and password hashing; it reaches the shards only by posting to them.
+// storage and password hashing; it reaches the shards only by posting to them. The
+// AccountAdministration methods keep that interface's threading rules.
 
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "api/account_administration.hpp"
 #include "app/admin/admin_protocol.hpp"
 #include "core/shard_pool.hpp"
 #include "router/extension_points.hpp"
@@ -31,7 +35,7 @@
 
 namespace kontalk::app {
 
-class LiveAdministration {
+class LiveAdministration final : public api::AccountAdministration {
  public:
   struct Parts {
     router::Router& router;
@@ -45,6 +49,12 @@ class LiveAdministration {
   explicit LiveAdministration(Parts parts);
 
   admin::Response handle(const std::vector<std::string>& arguments);
+
+  Result<void> createAccount(const std::string& localpart, std::string_view password) override;
+  Result<void> changePassword(const std::string& localpart, std::string_view password) override;
+  Result<std::size_t> removeAccount(const std::string& localpart) override;
+  std::vector<xmpp::Jid> onlineSessions() const override;
+  std::size_t announce(std::string_view subject, std::string_view body) override;
 
  private:
   admin::Response status() const;

@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <thread>
 
+#include "api/account_administration.hpp"
 #include "api/network_directory.hpp"
 #include "api/network_list_refresh.hpp"
 #include "api/peer_trust.hpp"
@@ -222,6 +223,12 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
       std::type_index(typeid(api::RemoteDomains)),
       router::ExtensionPoints::Owned<void*>{
           "s2s", static_cast<api::RemoteDomains*>(&p.nonexistentDomains)});
+  // Before the modules start: the adhoc module's admin commands (XEP-0133) edit accounts the
+  // way kontalkctl does.
+  p.extensions.services.emplace(
+      std::type_index(typeid(api::AccountAdministration)),
+      router::ExtensionPoints::Owned<void*>{
+          "admin", static_cast<api::AccountAdministration*>(p.administration.get())});
   try {
     p.modules.startAll();
     startStreams();

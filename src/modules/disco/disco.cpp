@@ -1,3 +1,4 @@
+#include "api/adhoc_commands.hpp"
 #include "api/module_descriptor.hpp"
 
 #include "xmpp/namespaces.hpp"
@@ -13,6 +14,8 @@ class DiscoModule final : public api::Module {
  public:
   void start(api::ModuleHost& host) override {
     host_ = &host;
+    // The adhoc module, when it runs, knows the commands of the domain and its services.
+    commands_ = host.service<api::AdHocCommands>();
     for (auto scope : {IqScope::Server, IqScope::Account, IqScope::Service}) {
       if (scope != IqScope::Service) {
         host.advertiseDiscoFeature(scope, ns::kDiscoInfo);
@@ -52,7 +55,10 @@ class DiscoModule final : public api::Module {
 
   HandlerResult items(const IqRequest& request, IqScope scope) {
     if (request.payload.hasAttribute("node")) {
-      return scope == IqScope::Server ? domainNodeItems(request) : commandItems(request, scope);
+      if (request.payload.attribute("node") == ns::kCommands) return commandItems(request, scope);
+      if (scope == IqScope::Server) return domainNodeItems(request);
+      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+      return HandlerResult::Handled;
     }
     xml::Element query("query", ns::kDiscoItems);
     // XEP-0030 §4: the domain's items are its service addresses (the Kontalk clients look for
@@ -91,23 +97,29 @@ class DiscoModule final : public api::Module {
     return HandlerResult::Handled;
   }
 
-  // XEP-0050 §2.2: a service address's commands node lists its commands; other nodes are not
-  // offered (XEP-0030 §3.2: item-not-found).
+  // XEP-0050 §2.2: the commands node of the domain or of a service address lists the commands
+  // there that the requester may run (XEP-0133 admin commands only for admins); elsewhere the
+  // node is not offered (XEP-0030 §3.2: item-not-found).
   HandlerResult commandItems(const IqRequest& request, IqScope scope) {
-    const auto services = host_->serviceAddresses();
-    const auto* service = serviceAt(services, request.to, scope, host_->domain());
-    if (service == nullptr || service->commands.empty() ||
-        request.payload.attribute("node") != ns::kCommands) {
-      host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
-      return HandlerResult::Handled;
+    std::string address;
+    if (scope != IqScope::Server) {
+      const auto services = host_->serviceAddresses();
+      const auto* service = serviceAt(services, request.to, scope, host_->domain());
+      if (service == nullptr || service->subdomain) {
+        host_->replyError(request, xmpp::StanzaError::of(xmpp::StanzaErrorCondition::ItemNotFound));
+        return HandlerResult::Handled;
+      }
+      address = service->localpart;
     }
     xml::Element query("query", ns::kDiscoItems);
     query.setAttribute("node", ns::kCommands);
-    for (const auto& command : service->commands) {
-      auto& item = query.addChild("item", ns::kDiscoItems);
-      item.setAttribute("jid", service->jid(host_->domain()));
-      item.setAttribute("node", command.node);
-      item.setAttribute("name", command.name);
+    if (commands_ != nullptr) {
+      for (const auto& command : commands_->commandsFor(address, request.from)) {
+        auto& item = query.addChild("item", ns::kDiscoItems);
+        item.setAttribute("jid", command.jid);
+        item.setAttribute("node", command.node);
+        item.setAttribute("name", command.name);
+      }
     }
     host_->replyResult(request, std::move(query));
     return HandlerResult::Handled;
@@ -139,10 +151,13 @@ class DiscoModule final : public api::Module {
   }
 
   api::ModuleHost* host_ = nullptr;
+  const api::AdHocCommands* commands_ = nullptr;
 };
 
-const api::ModuleRegistration kRegistration(api::describeModule<DiscoModule>(
-    "disco", "Service discovery (XEP-0030): what every module advertised", {}));
+const api::ModuleRegistration kRegistration(
+    api::startsAfter(api::describeModule<DiscoModule>(
+                         "disco", "Service discovery (XEP-0030): what every module advertised", {}),
+                     {"adhoc"}));
 
 }  // namespace
 

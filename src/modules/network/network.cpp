@@ -9,10 +9,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/adhoc_commands.hpp"
 #include "api/module_descriptor.hpp"
 #include "api/network_list_refresh.hpp"
 #include "api/peer_trust.hpp"
-#include "base/encoding.hpp"
 #include "modules/network/network_settings.hpp"
 #include "modules/network/server_list.hpp"
 #include "modules/network/serverlist_command.hpp"
@@ -44,12 +44,18 @@ class NetworkModule final : public api::Module, public api::NetworkListRefresh {
                            "Network information",
                            {"component", "generic", "Network information"},
                            {ns::kCommands},
-                           {{kServerListNode, "Retrieve server list"}},
                            false,
                            {},
                            {}});
-    host.onIq(api::IqScope::Account, ns::kCommands, api::IqType::Set,
-              [this](const api::IqRequest& request) { return handleCommand(request); });
+    // Spec §7.3: anyone may execute it, local or remote.
+    commands_ = host.service<api::AdHocCommands>();
+    commands_->addCommand({kNetworkLocalpart, kServerListNode, "Retrieve server list",
+                           [](const xmpp::Jid&) { return true; },
+                           [this](const api::AdHocRequest&, api::AdHocAnswer answer) {
+                             auto step = api::AdHocStep::done("");
+                             step.payload.push_back(serverListPayload(list_->servers()));
+                             answer(std::move(step));
+                           }});
     host.onInterval(kReloadInterval, [this] { scheduleReload(); });
     scheduleReload();
   }
@@ -57,22 +63,11 @@ class NetworkModule final : public api::Module, public api::NetworkListRefresh {
   // kontalkctl reload / SIGHUP: the edits now rather than at the next poll.
   void refresh() override { scheduleReload(); }
 
- private:
-  api::HandlerResult handleCommand(const api::IqRequest& request) {
-    if (request.to.local() != kNetworkLocalpart) return api::HandlerResult::Continue;
-    // Spec §7.3: anyone may execute it, local or remote.
-    auto answer = executeServerList(request.payload, list_->servers(), base::randomAlphanumeric(8));
-    if (auto* error = std::get_if<xmpp::StanzaError>(&answer)) {
-      spdlog::info("network: refused command node '{}' action '{}' from {}",
-                   request.payload.attribute("node"), request.payload.attribute("action"),
-                   request.from.toString());
-      host_->replyError(request, *error);
-    } else {
-      host_->replyResult(request, std::move(std::get<xml::Element>(answer)));
-    }
-    return api::HandlerResult::Handled;
+  void stop() override {
+    if (commands_ != nullptr) commands_->removeCommand(kNetworkLocalpart, kServerListNode);
   }
 
+ private:
   // At most one reload at a time: a slow disk never stacks them up.
   void scheduleReload() {
     if (reloading_.exchange(true)) return;
@@ -100,12 +95,13 @@ class NetworkModule final : public api::Module, public api::NetworkListRefresh {
 
   const NetworkSettings settings_;
   api::ModuleHost* host_ = nullptr;
+  api::AdHocCommands* commands_ = nullptr;
   std::unique_ptr<ServerList> list_;
   std::atomic<bool> reloading_{false};
 };
 
 const api::ModuleRegistration kRegistration(api::describeModule<NetworkModule>(
-    "network", "The Kontalk network's server list and network@DOMAIN (spec §7.1, §7.3)", {},
+    "network", "The Kontalk network's server list and network@DOMAIN (spec §7.1, §7.3)", {"adhoc"},
     networkOptions()));
 
 }  // namespace

@@ -58,7 +58,6 @@ class ProbeModule final : public api::Module, public api::NetworkProbe {
                            "Kontalk probe engine",
                            {"component", "generic", "Kontalk probe engine"},
                            {probe::kProbeFeature},
-                           {},
                            false,
                            {},
                            {}});

@@ -138,7 +138,6 @@ class PushModule final : public api::Module {
                            "Legacy Kontalk push notifications",
                            {"component", "generic", "Legacy Kontalk push notifications"},
                            {push::kPushNamespace},
-                           {},
                            false,
                            {},
                            {std::move(node)}});

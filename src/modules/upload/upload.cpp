@@ -50,7 +50,6 @@ class UploadModule final : public api::Module {
                            "HTTP File Upload",
                            {"store", "file", "HTTP File Upload"},
                            {kUploadNamespace, kUploadNamespace0},
-                           {},
                            true,
                            {serviceForm(kUploadNamespace, settings_.maxFileSize),
                             serviceForm(kUploadNamespace0, settings_.maxFileSize)},

@@ -5,8 +5,9 @@
 
 #include "api/module_descriptor.hpp"
 #include "api/ordered_work.hpp"
-#include "modules/vcard/stored_vcard.hpp"
 #include "storage/storage.hpp"
+#include "xml/serializer.hpp"
+#include "xml/stored_element.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace kontalk::modules {
@@ -57,7 +58,7 @@ class VcardModule final : public api::Module {
       if (!stored)
         return host_->replyFailure(job, stored.error(), "vCard of " + job.to.bareString());
       if (*stored) {
-        if (auto vcard = vcard::parseStoredVcard(**stored)) {
+        if (auto vcard = xml::parseStoredElement(**stored)) {
           host_->replyResult(job, std::move(*vcard));
           return;
         }
@@ -86,7 +87,7 @@ class VcardModule final : public api::Module {
       host_->replyError(request, StanzaError::of(StanzaErrorCondition::BadRequest));
       return HandlerResult::Handled;
     }
-    std::string serialized = vcard::serializeVcard(request.payload);
+    std::string serialized = xml::serialize(request.payload);
     if (serialized.size() > maxBytes_) {
       host_->replyError(
           request, StanzaError::of(StanzaErrorCondition::NotAcceptable,

@@ -266,7 +266,22 @@ constexpr std::array<std::string_view, 2> kMigration13 = {
     ))sql",
 };
 
-constexpr std::array<Migration, 13> kMigrations = {{
+// 14: private XML storage (XEP-0049): per account, serialized elements keyed by element name and
+// namespace (bookmarks, XEP-0048, among them).
+constexpr std::array<std::string_view, 1> kMigration14 = {
+    R"sql(CREATE TABLE private_xml (
+      domain TEXT COLLATE "C" NOT NULL,
+      username TEXT COLLATE "C" NOT NULL,
+      name TEXT COLLATE "C" NOT NULL,
+      namespace TEXT COLLATE "C" NOT NULL,
+      xml TEXT COLLATE "C" NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (domain, username, name, namespace),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ))sql",
+};
+
+constexpr std::array<Migration, 14> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -280,6 +295,7 @@ constexpr std::array<Migration, 13> kMigrations = {{
     {11, kMigration11},
     {12, kMigration12},
     {13, kMigration13},
+    {14, kMigration14},
 }};
 
 // The key of the advisory lock every migrating transaction takes ("kontalk" in ASCII): whoever

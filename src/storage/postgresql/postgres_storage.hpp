@@ -17,6 +17,7 @@
 #include "storage/postgresql/postgres_network_store.hpp"
 #include "storage/postgresql/postgres_offline_store.hpp"
 #include "storage/postgresql/postgres_pep_store.hpp"
+#include "storage/postgresql/postgres_private_store.hpp"
 #include "storage/postgresql/postgres_push_store.hpp"
 #include "storage/postgresql/postgres_registration_store.hpp"
 #include "storage/postgresql/postgres_roster_store.hpp"
@@ -45,7 +46,8 @@ class PostgresStorage final : public Storage {
         network_(pool_),
         uploads_(pool_),
         push_(pool_),
-        pep_(pool_) {}
+        pep_(pool_),
+        private_(pool_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -59,6 +61,7 @@ class PostgresStorage final : public Storage {
   UploadStore& uploads() override { return uploads_; }
   PushStore& push() override { return push_; }
   PepStore& pep() override { return pep_; }
+  PrivateStore& privateXml() override { return private_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   // Nothing to do: every commit is durable when PostgreSQL acknowledges it.
@@ -81,6 +84,7 @@ class PostgresStorage final : public Storage {
   PostgresUploadStore uploads_;
   PostgresPushStore push_;
   PostgresPepStore pep_;
+  PostgresPrivateStore private_;
 };
 
 }  // namespace kontalk::storage::postgresql

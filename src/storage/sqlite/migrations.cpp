@@ -288,7 +288,22 @@ constexpr std::array<std::string_view, 2> kMigration13 = {
     ) WITHOUT ROWID)sql",
 };
 
-constexpr std::array<Migration, 13> kMigrations = {{
+// 14: private XML storage (XEP-0049): per account, serialized elements keyed by element name and
+// namespace (bookmarks, XEP-0048, among them).
+constexpr std::array<std::string_view, 1> kMigration14 = {
+    R"sql(CREATE TABLE private_xml (
+      domain TEXT NOT NULL,
+      username TEXT NOT NULL,
+      name TEXT NOT NULL,
+      namespace TEXT NOT NULL,
+      xml TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (domain, username, name, namespace),
+      FOREIGN KEY (domain, username) REFERENCES accounts (domain, username) ON DELETE CASCADE
+    ) WITHOUT ROWID)sql",
+};
+
+constexpr std::array<Migration, 14> kMigrations = {{
     {1, kMigration1},
     {2, kMigration2},
     {3, kMigration3},
@@ -302,6 +317,7 @@ constexpr std::array<Migration, 13> kMigrations = {{
     {11, kMigration11},
     {12, kMigration12},
     {13, kMigration13},
+    {14, kMigration14},
 }};
 
 Result<bool> isApplied(Database& database, int version) {

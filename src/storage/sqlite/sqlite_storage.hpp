@@ -15,6 +15,7 @@
 #include "storage/sqlite/sqlite_network_store.hpp"
 #include "storage/sqlite/sqlite_offline_store.hpp"
 #include "storage/sqlite/sqlite_pep_store.hpp"
+#include "storage/sqlite/sqlite_private_store.hpp"
 #include "storage/sqlite/sqlite_push_store.hpp"
 #include "storage/sqlite/sqlite_registration_store.hpp"
 #include "storage/sqlite/sqlite_roster_store.hpp"
@@ -42,7 +43,8 @@ class SqliteStorage final : public Storage {
         network_(database_),
         uploads_(database_),
         push_(database_),
-        pep_(database_) {}
+        pep_(database_),
+        private_(database_) {}
 
   AccountStore& accounts() override { return accounts_; }
   KeyStore& keys() override { return keys_; }
@@ -56,6 +58,7 @@ class SqliteStorage final : public Storage {
   UploadStore& uploads() override { return uploads_; }
   PushStore& push() override { return push_; }
   PepStore& pep() override { return pep_; }
+  PrivateStore& privateXml() override { return private_; }
   Result<int> migrate() override;
   Result<int> schemaVersion() override;
   void flush() override;
@@ -77,6 +80,7 @@ class SqliteStorage final : public Storage {
   SqliteUploadStore uploads_;
   SqlitePushStore push_;
   SqlitePepStore pep_;
+  SqlitePrivateStore private_;
 };
 
 }  // namespace kontalk::storage::sqlite

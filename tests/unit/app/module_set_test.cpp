@@ -180,7 +180,7 @@ class FailingModule final : public api::Module {
                                 xml::Element("failing", "urn:test"));
     host.advertiseDiscoFeature(IqScope::Server, "urn:test:failing");
     host.advertiseService(
-        {"failing", "Failing", {"component", "generic", "Failing"}, {}, {}, false, {}, {}});
+        {"failing", "Failing", {"component", "generic", "Failing"}, {}, false, {}, {}});
     host.provide<api::DeliveryJournal>(journal_);
     throw std::runtime_error("cannot open its file");
   }

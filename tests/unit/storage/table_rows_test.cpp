@@ -77,6 +77,9 @@ class CopyStorageTest : public testing::MigratedStorageTest {
     ASSERT_TRUE(storage().accounts().create(Account{"alice", "example.org", {}, credentials, 7}));
     ASSERT_TRUE(createAccounts({"bob", "carol"}));
     ASSERT_TRUE(storage().blocking().block("alice", "example.org", {"mallory@evil.example"}));
+    ASSERT_TRUE(storage().privateXml().save("alice", "example.org",
+                                            {"storage", "storage:bookmarks"},
+                                            "<storage xmlns='storage:bookmarks'/>", 1000));
     std::vector<JournalAppend> appends;
     for (std::int64_t id = 1; id <= 5; ++id) {
       appends.push_back({"bob", "example.org", "alice@example.org",
@@ -109,6 +112,7 @@ TEST_F(CopyStorageTest, CopiesEveryRowInBatchesAndTheCopyServesTheStores) {
   EXPECT_EQ(counts["accounts"], 3);
   EXPECT_EQ(counts["offline_messages"], 5);
   EXPECT_EQ(counts["blocked_jids"], 1);
+  EXPECT_EQ(counts["private_xml"], 1);
   EXPECT_TRUE(counts.contains("roster_items")) << "an empty table is listed too";
   EXPECT_EQ(everything(destination()), everything(storage()));
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/adhoc_commands.hpp"
 #include "api/fake_module_host.hpp"
 #include "api/network_directory.hpp"
 #include "api/peer_trust.hpp"
@@ -29,21 +30,23 @@ const std::string kTwoServers =
     "\"\n[[modules.network.servers]]\ndomain = \"off.test\"\nfingerprint = \"" + kC +
     "\"\nenabled = false\n";
 
-xml::Element execute(std::string_view node, std::string_view action = "") {
-  xml::Element command("command", ns::kCommands);
-  command.setAttribute("node", std::string(node));
-  if (!action.empty()) command.setAttribute("action", std::string(action));
-  return command;
-}
+// Keeps the commands the module adds; the adhoc module's protocol is tested with it.
+class RecordedCommands final : public api::AdHocCommands {
+ public:
+  void addCommand(api::AdHocCommand command) override { commands.push_back(std::move(command)); }
+  void removeCommand(const std::string&, const std::string&) override {}
+  std::vector<api::DiscoItem> commandsFor(const std::string&, const xmpp::Jid&) const override {
+    return {};
+  }
+  std::vector<api::AdHocCommand> commands;
+};
 
-std::vector<std::pair<std::string, std::string>> itemsOf(const xml::Element& reply) {
+std::vector<std::pair<std::string, std::string>> itemsOf(const api::AdHocStep& step) {
   std::vector<std::pair<std::string, std::string>> items;
-  const auto* command = reply.child("command", ns::kCommands);
-  const auto* list = command != nullptr
-                         ? command->child("serverlist", "http://kontalk.org/extensions/serverlist")
-                         : nullptr;
-  if (list == nullptr) return items;
-  for (const auto* item : list->childElements()) {
+  if (step.payload.size() != 1) return items;
+  const auto& list = step.payload.front();
+  EXPECT_TRUE(list.is("serverlist", "http://kontalk.org/extensions/serverlist"));
+  for (const auto* item : list.childElements()) {
     items.emplace_back(item->attribute("node"), item->attribute("fingerprint"));
   }
   return items;
@@ -52,17 +55,20 @@ std::vector<std::pair<std::string, std::string>> itemsOf(const xml::Element& rep
 class NetworkTest : public ::testing::Test {
  protected:
   void start(const std::string& toml) {
+    host_.addService<api::AdHocCommands>(commands_);
     module_ = FakeModuleHost::create("network", toml);
     host_.start(*module_);
     host_.runPendingWork();  // the first read of the edits
   }
 
-  xml::Element run(xml::Element command, std::string_view to = "network@example.org") {
-    host_.deliverIq(IqScope::Account,
-                    FakeModuleHost::iq("set", "bob@b.test/phone", to, std::move(command), "sl1"));
-    auto sent = host_.takeSent();
-    EXPECT_EQ(sent.size(), 1u);
-    return sent.empty() ? xml::Element("none", "") : sent.front();
+  // Runs the serverlist command as the adhoc module would for a remote requester.
+  api::AdHocStep run() {
+    EXPECT_EQ(commands_.commands.size(), 1u);
+    std::optional<api::AdHocStep> answered;
+    commands_.commands.front().execute({*xmpp::Jid::parse("bob@b.test/phone"), {}},
+                                       [&](api::AdHocStep step) { answered = std::move(step); });
+    EXPECT_TRUE(answered);
+    return answered ? std::move(*answered) : api::AdHocStep::done("none");
   }
 
   const api::NetworkDirectory& directory() { return *host_.service<api::NetworkDirectory>(); }
@@ -73,46 +79,20 @@ class NetworkTest : public ::testing::Test {
     host_.runPendingWork();
   }
 
+  RecordedCommands commands_;
   FakeModuleHost host_;
   std::unique_ptr<api::Module> module_;
 };
 
-// Spec §7.3: enabled servers only, local first (its own key), then list order; completed with a
-// fresh session id; from network@DOMAIN.
+// Spec §7.3: enabled servers only, local first (its own key), then list order; completed at
+// once, for anyone.
 TEST_F(NetworkTest, ServerListIsTheEnabledServersLocalFirst) {
   start(kTwoServers);
-  const auto reply = run(execute("serverlist"));
-  EXPECT_EQ(reply.attribute("type"), "result");
-  EXPECT_EQ(reply.attribute("from"), "network@example.org");
+  const auto step = run();
+  EXPECT_EQ(step.kind, api::AdHocStep::Kind::Completed);
   const auto expected = std::vector<std::pair<std::string, std::string>>{
       {"example.org", host_.serverKey().fingerprint()}, {"b.test", kB}, {"c.test", kC}};
-  EXPECT_EQ(itemsOf(reply), expected);
-  const auto* command = reply.child("command", ns::kCommands);
-  ASSERT_NE(command, nullptr);
-  EXPECT_EQ(command->attribute("status"), "completed");
-  EXPECT_EQ(command->attribute("node"), "serverlist");
-  const std::string first(command->attribute("sessionid"));
-  EXPECT_FALSE(first.empty());
-  const auto again = run(execute("serverlist", "execute"));
-  EXPECT_NE(again.child("command", ns::kCommands)->attribute("sessionid"), first);
-}
-
-TEST_F(NetworkTest, OtherNodesAndActionsAreRefused) {
-  start("");
-  const auto other = run(execute("other"));
-  EXPECT_NE(other.child("error", "jabber:client"), nullptr);
-  EXPECT_NE(other.child("error", "jabber:client")
-                ->child("item-not-found", "urn:ietf:params:xml:ns:xmpp-stanzas"),
-            nullptr);
-  const auto cancel = run(execute("serverlist", "cancel"));
-  ASSERT_NE(cancel.child("error", "jabber:client"), nullptr);
-  EXPECT_NE(cancel.child("error", "jabber:client")
-                ->child("bad-request", "urn:ietf:params:xml:ns:xmpp-stanzas"),
-            nullptr);
-  EXPECT_EQ(host_.deliverIq(IqScope::Account,
-                            FakeModuleHost::iq("set", "bob@b.test/phone", "probe@example.org",
-                                               execute("serverlist"))),
-            api::HandlerResult::Continue);
+  EXPECT_EQ(itemsOf(step), expected);
 }
 
 TEST_F(NetworkTest, AdvertisesNetworkAtTheDomainWithItsCommand) {
@@ -123,9 +103,12 @@ TEST_F(NetworkTest, AdvertisesNetworkAtTheDomainWithItsCommand) {
   EXPECT_EQ(services[0].name, "Network information");
   EXPECT_EQ(services[0].identity.category, "component");
   EXPECT_EQ(services[0].identity.type, "generic");
-  ASSERT_EQ(services[0].commands.size(), 1u);
-  EXPECT_EQ(services[0].commands[0].node, "serverlist");
-  EXPECT_EQ(services[0].commands[0].name, "Retrieve server list");
+  ASSERT_EQ(commands_.commands.size(), 1u);
+  const auto& command = commands_.commands.front();
+  EXPECT_EQ(command.address, "network");
+  EXPECT_EQ(command.node, "serverlist");
+  EXPECT_EQ(command.name, "Retrieve server list");
+  EXPECT_TRUE(command.mayExecute(*xmpp::Jid::parse("anyone@elsewhere.test/x")));
 }
 
 // Spec §7.1: network domains are listed ones, enabled or not, and the local one; peers are the
@@ -189,8 +172,7 @@ TEST_F(NetworkTest, EditsInStorageWinAndArePickedUpWithoutRestart) {
   ASSERT_TRUE(edits.add("b.test", kC));
   reload();
   EXPECT_EQ(directory().peers(), (std::vector<std::string>{"b.test", "off.test", "e.test"}));
-  EXPECT_EQ(itemsOf(run(execute("serverlist")))[1],
-            (std::pair<std::string, std::string>{"b.test", kC}));
+  EXPECT_EQ(itemsOf(run())[1], (std::pair<std::string, std::string>{"b.test", kC}));
 }
 
 // The local server is always a member with its own key, whatever the list says.
