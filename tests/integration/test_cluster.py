@@ -6,12 +6,16 @@ SIGKILL leaves the directory within its TTL; a second process with a node's id i
 nodes share the delivery journal's id space without collisions, so offline mail sent through
 any node reaches its recipient at login on any other.
 
+and what a SIGKILLed node had acknowledged to a sender but not delivered reaches its recipient
+at the next login on another node, after a resumption there failed with item-not-found.
+
 Not covered yet (not built): routing live stanzas to a session on another node.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -19,9 +23,11 @@ import pytest
 from im_helpers import MessageLog
 from kontalk_server import postgres_admin
 from postgres_cluster import PostgresCluster
+from raw_client import NS_BIND, RawXmppConnection
 from redis_server import RedisServer
 
 PASSWORD = "secret"
+NS_SM = "urn:xmpp:sm:3"
 NODE_TTL_S = 3
 WAIT_S = 30.0
 
@@ -177,3 +183,48 @@ async def test_offline_mail_sent_through_every_node_at_once_reaches_its_recipien
         received[sender].append(round_)
     # Each sender's messages in the order sent: ids keep one node's order.
     assert all(rounds == list(range(per_sender)) for rounds in received.values()), received
+
+
+def test_a_killed_nodes_acknowledged_messages_reach_their_recipient_on_another_node(cluster):
+    """Bob's session on node 1 received the messages and never acknowledged them; alice's
+    stream management acknowledged all of them (only once they were durable). Node 1 dies:
+    bob's resumption on node 2 fails cleanly, and his next login there gets every message."""
+    first, second, _ = cluster
+    first.add_user("alice", PASSWORD)
+    bob_jid = first.add_user("bob", PASSWORD)
+    count = 20
+    bob = RawXmppConnection(first.host, first.starttls_port, first.domain)
+    alice = RawXmppConnection(first.host, first.starttls_port, first.domain)
+    try:
+        bob.login("bob", PASSWORD, "phone")
+        bob.send(f"<enable xmlns='{NS_SM}' resume='true'/>")
+        previd = re.search(r"id=['\"]([^'\"]+)['\"]", bob.read_until(r"<enabled[^>]*>")).group(1)
+        bob.send("<presence/>")
+        alice.login("alice", PASSWORD, "desk")
+        alice.send(f"<enable xmlns='{NS_SM}'/>")
+        alice.read_until(r"<enabled[^>]*>")
+        for index in range(count):
+            alice.send(f"<message to='{bob_jid}' type='chat' id='m{index}'>"
+                       f"<body>acked {index}</body></message>")
+        alice.send(f"<r xmlns='{NS_SM}'/>")
+        alice.read_until(f"<a xmlns=['\"]{NS_SM}['\"] h=['\"]{count}['\"]")
+        bob.read_until(f"<body>acked {count - 1}</body>")  # received, never acknowledged
+        first.kill()
+    finally:
+        alice.close()
+        bob.close()
+
+    with RawXmppConnection(second.host, second.starttls_port, second.domain) as again:
+        again.open_stream()
+        again.starttls()
+        again.authenticate_plain("bob", PASSWORD)
+        again.send(f"<resume xmlns='{NS_SM}' h='0' previd='{previd}'/>")
+        failed = again.read_until(r"</failed>|<failed[^>]*/>|<resumed[^>]*>")
+        assert "<failed" in failed and "item-not-found" in failed, failed
+        again.send(f"<iq type='set' id='b2'><bind xmlns='{NS_BIND}'><resource>phone</resource>"
+                   "</bind></iq>")
+        again.read_until(r"<iq[^>]*id=['\"]b2['\"].*?</iq>")
+        again.send("<presence/>")
+        received = again.read_until(f"<body>acked {count - 1}</body>")
+        bodies = re.findall(r"<body>acked (\d+)</body>", received)
+        assert bodies == [str(index) for index in range(count)], bodies
