@@ -1,6 +1,7 @@
 """A Redis server of one test's own (Debian redis-server): the session directory of a cluster
 of kontalkd nodes (issue 15). It listens on a free loopback port, keeps nothing on disk and is
-stopped (SIGTERM, else SIGKILL) when the test ends."""
+stopped (SIGTERM, else SIGKILL) when the test ends; close() and start() restart it empty, as a
+Redis that lost everything."""
 
 from __future__ import annotations
 
@@ -20,10 +21,15 @@ class RedisServer:
         self.port = free_port()
         self.url = f"redis://{HOST}:{self.port}"
         directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
         self.log_path = directory / "redis.log"
+        self.start()
+
+    def start(self) -> None:
+        """Starts redis-server on this object's port, empty (nothing is kept on disk)."""
         self.process = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", HOST, "--save", "",
-             "--appendonly", "no", "--dir", str(directory), "--logfile", str(self.log_path)],
+             "--appendonly", "no", "--dir", str(self.directory), "--logfile", str(self.log_path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + START_TIMEOUT_S

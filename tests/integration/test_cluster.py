@@ -112,6 +112,23 @@ async def test_each_node_registers_its_sessions_and_status_lists_them(cluster, c
     wait_for_status(third, lambda s: s[1]["sessions"] == [], "alice's session gone")
 
 
+async def test_nodes_register_their_sessions_again_after_redis_lost_everything(
+    cluster, clients, redis
+):
+    first, second, _ = cluster
+    alice_jid = first.add_user("alice", PASSWORD)
+    await login(clients, second, alice_jid)
+    wait_for_status(first, lambda s: s.get(2, {}).get("sessions") == [f"{alice_jid}/phone"],
+                    "alice on node 2")
+    redis.close()  # keeps nothing: it comes back empty
+    time.sleep(1)
+    redis.start()
+    status = wait_for_status(
+        first, lambda s: sorted(s) == [1, 2, 3] and s[2]["sessions"] == [f"{alice_jid}/phone"],
+        "every node and alice's session registered again")
+    assert all(node["alive"] for node in status.values())
+
+
 async def test_a_killed_node_leaves_the_directory_within_its_ttl(cluster, clients):
     first, second, _ = cluster
     bob_jid = first.add_user("bob", PASSWORD)
