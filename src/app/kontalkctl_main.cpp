@@ -7,6 +7,7 @@
 
 #include "app/config/config.hpp"
 #include "app/ctl/backup_command.hpp"
+#include "app/ctl/cluster_commands.hpp"
 #include "app/ctl/commands.hpp"
 #include "app/ctl/import_command.hpp"
 #include "app/ctl/key_commands.hpp"
@@ -39,6 +40,10 @@ int main(int argc, char** argv) {
   auto* key = cli.add_subcommand("key", "manage the server's OpenPGP key")->require_subcommand(1);
   auto* keyGenerate = key->add_subcommand("generate", "create the server key ([server] pgp_key)");
   auto* keyShow = key->add_subcommand("show", "print the fingerprint and the public key");
+  auto* cluster = cli.add_subcommand("cluster", "the nodes of a cluster ([cluster] redis_url)")
+                      ->require_subcommand(1);
+  auto* clusterStatus = cluster->add_subcommand(
+      "status", "list the nodes in the session directory, their liveness and sessions");
   auto* network =
       cli.add_subcommand("network", "edit the Kontalk network's server list (spec §7.1)")
           ->require_subcommand(1);
@@ -118,6 +123,7 @@ int main(int argc, char** argv) {
   if (*networkEnable) return ctl::enableNetworkServer(config, domain, true, std::cout, std::cerr);
   if (*networkDisable) return ctl::enableNetworkServer(config, domain, false, std::cout, std::cerr);
   if (*networkList) return ctl::listNetworkServers(config, std::cout, std::cerr);
+  if (*clusterStatus) return ctl::printClusterStatus(config, std::cout, std::cerr);
   if (*migrate) return ctl::migrate(config, std::cout, std::cerr);
   if (*passwd) return ctl::changePassword(config, jid, std::cin, std::cout, std::cerr);
   auto ask = [&](const std::vector<std::string>& request) {

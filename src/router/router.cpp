@@ -77,6 +77,7 @@ void Router::handleUndeliverable(xml::Element&& stanza, const xmpp::Jid& from, c
 }
 
 void Router::handleSessionBound(const LocalSession& session) {
+  if (registry_ != nullptr) registry_->sessionBound(session.jid());
   extensions_.notify(api::SessionEvent::Bound, session);
 }
 
@@ -289,6 +290,7 @@ void Router::handleSessionClosed(const std::shared_ptr<LocalSession>& session) {
   // A session replaced by a newer one with the same full JID is no longer bound: its successor
   // is the one online, so neither its unavailability nor the modules' clean-up apply.
   if (!sessions_.unbind(*session)) return;
+  if (registry_ != nullptr) registry_->sessionEnded(session->jid());
   if (session->isAvailable()) {
     xml::Element unavailable("presence", ns::kClient);
     unavailable.setAttribute("from", session->jid().toString());

@@ -16,6 +16,7 @@
 #include "router/remote_route.hpp"
 #include "router/routing_metrics.hpp"
 #include "router/session_directory.hpp"
+#include "router/session_registry.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -56,6 +57,9 @@ class Router {
   // Stanzas for other domains go to `remote` (the s2s layer) from now on. Call before the shards
   // start; `remote` must outlive the router's use.
   void setRemoteRoute(RemoteRoute* remote) { remote_ = remote; }
+  // Bound and ended sessions are reported to `registry` (a cluster's directory) from now on.
+  // Call before the shards start; `registry` must outlive the router's use.
+  void setSessionRegistry(SessionRegistry* registry) { registry_ = registry; }
 
   const xmpp::Jid& domain() const { return domain_; }
   // The delivery journal (nullptr without one), for the remote route's acknowledgements.
@@ -114,6 +118,7 @@ class Router {
   RoutingMetrics& metrics_;
   PendingIqs pendingIqs_{kMaxPendingIqs};
   RemoteRoute* remote_ = nullptr;
+  SessionRegistry* registry_ = nullptr;
 };
 
 }  // namespace kontalk::router

@@ -76,7 +76,8 @@ Config loadConfig(const fs::path& file) {
   const config::Document document = config::loadDocument(file);
   const auto& root = *document.root.table();
   static const std::set<std::string, std::less<>> kSections = {
-      "server", "c2s", "s2s", "http", "tls", "storage", "limits", "log", "admin", kModulesSection};
+      "server",  "c2s",    "s2s", "http",  "tls",          "storage",
+      "cluster", "limits", "log", "admin", kModulesSection};
   for (const auto& [name, value] : root) {
     if (!kSections.contains(name)) {
       config::throwConfigError(document.file, value.line, name, "", "is not a known section");
@@ -90,6 +91,14 @@ Config loadConfig(const fs::path& file) {
   config.http = http::httpOptions().read(section(root, "http"), document.file);
   config.tls = net::tlsOptions().read(section(root, "tls"), document.file);
   config.storage = storage::storageOptions().read(section(root, "storage"), document.file);
+  config.cluster = cluster::clusterOptions().read(section(root, "cluster"), document.file);
+  if (config.cluster.enabled() && config.storage.backend != "postgresql") {
+    // Every node must see every account and every journal record.
+    const auto* table = section(root, "cluster");
+    config::throwConfigError(document.file, table != nullptr ? table->line : 0, "cluster",
+                             "redis_url",
+                             "needs [storage] backend = \"postgresql\", shared by the nodes");
+  }
   config.limits = stream::limitsOptions().read(section(root, "limits"), document.file);
   config.log = core::logOptions().read(section(root, "log"), document.file);
   config.admin = adminOptions().read(section(root, "admin"), document.file);
@@ -105,11 +114,11 @@ Config defaultConfig() {
 }
 
 std::vector<config::SectionReference> coreReference() {
-  return {core::serverOptions().reference(),   stream::c2sOptions().reference(),
-          s2s::s2sOptions().reference(),       http::httpOptions().reference(),
-          net::tlsOptions().reference(),       storage::storageOptions().reference(),
-          stream::limitsOptions().reference(), core::logOptions().reference(),
-          adminOptions().reference()};
+  return {core::serverOptions().reference(),     stream::c2sOptions().reference(),
+          s2s::s2sOptions().reference(),         http::httpOptions().reference(),
+          net::tlsOptions().reference(),         storage::storageOptions().reference(),
+          cluster::clusterOptions().reference(), stream::limitsOptions().reference(),
+          core::logOptions().reference(),        adminOptions().reference()};
 }
 
 }  // namespace kontalk::app

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/config/admin_settings.hpp"
+#include "cluster/cluster_settings.hpp"
 #include "config/config_error.hpp"
 #include "config/value.hpp"
 #include "core/server_settings.hpp"
@@ -40,6 +41,7 @@ struct Config {
   http::HttpSettings http;
   net::TlsSettings tls;
   storage::StorageSettings storage;
+  cluster::ClusterSettings cluster;
   stream::LimitsSettings limits;
   core::LogSettings log;
   AdminSettings admin;

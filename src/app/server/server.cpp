@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/account_administration.hpp"
+#include "api/cluster_node.hpp"
 #include "api/network_directory.hpp"
 #include "api/network_list_refresh.hpp"
 #include "api/peer_trust.hpp"
@@ -19,6 +20,7 @@
 #include "app/server/module_set.hpp"
 #include "app/server/storage_probe.hpp"
 #include "base/http_call.hpp"
+#include "cluster/node_registry.hpp"
 #include "core/process_metrics.hpp"
 #include "core/service_notifier.hpp"
 #include "core/shard_pool.hpp"
@@ -174,7 +176,9 @@ struct Server::Parts {
   router::Router router;
   s2s::PeerTrustTable peerTrust;  // a service for the modules, whether or not s2s is on
   s2s::NonexistentDomains nonexistentDomains;  // likewise
-  ModuleServices moduleServices;               // refers to `shards`, only once they run
+  api::ClusterNode clusterNode;                // a service for the modules with [cluster] on
+  std::unique_ptr<cluster::NodeRegistry> clusterRegistry;  // none outside a cluster
+  ModuleServices moduleServices;                           // refers to `shards`, only once they run
   ModuleSet modules;
   net::ServerCertificate certificate{loadServerCertificate(config)};  // outlives the contexts
   // Outlives the contexts too; none when [tls] session_ticket_lifetime is 0.
@@ -229,6 +233,7 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
       std::type_index(typeid(api::AccountAdministration)),
       router::ExtensionPoints::Owned<void*>{
           "admin", static_cast<api::AccountAdministration*>(p.administration.get())});
+  startCluster();
   try {
     p.modules.startAll();
     startStreams();
@@ -236,6 +241,19 @@ Server::Server(Config config) : parts_(std::make_unique<Parts>(std::move(config)
     stopAfterFailedStart();
     throw;
   }
+}
+
+// Before the modules start: the offline module's journal ids carry the node id. The registry
+// claims the node id in Redis first, so a second process with the same id fails here.
+void Server::startCluster() {
+  auto& p = *parts_;
+  const auto& settings = p.config.cluster;
+  if (!settings.enabled()) return;
+  p.clusterRegistry = std::make_unique<cluster::NodeRegistry>(settings);
+  p.clusterNode.id = settings.nodeId;
+  p.extensions.services.emplace(std::type_index(typeid(api::ClusterNode)),
+                                router::ExtensionPoints::Owned<void*>{"cluster", &p.clusterNode});
+  p.router.setSessionRegistry(p.clusterRegistry.get());
 }
 
 // Before anything listens: a second server with the same data directory must fail here, while
@@ -506,6 +524,7 @@ int Server::run() {
   p.shards.stop();
   p.shards.join();
   if (p.links) p.links->join();  // a DNS look-up's completion must find its shard still there
+  if (p.clusterRegistry) p.clusterRegistry->stop();  // out of the directory: no session is left
   stopWorkersThenModules();
   spdlog::info("shutdown complete");
   return 0;
@@ -520,6 +539,7 @@ void Server::stopAfterFailedStart() {
     p.links->stop();
     p.links->join();
   }
+  if (p.clusterRegistry) p.clusterRegistry->stop();
   stopWorkersThenModules();
 }
 

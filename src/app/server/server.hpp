@@ -27,6 +27,7 @@ class Server {
  private:
   void startAdministration();  // the admin socket, reload and the commands behind it
   void startStreams();         // c2s and s2s listeners, after the modules started
+  void startCluster();         // [cluster]: the node registry in Redis, before the modules
   void startS2s();
   void startHttp();
   void startMetrics();

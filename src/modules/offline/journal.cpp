@@ -54,6 +54,7 @@ void runAll(std::vector<std::function<void()>>& callbacks) {
 Journal::Journal(storage::OfflineStore& store, Settings settings, std::int64_t highestStoredId)
     : store_(store),
       settings_(settings),
+      ids_(settings.nodeId, highestStoredId),
       lastId_(highestStoredId),
       durableId_(highestStoredId),
       attemptsWhenStopping_(kAttemptsWhenStopping),
@@ -115,7 +116,7 @@ api::JournalId Journal::enqueue(const xmpp::Jid& account, std::string sender,
                   std::move(outcome), 0};
   pending.bytes = recordBytes(pending.append);
   std::lock_guard lock(mutex_);
-  const api::JournalId id = ++lastId_;
+  const api::JournalId id = lastId_ = ids_.next();
   pending.append.message.id = id;
   growBacklog(1, pending.bytes);
   appends_.emplace(id, std::move(pending));

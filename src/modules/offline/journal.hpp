@@ -44,6 +44,7 @@
 #include "api/delivery_journal.hpp"
 #include "base/metrics.hpp"
 #include "base/status.hpp"
+#include "modules/offline/journal_ids.hpp"
 #include "modules/offline/storage_faults.hpp"
 #include "storage/offline_store.hpp"
 
@@ -70,6 +71,9 @@ class Journal final : public api::DeliveryJournal {
     // RemoteDelivery). Called on the recording thread: it must be thread-safe and not block.
     std::string localDomain;
     std::function<std::chrono::seconds(std::string_view domain)> remoteExpiry;
+    // This node's [cluster] node_id (0 outside a cluster): part of every id (journal_ids.hpp),
+    // so that nodes sharing one database never give the same id.
+    std::uint16_t nodeId = 0;
   };
 
   // An offline store's limits (storage::JournalAppend): 0 means none.
@@ -90,7 +94,7 @@ class Journal final : public api::DeliveryJournal {
     std::optional<Status> lastFailure;
   };
 
-  // Ids continue above `highestStoredId`. Starts the writer thread.
+  // Ids continue above `highestStoredId` (JournalIdClock). Starts the writer thread.
   Journal(storage::OfflineStore& store, Settings settings, std::int64_t highestStoredId);
   ~Journal() override;
   Journal(const Journal&) = delete;
@@ -175,6 +179,7 @@ class Journal final : public api::DeliveryJournal {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  JournalIdClock ids_;
   api::JournalId lastId_;     // the newest record; ids increase with every append
   api::JournalId durableId_;  // every record up to this one is written (or settled before)
   std::map<api::JournalId, Pending> appends_;  // queued for the writer, in id (= arrival) order

@@ -1,3 +1,4 @@
+#include "api/cluster_node.hpp"
 #include "api/delivery_backlog.hpp"
 #include "api/module_descriptor.hpp"
 #include "api/network_directory.hpp"
@@ -47,11 +48,13 @@ class OfflineModule final : public api::Module, public api::DeliveryBacklog {
     host_ = &host;
     network_ = host.service<api::NetworkDirectory>();  // null when the network module is off
     remoteDomains_ = host.service<api::RemoteDomains>();
+    const auto* node = host.service<api::ClusterNode>();  // null outside a cluster
     journal_ = std::make_unique<Journal>(
         host.storage().offline(),
         Journal::Settings{settings_.expiry, settings_.durableDelivery,
                           settings_.journalBacklogBytes, host.domain(),
-                          [this](std::string_view domain) { return remoteQueueTtl(domain); }},
+                          [this](std::string_view domain) { return remoteQueueTtl(domain); },
+                          node != nullptr ? node->id : std::uint16_t{0}},
         highestStoredId());
     host.provide<api::DeliveryJournal>(*journal_);
     host.provide<api::DeliveryBacklog>(*this);

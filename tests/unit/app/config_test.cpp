@@ -95,6 +95,26 @@ TEST_F(ConfigTest, PostgresqlStorageNeedsAUrlAndABoundedPool) {
             "");
 }
 
+TEST_F(ConfigTest, AClusterNeedsANodeIdARedisUrlAndPostgresql) {
+  EXPECT_FALSE(load("").cluster.enabled());
+  const std::string postgresql =
+      "[storage]\nbackend = \"postgresql\"\nurl = \"postgresql://db/k\"\n";
+  const auto config =
+      load(postgresql + "[cluster]\nnode_id = 7\nredis_url = \"redis://10.0.0.5\"\nnode_ttl = 5\n");
+  EXPECT_TRUE(config.cluster.enabled());
+  EXPECT_EQ(config.cluster.nodeId, 7);
+  EXPECT_EQ(config.cluster.nodeTtl, std::chrono::seconds(5));
+  EXPECT_NE(errorOf(postgresql + "[cluster]\nredis_url = \"redis://10.0.0.5\"\n").find("node_id"),
+            std::string::npos);
+  EXPECT_NE(errorOf(postgresql + "[cluster]\nnode_id = 1024\nredis_url = \"redis://h\"\n"), "");
+  EXPECT_NE(errorOf(postgresql + "[cluster]\nnode_id = 1\nredis_url = \"10.0.0.5:6379\"\n")
+                .find("redis://host"),
+            std::string::npos);
+  EXPECT_NE(errorOf("[cluster]\nnode_id = 1\nredis_url = \"redis://h\"\n")
+                .find("needs [storage] backend = \"postgresql\""),
+            std::string::npos);
+}
+
 TEST_F(ConfigTest, AnUnknownSectionIsAnError) {
   EXPECT_EQ(errorOf("[server]\n\n[serverr]\ndomain = \"x\"\n"),
             file() + ":3: [serverr] is not a known section");
@@ -178,7 +198,7 @@ TEST_F(ConfigTest, TheReferenceIsEveryCoreSectionAndItsExampleIsTheDefaults) {
   std::vector<std::string> names;
   for (const auto& section : coreReference()) names.push_back(section.name);
   EXPECT_EQ(names, (std::vector<std::string>{"server", "c2s", "s2s", "http", "tls", "storage",
-                                             "limits", "log", "admin"}));
+                                             "cluster", "limits", "log", "admin"}));
 
   const auto config = load(config::exampleFile(coreReference()));
   const auto defaults = load("");
